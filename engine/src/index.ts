@@ -1,0 +1,3 @@
+export * from './collect.ts';
+export * from './process.ts';
+export * from './extract.ts';

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+/**
+ * The closed set of error codes. Each code carries its retry decision, default backoff,
+ * a one-line hint for the user and where to look; the API, the coordinator and the fleet
+ * all decide from this table, never from message text.
+ */
+export const ERROR_CODES = [
+  // task and run failures
+  'NAVIGATION_ERROR',
+  'NAVIGATION_TIMEOUT',
+  'HTTP_4XX',
+  'HTTP_5XX',
+  'RATE_LIMITED',
+  'SELECTOR_TIMEOUT',
+  'EXTRACTION_EMPTY',
+  'BLOCKED_BY_POLICY',
+  'BLOCKED_BY_SITE',
+  'LOGIN_REQUIRED',
+  'BROWSER_CRASHED',
+  'FLEET_UNAVAILABLE',
+  'TASK_TIMEOUT',
+  'RUN_TIMEOUT',
+  'CANCELLED',
+  'INTERNAL',
+  // API errors
+  'INVALID_SPEC',
+  'INVALID_REQUEST',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'LEASE_LOST',
+  'FLEET_BUSY',
+  'RUN_NOT_FINISHED',
+  'RATE_LIMITED_API',
+] as const;
+
+export const ErrorCode = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export type ErrorLook = 'trace' | 'har' | 'screenshot' | 'logs' | 'spec' | 'none';
+
+export interface ErrorInfo {
+  /** HTTP status when the code is returned by the API. */
+  status: number;
+  /** Whether a task failing with this code is attempted again (within the job's retry policy). */
+  retryable: boolean;
+  /** Base backoff before the next attempt; doubled per attempt, with jitter. */
+  backoffMs: number;
+  hint: string;
+  look: ErrorLook[];
+}
+
+export const ERRORS: Record<ErrorCode, ErrorInfo> = {
+  NAVIGATION_ERROR: { status: 502, retryable: true, backoffMs: 1000, hint: 'The page could not be loaded (DNS, TLS or connection failure). Check the URL opens in a browser.', look: ['har', 'logs'] },
+  NAVIGATION_TIMEOUT: { status: 504, retryable: true, backoffMs: 2000, hint: 'The page did not finish loading in time. Raise limits.taskTimeoutMs or wait for a selector instead of "load".', look: ['trace', 'har'] },
+  HTTP_4XX: { status: 502, retryable: false, backoffMs: 0, hint: 'The site answered with a 4xx status. Check the URL still exists and needs no login.', look: ['har', 'screenshot'] },
+  HTTP_5XX: { status: 502, retryable: true, backoffMs: 2000, hint: 'The site answered with a 5xx status. It is usually temporary; retries are automatic.', look: ['har'] },
+  RATE_LIMITED: { status: 502, retryable: true, backoffMs: 5000, hint: 'The site answered 429. Lower the job\'s concurrency; Retry-After is honoured.', look: ['har'] },
+  SELECTOR_TIMEOUT: { status: 502, retryable: true, backoffMs: 1000, hint: 'The awaited selector never appeared. Check it against the page in the trace or screenshot.', look: ['trace', 'screenshot'] },
+  EXTRACTION_EMPTY: { status: 502, retryable: true, backoffMs: 1000, hint: 'The item selector matched nothing on the page. Check itemSelector, or add a wait rule for dynamic content.', look: ['screenshot', 'trace'] },
+  BLOCKED_BY_POLICY: { status: 403, retryable: false, backoffMs: 0, hint: 'The URL is outside the organization\'s network or domain policy.', look: ['logs'] },
+  BLOCKED_BY_SITE: { status: 502, retryable: true, backoffMs: 10000, hint: 'The site showed a bot challenge or block page. Lower the rate or use a stored login.', look: ['screenshot', 'har'] },
+  LOGIN_REQUIRED: { status: 502, retryable: false, backoffMs: 0, hint: 'The page asks for a login. Refresh the job\'s stored login.', look: ['screenshot'] },
+  BROWSER_CRASHED: { status: 502, retryable: true, backoffMs: 1000, hint: 'The browser or its page crashed. Retries use a fresh browser context.', look: ['logs'] },
+  FLEET_UNAVAILABLE: { status: 503, retryable: true, backoffMs: 5000, hint: 'No browser fleet node accepted the task. Check that a fleet node is running and registered.', look: ['logs'] },
+  TASK_TIMEOUT: { status: 504, retryable: true, backoffMs: 1000, hint: 'The task exceeded limits.taskTimeoutMs. Raise it or reduce the work per page.', look: ['trace'] },
+  RUN_TIMEOUT: { status: 504, retryable: false, backoffMs: 0, hint: 'The run exceeded limits.runTimeoutMs; results gathered so far were kept.', look: ['logs'] },
+  CANCELLED: { status: 409, retryable: false, backoffMs: 0, hint: 'The run was cancelled; results gathered so far were kept.', look: ['none'] },
+  INTERNAL: { status: 500, retryable: true, backoffMs: 1000, hint: 'An internal error. Quote the request id when you report it.', look: ['logs'] },
+  INVALID_SPEC: { status: 400, retryable: false, backoffMs: 0, hint: 'Fix the fields listed in details.issues and send the request again.', look: ['spec'] },
+  INVALID_REQUEST: { status: 400, retryable: false, backoffMs: 0, hint: 'Fix the request parameters listed in details.issues.', look: ['none'] },
+  UNAUTHORIZED: { status: 401, retryable: false, backoffMs: 0, hint: 'Send a valid API key as "Authorization: Bearer <key>".', look: ['none'] },
+  FORBIDDEN: { status: 403, retryable: false, backoffMs: 0, hint: 'The key or role lacks the permission this call needs.', look: ['none'] },
+  NOT_FOUND: { status: 404, retryable: false, backoffMs: 0, hint: 'Check the id and that it belongs to your organization.', look: ['none'] },
+  CONFLICT: { status: 409, retryable: false, backoffMs: 0, hint: 'The resource is not in a state that allows this change.', look: ['none'] },
+  LEASE_LOST: { status: 409, retryable: false, backoffMs: 0, hint: 'The task was reassigned or the run ended; drop this attempt.', look: ['none'] },
+  FLEET_BUSY: { status: 503, retryable: true, backoffMs: 500, hint: 'The fleet node has no free slot; the task is retried on another node.', look: ['none'] },
+  RUN_NOT_FINISHED: { status: 409, retryable: true, backoffMs: 1000, hint: 'Results are written when the run ends; follow /events or poll the run.', look: ['none'] },
+  RATE_LIMITED_API: { status: 429, retryable: true, backoffMs: 1000, hint: 'Too many requests; wait for Retry-After.', look: ['none'] },
+};
+
+export const isRetryableCode = (code: ErrorCode): boolean => ERRORS[code].retryable;
+
+export const ErrorIssue = z.object({ path: z.string(), message: z.string() });
+export type ErrorIssue = z.infer<typeof ErrorIssue>;
+
+/** The one error body every API error uses. */
+export const ErrorBody = z.object({
+  error: z.object({
+    code: ErrorCode,
+    message: z.string(),
+    hint: z.string(),
+    requestId: z.string().optional(),
+    docs: z.string().optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** A failure as recorded on a task or run: serializable, code first. */
+export const Failure = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  hint: z.string().optional(),
+  url: z.string().optional(),
+  attempt: z.number().int().optional(),
+  step: z.string().optional(),
+  retryAfterMs: z.number().int().nonnegative().optional(),
+});
+export type Failure = z.infer<typeof Failure>;
+
+/** An error that crosses process boundaries by its code (class identity does not survive). */
+export class TrawlError extends Error {
+  override name = 'TrawlError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+export function isTrawlError(e: unknown): e is TrawlError {
+  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'TrawlError'
+    && typeof (e as { code?: unknown }).code === 'string';
+}
+
+/** Flattens zod issues to path + message pairs, paths in dotted form ("fields.price.selector"). */
+export function issuesOf(error: z.ZodError): ErrorIssue[] {
+  return error.issues.map((i) => ({
+    path: i.path.map(String).join('.') || '(root)',
+    message: i.message,
+  }));
+}

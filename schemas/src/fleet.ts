@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** A fleet node's periodic report to the edge: where to reach it and how much room it has. */
+export const NodeHeartbeat = z.object({
+  nodeId: z.string().min(1).max(100),
+  url: z.url(),
+  slots: z.number().int().min(0),
+  free: z.number().int().min(0),
+  inFlight: z.number().int().min(0),
+  draining: z.boolean(),
+  version: z.string().max(50),
+});
+export type NodeHeartbeat = z.infer<typeof NodeHeartbeat>;
+
+export const NodeHealth = NodeHeartbeat.extend({
+  ok: z.boolean(),
+  browsers: z.number().int(),
+  contexts: z.number().int(),
+  rssBytes: z.number().int(),
+  uptimeMs: z.number().int(),
+});
+export type NodeHealth = z.infer<typeof NodeHealth>;

@@ -1,0 +1,16 @@
+/** The internal routes between the edge and the fleet, named once. */
+export const fleetPaths = {
+  /** On a node: accept a task. */
+  tasks: '/v1/tasks',
+  health: '/health',
+  metrics: '/metrics',
+} as const;
+
+export const edgeInternalPaths = {
+  heartbeat: '/internal/fleet/heartbeat',
+  taskStart: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/start`,
+  taskHeartbeat: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/heartbeat`,
+  taskEvents: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/events`,
+  taskResult: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/result`,
+  taskRelease: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/release`,
+} as const;

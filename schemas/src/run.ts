@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { Failure } from './errors.ts';
+
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'partial', 'failed', 'cancelled'] as const;
+export const RunStatus = z.enum(RUN_STATUSES);
+export type RunStatus = z.infer<typeof RunStatus>;
+export const isFinalStatus = (s: RunStatus): boolean => s !== 'queued' && s !== 'running';
+
+export const RunCounts = z.object({
+  pagesSucceeded: z.number().int(),
+  pagesFailed: z.number().int(),
+  pagesPending: z.number().int(),
+  items: z.number().int(),
+  retries: z.number().int(),
+});
+export type RunCounts = z.infer<typeof RunCounts>;
+export const emptyCounts = (): RunCounts => ({ pagesSucceeded: 0, pagesFailed: 0, pagesPending: 0, items: 0, retries: 0 });
+
+export const Run = z.object({
+  id: z.string(),
+  jobId: z.string(),
+  status: RunStatus,
+  trigger: z.enum(['api', 'cron']),
+  counts: RunCounts,
+  error: Failure.nullable(),
+  createdAt: z.number().int(),
+  startedAt: z.number().int().nullable(),
+  finishedAt: z.number().int().nullable(),
+  durationMs: z.number().int().nullable(),
+});
+export type Run = z.infer<typeof Run>;

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { Failure } from './errors.ts';
+import { TaskSpec } from './job-spec.ts';
+import { ItemData } from './item.ts';
+
+/** What the edge sends a fleet node: one browser visit, fenced by its lease token. */
+export const Task = z.object({
+  runId: z.string(),
+  orgId: z.string(),
+  taskId: z.string(),
+  attempt: z.number().int().min(1),
+  leaseToken: z.string(),
+  url: z.string(),
+  /** 0 for start URLs, +1 per pagination hop. */
+  depth: z.number().int().min(0),
+  spec: TaskSpec,
+  /** Epoch ms by which the task must be done (its one deadline). */
+  deadline: z.number().int(),
+  /** Base URL of the edge the node reports to. */
+  edgeUrl: z.string(),
+  /** How often the node must renew its lease. */
+  leaseMs: z.number().int().min(500),
+  traceparent: z.string().optional(),
+});
+export type Task = z.infer<typeof Task>;
+
+export const Discovered = z.object({
+  url: z.string(),
+  kind: z.enum(['page']),
+});
+
+export const TaskTimings = z.object({
+  waitForSlotMs: z.number().nonnegative().optional(),
+  contextMs: z.number().nonnegative().optional(),
+  navigateMs: z.number().nonnegative().optional(),
+  waitMs: z.number().nonnegative().optional(),
+  extractMs: z.number().nonnegative().optional(),
+  totalMs: z.number().nonnegative(),
+});
+export type TaskTimings = z.infer<typeof TaskTimings>;
+
+/** What a node returns for a task; applied idempotently by the coordinator. */
+export const TaskResult = z.object({
+  leaseToken: z.string(),
+  attempt: z.number().int().min(1),
+  nodeId: z.string(),
+  outcome: z.enum(['succeeded', 'failed']),
+  items: z.array(ItemData).max(100_000),
+  discovered: z.array(Discovered).max(10_000),
+  error: Failure.optional(),
+  httpStatus: z.number().int().optional(),
+  finalUrl: z.string().optional(),
+  timings: TaskTimings,
+});
+export type TaskResult = z.infer<typeof TaskResult>;
+
+export const LeaseRequest = z.object({ leaseToken: z.string(), nodeId: z.string() });
+export const ReleaseRequest = LeaseRequest.extend({ reason: z.string().max(500) });
