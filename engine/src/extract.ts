@@ -36,9 +36,3 @@ export function buildItems(raw: CollectOutput, spec: TaskSpec): Extraction {
   });
   return { items, incomplete, matched: raw.matched, nextUrl: raw.nextHref };
 }
-
-/** The dedupe key of an item: its key fields joined, or null when the job has none. */
-export function dedupeKeyOf(item: ItemData, keyFields: readonly string[] | undefined): string | null {
-  if (!keyFields?.length) return null;
-  return keyFields.map((k) => JSON.stringify(item[k] ?? null)).join('|');
-}

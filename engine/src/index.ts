@@ -1,3 +1,4 @@
 export * from './collect.ts';
 export * from './process.ts';
 export * from './extract.ts';
+export * from './keys.ts';

@@ -1,0 +1,4 @@
+export * from './organizations.ts';
+export * from './api-keys.ts';
+export * from './jobs.ts';
+export * from './fleet.ts';

@@ -1,0 +1,42 @@
+import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
+import type { JobSpec, RunCounts, Failure, RunStatus } from '@trawl/schemas';
+import { organizations } from './organizations.ts';
+
+export const jobs = sqliteTable('jobs', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull().references(() => organizations.id),
+  name: text('name').notNull(),
+  spec: text('spec', { mode: 'json' }).$type<JobSpec>().notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  /** Soft delete: runs and results of a deleted job stay readable. */
+  deletedAt: integer('deleted_at'),
+}, (t) => [index('jobs_org_created_idx').on(t.orgId, t.createdAt)]);
+
+export interface RunChanges { added: number; changed: number; removed: number }
+
+export const runs = sqliteTable('runs', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull().references(() => organizations.id),
+  jobId: text('job_id').notNull().references(() => jobs.id),
+  status: text('status').$type<RunStatus>().notNull(),
+  trigger: text('trigger', { enum: ['api', 'cron'] }).notNull(),
+  counts: text('counts', { mode: 'json' }).$type<RunCounts>().notNull(),
+  error: text('error', { mode: 'json' }).$type<Failure>(),
+  changes: text('changes', { mode: 'json' }).$type<RunChanges>(),
+  createdAt: integer('created_at').notNull(),
+  startedAt: integer('started_at'),
+  finishedAt: integer('finished_at'),
+}, (t) => [index('runs_org_created_idx').on(t.orgId, t.createdAt), index('runs_job_created_idx').on(t.jobId, t.createdAt)]);
+
+/** Every item a job has produced, by dedupe key: what change detection compares a new run against. */
+export const itemsIndex = sqliteTable('items_index', {
+  orgId: text('org_id').notNull(),
+  jobId: text('job_id').notNull().references(() => jobs.id),
+  key: text('key').notNull(),
+  hash: text('hash').notNull(),
+  firstSeenRunId: text('first_seen_run_id').notNull(),
+  lastSeenRunId: text('last_seen_run_id').notNull(),
+  lastChangedRunId: text('last_changed_run_id').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.jobId, t.key] }), index('items_index_last_seen_idx').on(t.jobId, t.lastSeenRunId)]);

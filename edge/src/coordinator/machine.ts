@@ -1,0 +1,108 @@
+/**
+ * The run's decisions as pure functions over plain rows, unit-tested in Node. The Durable Object
+ * (run-coordinator.ts) is a thin shell: it loads rows from its SQLite, asks these functions what to do,
+ * persists the answer, arms alarms and fans out events.
+ */
+import { ERRORS, type Failure, type JobSpec, type RunCounts, type RunStatus, type TaskResult } from '@trawl/schemas';
+
+export type TaskStatus = 'pending' | 'queued' | 'running' | 'succeeded' | 'failed';
+export const LIVE_TASK_STATUSES: readonly TaskStatus[] = ['pending', 'queued', 'running'];
+
+export interface TaskRow {
+  taskId: string;
+  seq: number;
+  url: string;
+  depth: number;
+  status: TaskStatus;
+  /** Dispatches so far (each gets a new lease token). */
+  attempt: number;
+  /** Failed attempts so far: what the retry policy counts. A release by a draining node is not a failure. */
+  failures: number;
+  leaseToken: string | null;
+  leaseDeadline: number | null;
+  notBefore: number;
+  error: Failure | null;
+}
+
+/** Tasks to dispatch now: pending ones that are due, oldest first, up to the free concurrency. */
+export function pickDispatchable(live: readonly TaskRow[], concurrency: number, now: number): TaskRow[] {
+  const inFlight = live.filter((t) => t.status === 'queued' || t.status === 'running').length;
+  const room = Math.max(0, concurrency - inFlight);
+  if (room === 0) return [];
+  return live
+    .filter((t) => t.status === 'pending' && t.notBefore <= now)
+    .sort((a, b) => a.seq - b.seq)
+    .slice(0, room);
+}
+
+export type ResultVerdict = 'apply' | 'duplicate' | 'stale';
+
+/**
+ * Fencing: only the current lease's result is applied. The same result delivered again is a harmless duplicate;
+ * a result from an older lease (the node was presumed dead and the task re-dispatched) is stale.
+ */
+export function judgeResult(task: TaskRow, leaseToken: string): ResultVerdict {
+  if (task.status === 'succeeded' || task.status === 'failed') return task.leaseToken === leaseToken ? 'duplicate' : 'stale';
+  if (task.leaseToken !== leaseToken) return 'stale';
+  return task.status === 'queued' || task.status === 'running' ? 'apply' : 'stale';
+}
+
+/** Whether a lease token may still act on a task (start, heartbeat, events, release). */
+export function leaseIsCurrent(task: TaskRow, leaseToken: string): boolean {
+  return (task.status === 'queued' || task.status === 'running') && task.leaseToken === leaseToken;
+}
+
+/** Exponential backoff with ±25% jitter, capped at a minute; a site's Retry-After wins when longer. */
+export function backoffMs(failure: Pick<Failure, 'code' | 'retryAfterMs'>, failures: number, random: () => number): number {
+  const base = Math.max(250, ERRORS[failure.code].backoffMs) * 2 ** Math.max(0, failures - 1);
+  const jittered = Math.min(60_000, base) * (0.75 + random() * 0.5);
+  return Math.round(Math.max(jittered, failure.retryAfterMs ?? 0));
+}
+
+export type FailureDecision = { status: 'pending'; notBefore: number; failures: number } | { status: 'failed'; failures: number };
+
+/** After a failed attempt: retry later when the code is retryable and attempts remain, otherwise the task fails. */
+export function decideAfterFailure(task: TaskRow, failure: Failure, spec: Pick<JobSpec, 'retry'>, now: number, random: () => number): FailureDecision {
+  const failures = task.failures + 1;
+  if (ERRORS[failure.code].retryable && failures < spec.retry.maxAttempts) {
+    return { status: 'pending', notBefore: now + backoffMs(failure, failures, random), failures };
+  }
+  return { status: 'failed', failures };
+}
+
+/** The earliest moment the coordinator must wake up: a lease to check, a retry to dispatch, or the run deadline. */
+export function nextWake(live: readonly TaskRow[], runDeadline: number, now: number): number {
+  let at = runDeadline;
+  for (const t of live) {
+    if ((t.status === 'queued' || t.status === 'running') && t.leaseDeadline !== null) at = Math.min(at, t.leaseDeadline);
+    if (t.status === 'pending' && t.notBefore > now) at = Math.min(at, t.notBefore);
+  }
+  return at;
+}
+
+export function expiredLeases(live: readonly TaskRow[], now: number): TaskRow[] {
+  return live.filter((t) => (t.status === 'queued' || t.status === 'running') && t.leaseDeadline !== null && t.leaseDeadline <= now);
+}
+
+export type EndReason = { kind: 'drained' } | { kind: 'cancelled' } | { kind: 'timeout' };
+
+/** The run's final status and error, by exhaustive cases. */
+export function finalOutcome(counts: RunCounts, reason: EndReason, firstError: Failure | null): { status: RunStatus; error: Failure | null } {
+  switch (reason.kind) {
+    case 'cancelled':
+      return { status: 'cancelled', error: { code: 'CANCELLED', message: 'The run was cancelled', hint: ERRORS.CANCELLED.hint } };
+    case 'timeout':
+      return {
+        status: counts.pagesSucceeded > 0 ? 'partial' : 'failed',
+        error: { code: 'RUN_TIMEOUT', message: 'The run reached its deadline before every page was done', hint: ERRORS.RUN_TIMEOUT.hint },
+      };
+    case 'drained':
+      if (counts.pagesFailed === 0) return { status: 'succeeded', error: null };
+      return { status: counts.pagesSucceeded === 0 ? 'failed' : 'partial', error: firstError };
+  }
+}
+
+/** The failure a result carries, or a generic one when a failed result forgot to say why. */
+export function failureOf(result: TaskResult, url: string): Failure {
+  return result.error ?? { code: 'INTERNAL', message: 'The fleet reported a failure without an error', url, attempt: result.attempt };
+}

@@ -1,0 +1,317 @@
+import { DurableObject } from 'cloudflare:workers';
+import {
+  ERRORS, newId, randomString, taskSpecOf, isFinalStatus,
+  type Failure, type JobSpec, type RunCounts, type RunEvent, type RunEventInput, type RunStatus, type Task, type TaskResult,
+} from '@trawl/schemas';
+import { dedupeKeyOf } from '@trawl/engine/keys';
+import { configOf, type Env } from '../env.ts';
+import { createLogger } from '../lib/log.ts';
+import { RunStore, type RunMeta } from './store.ts';
+import {
+  decideAfterFailure, expiredLeases, failureOf, finalOutcome, judgeResult, leaseIsCurrent, nextWake, pickDispatchable,
+  type EndReason, type TaskRow,
+} from './machine.ts';
+import { persistRun } from './persist.ts';
+
+export interface RunInit {
+  runId: string;
+  orgId: string;
+  jobId: string;
+  spec: JobSpec;
+  createdAt: number;
+  edgeUrl: string;
+}
+
+export interface RunSnapshot {
+  status: RunStatus;
+  counts: RunCounts;
+  startedAt: number | null;
+  finishedAt: number | null;
+  error: Failure | null;
+}
+
+export type LeaseAnswer = { ok: true; leaseMs: number } | { ok: false; code: 'LEASE_LOST' | 'NOT_FOUND' };
+export type ResultAnswer = { ok: true; duplicate: boolean } | { ok: false; code: 'LEASE_LOST' | 'NOT_FOUND' };
+
+const BACKLOG_LIMIT = 5000;
+
+/**
+ * One per run: owns the frontier, the tasks in flight and their leases, the items (idempotently, by key)
+ * and the event stream. Decisions live in machine.ts; this class persists them and talks to the outside.
+ */
+export class RunCoordinator extends DurableObject<Env> {
+  private readonly store: RunStore;
+  private readonly log = createLogger({ component: 'coordinator' });
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new RunStore(ctx.storage.sql);
+  }
+
+  async start(init: RunInit): Promise<RunSnapshot> {
+    const existing = this.store.getMeta();
+    if (existing) return this.snapshot();
+    const now = Date.now();
+    const meta: RunMeta = {
+      ...init, status: 'queued', startedAt: null, finishedAt: null, deadline: now + init.spec.limits.runTimeoutMs,
+      error: null, retries: 0, items: 0, persisted: false, cancelRequested: false,
+    };
+    this.store.putMeta(meta);
+    const urls = init.spec.startUrls.slice(0, init.spec.limits.maxPages);
+    this.store.addTasks(urls.map((url) => ({ taskId: newId('tsk'), url, depth: 0 })), now);
+    this.emit({ type: 'run.queued', message: `Run queued with ${urls.length} start URL(s), concurrency ${init.spec.concurrency}` });
+    await this.pump();
+    return this.snapshot();
+  }
+
+  snapshot(): RunSnapshot {
+    const meta = this.requireMeta();
+    return { status: meta.status, counts: this.counts(meta), startedAt: meta.startedAt, finishedAt: meta.finishedAt, error: meta.error };
+  }
+
+  async cancel(): Promise<RunSnapshot> {
+    const meta = this.requireMeta();
+    if (!isFinalStatus(meta.status)) await this.finish({ kind: 'cancelled' });
+    return this.snapshot();
+  }
+
+  taskStart(taskId: string, leaseToken: string, nodeId: string): LeaseAnswer {
+    const answer = this.renewLease(taskId, leaseToken);
+    const task = this.store.getTask(taskId);
+    if (answer.ok && task && task.status === 'queued') {
+      this.store.updateTask({ ...task, status: 'running' });
+      const meta = this.requireMeta();
+      if (meta.status === 'queued') {
+        this.store.putMeta({ ...meta, status: 'running', startedAt: Date.now() });
+        this.emit({ type: 'run.started', message: 'First task started' });
+        this.ctx.waitUntil(this.markRunning());
+      }
+      this.emit({ type: 'task.started', message: `Attempt ${task.attempt} started on ${nodeId}`, taskId, url: task.url, data: { nodeId, attempt: task.attempt } });
+    }
+    return answer;
+  }
+
+  taskHeartbeat(taskId: string, leaseToken: string): LeaseAnswer {
+    return this.renewLease(taskId, leaseToken);
+  }
+
+  taskEvents(taskId: string, leaseToken: string, events: RunEventInput[]): LeaseAnswer {
+    const task = this.store.getTask(taskId);
+    if (!task) return { ok: false, code: 'NOT_FOUND' };
+    if (!leaseIsCurrent(task, leaseToken)) return { ok: false, code: 'LEASE_LOST' };
+    for (const e of events) this.emit({ ...e, taskId, url: e.url ?? task.url });
+    return { ok: true, leaseMs: this.leaseMs() };
+  }
+
+  async taskResult(taskId: string, result: TaskResult): Promise<ResultAnswer> {
+    const task = this.store.getTask(taskId);
+    const meta = this.store.getMeta();
+    if (!task || !meta) return { ok: false, code: 'NOT_FOUND' };
+    const verdict = judgeResult(task, result.leaseToken);
+    if (verdict === 'duplicate') return { ok: true, duplicate: true };
+    if (verdict === 'stale') return { ok: false, code: 'LEASE_LOST' };
+    const now = Date.now();
+    if (result.outcome === 'succeeded') this.applySuccess(meta, task, result, now);
+    else this.applyFailure(task, failureOf(result, task.url), now);
+    await this.pump();
+    return { ok: true, duplicate: false };
+  }
+
+  /** A draining node hands a task back: dispatch it again soon, without spending an attempt. */
+  async taskRelease(taskId: string, leaseToken: string, reason: string): Promise<LeaseAnswer> {
+    const task = this.store.getTask(taskId);
+    if (!task) return { ok: false, code: 'NOT_FOUND' };
+    if (!leaseIsCurrent(task, leaseToken)) return { ok: false, code: 'LEASE_LOST' };
+    this.store.updateTask({ ...task, status: 'pending', leaseToken: null, leaseDeadline: null, notBefore: Date.now() });
+    this.emit({ type: 'task.released', level: 'warn', message: `Task handed back: ${reason}`, taskId, url: task.url });
+    await this.pump();
+    return { ok: true, leaseMs: this.leaseMs() };
+  }
+
+  /** The dead-letter consumer's report: no node took the task after every queue retry. */
+  async dispatchFailed(taskId: string, leaseToken: string): Promise<void> {
+    const task = this.store.getTask(taskId);
+    if (!task || !leaseIsCurrent(task, leaseToken)) return;
+    this.applyFailure(task, { code: 'FLEET_UNAVAILABLE', message: 'No fleet node accepted the task', url: task.url, attempt: task.attempt }, Date.now());
+    await this.pump();
+  }
+
+  override async alarm(): Promise<void> {
+    const meta = this.store.getMeta();
+    if (!meta) return;
+    const now = Date.now();
+    if (isFinalStatus(meta.status)) {
+      if (!meta.persisted) await this.persist();
+      return;
+    }
+    if (now >= meta.deadline) {
+      await this.finish({ kind: 'timeout' });
+      return;
+    }
+    for (const t of expiredLeases(this.store.liveTasks(), now)) {
+      const what = t.status === 'queued' ? 'no fleet node started it in time' : 'its node stopped renewing the lease';
+      this.applyFailure(t, { code: 'FLEET_UNAVAILABLE', message: `Lease expired: ${what}`, url: t.url, attempt: t.attempt }, now);
+    }
+    await this.pump();
+  }
+
+  /** WebSocket subscribers: `?after=<seq>` resumes from a cursor; the backlog is sent first, then live events. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return new Response('expected a WebSocket upgrade', { status: 426 });
+    const after = Number(new URL(request.url).searchParams.get('after') ?? '0');
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    this.ctx.acceptWebSocket(server);
+    for (const e of this.store.eventsAfter(Number.isFinite(after) ? after : 0, BACKLOG_LIMIT)) server.send(JSON.stringify(e));
+    const meta = this.store.getMeta();
+    if (meta && isFinalStatus(meta.status)) server.send(JSON.stringify({ type: 'stream.end', status: meta.status }));
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    if (message === 'ping') ws.send('pong');
+  }
+
+  override webSocketClose(ws: WebSocket, code: number): void {
+    try { ws.close(code === 1005 ? 1000 : code, 'closing'); } catch { /* already closed */ }
+  }
+
+  // ---- internals ----
+
+  private applySuccess(meta: RunMeta, task: TaskRow, result: TaskResult, now: number): void {
+    const keyed = result.items.map((data, i) => ({ key: dedupeKeyOf(data, meta.spec.dedupeKey) ?? `${task.taskId}:${i}`, data }));
+    const added = this.store.addItems(task.seq, task.url, keyed, meta.spec.limits.maxItems);
+    let discovered = 0;
+    if (this.store.itemCount() < meta.spec.limits.maxItems) {
+      const room = Math.max(0, meta.spec.limits.maxPages - this.store.taskCount());
+      const next = result.discovered.slice(0, room).map((d) => ({ taskId: newId('tsk'), url: d.url, depth: task.depth + 1 }));
+      discovered = this.store.addTasks(next, now);
+    }
+    this.store.updateTask({ ...task, status: 'succeeded', leaseDeadline: null, error: null });
+    this.emit({
+      type: 'task.succeeded', taskId: task.taskId, url: task.url,
+      message: `${result.items.length} item(s), ${added} new; ${discovered} page(s) discovered in ${Math.round(result.timings.totalMs)} ms`,
+      data: { items: result.items.length, added, discovered, timings: result.timings, attempt: task.attempt },
+    });
+  }
+
+  private applyFailure(task: TaskRow, failure: Failure, now: number): void {
+    const meta = this.requireMeta();
+    const decision = decideAfterFailure(task, failure, meta.spec, now, Math.random);
+    const error = { ...failure, hint: failure.hint ?? ERRORS[failure.code].hint, attempt: task.attempt };
+    if (decision.status === 'pending') {
+      this.store.updateTask({ ...task, status: 'pending', failures: decision.failures, leaseToken: null, leaseDeadline: null, notBefore: decision.notBefore, error });
+      this.store.putMeta({ ...meta, retries: meta.retries + 1 });
+      this.emit({ type: 'task.retrying', level: 'warn', taskId: task.taskId, url: task.url,
+        message: `${failure.code}: ${failure.message}; retrying in ${decision.notBefore - now} ms`, data: { error, retryAt: decision.notBefore } });
+    } else {
+      this.store.updateTask({ ...task, status: 'failed', failures: decision.failures, leaseDeadline: null, error });
+      this.emit({ type: 'task.failed', level: 'error', taskId: task.taskId, url: task.url, message: `${failure.code}: ${failure.message}`, data: { error } });
+    }
+  }
+
+  private renewLease(taskId: string, leaseToken: string): LeaseAnswer {
+    const task = this.store.getTask(taskId);
+    if (!task) return { ok: false, code: 'NOT_FOUND' };
+    if (!leaseIsCurrent(task, leaseToken) || isFinalStatus(this.requireMeta().status)) return { ok: false, code: 'LEASE_LOST' };
+    this.store.updateTask({ ...task, leaseDeadline: Date.now() + this.leaseMs() });
+    return { ok: true, leaseMs: this.leaseMs() };
+  }
+
+  /** Dispatches what may run now, ends the run when nothing is left, and arms the next alarm. */
+  private async pump(): Promise<void> {
+    const meta = this.requireMeta();
+    if (isFinalStatus(meta.status)) return;
+    const now = Date.now();
+    const live = this.store.liveTasks();
+    if (live.length === 0) {
+      await this.finish({ kind: 'drained' });
+      return;
+    }
+    const { dispatchTimeoutMs } = configOf(this.env);
+    const picked = pickDispatchable(live, meta.spec.concurrency, now);
+    const messages: Task[] = picked.map((t) => {
+      const leaseToken = randomString(24);
+      const attempt = t.attempt + 1;
+      this.store.updateTask({ ...t, status: 'queued', attempt, leaseToken, leaseDeadline: now + dispatchTimeoutMs });
+      return {
+        runId: meta.runId, orgId: meta.orgId, taskId: t.taskId, attempt, leaseToken, url: t.url, depth: t.depth,
+        spec: taskSpecOf(meta.spec), deadline: Math.min(meta.deadline, now + meta.spec.limits.taskTimeoutMs + 10_000),
+        edgeUrl: meta.edgeUrl, leaseMs: this.leaseMs(), traceparent: traceparentOf(meta.runId, t.taskId),
+      };
+    });
+    if (messages.length) {
+      try {
+        await this.env.TASKS.sendBatch(messages.map((body) => ({ body })));
+      } catch (err) {
+        this.log.error('queue send failed; tasks go back to pending', { runId: meta.runId, err: String(err) });
+        for (const t of picked) this.store.updateTask({ ...t, notBefore: now + 1000 });
+      }
+    }
+    await this.ctx.storage.setAlarm(nextWake(this.store.liveTasks(), meta.deadline, now));
+  }
+
+  private async finish(reason: EndReason): Promise<void> {
+    const meta = this.requireMeta();
+    const now = Date.now();
+    const counts = this.counts(meta);
+    const outcome = finalOutcome(counts, reason, this.store.firstError());
+    this.store.putMeta({ ...meta, status: outcome.status, error: outcome.error, finishedAt: now, cancelRequested: reason.kind === 'cancelled' });
+    this.emit({ type: 'run.finished', level: outcome.status === 'succeeded' ? 'info' : 'warn',
+      message: `Run ${outcome.status}: ${counts.items} item(s) from ${counts.pagesSucceeded} page(s), ${counts.pagesFailed} failed`,
+      data: { status: outcome.status, counts, error: outcome.error } });
+    await this.persist();
+  }
+
+  /** Writes results, the event log and the D1 row; retried by the alarm until it succeeds. */
+  private async persist(): Promise<void> {
+    const meta = this.requireMeta();
+    try {
+      await persistRun(this.env, meta, this.counts(meta), this.store);
+      this.store.putMeta({ ...this.requireMeta(), persisted: true });
+      for (const ws of this.ctx.getWebSockets()) {
+        try { ws.send(JSON.stringify({ type: 'stream.end', status: meta.status })); } catch { /* gone */ }
+      }
+      await this.ctx.storage.deleteAlarm();
+    } catch (err) {
+      this.log.error('persisting the run failed; retrying', { runId: meta.runId, err: String(err) });
+      await this.ctx.storage.setAlarm(Date.now() + 2000);
+    }
+  }
+
+  private async markRunning(): Promise<void> {
+    const meta = this.requireMeta();
+    await this.env.DB.prepare("UPDATE runs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'")
+      .bind(meta.startedAt, meta.runId).run();
+  }
+
+  private counts(meta: RunMeta): RunCounts {
+    const s = this.store.statusCounts();
+    return { pagesSucceeded: s.succeeded, pagesFailed: s.failed, pagesPending: s.pending + s.queued + s.running, items: this.store.itemCount(), retries: meta.retries };
+  }
+
+  private emit(e: RunEventInput): RunEvent {
+    const event = this.store.appendEvent(e, Date.now());
+    const json = JSON.stringify(event);
+    for (const ws of this.ctx.getWebSockets()) {
+      try { ws.send(json); } catch { /* a closed socket is dropped by the runtime */ }
+    }
+    return event;
+  }
+
+  private leaseMs(): number {
+    return configOf(this.env).leaseMs;
+  }
+
+  private requireMeta(): RunMeta {
+    const meta = this.store.getMeta();
+    if (!meta) throw new Error('run not initialised');
+    return meta;
+  }
+}
+
+/** W3C traceparent: the run id is the trace id, the task id the parent span. */
+function traceparentOf(runId: string, taskId: string): string {
+  const hex = (s: string, n: number) => [...s].map((c) => c.charCodeAt(0).toString(16)).join('').padEnd(n, '0').slice(-n);
+  return `00-${hex(runId, 32)}-${hex(taskId, 16)}-01`;
+}

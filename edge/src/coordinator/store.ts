@@ -1,0 +1,145 @@
+/** The RunCoordinator's own SQLite: tasks (the frontier), items, events and the run's meta row. */
+import type { Failure, ItemData, JobSpec, RunEvent, RunEventInput, RunStatus } from '@trawl/schemas';
+import type { TaskRow, TaskStatus } from './machine.ts';
+
+export interface RunMeta {
+  runId: string;
+  orgId: string;
+  jobId: string;
+  spec: JobSpec;
+  status: RunStatus;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  deadline: number;
+  edgeUrl: string;
+  error: Failure | null;
+  retries: number;
+  items: number;
+  /** Set once results, logs and the D1 row are written after the run ended. */
+  persisted: boolean;
+  cancelRequested: boolean;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tasks (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, task_id TEXT NOT NULL UNIQUE, url TEXT NOT NULL UNIQUE, depth INTEGER NOT NULL,
+  status TEXT NOT NULL, attempt INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0,
+  lease_token TEXT, lease_deadline INTEGER, not_before INTEGER NOT NULL DEFAULT 0, error TEXT);
+CREATE INDEX IF NOT EXISTS tasks_status ON tasks(status);
+CREATE TABLE IF NOT EXISTS items (key TEXT PRIMARY KEY, task_seq INTEGER NOT NULL, idx INTEGER NOT NULL, url TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS items_order ON items(task_seq, idx);
+CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, body TEXT NOT NULL);
+`;
+
+type Row = Record<string, SqlStorageValue>;
+
+export class RunStore {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(SCHEMA);
+  }
+
+  getMeta(): RunMeta | null {
+    const row = this.sql.exec<{ v: string }>('SELECT v FROM meta WHERE k = ?', 'run').toArray()[0];
+    return row ? (JSON.parse(row.v) as RunMeta) : null;
+  }
+
+  putMeta(meta: RunMeta): void {
+    this.sql.exec('INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)', 'run', JSON.stringify(meta));
+  }
+
+  /** Adds URLs to the frontier; a URL already in it is skipped. Returns how many were new. */
+  addTasks(entries: Array<{ taskId: string; url: string; depth: number }>, now: number): number {
+    let added = 0;
+    for (const e of entries) {
+      added += this.sql.exec('INSERT OR IGNORE INTO tasks (task_id, url, depth, status, not_before) VALUES (?, ?, ?, ?, ?)',
+        e.taskId, e.url, e.depth, 'pending', now).rowsWritten > 0 ? 1 : 0;
+    }
+    return added;
+  }
+
+  taskCount(): number {
+    return Number(this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM tasks').one().n);
+  }
+
+  getTask(taskId: string): TaskRow | null {
+    const row = this.sql.exec<Row>('SELECT * FROM tasks WHERE task_id = ?', taskId).toArray()[0];
+    return row ? toTask(row) : null;
+  }
+
+  liveTasks(): TaskRow[] {
+    return this.sql.exec<Row>("SELECT * FROM tasks WHERE status IN ('pending','queued','running')").toArray().map(toTask);
+  }
+
+  statusCounts(): Record<TaskStatus, number> {
+    const out: Record<TaskStatus, number> = { pending: 0, queued: 0, running: 0, succeeded: 0, failed: 0 };
+    for (const r of this.sql.exec<{ status: TaskStatus; n: number }>('SELECT status, COUNT(*) AS n FROM tasks GROUP BY status')) {
+      out[r.status] = Number(r.n);
+    }
+    return out;
+  }
+
+  firstError(): Failure | null {
+    const row = this.sql.exec<{ error: string }>("SELECT error FROM tasks WHERE status = 'failed' AND error IS NOT NULL ORDER BY seq LIMIT 1").toArray()[0];
+    return row ? (JSON.parse(row.error) as Failure) : null;
+  }
+
+  updateTask(t: TaskRow): void {
+    this.sql.exec('UPDATE tasks SET status = ?, attempt = ?, failures = ?, lease_token = ?, lease_deadline = ?, not_before = ?, error = ? WHERE task_id = ?',
+      t.status, t.attempt, t.failures, t.leaseToken, t.leaseDeadline, t.notBefore, t.error ? JSON.stringify(t.error) : null, t.taskId);
+  }
+
+  /** Inserts items by key; an existing key is left as it is (idempotent). Returns how many were new. */
+  addItems(taskSeq: number, url: string, items: Array<{ key: string; data: ItemData }>, limit: number): number {
+    let added = 0;
+    let total = this.itemCount();
+    for (const [idx, it] of items.entries()) {
+      if (total >= limit) break;
+      const n = this.sql.exec('INSERT OR IGNORE INTO items (key, task_seq, idx, url, data) VALUES (?, ?, ?, ?, ?)',
+        it.key, taskSeq, idx, url, JSON.stringify(it.data)).rowsWritten;
+      if (n > 0) { added++; total++; }
+    }
+    return added;
+  }
+
+  itemCount(): number {
+    return Number(this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM items').one().n);
+  }
+
+  /** Items in page order, a page at a time (for writing results without holding them all). */
+  *itemPages(pageSize = 1000): Generator<Array<{ key: string; data: string }>> {
+    let after = { seq: -1, idx: -1 };
+    for (;;) {
+      const rows = this.sql.exec<{ key: string; data: string; task_seq: number; idx: number }>(
+        'SELECT key, data, task_seq, idx FROM items WHERE (task_seq, idx) > (?, ?) ORDER BY task_seq, idx LIMIT ?',
+        after.seq, after.idx, pageSize).toArray();
+      if (rows.length === 0) return;
+      const last = rows[rows.length - 1]!;
+      after = { seq: Number(last.task_seq), idx: Number(last.idx) };
+      yield rows.map((r) => ({ key: r.key, data: r.data }));
+    }
+  }
+
+  appendEvent(e: RunEventInput, now: number): RunEvent {
+    const ts = e.ts ?? now;
+    const body = { ...e, level: e.level ?? 'info', ts };
+    const { seq } = this.sql.exec<{ seq: number }>('INSERT INTO events (ts, body) VALUES (?, ?) RETURNING seq', ts, JSON.stringify(body)).one();
+    return { ...body, seq: Number(seq) } as RunEvent;
+  }
+
+  eventsAfter(seq: number, limit: number): RunEvent[] {
+    return this.sql.exec<{ seq: number; body: string }>('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?', seq, limit)
+      .toArray().map((r) => ({ ...(JSON.parse(r.body) as Omit<RunEvent, 'seq'>), seq: Number(r.seq) }));
+  }
+}
+
+function toTask(r: Row): TaskRow {
+  return {
+    taskId: String(r.task_id), seq: Number(r.seq), url: String(r.url), depth: Number(r.depth),
+    status: r.status as TaskStatus, attempt: Number(r.attempt), failures: Number(r.failures),
+    leaseToken: r.lease_token === null ? null : String(r.lease_token),
+    leaseDeadline: r.lease_deadline === null ? null : Number(r.lease_deadline),
+    notBefore: Number(r.not_before), error: r.error ? (JSON.parse(String(r.error)) as Failure) : null,
+  };
+}

@@ -1,0 +1,58 @@
+import { HTTPException } from 'hono/http-exception';
+import type { Task } from '@trawl/schemas';
+import { createApp } from './app.ts';
+import type { Env } from './env.ts';
+import { errorResponse, isApiError } from './lib/errors.ts';
+import { createLogger } from './lib/log.ts';
+import { init } from './middleware/init.ts';
+import { requireApiKey } from './middleware/auth.ts';
+import { registerHealthRoute } from './routes/health.ts';
+import { registerDocs } from './routes/docs.ts';
+import { registerJobRoutes } from './routes/jobs/index.ts';
+import { registerRunRoutes } from './routes/runs/index.ts';
+import { internalRoutes } from './routes/internal/index.ts';
+import { adminRoutes } from './routes/admin/index.ts';
+import { consumeDeadTasks, consumeTasks } from './queue/tasks-consumer.ts';
+import { createDb } from './services/context.ts';
+import { pruneNodes } from './services/fleet/nodes.ts';
+
+export { RunCoordinator } from './coordinator/run-coordinator.ts';
+
+const app = createApp();
+app.use('*', init);
+registerHealthRoute(app);
+registerDocs(app);
+app.use('/v1/jobs', requireApiKey);
+app.use('/v1/jobs/*', requireApiKey);
+app.use('/v1/runs', requireApiKey);
+app.use('/v1/runs/*', requireApiKey);
+registerJobRoutes(app);
+registerRunRoutes(app);
+app.route('/internal', internalRoutes);
+app.route('/internal/admin', adminRoutes);
+
+app.notFound((c) => errorResponse('NOT_FOUND', `No route ${c.req.method} ${new URL(c.req.url).pathname}`, c.get('requestId') ?? 'unknown'));
+
+/** The single error renderer: known errors keep their code; anything else is a 500 that never echoes internals. */
+app.onError((err, c) => {
+  const requestId = c.get('requestId') ?? 'unknown';
+  if (isApiError(err)) return errorResponse(err.code, err.message, requestId, err.details, err.headers);
+  if (err instanceof HTTPException && (err.status === 400 || err.status === 415)) {
+    const message = err.status === 415 ? 'Send the body as JSON with "Content-Type: application/json"' : 'The request body is not valid JSON';
+    return errorResponse('INVALID_SPEC', message, requestId, { issues: [{ path: '(root)', message: err.message }] });
+  }
+  (c.get('log') ?? createLogger({ requestId })).error('unhandled error', { err: String(err), stack: err instanceof Error ? err.stack : undefined });
+  return errorResponse('INTERNAL', 'Something went wrong on our side', requestId);
+});
+
+export default {
+  fetch: app.fetch,
+  async queue(batch: MessageBatch<Task>, env: Env): Promise<void> {
+    if (batch.queue.endsWith('-dlq')) await consumeDeadTasks(batch, env);
+    else await consumeTasks(batch, env);
+  },
+  async scheduled(_controller: ScheduledController, env: Env): Promise<void> {
+    const log = createLogger({ component: 'cron' });
+    await pruneNodes({ env, db: createDb(env), log, requestId: 'cron', baseUrl: '' });
+  },
+} satisfies ExportedHandler<Env, Task>;

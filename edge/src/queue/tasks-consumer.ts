@@ -1,0 +1,73 @@
+import { fleetPaths, signRequest, type Task } from '@trawl/schemas';
+import { configOf, type Env } from '../env.ts';
+import { createLogger } from '../lib/log.ts';
+import { createDb, type ServiceContext } from '../services/context.ts';
+import { availableNodes, markUnreachable, noteTaken } from '../services/fleet/nodes.ts';
+
+type Offer = 'accepted' | 'busy' | 'unreachable' | 'rejected';
+
+/**
+ * Hands each task to a fleet node with room and returns at once: it never waits for the page.
+ * Accepted: ack. Every node busy or unreachable: retry with backoff (the dead-letter queue takes what never lands).
+ */
+export async function consumeTasks(batch: MessageBatch<Task>, env: Env): Promise<void> {
+  const log = createLogger({ component: 'tasks-consumer' });
+  const ctx: ServiceContext = { env, db: createDb(env), log, requestId: `queue-${batch.queue}`, baseUrl: '' };
+  const secret = configOf(env).fleetSecret;
+  let nodes = await availableNodes(ctx);
+  for (const msg of batch.messages) {
+    let placed = false;
+    for (const node of nodes) {
+      if (node.free <= 0) continue;
+      const offer = await offerTask(node.url, msg.body, secret);
+      if (offer === 'accepted') {
+        await noteTaken(ctx, node.id, node.free);
+        node.free -= 1;
+        placed = true;
+        break;
+      }
+      if (offer === 'busy') node.free = 0;
+      if (offer === 'unreachable') {
+        await markUnreachable(ctx, node.id);
+        node.free = 0;
+      }
+      if (offer === 'rejected') log.error('a node rejected a task', { nodeId: node.id, runId: msg.body.runId, taskId: msg.body.taskId });
+    }
+    if (placed) {
+      msg.ack();
+    } else {
+      const delaySeconds = Math.min(30, 2 ** Math.min(msg.attempts, 5));
+      log.warn('no fleet node took the task; retrying', { runId: msg.body.runId, taskId: msg.body.taskId, attempts: msg.attempts, delaySeconds });
+      msg.retry({ delaySeconds });
+      nodes = nodes.filter((n) => n.free > 0);
+    }
+  }
+}
+
+async function offerTask(nodeUrl: string, task: Task, secret: string): Promise<Offer> {
+  const body = JSON.stringify(task);
+  const path = fleetPaths.tasks;
+  try {
+    const res = await fetch(new URL(path, nodeUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await signRequest(secret, 'POST', path, body)), ...(task.traceparent ? { traceparent: task.traceparent } : {}) },
+      body,
+      signal: AbortSignal.timeout(5000),
+    });
+    await res.body?.cancel();
+    if (res.status === 202 || res.status === 200) return 'accepted';
+    if (res.status === 503 || res.status === 429) return 'busy';
+    return res.status >= 500 ? 'unreachable' : 'rejected';
+  } catch {
+    return 'unreachable';
+  }
+}
+
+/** Tasks that no node took after every retry: the coordinator fails (or retries) them with FLEET_UNAVAILABLE. */
+export async function consumeDeadTasks(batch: MessageBatch<Task>, env: Env): Promise<void> {
+  for (const msg of batch.messages) {
+    const { runId, taskId, leaseToken } = msg.body;
+    await env.RUN_COORDINATOR.get(env.RUN_COORDINATOR.idFromName(runId)).dispatchFailed(taskId, leaseToken);
+    msg.ack();
+  }
+}

@@ -1,0 +1,46 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { issuesOf, timingSafeEqual } from '@trawl/schemas';
+import type { AppEnv } from '../../app.ts';
+import { configOf } from '../../env.ts';
+import { ApiError } from '../../lib/errors.ts';
+import { createOrgKey, createOrgWithOwner } from '../../services/orgs/create-org.ts';
+
+/**
+ * Operator provisioning, enabled only when the ADMIN_TOKEN secret is set (dev and tests set it;
+ * production normally does not). Without it these routes do not exist (404).
+ */
+export const adminRoutes = new Hono<AppEnv>();
+
+adminRoutes.use('*', async (c, next) => {
+  const token = configOf(c.env).adminToken;
+  if (!token) throw new ApiError('NOT_FOUND', `No route ${c.req.method} ${new URL(c.req.url).pathname}`);
+  const presented = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
+  if (!timingSafeEqual(presented, token)) throw new ApiError('UNAUTHORIZED', 'Admin routes need "Authorization: Bearer <ADMIN_TOKEN>"');
+  await next();
+});
+
+const CreateOrg = z.object({
+  name: z.string().trim().min(1).max(200),
+  ownerEmail: z.email(),
+  ownerName: z.string().trim().min(1).max(200),
+}).strict();
+
+const CreateKey = z.object({
+  name: z.string().trim().min(1).max(200),
+  role: z.enum(['owner', 'admin', 'editor', 'viewer']),
+  scopes: z.array(z.string().min(1).max(50)).max(20).default(['*']),
+}).strict();
+
+async function body<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+  const parsed = schema.safeParse(await req.json().catch(() => undefined));
+  if (!parsed.success) throw new ApiError('INVALID_REQUEST', 'Invalid request body', { issues: issuesOf(parsed.error) });
+  return parsed.data;
+}
+
+adminRoutes.post('/orgs', async (c) => c.json(await createOrgWithOwner(c.get('services'), await body(c.req.raw, CreateOrg)), 201));
+
+adminRoutes.post('/orgs/:orgId/keys', async (c) => {
+  const input = await body(c.req.raw, CreateKey);
+  return c.json(await createOrgKey(c.get('services'), c.req.param('orgId'), input.name, input.role, input.scopes), 201);
+});

@@ -1,0 +1,66 @@
+import { Hono } from 'hono';
+import { EventBatch, LeaseRequest, NodeHeartbeat, ReleaseRequest, TaskResult, issuesOf, type ErrorCode } from '@trawl/schemas';
+import type { z } from 'zod';
+import type { AppEnv } from '../../app.ts';
+import { ApiError } from '../../lib/errors.ts';
+import { requireFleetSignature } from '../../middleware/fleet-auth.ts';
+import { recordHeartbeat } from '../../services/fleet/nodes.ts';
+
+/** The fleet's side of the protocol: heartbeats and task lifecycle calls, all signed. */
+export const internalRoutes = new Hono<AppEnv>();
+internalRoutes.use('/fleet/*', requireFleetSignature);
+internalRoutes.use('/runs/*', requireFleetSignature);
+
+async function parse<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await req.text());
+  } catch {
+    throw new ApiError('INVALID_REQUEST', 'The fleet message is not JSON', { issues: [{ path: '(root)', message: 'malformed JSON' }] });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new ApiError('INVALID_REQUEST', 'Invalid fleet message', { issues: issuesOf(parsed.error) });
+  return parsed.data;
+}
+
+function answer(res: { ok: true } | { ok: false; code: ErrorCode }, body: Record<string, unknown> = {}) {
+  if (!res.ok) throw new ApiError(res.code, res.code === 'LEASE_LOST' ? 'The lease is no longer current' : 'Unknown task');
+  return { ok: true, ...body };
+}
+
+const coordinator = (env: AppEnv['Bindings'], runId: string) => env.RUN_COORDINATOR.get(env.RUN_COORDINATOR.idFromName(runId));
+
+internalRoutes.post('/fleet/heartbeat', async (c) => {
+  await recordHeartbeat(c.get('services'), await parse(c.req.raw, NodeHeartbeat));
+  return c.json({ ok: true });
+});
+
+internalRoutes.post('/runs/:runId/tasks/:taskId/start', async (c) => {
+  const { leaseToken, nodeId } = await parse(c.req.raw, LeaseRequest);
+  const res = await coordinator(c.env, c.req.param('runId')).taskStart(c.req.param('taskId'), leaseToken, nodeId);
+  return c.json(answer(res, res.ok ? { leaseMs: res.leaseMs } : {}));
+});
+
+internalRoutes.post('/runs/:runId/tasks/:taskId/heartbeat', async (c) => {
+  const { leaseToken } = await parse(c.req.raw, LeaseRequest);
+  const res = await coordinator(c.env, c.req.param('runId')).taskHeartbeat(c.req.param('taskId'), leaseToken);
+  return c.json(answer(res, res.ok ? { leaseMs: res.leaseMs } : {}));
+});
+
+internalRoutes.post('/runs/:runId/tasks/:taskId/events', async (c) => {
+  const batch = await parse(c.req.raw, EventBatch);
+  const res = await coordinator(c.env, c.req.param('runId')).taskEvents(c.req.param('taskId'), batch.leaseToken, batch.events);
+  return c.json(answer(res));
+});
+
+internalRoutes.post('/runs/:runId/tasks/:taskId/result', async (c) => {
+  const result = await parse(c.req.raw, TaskResult);
+  const res = await coordinator(c.env, c.req.param('runId')).taskResult(c.req.param('taskId'), result);
+  return c.json(answer(res, res.ok ? { duplicate: res.duplicate } : {}));
+});
+
+internalRoutes.post('/runs/:runId/tasks/:taskId/release', async (c) => {
+  const { leaseToken, reason } = await parse(c.req.raw, ReleaseRequest);
+  const res = await coordinator(c.env, c.req.param('runId')).taskRelease(c.req.param('taskId'), leaseToken, reason);
+  return c.json(answer(res));
+});

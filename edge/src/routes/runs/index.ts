@@ -1,0 +1,55 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { Run } from '@trawl/schemas';
+import type { createApp } from '../../app.ts';
+import { cancelRun, createRun, getRun, listRuns, openRunEvents } from '../../services/runs/runs.ts';
+import { readResults } from '../../services/runs/results.ts';
+import { PageQuery } from '../../services/pagination.ts';
+import { IdParam, errorResponses, security } from '../openapi-common.ts';
+
+const RunView = Run.extend({ changes: z.object({ added: z.number(), changed: z.number(), removed: z.number() }).nullable() });
+const RunList = z.object({ data: z.array(RunView), nextCursor: z.string().nullable() });
+const tags = ['Runs'];
+
+const create = createRoute({
+  method: 'post', path: '/v1/jobs/{id}/runs', tags, security, summary: 'Start a run of a job',
+  request: { params: IdParam('job') },
+  responses: { 201: { description: 'The queued run', content: { 'application/json': { schema: RunView } } }, ...errorResponses('NOT_FOUND', 'FORBIDDEN') },
+});
+const list = createRoute({
+  method: 'get', path: '/v1/runs', tags, security, summary: 'List runs (newest first), optionally of one job',
+  request: { query: PageQuery.extend({ jobId: z.string().max(64).optional() }) },
+  responses: { 200: { description: 'A page of runs', content: { 'application/json': { schema: RunList } } }, ...errorResponses('INVALID_REQUEST') },
+});
+const get = createRoute({
+  method: 'get', path: '/v1/runs/{id}', tags, security, summary: 'Get a run: status, counts, timings and error',
+  request: { params: IdParam('run') },
+  responses: { 200: { description: 'The run', content: { 'application/json': { schema: RunView } } }, ...errorResponses('NOT_FOUND') },
+});
+const results = createRoute({
+  method: 'get', path: '/v1/runs/{id}/results', tags, security, summary: 'Download a finished run\'s results (streamed)',
+  request: { params: IdParam('run'), query: z.object({ format: z.enum(['jsonl', 'json', 'csv']).default('jsonl') }) },
+  responses: {
+    200: { description: 'JSON lines, a JSON array, or CSV with a header row of the job\'s fields', content: { 'application/x-ndjson': { schema: z.string() }, 'application/json': { schema: z.array(z.record(z.string(), z.unknown())) }, 'text/csv': { schema: z.string() } } },
+    ...errorResponses('NOT_FOUND', 'RUN_NOT_FINISHED', 'INVALID_REQUEST'),
+  },
+});
+const events = createRoute({
+  method: 'get', path: '/v1/runs/{id}/events', tags, security, summary: 'Live events over a WebSocket',
+  description: 'Connect with `Upgrade: websocket`. Each message is a RunEvent `{seq, ts, type, level, message, taskId?, url?, data?}`. The history after `?after=<seq>` (default: from the start) is sent first, then live events; `{"type":"stream.end"}` follows the end of the run.',
+  request: { params: IdParam('run'), query: z.object({ after: z.coerce.number().int().min(0).optional() }) },
+  responses: { 101: { description: 'Switching protocols' }, ...errorResponses('NOT_FOUND', 'INVALID_REQUEST') },
+});
+const cancel = createRoute({
+  method: 'post', path: '/v1/runs/{id}/cancel', tags, security, summary: 'Cancel a run (results so far are kept)',
+  request: { params: IdParam('run') },
+  responses: { 200: { description: 'The cancelled run', content: { 'application/json': { schema: RunView } } }, ...errorResponses('NOT_FOUND', 'CONFLICT', 'FORBIDDEN') },
+});
+
+export function registerRunRoutes(app: ReturnType<typeof createApp>) {
+  app.openapi(create, async (c) => c.json(await createRun(c.get('actor'), c.req.valid('param').id), 201));
+  app.openapi(list, async (c) => c.json(await listRuns(c.get('actor'), c.req.valid('query')), 200));
+  app.openapi(get, async (c) => c.json(await getRun(c.get('actor'), c.req.valid('param').id), 200));
+  app.openapi(results, async (c) => readResults(c.get('actor'), c.req.valid('param').id, c.req.valid('query').format) as never);
+  app.openapi(events, async (c) => openRunEvents(c.get('actor'), c.req.valid('param').id, c.req.raw) as never);
+  app.openapi(cancel, async (c) => c.json(await cancelRun(c.get('actor'), c.req.valid('param').id), 200));
+}

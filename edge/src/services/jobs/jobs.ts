@@ -1,0 +1,67 @@
+import { and, desc, eq, isNull, lt } from 'drizzle-orm';
+import { jobs } from '@trawl/db';
+import { JobInput, JobPatch, JobSpec, issuesOf, newId, type Job } from '@trawl/schemas';
+import { ApiError, invalid, notFound } from '../../lib/errors.ts';
+import type { ActorContext } from '../context.ts';
+import { authorize } from '../permissions.ts';
+import { pageOf, type Page, type PageQuery } from '../pagination.ts';
+
+type JobRow = typeof jobs.$inferSelect;
+const toJob = (r: JobRow): Job => ({ id: r.id, name: r.name, spec: r.spec, createdAt: r.createdAt, updatedAt: r.updatedAt });
+
+/** Parses a job body; every problem is reported with its path under INVALID_SPEC. */
+export function parseJobInput(body: unknown): JobInput {
+  const parsed = JobInput.safeParse(body);
+  if (!parsed.success) throw invalid('INVALID_SPEC', 'The job is not valid', issuesOf(parsed.error));
+  return parsed.data;
+}
+
+export async function createJob(ctx: ActorContext, body: unknown): Promise<Job> {
+  authorize(ctx, 'jobs:write');
+  const input = parseJobInput(body);
+  const now = Date.now();
+  const row: JobRow = { id: newId('job', now), orgId: ctx.actor.orgId, name: input.name, spec: input.spec, createdAt: now, updatedAt: now, deletedAt: null };
+  await ctx.db.insert(jobs).values(row);
+  return toJob(row);
+}
+
+export async function getJobRow(ctx: ActorContext, id: string): Promise<JobRow> {
+  const [row] = await ctx.db.select().from(jobs)
+    .where(and(eq(jobs.id, id), eq(jobs.orgId, ctx.actor.orgId), isNull(jobs.deletedAt))).limit(1);
+  if (!row) throw notFound('Job', id);
+  return row;
+}
+
+export async function getJob(ctx: ActorContext, id: string): Promise<Job> {
+  authorize(ctx, 'jobs:read');
+  return toJob(await getJobRow(ctx, id));
+}
+
+export async function listJobs(ctx: ActorContext, q: PageQuery): Promise<Page<Job>> {
+  authorize(ctx, 'jobs:read');
+  const rows = await ctx.db.select().from(jobs)
+    .where(and(eq(jobs.orgId, ctx.actor.orgId), isNull(jobs.deletedAt), q.cursor ? lt(jobs.id, q.cursor) : undefined))
+    .orderBy(desc(jobs.id)).limit(q.limit + 1);
+  return pageOf(rows.map(toJob), q.limit);
+}
+
+export async function updateJob(ctx: ActorContext, id: string, body: unknown): Promise<Job> {
+  authorize(ctx, 'jobs:write');
+  const parsed = JobPatch.safeParse(body);
+  if (!parsed.success) throw invalid('INVALID_SPEC', 'The job change is not valid', issuesOf(parsed.error));
+  if (parsed.data.name === undefined && parsed.data.spec === undefined) {
+    throw new ApiError('INVALID_SPEC', 'Nothing to change: send name and/or spec', { issues: [{ path: '(root)', message: 'empty patch' }] });
+  }
+  const current = await getJobRow(ctx, id);
+  const next: JobRow = { ...current, name: parsed.data.name ?? current.name, spec: parsed.data.spec ?? JobSpec.parse(current.spec), updatedAt: Date.now() };
+  await ctx.db.update(jobs).set({ name: next.name, spec: next.spec, updatedAt: next.updatedAt })
+    .where(and(eq(jobs.id, id), eq(jobs.orgId, ctx.actor.orgId)));
+  return toJob(next);
+}
+
+/** Soft delete: the job disappears from the API; its past runs and results stay readable. */
+export async function deleteJob(ctx: ActorContext, id: string): Promise<void> {
+  authorize(ctx, 'jobs:write');
+  await getJobRow(ctx, id);
+  await ctx.db.update(jobs).set({ deletedAt: Date.now() }).where(and(eq(jobs.id, id), eq(jobs.orgId, ctx.actor.orgId)));
+}

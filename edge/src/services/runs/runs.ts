@@ -1,0 +1,80 @@
+import { and, desc, eq, lt } from 'drizzle-orm';
+import { runs } from '@trawl/db';
+import { emptyCounts, isFinalStatus, newId, type Run } from '@trawl/schemas';
+import { ApiError, notFound } from '../../lib/errors.ts';
+import type { ActorContext } from '../context.ts';
+import { authorize } from '../permissions.ts';
+import { getJobRow } from '../jobs/jobs.ts';
+import { pageOf, type Page, type PageQuery } from '../pagination.ts';
+
+type RunRow = typeof runs.$inferSelect;
+
+const toRun = (r: RunRow): Run & { changes: RunRow['changes'] } => ({
+  id: r.id, jobId: r.jobId, status: r.status, trigger: r.trigger, counts: r.counts, error: r.error ?? null,
+  createdAt: r.createdAt, startedAt: r.startedAt ?? null, finishedAt: r.finishedAt ?? null,
+  durationMs: r.startedAt && r.finishedAt ? r.finishedAt - r.startedAt : null, changes: r.changes ?? null,
+});
+
+export const coordinatorOf = (ctx: ActorContext, runId: string) => ctx.env.RUN_COORDINATOR.get(ctx.env.RUN_COORDINATOR.idFromName(runId));
+
+/** Starts a run of a job: a runs row, then the run's coordinator with a frozen copy of the spec. */
+export async function createRun(ctx: ActorContext, jobId: string, trigger: 'api' | 'cron' = 'api') {
+  authorize(ctx, 'runs:write');
+  const job = await getJobRow(ctx, jobId);
+  const now = Date.now();
+  const row: RunRow = {
+    id: newId('run', now), orgId: ctx.actor.orgId, jobId, status: 'queued', trigger, counts: emptyCounts(),
+    error: null, changes: null, createdAt: now, startedAt: null, finishedAt: null,
+  };
+  await ctx.db.insert(runs).values(row);
+  try {
+    await coordinatorOf(ctx, row.id).start({ runId: row.id, orgId: row.orgId, jobId, spec: job.spec, createdAt: now, edgeUrl: ctx.baseUrl });
+  } catch (err) {
+    ctx.log.error('starting the run coordinator failed', { runId: row.id, err: String(err) });
+    const error = { code: 'INTERNAL' as const, message: 'The run could not be started' };
+    await ctx.db.update(runs).set({ status: 'failed', error, finishedAt: Date.now() }).where(eq(runs.id, row.id));
+    throw new ApiError('INTERNAL', 'The run could not be started; try again');
+  }
+  return toRun(row);
+}
+
+export async function getRunRow(ctx: ActorContext, id: string): Promise<RunRow> {
+  const [row] = await ctx.db.select().from(runs).where(and(eq(runs.id, id), eq(runs.orgId, ctx.actor.orgId))).limit(1);
+  if (!row) throw notFound('Run', id);
+  return row;
+}
+
+/** A run as stored, with live counts from its coordinator while it is still going. */
+export async function getRun(ctx: ActorContext, id: string) {
+  authorize(ctx, 'runs:read');
+  const row = await getRunRow(ctx, id);
+  if (isFinalStatus(row.status)) return toRun(row);
+  const live = await coordinatorOf(ctx, id).snapshot();
+  return toRun({ ...row, status: live.status, counts: live.counts, startedAt: live.startedAt, finishedAt: live.finishedAt, error: live.error });
+}
+
+export async function listRuns(ctx: ActorContext, q: PageQuery & { jobId?: string }): Promise<Page<ReturnType<typeof toRun>>> {
+  authorize(ctx, 'runs:read');
+  const rows = await ctx.db.select().from(runs)
+    .where(and(eq(runs.orgId, ctx.actor.orgId), q.jobId ? eq(runs.jobId, q.jobId) : undefined, q.cursor ? lt(runs.id, q.cursor) : undefined))
+    .orderBy(desc(runs.id)).limit(q.limit + 1);
+  return pageOf(rows.map(toRun), q.limit);
+}
+
+export async function cancelRun(ctx: ActorContext, id: string) {
+  authorize(ctx, 'runs:write');
+  const row = await getRunRow(ctx, id);
+  if (isFinalStatus(row.status)) throw new ApiError('CONFLICT', `Run ${id} already ended (${row.status})`);
+  await coordinatorOf(ctx, id).cancel();
+  return getRun(ctx, id);
+}
+
+/** Forwards an authorised WebSocket upgrade to the run's coordinator. */
+export async function openRunEvents(ctx: ActorContext, id: string, request: Request): Promise<Response> {
+  authorize(ctx, 'runs:read');
+  await getRunRow(ctx, id);
+  if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
+    throw new ApiError('INVALID_REQUEST', 'This endpoint is a WebSocket: connect with "Upgrade: websocket"', { issues: [{ path: 'headers.upgrade', message: 'expected websocket' }] });
+  }
+  return coordinatorOf(ctx, id).fetch(request);
+}

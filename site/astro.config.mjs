@@ -1,0 +1,11 @@
+// Built statically into site/dist, which the Worker serves as static assets
+// (wrangler `[assets] directory = "site/dist"`); the API shares the origin under /v1, /health, /internal.
+import solid from '@astrojs/solid-js';
+import { defineConfig } from 'astro/config';
+
+export default defineConfig({
+  output: 'static',
+  outDir: './dist',
+  integrations: [solid()],
+  devToolbar: { enabled: false },
+});
