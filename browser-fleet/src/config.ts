@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { randomString } from '@trawl/schemas';
+
+/**
+ * Fleet configuration: one table of key, schema, default and env var, validated once at start.
+ * A bad or missing value stops the node with a message naming the variable (fail closed).
+ */
+const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' });
+
+const TABLE = {
+  host: { env: 'FLEET_HOST', schema: z.string().min(1), default: '127.0.0.1' },
+  port: { env: 'FLEET_PORT', schema: intFrom(0, 65535), default: '8790' },
+  publicUrl: { env: 'FLEET_PUBLIC_URL', schema: httpUrl.optional(), default: undefined },
+  secret: { env: 'FLEET_SECRET', schema: z.string().min(16, 'must be at least 16 characters'), default: undefined },
+  edgeUrl: { env: 'TRAWL_EDGE_URL', schema: httpUrl.optional(), default: undefined },
+  nodeId: { env: 'FLEET_NODE_ID', schema: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/), default: undefined },
+  slots: { env: 'FLEET_SLOTS', schema: intFrom(1, 256), default: '4' },
+  browsers: { env: 'FLEET_BROWSERS', schema: intFrom(1, 32), default: '1' },
+  chromiumPath: { env: 'CHROMIUM_PATH', schema: z.string().min(1), default: '/usr/bin/chromium' },
+  cdpEndpoint: { env: 'TRAWL_CDP_ENDPOINT', schema: z.url({ protocol: /^(wss?|https?)$/ }).optional(), default: undefined },
+  heartbeatMs: { env: 'FLEET_HEARTBEAT_MS', schema: intFrom(100, 600_000), default: '2000' },
+  drainMs: { env: 'FLEET_DRAIN_MS', schema: intFrom(0, 3_600_000), default: '20000' },
+} as const;
+
+type Table = typeof TABLE;
+type Key = keyof Table;
+
+export interface FleetConfig {
+  host: string;
+  /** 0 asks the OS for a free port; the real one is known after listening. */
+  port: number;
+  /** How the edge reaches this node; defaults to http://<host>:<actual port>. */
+  publicUrl: string | undefined;
+  secret: string;
+  /** Where node heartbeats go; unset means no heartbeats (tasks still report to task.edgeUrl). */
+  edgeUrl: string | undefined;
+  nodeId: string;
+  slots: number;
+  browsers: number;
+  chromiumPath: string;
+  cdpEndpoint: string | undefined;
+  heartbeatMs: number;
+  drainMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the whole table; throws one ConfigError listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): FleetConfig {
+  const out: Partial<Record<Key, unknown>> = {};
+  const problems: string[] = [];
+  for (const key of Object.keys(TABLE) as Key[]) {
+    const row = TABLE[key];
+    const raw = env[row.env]?.trim();
+    const value = raw === undefined || raw === '' ? row.default : raw;
+    const parsed = row.schema.safeParse(value);
+    if (parsed.success) out[key] = parsed.data;
+    else problems.push(`${row.env}: ${value === undefined ? 'is required' : parsed.error.issues[0]?.message ?? 'invalid'}`);
+  }
+  if (problems.length) throw new ConfigError(`invalid fleet configuration:\n  ${problems.join('\n  ')}`);
+  const cfg = out as Omit<FleetConfig, 'nodeId'> & { nodeId?: string };
+  return { ...cfg, nodeId: cfg.nodeId ?? `nod_${randomString(10)}` };
+}
+
+/** The table as documentation rows (README and --help stay in step with the code). */
+export function configRows(): Array<{ env: string; default: string }> {
+  return Object.values(TABLE).map((r) => ({ env: r.env, default: r.default ?? '(none)' }));
+}

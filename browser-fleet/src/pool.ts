@@ -1,0 +1,130 @@
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { launchChromium, type ChromiumProcess } from './chromium-process.ts';
+import { messageOf, type Logger } from './log.ts';
+
+/** Options a task may set on its context. */
+export interface ContextOptions {
+  userAgent?: string;
+}
+
+/** Anything that hands out fresh, isolated contexts (the pool, or a stub in tests). */
+export interface ContextSource {
+  newContext(opts: ContextOptions): Promise<BrowserContext>;
+}
+
+export interface PoolOptions {
+  browsers: number;
+  chromiumPath: string;
+  /** Connect here instead of launching (a browserless server or any CDP endpoint). */
+  cdpEndpoint?: string | undefined;
+  log: Logger;
+}
+
+interface Slot {
+  browser: Browser | null;
+  proc: ChromiumProcess | null;
+  /** The launch or connect in progress, shared by every caller that needs this slot. */
+  pending: Promise<Browser> | null;
+  contexts: number;
+}
+
+/**
+ * A few browsers reached over CDP. Each task gets its own BrowserContext (isolated cookies and
+ * storage) on the least-loaded browser; a browser that crashes or disconnects is replaced on the
+ * next request, and close() kills every process the pool started.
+ */
+export class BrowserPool implements ContextSource {
+  #slots: Slot[];
+  #closed = false;
+
+  constructor(readonly opts: PoolOptions) {
+    this.#slots = Array.from({ length: opts.browsers }, () => ({ browser: null, proc: null, pending: null, contexts: 0 }));
+  }
+
+  /** Brings every browser up now, so the first task does not pay for a launch. */
+  async start(): Promise<this> {
+    await Promise.all(this.#slots.map((s) => this.#ensure(s)));
+    return this;
+  }
+
+  async newContext(opts: ContextOptions): Promise<BrowserContext> {
+    if (this.#closed) throw new Error('browser pool is closed');
+    const slot = this.#slots.reduce((a, b) => (b.contexts < a.contexts ? b : a));
+    slot.contexts++;
+    try {
+      const browser = await this.#ensure(slot);
+      // Service workers would fetch outside the page's CDP session and its resource blocking.
+      const context = await browser.newContext({ userAgent: opts.userAgent, serviceWorkers: 'block' });
+      context.once('close', () => slot.contexts--);
+      return context;
+    } catch (e) {
+      slot.contexts--;
+      throw e;
+    }
+  }
+
+  /** Connected browsers (health). */
+  get browsers(): number {
+    return this.#slots.filter((s) => s.browser?.isConnected()).length;
+  }
+
+  get contexts(): number {
+    return this.#slots.reduce((n, s) => n + s.contexts, 0);
+  }
+
+  /** Pids of the browsers this pool launched (tests check they are gone after close). */
+  pids(): number[] {
+    return this.#slots.flatMap((s) => (s.proc ? [s.proc.pid] : []));
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#slots.map(async (s) => {
+      await s.pending?.catch(() => undefined);
+      const { browser, proc } = s;
+      s.browser = null;
+      s.proc = null;
+      // Our own browsers are killed outright; a remote endpoint only loses our connection.
+      if (proc) await proc.kill();
+      else await browser?.close().catch(() => undefined);
+    }));
+  }
+
+  #ensure(slot: Slot): Promise<Browser> {
+    if (slot.browser?.isConnected()) return Promise.resolve(slot.browser);
+    slot.pending ??= this.#connect(slot).finally(() => {
+      slot.pending = null;
+    });
+    return slot.pending;
+  }
+
+  async #connect(slot: Slot): Promise<Browser> {
+    const old = slot.proc;
+    slot.proc = null;
+    slot.browser = null;
+    await old?.kill();
+    const proc = this.opts.cdpEndpoint ? null : await launchChromium(this.opts.chromiumPath);
+    let browser: Browser;
+    try {
+      browser = await chromium.connectOverCDP(proc?.wsEndpoint ?? this.opts.cdpEndpoint ?? '', { timeout: 15_000 });
+    } catch (e) {
+      await proc?.kill();
+      throw e;
+    }
+    if (this.#closed) {
+      await (proc ? proc.kill() : browser.close());
+      throw new Error('browser pool is closed');
+    }
+    slot.proc = proc;
+    slot.browser = browser;
+    browser.once('disconnected', () => {
+      if (this.#closed || slot.browser !== browser) return;
+      this.opts.log.log('warn', 'browser disconnected; it is replaced on the next task', { pid: proc?.pid });
+      slot.browser = null;
+      // Reap the dead browser's leftovers now rather than at the next launch.
+      this.#ensure(slot).catch((e: unknown) => this.opts.log.log('error', 'browser relaunch failed', { error: messageOf(e) }));
+    });
+    this.opts.log.log('info', 'browser ready', { pid: proc?.pid, remote: proc === null });
+    return browser;
+  }
+}

@@ -1,0 +1,160 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { TrawlError, type RunEventInput, type Task, type TaskResult, type TaskTimings } from '@trawl/schemas';
+import { buildItems, collectArgsOf, collectInPage } from '@trawl/engine';
+import { blockResources, type BlockStrategy } from './block-resources.ts';
+import { failureOf, statusError, type Step, type StopReason } from './failure.ts';
+import { evaluateFunction } from './page-function.ts';
+import type { ContextSource } from './pool.ts';
+
+export interface RunHooks {
+  nodeId: string;
+  /** Progress for the run's event stream; must not throw or block. */
+  onEvent?: (e: RunEventInput) => void;
+  /** Aborting stops the task at once; the abort reason is a StopReason ('lease-lost' | 'shutdown'). */
+  signal?: AbortSignal;
+  waitForSlotMs?: number;
+  blockStrategy?: BlockStrategy;
+}
+
+/**
+ * Steps with their own timeout (goto, wait) get exactly the time left, so they fail with their
+ * specific code; this backstop closes the context a little later for steps that have none
+ * (context creation, evaluate) and the task ends as TASK_TIMEOUT.
+ */
+const BACKSTOP_MS = 150;
+
+interface RunState {
+  step: Step;
+  stop: StopReason | null;
+  crashed: boolean;
+  deadlineBound: boolean;
+  context: BrowserContext | null;
+}
+
+/** Runs one task in a fresh context and returns its result. Never throws; the context is always closed. */
+export async function runTask(task: Task, source: ContextSource, hooks: RunHooks): Promise<TaskResult> {
+  const started = performance.now();
+  const timings: TaskTimings = { totalMs: 0, ...(hooks.waitForSlotMs === undefined ? {} : { waitForSlotMs: hooks.waitForSlotMs }) };
+  const state: RunState = { step: 'policy', stop: null, crashed: false, deadlineBound: false, context: null };
+  const emit = (type: RunEventInput['type'], message: string, data: Record<string, unknown>, level: RunEventInput['level'] = 'info'): void => {
+    hooks.onEvent?.({ type, level, message, ts: Date.now(), taskId: task.taskId, url: task.url, data });
+  };
+
+  let rejectStopped: (e: Error) => void = () => undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    rejectStopped = reject;
+  });
+  stopped.catch(() => undefined);
+  const stopNow = (reason: StopReason): void => {
+    if (state.stop) return;
+    state.stop = reason;
+    rejectStopped(new Error(`task stopped: ${reason}`));
+    // Closing the context makes every pending Playwright call in it reject at once.
+    void state.context?.close().catch(() => undefined);
+  };
+  const backstop = setTimeout(() => stopNow('deadline'), Math.max(0, task.deadline - Date.now()) + BACKSTOP_MS);
+  const onAbort = (): void => stopNow(hooks.signal?.reason === 'shutdown' ? 'shutdown' : 'lease-lost');
+  hooks.signal?.addEventListener('abort', onAbort, { once: true });
+  if (hooks.signal?.aborted) onAbort();
+
+  const race = <T>(p: Promise<T>): Promise<T> => Promise.race([p, stopped]);
+  /** The time a step may take: its own cap, or what is left of the task's one deadline. */
+  const budget = (cap?: number): number => {
+    const left = task.deadline - Date.now();
+    if (left <= 0) throw new TrawlError('TASK_TIMEOUT', `task deadline passed before ${state.step}`);
+    state.deadlineBound = cap === undefined || left <= cap;
+    return Math.max(1, Math.min(left, cap ?? left));
+  };
+  const lap = (key: keyof Omit<TaskTimings, 'totalMs' | 'waitForSlotMs'>, since: number): number => {
+    const ms = Math.round(performance.now() - since);
+    timings[key] = ms;
+    return ms;
+  };
+
+  let httpStatus: number | undefined;
+  let finalUrl: string | undefined;
+  try {
+    const protocol = URL.canParse(task.url) ? new URL(task.url).protocol : '';
+    if (protocol !== 'http:' && protocol !== 'https:') throw new TrawlError('BLOCKED_BY_POLICY', 'only http and https URLs are fetched');
+    const { spec } = task;
+
+    state.step = 'context';
+    budget();
+    let t = performance.now();
+    const opening = source.newContext({ userAgent: spec.browser.userAgent });
+    // A context that arrives after the task stopped is closed, not leaked.
+    opening.then((c) => {
+      state.context = c;
+      if (state.stop) void c.close().catch(() => undefined);
+    }, () => undefined);
+    const context = await race(opening);
+    const page = await race(context.newPage());
+    watchCrashes(context, page, state);
+    await race(blockResources(page, spec.browser.blockResources, hooks.blockStrategy));
+    lap('contextMs', t);
+
+    state.step = 'navigate';
+    t = performance.now();
+    const response = await race(page.goto(task.url, { waitUntil: spec.browser.waitUntil, timeout: budget() }));
+    httpStatus = response?.status();
+    finalUrl = page.url();
+    const navMs = lap('navigateMs', t);
+    emit('page.navigated', `navigated (HTTP ${httpStatus ?? 'none'}) in ${navMs} ms`, { status: httpStatus ?? null, ms: navMs, finalUrl });
+    const bad = httpStatus === undefined ? null : statusError(httpStatus, response?.headers()['retry-after']);
+    if (bad) throw bad;
+
+    state.step = 'wait';
+    const selector = spec.wait.selector ?? (spec.wait.forItems ? spec.itemSelector : undefined);
+    if (selector) {
+      t = performance.now();
+      await race(page.waitForSelector(selector, { state: 'attached', timeout: budget(spec.wait.timeoutMs) }));
+      const ms = lap('waitMs', t);
+      emit('page.waited', `waited for ${selector} ${ms} ms`, { selector, ms });
+    }
+
+    state.step = 'extract';
+    t = performance.now();
+    budget();
+    const raw = await race(evaluateFunction(page, collectInPage, collectArgsOf(spec)));
+    const extraction = buildItems(raw, spec);
+    const extractMs = lap('extractMs', t);
+    emit('items.extracted', `extracted ${extraction.items.length} items`, {
+      count: extraction.items.length, matched: extraction.matched, incomplete: extraction.incomplete.length, ms: extractMs,
+    });
+    if (extraction.items.length === 0 && !spec.allowEmpty) {
+      throw new TrawlError('EXTRACTION_EMPTY', `no items matched ${spec.itemSelector} (${extraction.matched} matched before visibility and required-field checks)`);
+    }
+    const next = extraction.nextUrl;
+    const discovered = next && /^https?:/.test(next) && next !== finalUrl ? [{ url: next, kind: 'page' as const }] : [];
+    timings.totalMs = Math.round(performance.now() - started);
+    return {
+      leaseToken: task.leaseToken, attempt: task.attempt, nodeId: hooks.nodeId, outcome: 'succeeded',
+      items: extraction.items, discovered, httpStatus, finalUrl, timings,
+    };
+  } catch (error) {
+    const failure = failureOf({ error, step: state.step, stop: state.stop, crashed: state.crashed, deadlineBound: state.deadlineBound }, task.url, task.attempt);
+    emit('task.failed', `${failure.code}: ${failure.message}`, { code: failure.code, step: failure.step }, 'error');
+    timings.totalMs = Math.round(performance.now() - started);
+    return {
+      leaseToken: task.leaseToken, attempt: task.attempt, nodeId: hooks.nodeId, outcome: 'failed',
+      items: [], discovered: [], error: failure, httpStatus, finalUrl, timings,
+    };
+  } finally {
+    clearTimeout(backstop);
+    hooks.signal?.removeEventListener('abort', onAbort);
+    await state.context?.close().catch(() => undefined);
+  }
+}
+
+/** Crashes are recorded as facts when they happen, so the failure code never depends on message text. */
+function watchCrashes(context: BrowserContext, page: Page, state: RunState): void {
+  page.once('crash', () => {
+    state.crashed = true;
+  });
+  const browser = context.browser();
+  const onGone = (): void => {
+    state.crashed = true;
+  };
+  browser?.once('disconnected', onGone);
+  context.once('close', () => browser?.off('disconnected', onGone));
+}
