@@ -75,11 +75,14 @@ export class RunCoordinator extends DurableObject<Env> {
     return this.snapshot();
   }
 
-  taskStart(taskId: string, leaseToken: string, nodeId: string): LeaseAnswer {
+  async taskStart(taskId: string, leaseToken: string, nodeId: string): Promise<LeaseAnswer> {
     const answer = this.renewLease(taskId, leaseToken);
     const task = this.store.getTask(taskId);
     if (answer.ok && task && task.status === 'queued') {
       this.store.updateTask({ ...task, status: 'running' });
+      // The lease just got shorter than the dispatch timeout: wake up in time to notice a dead node.
+      const alarm = await this.ctx.storage.getAlarm();
+      if (task.leaseDeadline !== null && (alarm === null || alarm > task.leaseDeadline)) await this.ctx.storage.setAlarm(task.leaseDeadline);
       const meta = this.requireMeta();
       if (meta.status === 'queued') {
         this.store.putMeta({ ...meta, status: 'running', startedAt: Date.now() });

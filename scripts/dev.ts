@@ -1,0 +1,95 @@
+/**
+ * `npm run dev`: the whole product on this machine. The Worker under wrangler dev (local D1, R2, Durable Objects,
+ * Queues, Cron) with migrations applied, one fleet node with its Chromium pool, and the demo site to scrape.
+ * First start creates a dev organization, an owner, an API key and a demo job; they are kept in .trawl/dev.json.
+ * Ctrl-C stops everything it started.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { startDemoSite } from '../demo/src/server.ts';
+import { demoJobSpec } from './lib/demo-job.ts';
+import { freePort } from './lib/proc.ts';
+import { ROOT, createOrg, startEdge, startFleet } from './lib/stack.ts';
+
+interface DevState { fleetSecret: string; adminToken: string; key?: string; orgId?: string; jobId?: string }
+
+const stateDir = join(ROOT, '.trawl');
+const statePath = join(stateDir, 'dev.json');
+mkdirSync(stateDir, { recursive: true });
+const state: DevState = existsSync(statePath)
+  ? (JSON.parse(readFileSync(statePath, 'utf8')) as DevState)
+  : { fleetSecret: randomBytes(24).toString('hex'), adminToken: randomBytes(24).toString('hex') };
+const save = () => writeFileSync(statePath, JSON.stringify(state, null, 2), { mode: 0o600 });
+save();
+
+const portOr = async (want: number) => {
+  const { createServer } = await import('node:net');
+  return new Promise<number>((resolve) => {
+    const s = createServer().once('error', () => resolve(freePort())).listen(want, '127.0.0.1', () => s.close(() => resolve(want)));
+  });
+};
+
+const stops: Array<() => Promise<void>> = [];
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nStopping Trawl…');
+  for (const stop of stops.reverse()) await stop().catch((e: unknown) => console.error(String(e)));
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  const demo = await startDemoSite({ port: await portOr(8788) });
+  stops.push(() => demo.close());
+  console.log(`Demo site   ${demo.url}`);
+
+  const edge = await startEdge({
+    port: await portOr(8787),
+    persistDir: join(stateDir, 'wrangler'),
+    vars: { ENVIRONMENT: 'development', FLEET_SECRET: state.fleetSecret, ADMIN_TOKEN: state.adminToken, LEASE_MS: '15000' },
+    echo: process.env.TRAWL_VERBOSE === '1',
+  });
+  stops.push(() => edge.stop());
+  console.log(`Edge (API)  ${edge.url}`);
+
+  const fleet = await startFleet({ edgeUrl: edge.url, secret: state.fleetSecret, port: await portOr(8790), slots: 4, echo: process.env.TRAWL_VERBOSE === '1' });
+  stops.push(() => fleet.stop(10_000));
+  console.log(`Fleet node  ${fleet.url}`);
+
+  const auth = () => ({ authorization: `Bearer ${state.key}`, 'content-type': 'application/json' });
+  const keyWorks = state.key ? (await fetch(`${edge.url}/v1/jobs?limit=1`, { headers: auth() })).ok : false;
+  if (!keyWorks) {
+    const org = await createOrg(edge.url, state.adminToken, 'Dev');
+    Object.assign(state, { key: org.key, orgId: org.orgId, jobId: undefined });
+  }
+  const jobOk = state.jobId ? (await fetch(`${edge.url}/v1/jobs/${state.jobId}`, { headers: auth() })).ok : false;
+  if (!jobOk) {
+    const res = await fetch(`${edge.url}/v1/jobs`, { method: 'POST', headers: auth(), body: JSON.stringify({ name: 'Demo catalog', spec: demoJobSpec(demo.url) }) });
+    if (!res.ok) throw new Error(`creating the demo job failed: ${await res.text()}`);
+    state.jobId = ((await res.json()) as { id: string }).id;
+  }
+  save();
+
+  console.log(`
+Trawl is running.
+  Site and API reference  ${edge.url}/   ${edge.url}/v1/docs
+  Dev organization        ${state.orgId}
+  API key (owner)         ${state.key}
+  Demo job                ${state.jobId}
+
+Start a demo run:
+  curl -s -X POST -H "Authorization: Bearer ${state.key}" ${edge.url}/v1/jobs/${state.jobId}/runs
+
+Then, with RUN_ID from its answer:
+  curl -s -H "Authorization: Bearer ${state.key}" ${edge.url}/v1/runs/RUN_ID
+  curl -s -H "Authorization: Bearer ${state.key}" "${edge.url}/v1/runs/RUN_ID/results?format=csv"
+
+Ctrl-C stops everything.`);
+} catch (err) {
+  console.error(`npm run dev failed: ${err instanceof Error ? err.message : String(err)}`);
+  await shutdown(1);
+}

@@ -1,0 +1,108 @@
+/**
+ * The local Trawl stack, used by `npm run dev`, the end-to-end tests and the benchmarks:
+ * the Worker under `wrangler dev` (real workerd with local D1, R2, Durable Objects, Queues, Cron)
+ * and browser-fleet nodes as child processes.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, startProc, waitForHttp, type Proc } from './proc.ts';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+const run = promisify(execFile);
+const BIN = join(ROOT, 'node_modules', '.bin');
+const quietWrangler = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', ASTRO_TELEMETRY_DISABLED: '1', NO_COLOR: '1' };
+
+export interface EdgeOptions {
+  port?: number;
+  persistDir: string;
+  vars: Record<string, string>;
+  echo?: boolean;
+}
+export interface Edge { url: string; proc: Proc; stop(): Promise<void> }
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the site into site/dist when it is missing or older than its sources (the Worker serves it as assets). */
+export async function buildSiteIfStale(): Promise<void> {
+  const index = join(ROOT, 'site', 'dist', 'index.html');
+  const src = join(ROOT, 'site', 'src');
+  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(src)) return;
+  await run(join(BIN, 'astro'), ['build', '--silent'], { cwd: join(ROOT, 'site'), env: quietWrangler });
+}
+
+export async function applyMigrations(persistDir: string): Promise<void> {
+  await run(join(BIN, 'wrangler'), ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir], { cwd: ROOT, env: { ...quietWrangler, CI: 'true' } });
+}
+
+export async function startEdge(opts: EdgeOptions): Promise<Edge> {
+  await Promise.all([buildSiteIfStale(), applyMigrations(opts.persistDir)]);
+  const port = opts.port ?? await freePort();
+  const inspector = await freePort();
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector), '--persist-to', opts.persistDir, '--show-interactive-dev-session=false'];
+  for (const [k, v] of Object.entries({ PUBLIC_URL: `http://127.0.0.1:${port}`, ...opts.vars })) args.push('--var', `${k}:${v}`);
+  const proc = startProc(join(BIN, 'wrangler'), args, { cwd: ROOT, env: quietWrangler, name: 'edge', echo: opts.echo });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await proc.waitFor(/Ready on http/, 60_000);
+    await waitForHttp(`${url}/health`, 30_000);
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
+  return { url, proc, stop: () => proc.stop() };
+}
+
+export interface FleetOptions {
+  edgeUrl: string;
+  secret: string;
+  port?: number;
+  slots?: number;
+  nodeId?: string;
+  env?: Record<string, string>;
+  echo?: boolean;
+}
+export interface FleetNode { url: string; proc: Proc; stop(graceMs?: number): Promise<void>; kill(): Promise<void> }
+
+export async function startFleet(opts: FleetOptions): Promise<FleetNode> {
+  const port = opts.port ?? await freePort();
+  const env = {
+    ...process.env, FLEET_HOST: '127.0.0.1', FLEET_PORT: String(port), FLEET_SECRET: opts.secret, TRAWL_EDGE_URL: opts.edgeUrl,
+    FLEET_SLOTS: String(opts.slots ?? 4), ...(opts.nodeId ? { FLEET_NODE_ID: opts.nodeId } : {}), ...opts.env,
+  };
+  const proc = startProc(process.execPath, ['--import', 'tsx', join(ROOT, 'browser-fleet', 'src', 'main.ts')], { cwd: ROOT, env, name: 'fleet', echo: opts.echo });
+  const m = await proc.waitFor(/FLEET READY (\S+)/, 30_000);
+  return {
+    url: m[1]!,
+    proc,
+    stop: (graceMs = 25_000) => proc.stop(graceMs),
+    /** Like a crashed machine: SIGKILL to the node and its browsers, no chance to hand work back. */
+    async kill() {
+      try { process.kill(-proc.child.pid!, 'SIGKILL'); } catch { /* gone */ }
+      await proc.stop(100);
+    },
+  };
+}
+
+export interface OrgCredentials { orgId: string; key: string; ownerEmail: string }
+
+/** Provisions an organization with an owner key through the operator route. */
+export async function createOrg(edgeUrl: string, adminToken: string, name: string): Promise<OrgCredentials> {
+  const ownerEmail = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.test`;
+  const res = await fetch(`${edgeUrl}/internal/admin/orgs`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name, ownerEmail, ownerName: name }),
+  });
+  if (res.status !== 201) throw new Error(`creating org failed: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { org: { id: string }; apiKey: { key: string } };
+  return { orgId: body.org.id, key: body.apiKey.key, ownerEmail };
+}

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { edgeInternalPaths, type Task } from '@trawl/schemas';
+import { api, followEvents, newOrg, waitForRun } from './client.ts';
+import { startProtocolNode, type ProtocolNode } from './protocol-node.ts';
+
+const items = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ sku: `S${from + i}`, name: `Item ${from + i}`, price: from + i }));
+const result = (task: Task, nodeId: string, data: Array<Record<string, unknown>>, discovered: string[] = []) => ({
+  leaseToken: task.leaseToken, attempt: task.attempt, nodeId, outcome: 'succeeded', items: data,
+  discovered: discovered.map((url) => ({ url, kind: 'page' })), timings: { totalMs: 5 },
+});
+
+describe('run coordinator (real Durable Object, queue and D1 under wrangler dev)', () => {
+  let org: Awaited<ReturnType<typeof newOrg>>;
+  let node: ProtocolNode;
+  beforeAll(async () => { [org, node] = await Promise.all([newOrg('Coord'), startProtocolNode()]); });
+  afterAll(async () => { await node.close(); });
+
+  async function startRun(extra: Record<string, unknown> = {}) {
+    const job = await api(org.key, 'POST', '/v1/jobs', { name: 'coord', spec: {
+      startUrls: ['http://127.0.0.1:9/p1'], itemSelector: 'li', fields: { sku: {}, name: {}, price: {} }, concurrency: 1, ...extra,
+    } });
+    expect(job.status).toBe(201);
+    const run = await api(org.key, 'POST', `/v1/jobs/${String(job.body.id)}/runs`);
+    expect(run.status).toBe(201);
+    return String(run.body.id);
+  }
+
+  it('applies a task result once: the same result delivered twice adds no item twice; stale leases are fenced off', async () => {
+    const runId = await startRun({ dedupeKey: ['sku'] });
+    const t1 = await node.nextTask(runId);
+    expect(t1.runId).toBe(runId);
+    expect(t1.url).toBe('http://127.0.0.1:9/p1');
+    const start = await node.call(edgeInternalPaths.taskStart(runId, t1.taskId), { leaseToken: t1.leaseToken, nodeId: node.nodeId });
+    expect(start.status).toBe(200);
+    expect((await node.call(edgeInternalPaths.taskStart(runId, t1.taskId), { leaseToken: 'forged', nodeId: node.nodeId })).status).toBe(409);
+
+    const r1 = result(t1, node.nodeId, items(1, 20), ['http://127.0.0.1:9/p2']);
+    const first = await node.call(edgeInternalPaths.taskResult(runId, t1.taskId), r1);
+    expect(first).toEqual({ status: 200, body: { ok: true, duplicate: false } });
+    const again = await node.call(edgeInternalPaths.taskResult(runId, t1.taskId), r1);
+    expect(again).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+    const forged = await node.call(edgeInternalPaths.taskResult(runId, t1.taskId), { ...r1, leaseToken: 'other', items: items(100, 5) });
+    expect(forged.status).toBe(409);
+
+    // Page 2 repeats 5 of page 1's keys: dedupe by key keeps one of each.
+    const t2 = await node.nextTask(runId);
+    expect(t2.url).toBe('http://127.0.0.1:9/p2');
+    expect(t2.depth).toBe(1);
+    await node.call(edgeInternalPaths.taskStart(runId, t2.taskId), { leaseToken: t2.leaseToken, nodeId: node.nodeId });
+    const r2 = result(t2, node.nodeId, items(16, 20));
+    expect((await node.call(edgeInternalPaths.taskResult(runId, t2.taskId), r2)).body.duplicate).toBe(false);
+    expect((await node.call(edgeInternalPaths.taskResult(runId, t2.taskId), r2)).body.duplicate).toBe(true);
+
+    const run = await waitForRun(org.key, runId);
+    expect(run.status).toBe('succeeded');
+    expect((run.counts as { items: number }).items).toBe(35);
+    const jsonl = await api(org.key, 'GET', `/v1/runs/${runId}/results?format=jsonl`);
+    const skus = jsonl.text.trim().split('\n').map((l) => (JSON.parse(l) as { sku: string }).sku);
+    expect(skus).toEqual(items(1, 35).map((i) => i.sku));
+    expect(run.changes).toEqual({ added: 35, changed: 0, removed: 0 });
+
+    // Late joiners get the whole history, then the end of the stream.
+    const events = await followEvents(org.key, runId);
+    const types = events.map((e) => e.type);
+    expect(types[0]).toBe('run.queued');
+    expect(types.filter((t) => t === 'task.succeeded')).toHaveLength(2);
+    expect(types.at(-1)).toBe('run.finished');
+    expect(events.map((e) => e.seq)).toEqual([...events.map((e) => e.seq)].sort((x, y) => x - y));
+    const tail = await followEvents(org.key, runId, 10_000, events.at(-2)!.seq);
+    expect(tail.map((e) => e.seq)).toEqual([events.at(-1)!.seq]);
+  });
+
+  it('retries a retryable failure with a new lease, then fails the run with the task\'s code after the last attempt', async () => {
+    const runId = await startRun({ retry: { maxAttempts: 2 } });
+    const t1 = await node.nextTask(runId);
+    await node.call(edgeInternalPaths.taskStart(runId, t1.taskId), { leaseToken: t1.leaseToken, nodeId: node.nodeId });
+    const fail = (t: Task) => ({ leaseToken: t.leaseToken, attempt: t.attempt, nodeId: node.nodeId, outcome: 'failed', items: [], discovered: [],
+      error: { code: 'HTTP_5XX', message: 'Server said 503', url: t.url }, timings: { totalMs: 3 } });
+    expect((await node.call(edgeInternalPaths.taskResult(runId, t1.taskId), fail(t1))).status).toBe(200);
+    const t2 = await node.nextTask(runId);
+    expect(t2.taskId).toBe(t1.taskId);
+    expect(t2.attempt).toBe(2);
+    expect(t2.leaseToken).not.toBe(t1.leaseToken);
+    await node.call(edgeInternalPaths.taskStart(runId, t2.taskId), { leaseToken: t2.leaseToken, nodeId: node.nodeId });
+    await node.call(edgeInternalPaths.taskResult(runId, t2.taskId), fail(t2));
+    const run = await waitForRun(org.key, runId);
+    expect(run.status).toBe('failed');
+    expect((run.error as { code: string }).code).toBe('HTTP_5XX');
+    expect((run.counts as { retries: number }).retries).toBe(1);
+    const res = await api(org.key, 'GET', `/v1/runs/${runId}/results?format=json`);
+    expect(res.body).toEqual([]);
+  });
+
+  it('re-dispatches a task whose node stopped renewing its lease', async () => {
+    const runId = await startRun();
+    const t1 = await node.nextTask(runId);
+    await node.call(edgeInternalPaths.taskStart(runId, t1.taskId), { leaseToken: t1.leaseToken, nodeId: node.nodeId });
+    // No heartbeat: the test edge's lease is 3 s, so the coordinator's alarm hands the task out again.
+    const t2 = await node.nextTask(runId, 15_000);
+    expect(t2.taskId).toBe(t1.taskId);
+    expect(t2.leaseToken).not.toBe(t1.leaseToken);
+    expect((await node.call(edgeInternalPaths.taskResult(runId, t1.taskId), result(t1, node.nodeId, items(1, 3)))).status).toBe(409);
+    await node.call(edgeInternalPaths.taskStart(runId, t2.taskId), { leaseToken: t2.leaseToken, nodeId: node.nodeId });
+    expect((await node.call(edgeInternalPaths.taskResult(runId, t2.taskId), result(t2, node.nodeId, items(1, 3)))).status).toBe(200);
+    const run = await waitForRun(org.key, runId);
+    expect(run.status).toBe('succeeded');
+    expect((run.counts as { items: number }).items).toBe(3);
+  });
+});

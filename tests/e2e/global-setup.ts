@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { TestProject } from 'vitest/node';
+import { startEdge } from '../../scripts/lib/stack.ts';
+import { startDemoSite } from '../../demo/src/server.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    edgeUrl: string;
+    demoUrl: string;
+    fleetSecret: string;
+    adminToken: string;
+  }
+}
+
+/** One real local stack for the end-to-end files: wrangler dev (workerd, local D1/R2/DO/Queues) and the demo site. */
+export default async function setup(project: TestProject) {
+  const persistDir = mkdtempSync(join(tmpdir(), 'trawl-e2e-'));
+  const fleetSecret = randomBytes(24).toString('hex');
+  const adminToken = randomBytes(24).toString('hex');
+  const demo = await startDemoSite();
+  const edge = await startEdge({
+    persistDir,
+    vars: { ENVIRONMENT: 'test', FLEET_SECRET: fleetSecret, ADMIN_TOKEN: adminToken, LEASE_MS: '3000', DISPATCH_TIMEOUT_MS: '20000' },
+    echo: process.env.TRAWL_VERBOSE === '1',
+  });
+  project.provide('edgeUrl', edge.url);
+  project.provide('demoUrl', demo.url);
+  project.provide('fleetSecret', fleetSecret);
+  project.provide('adminToken', adminToken);
+  return async () => {
+    await edge.stop();
+    await demo.close();
+    rmSync(persistDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * A fleet node that speaks the protocol by hand: it registers with the edge, accepts tasks (202) and hands
+ * them to the test, which then plays start / result calls — to check the real coordinator's fencing and
+ * idempotency exactly, which a real browser node cannot be made to do on cue.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { inject } from 'vitest';
+import { edgeInternalPaths, signRequest, type Task } from '@trawl/schemas';
+
+export interface ProtocolNode {
+  nodeId: string;
+  tasks: Task[];
+  /** The next task of this run the node was handed (tasks of other runs are ignored). */
+  nextTask(runId: string, timeoutMs?: number): Promise<Task>;
+  call(path: string, body: unknown, secret?: string): Promise<{ status: number; body: Record<string, unknown> }>;
+  close(): Promise<void>;
+}
+
+export async function startProtocolNode(): Promise<ProtocolNode> {
+  const nodeId = `protocol-${Math.random().toString(36).slice(2, 8)}`;
+  const tasks: Task[] = [];
+  const waiters: Array<{ runId: string; resolve: (t: Task) => void }> = [];
+  const taken = new WeakSet<Task>();
+  const server: Server = createServer((req, res) => {
+    let data = '';
+    req.on('data', (c: Buffer) => { data += c.toString(); });
+    req.on('end', () => {
+      const task = JSON.parse(data) as Task;
+      tasks.push(task);
+      res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: true, nodeId }));
+      const i = waiters.findIndex((w) => w.runId === task.runId);
+      if (i >= 0) { taken.add(task); waiters.splice(i, 1)[0]!.resolve(task); }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const call = async (path: string, body: unknown, secret = inject('fleetSecret')) => {
+    const text = JSON.stringify(body);
+    const res = await fetch(`${inject('edgeUrl')}${path}`, {
+      method: 'POST', body: text, headers: { 'content-type': 'application/json', ...(await signRequest(secret, 'POST', path, text)) },
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const beat = () => call(edgeInternalPaths.heartbeat, { nodeId, url, slots: 100, free: 100, inFlight: 0, draining: false, version: 'test' });
+  const first = await beat();
+  if (first.status !== 200) throw new Error(`heartbeat refused: ${JSON.stringify(first.body)}`);
+  const timer = setInterval(() => void beat(), 2000);
+
+  return {
+    nodeId,
+    tasks,
+    call,
+    nextTask(runId, timeoutMs = 20_000) {
+      const queued = tasks.find((t) => t.runId === runId && !taken.has(t));
+      if (queued) { taken.add(queued); return Promise.resolve(queued); }
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no task of ${runId} dispatched to the protocol node`)), timeoutMs);
+        waiters.push({ runId, resolve: (task) => { clearTimeout(t); resolve(task); } });
+      });
+    },
+    async close() {
+      clearInterval(timer);
+      await call(edgeInternalPaths.heartbeat, { nodeId, url, slots: 100, free: 0, inFlight: 0, draining: true, version: 'test' });
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
