@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,8 @@ import { join } from 'node:path';
 export interface ChromiumProcess {
   pid: number;
   wsEndpoint: string;
+  /** True once the browser process has ended (crash, kill or close). */
+  readonly exited: boolean;
   /** Kills the whole process group (renderers, zygote, GPU) and removes the profile dir. */
   kill(): Promise<void>;
 }
@@ -39,6 +42,9 @@ const FLAGS = [
   '--remote-debugging-port=0',
 ];
 
+/** How long a browser gets to exit on SIGTERM before its group is killed. */
+const GRACE_MS = 3000;
+
 const READY_RE = /DevTools listening on (ws:\/\/\S+)/;
 
 export async function launchChromium(path: string, timeoutMs = 15_000): Promise<ChromiumProcess> {
@@ -48,27 +54,36 @@ export async function launchChromium(path: string, timeoutMs = 15_000): Promise<
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // Last resort if this process dies without close(): a detached browser would outlive it.
+  const onProcessExit = (): void => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Nothing left to clean.
+    }
+  };
+  process.once('exit', onProcessExit);
   let exited = child.exitCode !== null;
   const exitPromise = new Promise<void>((resolve) => child.once('exit', () => {
     exited = true;
     resolve();
   }));
   const kill = async (): Promise<void> => {
-    // Signal the group even when the leader already exited: orphaned renderers may remain.
-    if (child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // The group is already gone.
-      }
-    }
+    process.off('exit', onProcessExit);
+    // SIGTERM first: Chromium then ends and reaps its own children. Killing the group outright
+    // leaves them as zombies wherever the init process does not reap orphans (as in our CI VM).
+    if (!exited) signal(child.pid, 'SIGTERM');
+    if (!exited) await Promise.race([exitPromise, delay(GRACE_MS)]);
+    // Whatever is left of the group (a hung browser, orphaned renderers) is killed for sure.
+    if (child.pid !== undefined) signal(-child.pid, 'SIGKILL');
     if (!exited) await exitPromise;
     await rm(dir, { recursive: true, force: true });
   };
   try {
     const wsEndpoint = await readEndpoint(child, timeoutMs);
     if (child.pid === undefined) throw new Error('chromium has no pid');
-    return { pid: child.pid, wsEndpoint, kill };
+    return { pid: child.pid, wsEndpoint, kill, get exited() { return exited; } };
   } catch (e) {
     await kill();
     throw e;
@@ -106,3 +121,14 @@ function readEndpoint(child: ChildProcess, timeoutMs: number): Promise<string> {
     child.once('error', onError);
   });
 }
+
+function signal(pid: number | undefined, sig: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // Already gone.
+  }
+}
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());

@@ -14,7 +14,7 @@ const TABLE = {
   publicUrl: { env: 'FLEET_PUBLIC_URL', schema: httpUrl.optional(), default: undefined },
   secret: { env: 'FLEET_SECRET', schema: z.string().min(16, 'must be at least 16 characters'), default: undefined },
   edgeUrl: { env: 'TRAWL_EDGE_URL', schema: httpUrl.optional(), default: undefined },
-  nodeId: { env: 'FLEET_NODE_ID', schema: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/), default: undefined },
+  nodeId: { env: 'FLEET_NODE_ID', schema: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - (at most 100)').optional(), default: undefined },
   slots: { env: 'FLEET_SLOTS', schema: intFrom(1, 256), default: '4' },
   browsers: { env: 'FLEET_BROWSERS', schema: intFrom(1, 32), default: '1' },
   chromiumPath: { env: 'CHROMIUM_PATH', schema: z.string().min(1), default: '/usr/bin/chromium' },

@@ -52,11 +52,21 @@ export class BrowserPool implements ContextSource {
     const slot = this.#slots.reduce((a, b) => (b.contexts < a.contexts ? b : a));
     slot.contexts++;
     try {
-      const browser = await this.#ensure(slot);
-      // Service workers would fetch outside the page's CDP session and its resource blocking.
-      const context = await browser.newContext({ userAgent: opts.userAgent, serviceWorkers: 'block' });
-      context.once('close', () => slot.contexts--);
-      return context;
+      // One retry on a fresh browser: a browser that just died may still look connected
+      // until its socket closes, and the task should not pay for that.
+      for (let attempt = 0; ; attempt++) {
+        const browser = await this.#ensure(slot);
+        try {
+          // Service workers would fetch outside the page's CDP session and its resource blocking.
+          const context = await browser.newContext({ userAgent: opts.userAgent, serviceWorkers: 'block' });
+          context.once('close', () => slot.contexts--);
+          return context;
+        } catch (e) {
+          const dead = !browser.isConnected() || (slot.browser === browser && slot.proc?.exited === true);
+          if (attempt > 0 || !dead) throw e;
+          if (slot.browser === browser) slot.browser = null;
+        }
+      }
     } catch (e) {
       slot.contexts--;
       throw e;
@@ -91,7 +101,7 @@ export class BrowserPool implements ContextSource {
   }
 
   #ensure(slot: Slot): Promise<Browser> {
-    if (slot.browser?.isConnected()) return Promise.resolve(slot.browser);
+    if (slot.browser?.isConnected() && !slot.proc?.exited) return Promise.resolve(slot.browser);
     slot.pending ??= this.#connect(slot).finally(() => {
       slot.pending = null;
     });

@@ -1,0 +1,66 @@
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { ERRORS, Task, fleetPaths, issuesOf, verifyRequest, type ErrorCode, type ErrorIssue, type NodeHealth } from '@trawl/schemas';
+import type { Limiter } from './limiter.ts';
+import type { Logger } from './log.ts';
+
+export interface AppDeps {
+  secret: string;
+  nodeId: string;
+  limiter: Limiter;
+  log: Logger;
+  health: () => NodeHealth;
+  /** Takes an admitted task (its slot already reserved) and runs it in the background. */
+  accept: (task: Task) => void;
+  /** True when this exact task (id and lease) is already running here: a redelivery. */
+  isRunning: (task: Task) => boolean;
+}
+
+function fail(c: Context, code: ErrorCode, message: string, issues?: ErrorIssue[]): Response {
+  const info = ERRORS[code];
+  const details = issues ? { details: { issues } } : {};
+  return c.json({ error: { code, message, hint: info.hint, ...details } }, info.status as 400 | 401 | 404 | 503);
+}
+
+/** The node's HTTP surface: the edge offers tasks here; /health is open and reveals nothing secret. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+
+  app.get(fleetPaths.health, (c) => c.json(deps.health()));
+
+  app.post(
+    fleetPaths.tasks,
+    bodyLimit({ maxSize: 1024 * 1024, onError: (c) => fail(c, 'INVALID_REQUEST', 'task body larger than 1 MiB') }),
+    async (c) => {
+      const body = await c.req.text();
+      const bad = await verifyRequest(deps.secret, c.req.raw.headers, 'POST', c.req.path, body);
+      if (bad) return fail(c, 'UNAUTHORIZED', `request signature ${bad}`);
+      let json: unknown;
+      try {
+        json = JSON.parse(body);
+      } catch {
+        return fail(c, 'INVALID_REQUEST', 'the body is not JSON', [{ path: '(root)', message: 'malformed JSON' }]);
+      }
+      const parsed = Task.safeParse(json);
+      if (!parsed.success) return fail(c, 'INVALID_REQUEST', 'invalid task', issuesOf(parsed.error));
+      const task = parsed.data;
+      // Queues deliver at least once: a repeat of a task we are running is accepted, not run twice.
+      if (deps.isRunning(task)) return c.json({ accepted: true, nodeId: deps.nodeId }, 202);
+      if (!deps.limiter.tryAcquire()) {
+        c.header('Retry-After', '1');
+        return fail(c, 'FLEET_BUSY', deps.limiter.draining ? 'the node is draining' : 'no free slot on this node');
+      }
+      deps.log.log('info', 'task accepted', { runId: task.runId, taskId: task.taskId, attempt: task.attempt, url: task.url });
+      deps.accept(task);
+      return c.json({ accepted: true, nodeId: deps.nodeId }, 202);
+    },
+  );
+
+  app.notFound((c) => fail(c, 'INVALID_REQUEST', `no route ${c.req.method} ${c.req.path}`));
+  app.onError((e, c) => {
+    // Internal text stays in our logs; the caller gets the code.
+    deps.log.log('error', 'unhandled error', { error: e.message, path: c.req.path });
+    return c.json({ error: { code: 'INTERNAL', message: 'internal error', hint: ERRORS.INTERNAL.hint } }, 500);
+  });
+  return app;
+}

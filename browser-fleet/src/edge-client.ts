@@ -1,0 +1,105 @@
+import {
+  edgeInternalPaths, signRequest,
+  type NodeHeartbeat, type RunEventInput, type Task, type TaskResult,
+} from '@trawl/schemas';
+import { messageOf, type Logger } from './log.ts';
+
+/**
+ * How an edge call ended. 'gone' is 409 (lease lost, stale) or 404 (unknown task): the task is
+ * no longer ours, so the node drops it. 'retry' is a network error, a timeout or a 5xx.
+ */
+export type EdgeAnswer =
+  | { kind: 'ok'; body: unknown }
+  | { kind: 'gone'; status: number }
+  | { kind: 'rejected'; status: number; body: string }
+  | { kind: 'retry'; reason: string };
+
+const CALL_TIMEOUT_MS = 5000;
+
+/** Signed calls from this node to the edge (HMAC over method, path and body with FLEET_SECRET). */
+export class EdgeClient {
+  constructor(
+    private readonly secret: string,
+    private readonly nodeId: string,
+    private readonly log: Logger,
+  ) {}
+
+  async call(baseUrl: string, path: string, payload: unknown, timeoutMs = CALL_TIMEOUT_MS): Promise<EdgeAnswer> {
+    const body = JSON.stringify(payload);
+    let res: Response;
+    try {
+      const url = new URL(path, baseUrl);
+      // Sign the path the edge will see (its base URL may carry no prefix; the pathname is what counts).
+      const headers = { 'content-type': 'application/json', ...(await signRequest(this.secret, 'POST', url.pathname, body)) };
+      res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (e) {
+      return { kind: 'retry', reason: messageOf(e) };
+    }
+    const text = await res.text().catch(() => '');
+    if (res.ok) return { kind: 'ok', body: parseJson(text) };
+    if (res.status === 409 || res.status === 404) return { kind: 'gone', status: res.status };
+    if (res.status >= 500 || res.status === 429) return { kind: 'retry', reason: `HTTP ${res.status}` };
+    return { kind: 'rejected', status: res.status, body: text.slice(0, 500) };
+  }
+
+  heartbeat(edgeUrl: string, hb: NodeHeartbeat): Promise<EdgeAnswer> {
+    return this.call(edgeUrl, edgeInternalPaths.heartbeat, hb);
+  }
+
+  taskStart(task: Task): Promise<EdgeAnswer> {
+    return this.call(task.edgeUrl, edgeInternalPaths.taskStart(task.runId, task.taskId), this.#lease(task));
+  }
+
+  leaseHeartbeat(task: Task): Promise<EdgeAnswer> {
+    return this.call(task.edgeUrl, edgeInternalPaths.taskHeartbeat(task.runId, task.taskId), this.#lease(task));
+  }
+
+  events(task: Task, events: RunEventInput[]): Promise<EdgeAnswer> {
+    return this.call(task.edgeUrl, edgeInternalPaths.taskEvents(task.runId, task.taskId), { leaseToken: task.leaseToken, events });
+  }
+
+  release(task: Task, reason: string): Promise<EdgeAnswer> {
+    return this.call(task.edgeUrl, edgeInternalPaths.taskRelease(task.runId, task.taskId), { ...this.#lease(task), reason });
+  }
+
+  /**
+   * Posts a result, retrying network errors and 5xx with capped exponential backoff until
+   * `until` (the task deadline plus a grace period): a finished page is worth delivering,
+   * and the coordinator applies repeats idempotently.
+   */
+  async result(task: Task, result: TaskResult, until: number, signal?: AbortSignal): Promise<EdgeAnswer> {
+    const path = edgeInternalPaths.taskResult(task.runId, task.taskId);
+    for (let attempt = 0; ; attempt++) {
+      const answer = await this.call(task.edgeUrl, path, result);
+      if (answer.kind !== 'retry') return answer;
+      const wait = Math.min(5000, 200 * 2 ** attempt) * (0.75 + Math.random() / 2);
+      if (Date.now() + wait > until || signal?.aborted) return answer;
+      this.log.log('warn', 'posting the result failed; retrying', { runId: task.runId, taskId: task.taskId, reason: answer.reason, attempt });
+      await sleep(wait, signal);
+    }
+  }
+
+  #lease(task: Task): { leaseToken: string; nodeId: string } {
+    return { leaseToken: task.leaseToken, nodeId: this.nodeId };
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

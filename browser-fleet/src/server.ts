@@ -1,0 +1,103 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { NodeHealth, NodeHeartbeat, Task } from '@trawl/schemas';
+import pkg from '../package.json' with { type: 'json' };
+import { createApp } from './app.ts';
+import type { FleetConfig } from './config.ts';
+import { EdgeClient, sleep } from './edge-client.ts';
+import { Limiter } from './limiter.ts';
+import { createLogger, messageOf, type Logger } from './log.ts';
+import { BrowserPool } from './pool.ts';
+import { TaskSession } from './task-session.ts';
+
+export interface FleetNode {
+  /** Where this node listens (FLEET_PUBLIC_URL when set). */
+  url: string;
+  nodeId: string;
+  health(): NodeHealth;
+  /** Drains (up to FLEET_DRAIN_MS), releases unfinished tasks, stops the browsers. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface FleetNodeOptions {
+  log?: Logger;
+  /** How long close() waits for stopped tasks to post their release. */
+  releaseWaitMs?: number;
+  /** A pool owned by the caller (tests share one per file); close() leaves it running. */
+  pool?: BrowserPool;
+}
+
+/** Starts a fleet node in this process: browsers first, then the HTTP server, then heartbeats. */
+export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions = {}): Promise<FleetNode> {
+  const log = opts.log ?? createLogger({ nodeId: config.nodeId });
+  const startedAt = Date.now();
+  const pool = opts.pool ?? await new BrowserPool({ browsers: config.browsers, chromiumPath: config.chromiumPath, cdpEndpoint: config.cdpEndpoint, log }).start();
+  const limiter = new Limiter(config.slots);
+  const edge = new EdgeClient(config.secret, config.nodeId, log);
+  const sessions = new Map<string, { session: TaskSession; done: Promise<void> }>();
+  const keyOf = (t: Task): string => `${t.taskId}:${t.leaseToken}`;
+  let url = config.publicUrl ?? '';
+
+  const heartbeat = (): NodeHeartbeat => ({
+    nodeId: config.nodeId, url, slots: limiter.slots, free: limiter.free, inFlight: limiter.inFlight,
+    draining: limiter.draining, version: pkg.version,
+  });
+  const health = (): NodeHealth => ({
+    ...heartbeat(), ok: !limiter.draining && pool.browsers > 0, browsers: pool.browsers, contexts: pool.contexts,
+    rssBytes: process.memoryUsage.rss(), uptimeMs: Date.now() - startedAt,
+  });
+
+  const app = createApp({
+    secret: config.secret, nodeId: config.nodeId, limiter, log, health,
+    isRunning: (t) => sessions.has(keyOf(t)),
+    accept: (task) => {
+      const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log });
+      const done = session.run()
+        .catch((e: unknown) => log.log('error', 'task session failed', { runId: task.runId, taskId: task.taskId, error: messageOf(e) }))
+        .finally(() => {
+          sessions.delete(keyOf(task));
+          limiter.release();
+        });
+      sessions.set(keyOf(task), { session, done });
+    },
+  });
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  url ||= `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  const beat = async (): Promise<void> => {
+    if (!config.edgeUrl) return;
+    const a = await edge.heartbeat(config.edgeUrl, heartbeat());
+    if (a.kind !== 'ok') log.log('warn', 'heartbeat not accepted', { answer: a.kind });
+  };
+  if (!config.edgeUrl) log.log('warn', 'TRAWL_EDGE_URL is not set: this node sends no heartbeats');
+  void beat();
+  const beatTimer = setInterval(() => void beat(), config.heartbeatMs);
+  log.log('info', 'fleet node listening', { url, slots: config.slots, browsers: config.browsers, remote: Boolean(config.cdpEndpoint) });
+
+  let closing: Promise<void> | null = null;
+  const close = async (): Promise<void> => {
+    limiter.drain();
+    await beat(); // the edge stops dispatching here at once, not at the next beat
+    const idle = await limiter.waitIdle(config.drainMs);
+    if (!idle) {
+      log.log('warn', 'drain time is over; releasing unfinished tasks', { inFlight: limiter.inFlight });
+      const pending = [...sessions.values()];
+      for (const { session } of pending) session.stop('shutdown');
+      await Promise.race([Promise.all(pending.map((p) => p.done)), sleep(opts.releaseWaitMs ?? 5000)]);
+    }
+    clearInterval(beatTimer);
+    await beat();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    });
+    if (!opts.pool) await pool.close();
+    log.log('info', 'fleet node stopped');
+  };
+
+  return { url, nodeId: config.nodeId, health, close: () => (closing ??= close()) };
+}

@@ -1,0 +1,104 @@
+import type { Task } from '@trawl/schemas';
+import { sleep, type EdgeAnswer, type EdgeClient } from './edge-client.ts';
+import { EventBatcher } from './event-batcher.ts';
+import type { StopReason } from './failure.ts';
+import type { Logger } from './log.ts';
+import type { ContextSource } from './pool.ts';
+import { runTask } from './runner.ts';
+
+export interface SessionDeps {
+  pool: ContextSource;
+  edge: EdgeClient;
+  nodeId: string;
+  log: Logger;
+  /** How long after the deadline a finished result is still worth retrying. */
+  resultGraceMs?: number;
+}
+
+/** How long a node keeps trying to announce a task start before it lets the lease expire. */
+const START_TRY_MS = 5000;
+
+/**
+ * One accepted task from start to report: announce the start, renew the lease every leaseMs/3,
+ * stream events, run the page, post the result. A 409 at any point means the lease is lost: the
+ * page is stopped and nothing more is posted. On shutdown the task is handed back (released).
+ */
+export class TaskSession {
+  readonly #abort = new AbortController();
+  readonly #log: Logger;
+
+  constructor(readonly task: Task, private readonly deps: SessionDeps, private readonly acceptedAt = performance.now()) {
+    this.#log = deps.log.child({ runId: task.runId, taskId: task.taskId });
+  }
+
+  /** Stops the task now; 'shutdown' also releases it to the edge. */
+  stop(reason: StopReason): void {
+    if (!this.#abort.signal.aborted) this.#abort.abort(reason);
+  }
+
+  get stopReason(): StopReason | null {
+    return this.#abort.signal.aborted ? (this.#abort.signal.reason as StopReason) : null;
+  }
+
+  /** Never rejects. */
+  async run(): Promise<void> {
+    const { task, deps } = this;
+    const start = await this.#announceStart();
+    if (start.kind !== 'ok') {
+      this.#log.log('warn', 'task dropped: the edge did not confirm its start', { answer: start.kind });
+      return;
+    }
+    const lose = (): void => this.stop('lease-lost');
+    const keeper = this.#keepLease(lose);
+    const batcher = new EventBatcher({ send: (events) => deps.edge.events(task, events), onGone: lose });
+    const result = await runTask(task, deps.pool, {
+      nodeId: deps.nodeId,
+      onEvent: (e) => batcher.push(e),
+      signal: this.#abort.signal,
+      waitForSlotMs: Math.round(performance.now() - this.acceptedAt),
+    });
+    clearInterval(keeper);
+    const reason = this.stopReason;
+    if (reason) {
+      batcher.stop();
+      if (reason === 'shutdown') await this.#release('the fleet node is shutting down');
+      else this.#log.log('warn', 'lease lost; task dropped without a result');
+      return;
+    }
+    await batcher.flush();
+    batcher.stop();
+    const answer = await deps.edge.result(task, result, task.deadline + (deps.resultGraceMs ?? 30_000));
+    this.#log.log(answer.kind === 'ok' ? 'info' : 'warn', `task ${result.outcome}; result ${answer.kind === 'ok' ? 'delivered' : `not delivered (${answer.kind})`}`, {
+      outcome: result.outcome, code: result.error?.code, items: result.items.length, totalMs: result.timings.totalMs,
+    });
+  }
+
+  /** Network errors and 5xx are retried briefly; after that the edge's lease alarm re-dispatches. */
+  async #announceStart(): Promise<EdgeAnswer> {
+    const until = Math.min(Date.now() + START_TRY_MS, this.task.deadline);
+    for (let attempt = 0; ; attempt++) {
+      const answer = await this.deps.edge.taskStart(this.task);
+      if (answer.kind !== 'retry' || Date.now() >= until || this.#abort.signal.aborted) return answer;
+      await sleep(Math.min(1000, 100 * 2 ** attempt), this.#abort.signal);
+    }
+  }
+
+  #keepLease(onLost: () => void): NodeJS.Timeout {
+    let busy = false;
+    return setInterval(() => {
+      if (busy) return;
+      busy = true;
+      this.deps.edge.leaseHeartbeat(this.task).then((a) => {
+        if (a.kind === 'gone') onLost();
+        else if (a.kind !== 'ok') this.#log.log('warn', 'lease renewal failed', { answer: a.kind });
+      }).finally(() => {
+        busy = false;
+      });
+    }, Math.max(100, Math.floor(this.task.leaseMs / 3)));
+  }
+
+  async #release(reason: string): Promise<void> {
+    const answer = await this.deps.edge.release(this.task, reason);
+    this.#log.log('info', 'task released to the edge', { answer: answer.kind });
+  }
+}

@@ -1,0 +1,138 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { NodeHealth, TaskResult, fleetPaths, signRequest, type Task } from '@trawl/schemas';
+import { loadConfig } from '../src/config.ts';
+import { silentLogger } from '../src/log.ts';
+import { BrowserPool } from '../src/pool.ts';
+import { startFleetNode, type FleetNode } from '../src/server.ts';
+import { makeTask } from './fixtures.ts';
+import { startRecordingEdge, type RecordingEdge } from './recording-edge.ts';
+import { startTestSite, type TestSite } from './test-server.ts';
+
+const SECRET = 'test-secret-0123456789abcdef';
+let pool: BrowserPool;
+let site: TestSite;
+let edge: RecordingEdge;
+const nodes: FleetNode[] = [];
+
+beforeAll(async () => {
+  [pool, site, edge] = await Promise.all([
+    new BrowserPool({ browsers: 1, chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', log: silentLogger }).start(),
+    startTestSite(),
+    startRecordingEdge(SECRET),
+  ]);
+});
+afterEach(async () => {
+  await Promise.all(nodes.splice(0).map((n) => n.close()));
+  edge.calls.length = 0;
+  edge.statusFor.clear();
+});
+afterAll(async () => {
+  await Promise.all([pool?.close(), site?.close(), edge?.close()]);
+});
+
+async function node(env: Record<string, string> = {}): Promise<FleetNode> {
+  const config = loadConfig({ FLEET_SECRET: SECRET, FLEET_PORT: '0', TRAWL_EDGE_URL: edge.url, FLEET_HEARTBEAT_MS: '200', ...env });
+  const n = await startFleetNode(config, { log: silentLogger, pool, releaseWaitMs: 3000 });
+  nodes.push(n);
+  return n;
+}
+
+function task(path: string, over: Record<string, unknown> = {}): Task {
+  return makeTask(`${site.url}${path}`, { edgeUrl: edge.url, ...over });
+}
+
+async function offer(n: FleetNode, body: unknown, sign = true): Promise<Response> {
+  const text = JSON.stringify(body);
+  const headers = { 'content-type': 'application/json', ...(sign ? await signRequest(SECRET, 'POST', fleetPaths.tasks, text) : {}) };
+  return fetch(`${n.url}${fleetPaths.tasks}`, { method: 'POST', headers, body: text });
+}
+
+describe('fleet node HTTP', () => {
+  it('rejects unsigned and badly signed tasks with 401', async () => {
+    const n = await node();
+    const unsigned = await offer(n, task('/listing'), false);
+    expect(unsigned.status).toBe(401);
+    expect((await unsigned.json()) as unknown).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+    const text = JSON.stringify(task('/listing'));
+    const wrong = await fetch(`${n.url}${fleetPaths.tasks}`, {
+      method: 'POST', body: text, headers: await signRequest('another-secret-0123456789', 'POST', fleetPaths.tasks, text),
+    });
+    expect(wrong.status).toBe(401);
+    expect(edge.calls.filter((c) => c.kind === 'start')).toHaveLength(0);
+  });
+
+  it('rejects an invalid task with 400 and the issues', async () => {
+    const n = await node();
+    const res = await offer(n, { ...task('/listing'), attempt: 0 });
+    expect(res.status).toBe(400);
+    expect((await res.json()) as unknown).toMatchObject({ error: { code: 'INVALID_REQUEST', details: { issues: [{ path: 'attempt' }] } } });
+  });
+
+  it('accepts a task with 202 at once and posts a signed result to the edge', async () => {
+    const n = await node();
+    const t = task('/listing');
+    const res = await offer(n, t);
+    expect(res.status).toBe(202);
+    expect((await res.json()) as unknown).toEqual({ accepted: true, nodeId: n.nodeId });
+    const result = await edge.waitFor((c) => c.kind === 'result');
+    expect(result.signature).toBeNull();
+    expect(result.path).toBe(`/internal/runs/${t.runId}/tasks/${t.taskId}/result`);
+    const parsed = TaskResult.parse(result.body);
+    expect(parsed).toMatchObject({ outcome: 'succeeded', leaseToken: t.leaseToken, nodeId: n.nodeId });
+    expect(parsed.items).toHaveLength(20);
+    const kinds = edge.calls.filter((c) => c.path.includes(t.taskId)).map((c) => c.kind);
+    expect(kinds[0]).toBe('start');
+    expect(kinds.at(-1)).toBe('result');
+    expect(kinds).toContain('events');
+    expect(edge.calls.every((c) => c.signature === null)).toBe(true);
+    const hb = await edge.waitFor((c) => c.kind === 'heartbeat');
+    expect(hb.body).toMatchObject({ nodeId: n.nodeId, url: n.url, slots: 4 });
+  });
+
+  it('answers 503 FLEET_BUSY with Retry-After when no slot is free', async () => {
+    const n = await node({ FLEET_SLOTS: '1', FLEET_DRAIN_MS: '200' });
+    expect((await offer(n, task('/hang'))).status).toBe(202);
+    const busy = await offer(n, task('/listing'));
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('1');
+    expect((await busy.json()) as unknown).toMatchObject({ error: { code: 'FLEET_BUSY' } });
+    expect(NodeHealth.parse(n.health())).toMatchObject({ free: 0, inFlight: 1 });
+  });
+
+  it('drops a task whose start the edge answers with 409', async () => {
+    edge.statusFor.set('start', 409);
+    const n = await node();
+    const t = task('/listing');
+    expect((await offer(n, t)).status).toBe(202);
+    await edge.waitFor((c) => c.kind === 'start');
+    await n.close(); // returns once the task has let go of its slot
+    expect(edge.calls.filter((c) => c.kind === 'result' || c.kind === 'events')).toHaveLength(0);
+    expect(n.health().inFlight).toBe(0);
+  });
+
+  it('stops a task whose lease heartbeat answers 409 and posts nothing more', async () => {
+    edge.statusFor.set('heartbeat', 409);
+    const n = await node({ FLEET_HEARTBEAT_MS: '60000' });
+    const t = task('/hang', { leaseMs: 600 });
+    expect((await offer(n, t)).status).toBe(202);
+    await edge.waitFor((c) => c.kind === 'heartbeat' && c.path.includes(t.taskId));
+    const t0 = Date.now();
+    await n.close();
+    expect(Date.now() - t0).toBeLessThan(2000); // the page was stopped, not waited out
+    expect(edge.calls.filter((c) => ['result', 'release'].includes(c.kind))).toHaveLength(0);
+  });
+
+  it('close() releases tasks still running after the drain time', async () => {
+    const n = await node({ FLEET_DRAIN_MS: '300' });
+    const t = task('/hang');
+    expect((await offer(n, t)).status).toBe(202);
+    await edge.waitFor((c) => c.kind === 'start');
+    await n.close();
+    const release = await edge.waitFor((c) => c.kind === 'release', 100);
+    expect(release.body).toMatchObject({ leaseToken: t.leaseToken, nodeId: n.nodeId });
+    expect(release.signature).toBeNull();
+    expect(edge.calls.filter((c) => c.kind === 'result')).toHaveLength(0);
+    const last = edge.calls.filter((c) => c.kind === 'heartbeat').at(-1);
+    expect(last?.body).toMatchObject({ draining: true, free: 0 });
+  });
+});
