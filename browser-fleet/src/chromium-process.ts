@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitGroupGone } from './process-group.ts';
 
 /** A Chromium we started: its CDP endpoint and how to make sure it is gone. */
 export interface ChromiumProcess {
@@ -78,6 +79,7 @@ export async function launchChromium(path: string, timeoutMs = 15_000): Promise<
     // Whatever is left of the group (a hung browser, orphaned renderers) is killed for sure.
     if (child.pid !== undefined) signal(-child.pid, 'SIGKILL');
     if (!exited) await exitPromise;
+    if (child.pid !== undefined) await waitGroupGone(child.pid, GRACE_MS);
     await rm(dir, { recursive: true, force: true });
   };
   try {

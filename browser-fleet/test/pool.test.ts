@@ -1,24 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../src/log.ts';
 import { BrowserPool } from '../src/pool.ts';
-
-/** Live (non-zombie) processes in a process group, read from /proc. */
-function liveInGroup(pgid: number): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      // Fields after the command: state is 1st, pgid 3rd (the command may contain spaces, hence lastIndexOf).
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') out.push(Number(name));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return out;
-}
+import { liveInGroup } from '../src/process-group.ts';
 
 describe('BrowserPool', () => {
   it('replaces a crashed browser and leaves no process running after close', async () => {
