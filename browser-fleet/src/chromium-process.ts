@@ -55,6 +55,7 @@ export async function launchChromium(path: string, timeoutMs = 15_000): Promise<
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  const watchdog = child.pid === undefined ? null : startWatchdog(child.pid, dir);
   // Last resort if this process dies without close(): a detached browser would outlive it.
   const onProcessExit = (): void => {
     try {
@@ -80,6 +81,7 @@ export async function launchChromium(path: string, timeoutMs = 15_000): Promise<
     if (child.pid !== undefined) signal(-child.pid, 'SIGKILL');
     if (!exited) await exitPromise;
     if (child.pid !== undefined) await waitGroupGone(child.pid, GRACE_MS);
+    watchdog?.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true });
   };
   try {
@@ -122,6 +124,20 @@ function readEndpoint(child: ChildProcess, timeoutMs: number): Promise<string> {
     child.once('exit', onExit);
     child.once('error', onError);
   });
+}
+
+/**
+ * A detached shell that holds a pipe from this process: when this process dies in any way
+ * (even SIGKILL, when no exit handler runs), the pipe closes, `read` returns and the browser's
+ * group is killed and its profile removed. Without it a killed node would leave its detached browsers running.
+ */
+function startWatchdog(pgid: number, dir: string): ChildProcess {
+  const script = 'read x; kill -KILL -"$1" 2>/dev/null; sleep 1; rm -rf -- "$2"';
+  const dog = spawn('/bin/sh', ['-c', script, 'trawl-watchdog', String(pgid), dir], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  dog.unref();
+  // The pipe must not keep this process alive either.
+  (dog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  return dog;
 }
 
 function signal(pid: number | undefined, sig: NodeJS.Signals): void {
