@@ -65,7 +65,7 @@ describe('run coordinator (real Durable Object, queue and D1 under wrangler dev)
     expect(types[0]).toBe('run.queued');
     expect(types.filter((t) => t === 'task.succeeded')).toHaveLength(2);
     expect(types.at(-1)).toBe('run.finished');
-    expect(events.map((e) => e.seq)).toEqual([...events.map((e) => e.seq)].sort((x, y) => x - y));
+    expect(events.map((e) => e.seq)).toEqual(events.map((e) => e.seq).sort((x, y) => x - y));
     const tail = await followEvents(org.key, runId, 10_000, events.at(-2)!.seq);
     expect(tail.map((e) => e.seq)).toEqual([events.at(-1)!.seq]);
   });

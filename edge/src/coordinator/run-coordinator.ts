@@ -102,7 +102,11 @@ export class RunCoordinator extends DurableObject<Env> {
     const task = this.store.getTask(taskId);
     if (!task) return { ok: false, code: 'NOT_FOUND' };
     if (!leaseIsCurrent(task, leaseToken)) return { ok: false, code: 'LEASE_LOST' };
-    for (const e of events) this.emit({ ...e, taskId, url: e.url ?? task.url });
+    // Task and run lifecycle events are the coordinator's own; a node's report of them is kept as a log line.
+    for (const e of events) {
+      const type = e.type.startsWith('task.') || e.type.startsWith('run.') ? 'log' : e.type;
+      this.emit({ ...e, type, taskId, url: e.url ?? task.url });
+    }
     return { ok: true, leaseMs: this.leaseMs() };
   }
 

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Typechecks every package (TypeScript strict) and lints the tree (oxlint, with the layering rules in .oxlintrc.json).
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+status=0
+for p in . schemas engine db edge browser-fleet demo site; do
+  if ! out=$(tsc -p "$p" --noEmit 2>&1); then
+    echo "typecheck failed in $p:"; echo "$out" | head -40; status=1
+  fi
+done
+if ! oxlint --quiet . ; then status=1; fi
+[ $status = 0 ] && echo "check: typecheck and lint clean"
+exit $status
