@@ -25,7 +25,7 @@ export async function api<T = Record<string, unknown>>(key: string | null, metho
 }
 
 /** Follows a run's events until the stream ends (or the timeout), returning every event in order. */
-export function followEvents(key: string, runId: string, timeoutMs = 90_000, after = 0): Promise<RunEvent[]> {
+export function followEvents(key: string, runId: string, timeoutMs = 90_000, after = 0, onEvent?: (e: RunEvent) => void): Promise<RunEvent[]> {
   const url = `${inject('edgeUrl').replace(/^http/, 'ws')}/v1/runs/${runId}/events?after=${after}`;
   return new Promise((resolve, reject) => {
     const events: RunEvent[] = [];
@@ -37,7 +37,10 @@ export function followEvents(key: string, runId: string, timeoutMs = 90_000, aft
         clearTimeout(timer);
         ws.close();
         resolve(events);
-      } else events.push(msg as RunEvent);
+      } else {
+        events.push(msg as RunEvent);
+        onEvent?.(msg as RunEvent);
+      }
     });
     ws.on('error', (err) => { clearTimeout(timer); reject(err); });
   });

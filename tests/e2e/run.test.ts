@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { demoCatalog } from '../../demo/src/server.ts';
+import { expectedRecords } from './expected.ts';
 import { demoJobSpec } from '../../scripts/lib/demo-job.ts';
 import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
 import { api, followEvents, newOrg, waitForRun } from './client.ts';
 import { parseCsv } from './csv.ts';
 
-/** What the demo job must produce: one record per catalog product, nothing else. */
-export function expectedRecords(demoUrl: string) {
-  return demoCatalog().map((p) => ({ sku: p.sku, name: p.name, price: p.price, category: p.category, url: `${demoUrl}${p.url}` }));
-}
 const bySku = <T extends { sku: unknown }>(rows: T[]) => [...rows].sort((a, b) => String(a.sku).localeCompare(String(b.sku)));
 
 describe('a job runs end to end: API, coordinator, queue, fleet, Chromium', () => {

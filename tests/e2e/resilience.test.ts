@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import type { RunEvent } from '@trawl/schemas';
+import { demoJobSpec } from '../../scripts/lib/demo-job.ts';
+import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
+import { api, followEvents, newOrg, waitForRun } from './client.ts';
+import { expectedRecords } from './expected.ts';
+
+describe('resilience', () => {
+  let org: Awaited<ReturnType<typeof newOrg>>;
+  const nodes: FleetNode[] = [];
+  beforeAll(async () => { org = await newOrg('Resilience'); });
+  afterAll(async () => { for (const n of nodes) await n.stop(2000); });
+
+  it('a fleet node killed in the middle of a run: after a restart the run completes with every record exactly once', async () => {
+    const demoUrl = inject('demoUrl');
+    const fleetOpts = { edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), slots: 2 };
+    const first = await startFleet({ ...fleetOpts, nodeId: 'node-a' });
+    nodes.push(first);
+    // The JS variant with a pause per page keeps the node busy long enough to be killed mid-task.
+    const spec = { ...demoJobSpec(demoUrl, 'catalog-js'), concurrency: 1 };
+    const job = await api(org.key, 'POST', '/v1/jobs', { name: 'Resilient', spec });
+    const run = await api(org.key, 'POST', `/v1/jobs/${String(job.body.id)}/runs`);
+    const runId = String(run.body.id);
+
+    let killed: Promise<void> | null = null;
+    let restarted: Promise<FleetNode> | null = null;
+    const onEvent = (e: RunEvent) => {
+      // Kill the node as soon as it starts the second page, then bring up a replacement.
+      if (!killed && e.type === 'task.started' && e.url?.includes('page-2')) {
+        killed = first.kill();
+        restarted = killed.then(() => startFleet({ ...fleetOpts, nodeId: 'node-b' }));
+      }
+    };
+    const events = await followEvents(org.key, runId, 90_000, 0, onEvent);
+    expect(killed).not.toBeNull();
+    nodes.push(await restarted!);
+
+    const done = await waitForRun(org.key, runId);
+    expect(done.status).toBe('succeeded');
+    expect(done.counts).toMatchObject({ items: 60, pagesSucceeded: 3, pagesFailed: 0 });
+    // The killed node's task was handed out again with a new lease.
+    const page2Starts = events.filter((e) => e.type === 'task.started' && e.url?.includes('page-2'));
+    expect(page2Starts.length).toBeGreaterThanOrEqual(2);
+    expect(events.some((e) => e.type === 'task.retrying' && String(e.message).includes('FLEET_UNAVAILABLE'))).toBe(true);
+
+    const res = await api(org.key, 'GET', `/v1/runs/${runId}/results?format=jsonl`);
+    const rows = res.text.trim().split('\n').map((l) => JSON.parse(l) as { sku: string });
+    expect(rows).toHaveLength(60);
+    expect(new Set(rows.map((r) => r.sku)).size).toBe(60);
+    const sort = <T extends { sku: string }>(r: T[]) => [...r].sort((a, b) => a.sku.localeCompare(b.sku));
+    expect(sort(rows)).toEqual(sort(expectedRecords(demoUrl)));
+  });
+});
