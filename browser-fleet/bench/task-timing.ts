@@ -12,7 +12,7 @@ import { makeTask } from '../test/fixtures.ts';
 const N = Number(process.env.N ?? 30);
 const pool = await new BrowserPool({ browsers: 1, chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', log: silentLogger }).start();
 const site = await startTestSite();
-const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN;
+const pct = (xs: number[], p: number): number => xs.toSorted((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN;
 try {
   // Strategies are interleaved per round: this machine is shared, so blocks in sequence would
   // measure the neighbours' load as much as the strategy.

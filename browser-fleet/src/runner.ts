@@ -23,6 +23,8 @@ export interface RunHooks {
  */
 const BACKSTOP_MS = 150;
 
+const noop = (): void => undefined;
+
 interface RunState {
   step: Step;
   stop: StopReason | null;
@@ -40,7 +42,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     hooks.onEvent?.({ type, level, message, ts: Date.now(), taskId: task.taskId, url: task.url, data });
   };
 
-  let rejectStopped: (e: Error) => void = () => undefined;
+  let rejectStopped: (e: Error) => void = noop;
   const stopped = new Promise<never>((_, reject) => {
     rejectStopped = reject;
   });

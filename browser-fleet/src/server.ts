@@ -27,6 +27,9 @@ export interface FleetNodeOptions {
   pool?: BrowserPool;
 }
 
+/** A task is identified by id and lease: a re-dispatch after lease expiry is a new attempt. */
+const keyOf = (t: Task): string => `${t.taskId}:${t.leaseToken}`;
+
 /** Starts a fleet node in this process: browsers first, then the HTTP server, then heartbeats. */
 export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions = {}): Promise<FleetNode> {
   const log = opts.log ?? createLogger({ nodeId: config.nodeId });
@@ -35,7 +38,6 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   const limiter = new Limiter(config.slots);
   const edge = new EdgeClient(config.secret, config.nodeId, log);
   const sessions = new Map<string, { session: TaskSession; done: Promise<void> }>();
-  const keyOf = (t: Task): string => `${t.taskId}:${t.leaseToken}`;
   let url = config.publicUrl ?? '';
 
   const heartbeat = (): NodeHeartbeat => ({

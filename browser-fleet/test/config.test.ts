@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+const SECRET = 'a-secret-of-enough-length';
+
+describe('loadConfig', () => {
+  it('fills the documented defaults', () => {
+    const c = loadConfig({ FLEET_SECRET: SECRET });
+    expect(c).toMatchObject({
+      host: '127.0.0.1', port: 8790, slots: 4, browsers: 1, chromiumPath: '/usr/bin/chromium',
+      heartbeatMs: 2000, drainMs: 20000, publicUrl: undefined, edgeUrl: undefined, cdpEndpoint: undefined,
+    });
+    expect(c.nodeId).toMatch(/^nod_[a-z0-9]{10}$/);
+  });
+
+  it('fails closed, naming every bad variable', () => {
+    let error: unknown;
+    try {
+      loadConfig({ FLEET_PORT: 'eighty', FLEET_SLOTS: '0', TRAWL_EDGE_URL: 'ftp://edge' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    for (const name of ['FLEET_SECRET: is required', 'FLEET_PORT', 'FLEET_SLOTS', 'TRAWL_EDGE_URL']) expect(message).toContain(name);
+  });
+
+  it('reads values from the environment', () => {
+    const c = loadConfig({ FLEET_SECRET: SECRET, FLEET_PORT: '0', FLEET_SLOTS: '2', FLEET_NODE_ID: 'node-a', TRAWL_CDP_ENDPOINT: 'ws://127.0.0.1:3000' });
+    expect(c).toMatchObject({ port: 0, slots: 2, nodeId: 'node-a', cdpEndpoint: 'ws://127.0.0.1:3000' });
+  });
+});
