@@ -18,8 +18,9 @@ const EXTENSIONS: Record<BlockedType, string[]> = {
  * Keeps the page from fetching the given resource types. The default, 'urls', hands Chromium a
  * list of URL patterns (Network.setBlockedURLs) that it applies in the network stack with no
  * round trip to Node. Measured on a 20-image listing (bench/task-timing.ts, interleaved rounds,
- * shared 2-core machine): navigate p50 128 ms with 'urls', 199 ms with 'route', 222 ms with
- * 'fetch' (CDP Fetch pausing by resourceType). Its blind spot: images served from URLs without
+ * shared 2-core machine under load, two runs): navigate p50 128/87 ms with 'urls', 199/147 ms
+ * with 'route', 222/140 ms with 'fetch' (CDP Fetch pausing by resourceType), 183/192 ms with no
+ * blocking; task p50 636/425 ms with 'urls', the lowest of all. Its blind spot: images served from URLs without
  * a file extension still load; 'fetch' catches those and stays selectable.
  */
 export async function blockResources(page: Page, types: readonly BlockedType[], strategy: BlockStrategy = 'urls'): Promise<void> {
