@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import { errors, type BrowserContext, type Page } from 'playwright-core';
 import { TrawlError, type RunEventInput, type Task, type TaskResult, type TaskTimings } from '@trawl/schemas';
 import { buildItems, collectArgsOf, collectInPage } from '@trawl/engine';
 import { blockResources, type BlockStrategy } from './block-resources.ts';
@@ -109,9 +109,17 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     const selector = spec.wait.selector ?? (spec.wait.forItems ? spec.itemSelector : undefined);
     if (selector) {
       t = performance.now();
-      await race(page.waitForSelector(selector, { state: 'attached', timeout: budget(spec.wait.timeoutMs) }));
-      const ms = lap('waitMs', t);
-      emit('page.waited', `waited for ${selector} ${ms} ms`, { selector, ms });
+      try {
+        await race(page.waitForSelector(selector, { state: 'attached', timeout: budget(spec.wait.timeoutMs) }));
+        const ms = lap('waitMs', t);
+        emit('page.waited', `waited for ${selector} ${ms} ms`, { selector, ms });
+      } catch (error) {
+        // Waiting for the items themselves is not a rule of its own: when they never come the page is empty,
+        // which extraction reports (EXTRACTION_EMPTY, or success with allowEmpty). An explicit wait.selector fails.
+        if (spec.wait.selector || state.deadlineBound || !(error instanceof errors.TimeoutError)) throw error;
+        const ms = lap('waitMs', t);
+        emit('page.waited', `no element matched ${selector} within ${ms} ms`, { selector, ms, matched: false }, 'warn');
+      }
     }
 
     state.step = 'extract';

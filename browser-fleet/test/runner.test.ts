@@ -91,9 +91,13 @@ describe('runTask', () => {
     expect(allowed.result).toMatchObject({ outcome: 'succeeded', items: [] });
   });
 
-  it('reports an item selector that never appears as SELECTOR_TIMEOUT', async () => {
-    const { result } = await run(makeTask(`${site.url}/empty`, {}, { wait: { timeoutMs: 300 } }));
-    expect(result.error?.code).toBe('SELECTOR_TIMEOUT');
+  it('reports items that never appear as EXTRACTION_EMPTY (or an empty success when allowed), and an explicit wait rule as SELECTOR_TIMEOUT', async () => {
+    const waited = await run(makeTask(`${site.url}/empty`, {}, { wait: { forItems: true, timeoutMs: 300 } }));
+    expect(waited.result.error).toMatchObject({ code: 'EXTRACTION_EMPTY', step: 'extract' });
+    const allowed = await run(makeTask(`${site.url}/empty`, {}, { wait: { forItems: true, timeoutMs: 300 }, allowEmpty: true }));
+    expect(allowed.result).toMatchObject({ outcome: 'succeeded', items: [] });
+    const rule = await run(makeTask(`${site.url}/empty`, {}, { wait: { selector: '.never-there', timeoutMs: 300 } }));
+    expect(rule.result.error).toMatchObject({ code: 'SELECTOR_TIMEOUT', step: 'wait' });
   });
 
   it('does not request blocked resource types', async () => {

@@ -2,3 +2,4 @@ export * from './collect.ts';
 export * from './process.ts';
 export * from './extract.ts';
 export * from './keys.ts';
+export * from './in-page.ts';
