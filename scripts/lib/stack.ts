@@ -36,7 +36,7 @@ export async function buildSiteIfStale(): Promise<void> {
   const index = join(ROOT, 'site', 'dist', 'index.html');
   const src = join(ROOT, 'site', 'src');
   if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(src)) return;
-  await run(join(BIN, 'astro'), ['build', '--silent'], { cwd: join(ROOT, 'site'), env: quietWrangler });
+  await run(join(ROOT, 'site', 'node_modules', '.bin', 'astro'), ['build', '--silent'], { cwd: join(ROOT, 'site'), env: quietWrangler });
 }
 
 export async function applyMigrations(persistDir: string): Promise<void> {
