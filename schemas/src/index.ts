@@ -8,3 +8,5 @@ export * from './fleet.ts';
 export * from './ids.ts';
 export * from './signing.ts';
 export * from './paths.ts';
+export * from './artifacts.ts';
+export * from './trace-context.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ArtifactsSpec, DEFAULT_ARTIFACTS } from './artifacts.ts';
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' });
 
@@ -94,6 +95,8 @@ export const TaskSpec = z.object({
   browser: BrowserSpec.default({ blockResources: ['image', 'font', 'media'], waitUntil: 'domcontentloaded' }),
   /** An empty listing is an error (EXTRACTION_EMPTY) unless this is true. */
   allowEmpty: z.boolean().default(false),
+  /** Traces, HAR and screenshots the fleet records per task (issue 4; ADR 0010). */
+  artifacts: ArtifactsSpec.default(DEFAULT_ARTIFACTS),
 }).strict();
 export type TaskSpec = z.infer<typeof TaskSpec>;
 
@@ -114,8 +117,8 @@ export type JobSpecInput = z.input<typeof JobSpec>;
 
 /** The part of a job spec every task carries (start URLs and run-level settings stay with the coordinator). */
 export function taskSpecOf(spec: JobSpec): TaskSpec {
-  const { itemSelector, fields, pagination, wait, browser, allowEmpty } = spec;
-  return { itemSelector, fields, pagination, wait, browser, allowEmpty };
+  const { itemSelector, fields, pagination, wait, browser, allowEmpty, artifacts } = spec;
+  return { itemSelector, fields, pagination, wait, browser, allowEmpty, artifacts };
 }
 
 export const JobInput = z.object({

@@ -13,4 +13,8 @@ export const edgeInternalPaths = {
   taskEvents: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/events`,
   taskResult: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/result`,
   taskRelease: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/release`,
+  /** PUT, raw bytes; the lease token travels in LEASE_HEADER. */
+  taskArtifact: (runId: string, taskId: string, attempt: number, name: string) => `/internal/runs/${runId}/tasks/${taskId}/artifacts/${attempt}/${name}`,
 } as const;
+
+export const LEASE_HEADER = 'x-trawl-lease';

@@ -23,11 +23,11 @@ function toHex(buf: ArrayBuffer): string {
   return [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-async function canonical(ts: string, method: string, path: string, body: string): Promise<string> {
+async function canonical(ts: string, method: string, path: string, body: string | Uint8Array): Promise<string> {
   return `${ts}\n${method.toUpperCase()}\n${path}\n${await sha256Hex(body)}`;
 }
 
-export async function signRequest(secret: string, method: string, path: string, body: string, now = Date.now()): Promise<Record<string, string>> {
+export async function signRequest(secret: string, method: string, path: string, body: string | Uint8Array, now = Date.now()): Promise<Record<string, string>> {
   const ts = String(now);
   return { [TIMESTAMP_HEADER]: ts, [SIGNATURE_HEADER]: await hmacHex(secret, await canonical(ts, method, path, body)) };
 }
@@ -39,7 +39,8 @@ export async function verifyRequest(
   headers: { get(name: string): string | null },
   method: string,
   path: string,
-  body: string,
+  /** The raw bytes as received, or a string (hashed as UTF-8, the same bytes a JSON body was sent as). */
+  body: string | Uint8Array,
   now = Date.now(),
 ): Promise<VerifyFailure | null> {
   const ts = headers.get(TIMESTAMP_HEADER);

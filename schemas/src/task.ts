@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Failure } from './errors.ts';
 import { TaskSpec } from './job-spec.ts';
 import { ItemData } from './item.ts';
+import { ArtifactRef } from './artifacts.ts';
 
 /** What the edge sends a fleet node: one browser visit, fenced by its lease token. */
 export const Task = z.object({
@@ -51,6 +52,8 @@ export const TaskResult = z.object({
   httpStatus: z.number().int().optional(),
   finalUrl: z.string().optional(),
   timings: TaskTimings,
+  /** Artifacts the node stored at the edge for this attempt before posting the result. */
+  artifacts: z.array(ArtifactRef).max(1000).optional(),
 });
 export type TaskResult = z.infer<typeof TaskResult>;
 
