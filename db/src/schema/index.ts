@@ -2,3 +2,4 @@ export * from './organizations.ts';
 export * from './api-keys.ts';
 export * from './jobs.ts';
 export * from './fleet.ts';
+export * from './policy.ts';
