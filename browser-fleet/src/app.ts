@@ -1,8 +1,10 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { ERRORS, Task, fleetPaths, issuesOf, verifyRequest, type ErrorCode, type ErrorIssue, type NodeHealth } from '@trawl/schemas';
+import { ERRORS, Task, fleetPaths, issuesOf, timingSafeEqual, verifyRequest, type ErrorCode, type ErrorIssue, type NodeHealth } from '@trawl/schemas';
 import type { Limiter } from './limiter.ts';
 import type { Logger } from './log.ts';
+import { PROMETHEUS_CONTENT_TYPE } from './metrics/registry.ts';
+import type { FleetMetrics } from './metrics/fleet-metrics.ts';
 
 export interface AppDeps {
   secret: string;
@@ -14,6 +16,8 @@ export interface AppDeps {
   accept: (task: Task) => void;
   /** True when this exact task (id and lease) is already running here: a redelivery. */
   isRunning: (task: Task) => boolean;
+  metrics?: FleetMetrics;
+  metricsToken?: string | undefined;
 }
 
 function fail(c: Context, code: ErrorCode, message: string, issues?: ErrorIssue[]): Response {
@@ -27,6 +31,11 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
 
   app.get(fleetPaths.health, (c) => c.json(deps.health()));
+  app.get(fleetPaths.metrics, (c) => {
+    const presented = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
+    if (deps.metricsToken && !timingSafeEqual(presented, deps.metricsToken)) return fail(c, 'UNAUTHORIZED', 'metrics need "Authorization: Bearer <FLEET_METRICS_TOKEN>"');
+    return c.body(deps.metrics?.render() ?? '', 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
+  });
 
   app.post(
     fleetPaths.tasks,
@@ -50,7 +59,7 @@ export function createApp(deps: AppDeps): Hono {
         c.header('Retry-After', '1');
         return fail(c, 'FLEET_BUSY', deps.limiter.draining ? 'the node is draining' : 'no free slot on this node');
       }
-      deps.log.log('info', 'task accepted', { runId: task.runId, taskId: task.taskId, attempt: task.attempt, url: task.url });
+      deps.log.log('info', 'task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url });
       deps.accept(task);
       return c.json({ accepted: true, nodeId: deps.nodeId }, 202);
     },

@@ -21,6 +21,8 @@ const TABLE = {
   cdpEndpoint: { env: 'TRAWL_CDP_ENDPOINT', schema: z.url({ protocol: /^(wss?|https?)$/ }).optional(), default: undefined },
   heartbeatMs: { env: 'FLEET_HEARTBEAT_MS', schema: intFrom(100, 600_000), default: '2000' },
   drainMs: { env: 'FLEET_DRAIN_MS', schema: intFrom(0, 3_600_000), default: '20000' },
+  metricsToken: { env: 'FLEET_METRICS_TOKEN', schema: z.string().min(16, 'must be at least 16 characters').optional(), default: undefined },
+  otlpEndpoint: { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', schema: httpUrl.optional(), default: undefined },
 } as const;
 
 type Table = typeof TABLE;
@@ -42,6 +44,10 @@ export interface FleetConfig {
   cdpEndpoint: string | undefined;
   heartbeatMs: number;
   drainMs: number;
+  /** When set, /metrics asks for "Authorization: Bearer <token>"; unset, it is open like /health. */
+  metricsToken?: string | undefined;
+  /** OTLP/HTTP base URL for task and step spans; unset means no spans are made. */
+  otlpEndpoint?: string | undefined;
 }
 
 export class ConfigError extends Error {

@@ -24,14 +24,18 @@ export class EdgeClient {
     private readonly log: Logger,
   ) {}
 
-  async call(baseUrl: string, path: string, payload: unknown, timeoutMs = CALL_TIMEOUT_MS): Promise<EdgeAnswer> {
-    const body = JSON.stringify(payload);
+  call(baseUrl: string, path: string, payload: unknown, timeoutMs = CALL_TIMEOUT_MS): Promise<EdgeAnswer> {
+    return this.send('POST', baseUrl, path, JSON.stringify(payload), { 'content-type': 'application/json' }, timeoutMs);
+  }
+
+  /** A signed request with any body (artifact uploads send raw bytes with PUT). */
+  async send(method: string, baseUrl: string, path: string, body: string | Uint8Array, extra: Record<string, string>, timeoutMs = CALL_TIMEOUT_MS): Promise<EdgeAnswer> {
     let res: Response;
     try {
       const url = new URL(path, baseUrl);
       // Sign the path the edge will see (its base URL may carry no prefix; the pathname is what counts).
-      const headers = { 'content-type': 'application/json', ...(await signRequest(this.secret, 'POST', url.pathname, body)) };
-      res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+      const headers = { ...extra, ...(await signRequest(this.secret, method, url.pathname, body)) };
+      res = await fetch(url, { method, headers, body: body as BodyInit, signal: AbortSignal.timeout(timeoutMs) });
     } catch (e) {
       return { kind: 'retry', reason: messageOf(e) };
     }

@@ -5,6 +5,8 @@ import { messageOf, type Logger } from './log.ts';
 /** Options a task may set on its context. */
 export interface ContextOptions {
   userAgent?: string;
+  /** HAR recording (written when the context closes); set by the artifact recorder. */
+  recordHar?: { path: string; content: 'omit' | 'embed' };
 }
 
 /** Anything that hands out fresh, isolated contexts (the pool, or a stub in tests). */
@@ -58,7 +60,7 @@ export class BrowserPool implements ContextSource {
         const browser = await this.#ensure(slot);
         try {
           // Service workers would fetch outside the page's CDP session and its resource blocking.
-          const context = await browser.newContext({ userAgent: opts.userAgent, serviceWorkers: 'block' });
+          const context = await browser.newContext({ userAgent: opts.userAgent, recordHar: opts.recordHar, serviceWorkers: 'block' });
           context.once('close', () => slot.contexts--);
           return context;
         } catch (e) {

@@ -5,6 +5,7 @@ import { blockResources, type BlockStrategy } from './block-resources.ts';
 import { failureOf, statusError, type Step, type StopReason } from './failure.ts';
 import { evaluateFunction } from './page-function.ts';
 import type { ContextSource } from './pool.ts';
+import type { TaskObserver } from './task-observer.ts';
 
 export interface RunHooks {
   nodeId: string;
@@ -14,6 +15,8 @@ export interface RunHooks {
   signal?: AbortSignal;
   waitForSlotMs?: number;
   blockStrategy?: BlockStrategy;
+  /** Artifacts and spans: told of the context, each step and the outcome (see task-observer.ts). */
+  observer?: TaskObserver;
 }
 
 /**
@@ -67,6 +70,12 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     state.deadlineBound = cap === undefined || left <= cap;
     return Math.max(1, Math.min(left, cap ?? left));
   };
+  const observer = hooks.observer;
+  const enter = async (step: Step): Promise<void> => {
+    state.step = step;
+    await observer?.step?.(step);
+  };
+  let failed = true;
   const lap = (key: keyof Omit<TaskTimings, 'totalMs' | 'waitForSlotMs'>, since: number): number => {
     const ms = Math.round(performance.now() - since);
     timings[key] = ms;
@@ -80,10 +89,10 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     if (protocol !== 'http:' && protocol !== 'https:') throw new TrawlError('BLOCKED_BY_POLICY', 'only http and https URLs are fetched');
     const { spec } = task;
 
-    state.step = 'context';
+    await enter('context');
     budget();
     let t = performance.now();
-    const opening = source.newContext({ userAgent: spec.browser.userAgent });
+    const opening = source.newContext({ userAgent: spec.browser.userAgent, ...observer?.contextOptions?.() });
     // A context that arrives after the task stopped is closed, not leaked.
     opening.then((c) => {
       state.context = c;
@@ -93,9 +102,10 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     const page = await race(context.newPage());
     watchCrashes(context, page, state);
     await race(blockResources(page, spec.browser.blockResources, hooks.blockStrategy));
+    await race(observer?.attach?.(context, page) ?? Promise.resolve());
     lap('contextMs', t);
 
-    state.step = 'navigate';
+    await enter('navigate');
     t = performance.now();
     const response = await race(page.goto(task.url, { waitUntil: spec.browser.waitUntil, timeout: budget() }));
     httpStatus = response?.status();
@@ -105,7 +115,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     const bad = httpStatus === undefined ? null : statusError(httpStatus, response?.headers()['retry-after']);
     if (bad) throw bad;
 
-    state.step = 'wait';
+    await enter('wait');
     const selector = spec.wait.selector ?? (spec.wait.forItems ? spec.itemSelector : undefined);
     if (selector) {
       t = performance.now();
@@ -122,7 +132,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
       }
     }
 
-    state.step = 'extract';
+    await enter('extract');
     t = performance.now();
     budget();
     const raw = await race(evaluateFunction(page, collectInPage, collectArgsOf(spec)));
@@ -136,6 +146,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     }
     const next = extraction.nextUrl;
     const discovered = next && /^https?:/.test(next) && next !== finalUrl ? [{ url: next, kind: 'page' as const }] : [];
+    failed = false;
     timings.totalMs = Math.round(performance.now() - started);
     return {
       leaseToken: task.leaseToken, attempt: task.attempt, nodeId: hooks.nodeId, outcome: 'succeeded',
@@ -152,6 +163,8 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
   } finally {
     clearTimeout(backstop);
     hooks.signal?.removeEventListener('abort', onAbort);
+    // A stopped task's context is already closing; recording then would only delay the stop.
+    if (observer?.beforeClose && state.context && !state.stop) await observer.beforeClose(failed, state.step).catch(() => undefined);
     await state.context?.close().catch(() => undefined);
   }
 }

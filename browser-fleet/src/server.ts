@@ -7,7 +7,9 @@ import type { FleetConfig } from './config.ts';
 import { EdgeClient, sleep } from './edge-client.ts';
 import { Limiter } from './limiter.ts';
 import { createLogger, messageOf, type Logger } from './log.ts';
+import { FleetMetrics } from './metrics/fleet-metrics.ts';
 import { BrowserPool } from './pool.ts';
+import { exporterFromEnv } from './telemetry/otlp-exporter.ts';
 import { TaskSession } from './task-session.ts';
 
 export interface FleetNode {
@@ -38,6 +40,8 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   const limiter = new Limiter(config.slots);
   const edge = new EdgeClient(config.secret, config.nodeId, log);
   const sessions = new Map<string, { session: TaskSession; done: Promise<void> }>();
+  const metrics = new FleetMetrics({ inFlight: () => limiter.inFlight, slots: () => limiter.slots, browsers: () => pool.browsers, contexts: () => pool.contexts });
+  const spans = config.otlpEndpoint ? exporterFromEnv({ ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: config.otlpEndpoint }, log) : undefined;
   let url = config.publicUrl ?? '';
 
   const heartbeat = (): NodeHeartbeat => ({
@@ -50,10 +54,10 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   });
 
   const app = createApp({
-    secret: config.secret, nodeId: config.nodeId, limiter, log, health,
+    secret: config.secret, nodeId: config.nodeId, limiter, log, health, metrics, metricsToken: config.metricsToken,
     isRunning: (t) => sessions.has(keyOf(t)),
     accept: (task) => {
-      const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log });
+      const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log, metrics, spans });
       const done = session.run()
         .catch((e: unknown) => log.log('error', 'task session failed', { runId: task.runId, taskId: task.taskId, error: messageOf(e) }))
         .finally(() => {
@@ -98,6 +102,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
       if ('closeAllConnections' in server) server.closeAllConnections();
     });
     if (!opts.pool) await pool.close();
+    await spans?.close();
     log.log('info', 'fleet node stopped');
   };
 

@@ -1,10 +1,16 @@
-import type { Task } from '@trawl/schemas';
+import { parseTraceparent, traceIdOf, type Task, type TaskResult } from '@trawl/schemas';
+import { ArtifactRecorder } from './artifacts/recorder.ts';
+import { uploadArtifacts } from './artifacts/upload.ts';
 import { sleep, type EdgeAnswer, type EdgeClient } from './edge-client.ts';
 import { EventBatcher } from './event-batcher.ts';
 import type { StopReason } from './failure.ts';
 import type { Logger } from './log.ts';
 import type { ContextSource } from './pool.ts';
+import type { FleetMetrics } from './metrics/fleet-metrics.ts';
 import { runTask } from './runner.ts';
+import { combineObservers, type TaskObserver } from './task-observer.ts';
+import type { SpanSink } from './telemetry/otlp-exporter.ts';
+import { TaskSpans } from './telemetry/task-spans.ts';
 
 export interface SessionDeps {
   pool: ContextSource;
@@ -13,6 +19,9 @@ export interface SessionDeps {
   log: Logger;
   /** How long after the deadline a finished result is still worth retrying. */
   resultGraceMs?: number;
+  metrics?: FleetMetrics;
+  /** Where task and step spans go (OTLP when configured). */
+  spans?: SpanSink;
 }
 
 /** How long a node keeps trying to announce a task start before it lets the lease expire. */
@@ -28,7 +37,9 @@ export class TaskSession {
   readonly #log: Logger;
 
   constructor(readonly task: Task, private readonly deps: SessionDeps, private readonly acceptedAt = performance.now()) {
-    this.#log = deps.log.child({ runId: task.runId, taskId: task.taskId });
+    // The run id is the trace id: these lines join the edge's and any span backend's on it.
+    const traceId = parseTraceparent(task.traceparent)?.traceId ?? traceIdOf(task.runId);
+    this.#log = deps.log.child({ runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceId });
   }
 
   /** Stops the task now; 'shutdown' also releases it to the edge. */
@@ -46,8 +57,14 @@ export class TaskSession {
     const start = await this.#announceStart();
     if (start.kind !== 'ok') {
       this.#log.log('warn', 'task dropped: the edge did not confirm its start', { answer: start.kind });
+      deps.metrics?.taskFinished('dropped', undefined, (performance.now() - this.acceptedAt) / 1000);
       return;
     }
+    const waitForSlotMs = Math.round(performance.now() - this.acceptedAt);
+    deps.metrics?.slotWait.observe(waitForSlotMs / 1000);
+    const recorder = await ArtifactRecorder.create(task.spec.artifacts).catch(() => null);
+    const spans = deps.spans ? new TaskSpans(task, deps.spans) : null;
+    const observers: TaskObserver[] = [recorder, spans].filter((o): o is ArtifactRecorder | TaskSpans => o !== null);
     const lose = (): void => this.stop('lease-lost');
     const keeper = this.#keepLease(lose);
     const batcher = new EventBatcher({ send: (events) => deps.edge.events(task, events), onGone: lose });
@@ -55,10 +72,16 @@ export class TaskSession {
       nodeId: deps.nodeId,
       onEvent: (e) => batcher.push(e),
       signal: this.#abort.signal,
-      waitForSlotMs: Math.round(performance.now() - this.acceptedAt),
+      waitForSlotMs,
+      observer: observers.length ? combineObservers(observers) : undefined,
     });
+    // Uploads happen while the lease is still renewed; the result then names what was stored.
+    const files = await recorder?.collect(result.outcome === 'failed') ?? [];
+    if (files.length && !this.stopReason) await this.#attach(result, files);
     clearInterval(keeper);
     const reason = this.stopReason;
+    spans?.end(reason ? null : result);
+    deps.metrics?.taskFinished(reason ? 'dropped' : result.outcome, result.error?.code, (performance.now() - this.acceptedAt) / 1000);
     if (reason) {
       batcher.stop();
       if (reason === 'shutdown') await this.#release('the fleet node is shutting down');
@@ -71,6 +94,13 @@ export class TaskSession {
     this.#log.log(answer.kind === 'ok' ? 'info' : 'warn', `task ${result.outcome}; result ${answer.kind === 'ok' ? 'delivered' : `not delivered (${answer.kind})`}`, {
       outcome: result.outcome, code: result.error?.code, items: result.items.length, totalMs: result.timings.totalMs,
     });
+  }
+
+  async #attach(result: TaskResult, files: Awaited<ReturnType<ArtifactRecorder['collect']>>): Promise<void> {
+    const up = await uploadArtifacts(this.deps.edge, this.task, files, this.#log);
+    if (up.leaseLost) this.stop('lease-lost');
+    if (up.refs.length) result.artifacts = up.refs;
+    for (const r of up.refs) this.deps.metrics?.artifactBytes.inc({ kind: r.kind }, r.bytes);
   }
 
   /** Network errors and 5xx are retried briefly; after that the edge's lease alarm re-dispatches. */

@@ -1,0 +1,127 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { ArtifactKind, ArtifactsSpec } from '@trawl/schemas';
+import type { Step } from '../failure.ts';
+import type { ContextOptions } from '../pool.ts';
+import type { TaskObserver } from '../task-observer.ts';
+
+export interface RecordedFile {
+  name: string;
+  kind: ArtifactKind;
+  contentType: string;
+  bytes: Uint8Array;
+}
+
+const gzipAsync = promisify(gzip);
+/** A screenshot that cannot be taken in this time is skipped: artifacts never decide a task's fate. */
+const SHOT_TIMEOUT_MS = 5000;
+/** Steps before these have no page worth a picture. */
+const PICTURED: ReadonlySet<Step> = new Set(['navigate', 'wait', 'extract']);
+
+/**
+ * Records one task's trace, HAR and screenshots as its spec asks. Tracing and HAR run for the whole task even
+ * when they are kept only on failure (whether it fails is known only at the end); a kept trace is written by
+ * tracing.stop, the HAR by the context's close, so `collect` runs after the runner closed the context.
+ */
+export class ArtifactRecorder implements TaskObserver {
+  readonly #shots: RecordedFile[] = [];
+  #context: BrowserContext | null = null;
+  #page: Page | null = null;
+  #step: Step = 'policy';
+  #grouped = false;
+  #traceWritten = false;
+  #failed = true;
+
+  private constructor(private readonly spec: ArtifactsSpec, private readonly dir: string) {}
+
+  /** Null when the spec records nothing (no temp dir, no overhead). */
+  static async create(spec: ArtifactsSpec): Promise<ArtifactRecorder | null> {
+    if (spec.trace === 'off' && spec.har === 'off' && spec.screenshots === 'off') return null;
+    return new ArtifactRecorder(spec, await mkdtemp(join(tmpdir(), 'trawl-artifacts-')));
+  }
+
+  get #harPath(): string {
+    return join(this.dir, 'network.har');
+  }
+
+  contextOptions(): Partial<ContextOptions> {
+    // Bodies are embedded: the HTML the page was given is what explains an extraction.
+    return this.spec.har === 'off' ? {} : { recordHar: { path: this.#harPath, content: 'embed' } };
+  }
+
+  async attach(context: BrowserContext, page: Page): Promise<void> {
+    this.#context = context;
+    this.#page = page;
+    if (this.spec.trace === 'off') return;
+    // DOM snapshots let the viewer show the page at the failing action; screencast frames and sources are not worth their bytes here.
+    await context.tracing.start({ snapshots: true, screenshots: false, sources: false, title: page.url() });
+  }
+
+  async step(step: Step): Promise<void> {
+    const previous = this.#step;
+    this.#step = step;
+    if (this.spec.screenshots === 'each-step' && PICTURED.has(previous)) await this.#shoot(previous);
+    if (this.spec.trace === 'off' || !this.#context) return;
+    // Named groups make the viewer's action list read as the task's steps.
+    await this.#ignore(async () => {
+      if (this.#grouped) await this.#context?.tracing.groupEnd();
+      await this.#context?.tracing.group(step);
+      this.#grouped = true;
+    });
+  }
+
+  async beforeClose(failed: boolean, step: Step): Promise<void> {
+    this.#failed = failed;
+    const shots = this.spec.screenshots;
+    if (PICTURED.has(step) && (shots === 'final' || shots === 'each-step' || (shots === 'on-failure' && failed))) await this.#shoot(step);
+    if (this.#context && keep(this.spec.trace, failed)) {
+      await this.#ignore(async () => {
+        if (this.#grouped) await this.#context?.tracing.groupEnd();
+        await this.#context?.tracing.stop({ path: join(this.dir, 'trace.zip') });
+        this.#traceWritten = true;
+      });
+    }
+  }
+
+  /** The files to keep, read after the context closed; the temp dir is removed. `failed` covers stopped tasks. */
+  async collect(failed: boolean): Promise<RecordedFile[]> {
+    const files: RecordedFile[] = [...this.#shots];
+    try {
+      if (this.#traceWritten) {
+        files.push({ name: 'trace.zip', kind: 'trace', contentType: 'application/zip', bytes: await readFile(join(this.dir, 'trace.zip')) });
+      }
+      if (keep(this.spec.har, failed || this.#failed)) {
+        const har = await readFile(this.#harPath).catch(() => null);
+        if (har) files.push({ name: 'network.har.gz', kind: 'har', contentType: 'application/json', bytes: await gzipAsync(har, { level: 6 }) });
+      }
+    } finally {
+      await rm(this.dir, { recursive: true, force: true });
+    }
+    return files;
+  }
+
+  async #shoot(step: Step): Promise<void> {
+    const page = this.#page;
+    if (!page || page.isClosed()) return;
+    await this.#ignore(async () => {
+      const bytes = await page.screenshot({ type: 'png', timeout: SHOT_TIMEOUT_MS });
+      this.#shots.push({ name: `step-${this.#shots.length + 1}-${step}.png`, kind: 'screenshot', contentType: 'image/png', bytes });
+    });
+  }
+
+  async #ignore(fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch {
+      // A closed context or a crashed page: the task's own error says what happened.
+    }
+  }
+}
+
+function keep(mode: 'off' | 'on-failure' | 'always', failed: boolean): boolean {
+  return mode === 'always' || (mode === 'on-failure' && failed);
+}
