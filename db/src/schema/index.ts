@@ -3,3 +3,4 @@ export * from './api-keys.ts';
 export * from './jobs.ts';
 export * from './fleet.ts';
 export * from './policy.ts';
+export * from './observability.ts';
