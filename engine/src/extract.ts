@@ -1,6 +1,6 @@
-import type { ItemData, TaskSpec } from '@trawl/schemas';
-import type { CollectArgs, CollectOutput } from './collect.ts';
-import { processField } from './process.ts';
+import type { FieldSpec, ItemData, TaskSpec } from '@trawl/schemas';
+import type { CollectArgs, CollectField, CollectOutput, RawValue } from './collect.ts';
+import { isEmptyValue, processField, type Value } from './process.ts';
 
 export interface Extraction {
   items: ItemData[];
@@ -10,29 +10,87 @@ export interface Extraction {
   nextUrl: string | null;
 }
 
-/** The arguments the in-page collector needs for a task spec. */
-export function collectArgsOf(spec: TaskSpec): CollectArgs {
-  const fields: CollectArgs['fields'] = {};
-  for (const [name, f] of Object.entries(spec.fields)) {
-    fields[name] = { selector: f.selector, source: f.source, attr: f.attr, all: f.all };
-  }
-  return { itemSelector: spec.itemSelector, fields, nextSelector: spec.pagination?.selector };
+/** What extraction knows besides the page: when it was fetched and which tab or panel was open. */
+export interface ExtractContext {
+  fetchedAt: number;
+  panel?: string | null;
 }
 
-/** Turns the collector's raw strings into items: post-processing, required-field checks. */
-export function buildItems(raw: CollectOutput, spec: TaskSpec): Extraction {
+function collectFieldsOf(fields: Record<string, FieldSpec>): Record<string, CollectField> {
+  const out: Record<string, CollectField> = {};
+  for (const [name, f] of Object.entries(fields)) {
+    // Constants and context values read nothing from the page.
+    if (f.const !== undefined || f.context !== undefined) continue;
+    out[name] = { selector: f.selector, source: f.source, attr: f.attr, all: f.all, ...(f.fields ? { fields: collectFieldsOf(f.fields) } : {}) };
+  }
+  return out;
+}
+
+/** The arguments the in-page collector needs for a task spec. */
+export function collectArgsOf(spec: Pick<TaskSpec, 'itemSelector' | 'itemExclude' | 'fields' | 'pagination'>): CollectArgs {
+  const nextSelector = spec.pagination?.type === 'nextLink' ? spec.pagination.selector : undefined;
+  return { itemSelector: spec.itemSelector, itemExclude: spec.itemExclude, fields: collectFieldsOf(spec.fields), nextSelector };
+}
+
+interface Scope {
+  baseUrl: string;
+  pageUrl: string;
+  ctx: ExtractContext;
+}
+
+/** Builds one object from raw values; `missing` receives the names of empty required fields. */
+function buildObject(raw: Record<string, RawValue>, fields: Record<string, FieldSpec>, scope: Scope, missing: string[]): ItemData {
+  const out: ItemData = {};
+  for (const [name, field] of Object.entries(fields)) {
+    const v = valueOf(raw[name] ?? null, field, scope);
+    if (field.required && isEmptyValue(v)) missing.push(name);
+    out[name] = v;
+  }
+  return out;
+}
+
+function valueOf(raw: RawValue, field: FieldSpec, scope: Scope): Value {
+  const pctx = { baseUrl: scope.baseUrl, now: scope.ctx.fetchedAt };
+  if (field.const !== undefined) return processField(field.const, field, pctx);
+  if (field.context !== undefined) {
+    const v = field.context === 'url' ? scope.pageUrl : field.context === 'fetchedAt' ? new Date(scope.ctx.fetchedAt).toISOString() : (scope.ctx.panel ?? null);
+    return processField(v, field, pctx);
+  }
+  if (field.fields) {
+    const nested = field.fields;
+    // A nested object missing one of its own required fields is dropped (a variant without a price is not a variant).
+    const one = (r: RawValue): ItemData | null => {
+      if (r === null || typeof r !== 'object' || Array.isArray(r)) return null;
+      const missing: string[] = [];
+      const obj = buildObject(r, nested, scope, missing);
+      return missing.length ? null : obj;
+    };
+    const v: Value = Array.isArray(raw) ? raw.map(one).filter((o): o is ItemData => o !== null) as Value : (one(raw) as Value);
+    return processField(v, { process: field.process.filter((s) => s.op !== 'trim') }, pctx);
+  }
+  return processField(raw as Value, field, pctx);
+}
+
+/** Turns the collector's raw strings into items: post-processing, nested fields, required-field checks. */
+export function buildItems(raw: CollectOutput, spec: Pick<TaskSpec, 'fields'>, ctx: ExtractContext = { fetchedAt: Date.now() }): Extraction {
   const items: ItemData[] = [];
   const incomplete: Extraction['incomplete'] = [];
+  const scope: Scope = { baseUrl: raw.baseUrl, pageUrl: raw.pageUrl, ctx };
   raw.items.forEach((rawItem, index) => {
-    const item: ItemData = {};
     const missing: string[] = [];
-    for (const [name, field] of Object.entries(spec.fields)) {
-      const v = processField(rawItem[name] ?? null, field, { baseUrl: raw.baseUrl });
-      if (field.required && (v === null || v === '' || (Array.isArray(v) && v.length === 0))) missing.push(name);
-      item[name] = v;
-    }
+    const item = buildObject(rawItem, spec.fields, scope, missing);
     if (missing.length) incomplete.push({ index, missing });
     else items.push(item);
   });
   return { items, incomplete, matched: raw.matched, nextUrl: raw.nextHref };
+}
+
+/** Share of items in which each field is non-empty (0..1), for previews and warnings. */
+export function fillRates(items: readonly ItemData[], fields: Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const name of Object.keys(fields)) {
+    const filled = items.filter((it) => !isEmptyValue(it[name] as Value | undefined)).length;
+    out[name] = items.length ? Math.round((filled / items.length) * 1000) / 1000 : 0;
+  }
+  return out;
 }

@@ -1,30 +1,51 @@
 import type { FieldSpec, ProcessStep } from '@trawl/schemas';
+import { parseDate } from './dates.ts';
+import { parseCurrency, parseNumber } from './number.ts';
 
-export type Value = string | number | boolean | null | Value[];
+export { parseNumber, parseCurrency } from './number.ts';
+export { parseDate } from './dates.ts';
+
+export type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
 
 export interface ProcessContext {
   /** The page's base URL, for absoluteUrl. */
   baseUrl: string;
+  /** When the page was fetched (epoch ms), for relative dates. */
+  now?: number;
 }
 
-/** Applies one post-processing step. Lists are processed element by element. */
+const isObject = (v: Value): v is { [key: string]: Value } => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Applies one post-processing step. Lists are processed element by element, except by `join`. */
 export function applyStep(value: Value, step: ProcessStep, ctx: ProcessContext): Value {
+  if (step.op === 'join') {
+    if (!Array.isArray(value)) return value;
+    const parts = value.filter((v) => v !== null && v !== '').map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
+    return parts.length ? parts.join(step.separator) : null;
+  }
   if (Array.isArray(value)) return value.map((v) => applyStep(v, step, ctx));
   if (step.op === 'default') return value === null || value === '' ? step.value : value;
-  if (value === null) return null;
+  // Objects come from nested fields or earlier json/currency steps: string steps leave them as they are.
+  if (value === null || isObject(value)) return value;
   const s = typeof value === 'string' ? value : String(value);
   switch (step.op) {
     case 'trim':
-      return s.replace(/[\s\u00a0\u2007\u202f]+/g, ' ').trim();
+      return s.replace(/[\s\u00a0\u2007\u202f\u200b]+/g, ' ').trim();
     case 'lowercase':
       return s.toLowerCase();
     case 'uppercase':
       return s.toUpperCase();
     case 'number':
-      return parseNumber(s);
+      return typeof value === 'number' ? value : parseNumber(s, step.decimal);
+    case 'currency': {
+      const money = parseCurrency(s, step.decimal);
+      return money ? { amount: money.amount, currency: money.currency } : null;
+    }
+    case 'date':
+      return parseDate(s, step.formats, ctx.now ?? Date.now(), step.dateOnly);
     case 'absoluteUrl':
       try {
-        return new URL(s.trim(), ctx.baseUrl).href;
+        return s.trim() ? new URL(s.trim(), ctx.baseUrl).href : null;
       } catch {
         return null;
       }
@@ -34,38 +55,25 @@ export function applyStep(value: Value, step: ProcessStep, ctx: ProcessContext):
     }
     case 'replace':
       return s.replace(new RegExp(step.pattern, 'g'), step.with);
+    case 'split':
+      return s.split(step.separator).map((p) => p.trim()).filter((p) => p !== '');
+    case 'json':
+      try {
+        return JSON.parse(s) as Value;
+      } catch {
+        return null;
+      }
   }
-}
-
-/**
- * Parses "$1,299.00", "1.234,56 €", "₩12,900", "-3.5%". The last separator followed by one or two
- * digits is the decimal mark; other separators group thousands. Returns null when no number is found.
- */
-export function parseNumber(input: string): number | null {
-  const m = /-?\d[\d.,'\s\u00a0\u202f]*/.exec(input);
-  if (!m) return null;
-  let digits = m[0].replace(/[\s\u00a0\u202f']/g, '').replace(/[.,]+$/, '');
-  const negative = digits.startsWith('-') || /^\s*\(.*\)\s*$/.test(input);
-  digits = digits.replace('-', '');
-  const lastSep = Math.max(digits.lastIndexOf('.'), digits.lastIndexOf(','));
-  let normalized: string;
-  if (lastSep === -1) normalized = digits;
-  else {
-    const tail = digits.slice(lastSep + 1);
-    const head = digits.slice(0, lastSep).replace(/[.,]/g, '');
-    const sepCount = (digits.match(/[.,]/g) ?? []).length;
-    const isDecimal = tail.length !== 3 || (sepCount === 1 && digits[lastSep] === '.' && head.length > 3)
-      || (sepCount > 1 && digits[lastSep] !== digits[digits.search(/[.,]/)]);
-    normalized = isDecimal ? `${head}.${tail}` : `${head}${tail}`;
-  }
-  const n = Number(normalized);
-  if (!Number.isFinite(n)) return null;
-  return negative ? -n : n;
 }
 
 /** Applies a field's steps in order to its raw value. */
-export function processField(raw: string | string[] | null, field: FieldSpec, ctx: ProcessContext): Value {
+export function processField(raw: Value, field: Pick<FieldSpec, 'process'>, ctx: ProcessContext): Value {
   let v: Value = raw;
   for (const step of field.process) v = applyStep(v, step, ctx);
   return v;
+}
+
+/** Empty for the required-field check: null, blank text, an empty list. */
+export function isEmptyValue(v: Value | undefined): boolean {
+  return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 }

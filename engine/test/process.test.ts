@@ -28,7 +28,7 @@ describe('post-processing', () => {
     expect(applyStep('a-b-c', { op: 'replace', pattern: '-', with: '/' }, ctx)).toBe('a/b/c');
     expect(applyStep('Ab', { op: 'lowercase' }, ctx)).toBe('ab');
     expect(applyStep(null, { op: 'default', value: 'n/a' }, ctx)).toBe('n/a');
-    expect(applyStep(['1', '2'], { op: 'number' }, ctx)).toEqual([1, 2]);
+    expect(applyStep(['1', '2'], { op: 'number', decimal: 'auto' }, ctx)).toEqual([1, 2]);
   });
 
   it('applies a field\'s steps in order', () => {
@@ -41,8 +41,8 @@ describe('post-processing', () => {
       itemSelector: 'li',
       fields: { name: FieldSpec.parse({ required: true }), price: FieldSpec.parse({ process: [{ op: 'number' }] }) },
     } as const;
-    const out = buildItems({ items: [{ name: ' A ', price: '$2' }, { name: '  ', price: '$3' }], matched: 3, nextHref: null, baseUrl: ctx.baseUrl },
-      { ...spec, wait: { forItems: true, timeoutMs: 1000 }, browser: { blockResources: [], waitUntil: 'load' }, allowEmpty: false });
+    const out = buildItems({ items: [{ name: ' A ', price: '$2' }, { name: '  ', price: '$3' }], matched: 3, nextHref: null, baseUrl: ctx.baseUrl, pageUrl: ctx.baseUrl },
+      spec);
     expect(out.items).toEqual([{ name: 'A', price: 2 }]);
     expect(out.incomplete).toEqual([{ index: 1, missing: ['name'] }]);
     expect(out.matched).toBe(3);

@@ -108,6 +108,8 @@ export const Failure = z.object({
   attempt: z.number().int().optional(),
   step: z.string().optional(),
   retryAfterMs: z.number().int().nonnegative().optional(),
+  /** The page answered (usually 200) but was recognised as a look-alike success: counted apart from successes. */
+  soft: z.boolean().optional(),
 });
 export type Failure = z.infer<typeof Failure>;
 

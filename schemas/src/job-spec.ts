@@ -1,64 +1,10 @@
 import { z } from 'zod';
+import { ErrorCode, isRetryableCode } from './errors.ts';
+import { FieldMap, FieldName, Selector } from './field-spec.ts';
+import { PaginationSpec, PanelsSpec, Rules } from './rules.ts';
 import { ArtifactsSpec, DEFAULT_ARTIFACTS } from './artifacts.ts';
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' });
-
-/** Post-processing steps applied in order to a field's raw value (issue 3 grows this list). */
-export const ProcessStep = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('trim') }).strict(),
-  z.object({ op: z.literal('number') }).strict(),
-  z.object({ op: z.literal('absoluteUrl') }).strict(),
-  z.object({ op: z.literal('lowercase') }).strict(),
-  z.object({ op: z.literal('uppercase') }).strict(),
-  z.object({
-    op: z.literal('regex'),
-    pattern: z.string().min(1).refine(isValidRegex, 'not a valid regular expression'),
-    group: z.number().int().min(0).default(1),
-  }).strict(),
-  z.object({
-    op: z.literal('replace'),
-    pattern: z.string().min(1).refine(isValidRegex, 'not a valid regular expression'),
-    with: z.string(),
-  }).strict(),
-  z.object({ op: z.literal('default'), value: z.union([z.string(), z.number(), z.boolean(), z.null()]) }).strict(),
-]);
-export type ProcessStep = z.infer<typeof ProcessStep>;
-
-function isValidRegex(p: string): boolean {
-  try {
-    new RegExp(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** One output field of an item: where its value is, what to read, how to clean it. */
-export const FieldSpec = z.object({
-  /** CSS selector relative to the item; omitted means the item element itself. */
-  selector: z.string().min(1).optional(),
-  /** What to read: visible text (default), the HTML, or an attribute. */
-  source: z.enum(['text', 'html', 'attr']).default('text'),
-  attr: z.string().min(1).optional(),
-  /** All matches as a list instead of the first one. */
-  all: z.boolean().default(false),
-  /** A missing required field is reported, not silently empty. */
-  required: z.boolean().default(false),
-  process: z.array(ProcessStep).max(20).default([{ op: 'trim' }]),
-}).strict().refine((f) => f.source !== 'attr' || f.attr, { message: 'source "attr" needs attr', path: ['attr'] });
-export type FieldSpec = z.infer<typeof FieldSpec>;
-export type FieldSpecInput = z.input<typeof FieldSpec>;
-
-const FieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'field names are letters, digits and _, starting with a letter or _');
-
-export const PaginationSpec = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('nextLink'),
-    /** CSS selector of the link (an element with href) to the next page. */
-    selector: z.string().min(1),
-  }).strict(),
-]);
-export type PaginationSpec = z.infer<typeof PaginationSpec>;
 
 export const WaitSpec = z.object({
   /** Wait for this selector before extracting (defaults to the item selector when `forItems`). */
@@ -83,18 +29,45 @@ export const LimitsSpec = z.object({
 
 export const RetrySpec = z.object({
   maxAttempts: z.number().int().min(1).max(10).default(3),
+  /** The codes worth another attempt; default: every code marked retryable in the error table. */
+  codes: z.array(ErrorCode).max(40).optional(),
 }).strict();
+export type RetrySpec = z.infer<typeof RetrySpec>;
+
+/** Whether a failure with this code gets another attempt under the job's policy. */
+export function retryAllowed(retry: RetrySpec, code: ErrorCode): boolean {
+  return retry.codes ? retry.codes.includes(code) : isRetryableCode(code);
+}
+
+/** Detail pages: each item's link (the value of `urlField`) is visited as its own task and its fields merged in. */
+export const DetailSpec = z.object({
+  urlField: FieldName,
+  fields: FieldMap,
+  actions: Rules,
+  /** Waited for before extraction; a detail page that never shows it fails with SELECTOR_TIMEOUT. */
+  waitFor: Selector.optional(),
+}).strict();
+export type DetailSpec = z.infer<typeof DetailSpec>;
 
 /** Everything a task needs to run one page: the job spec minus its start URLs. */
 export const TaskSpec = z.object({
-  itemSelector: z.string().min(1),
-  fields: z.record(FieldName, FieldSpec).refine((f) => Object.keys(f).length > 0, 'define at least one field')
-    .refine((f) => Object.keys(f).length <= 200, 'at most 200 fields'),
+  itemSelector: Selector,
+  /** Matches of the item selector that are not items (skeleton placeholders, ads), for example ".skeleton". */
+  itemExclude: Selector.optional(),
+  fields: FieldMap,
+  /** Steps run after the page loads and before extraction (waits, clicks, search forms, cookie banners). */
+  actions: Rules,
   pagination: PaginationSpec.optional(),
+  panels: PanelsSpec.optional(),
+  /** A same-origin iframe to extract from instead of the page. */
+  frame: Selector.optional(),
+  detail: DetailSpec.optional(),
   wait: WaitSpec.default({ forItems: true, timeoutMs: 10_000 }),
   browser: BrowserSpec.default({ blockResources: ['image', 'font', 'media'], waitUntil: 'domcontentloaded' }),
   /** An empty listing is an error (EXTRACTION_EMPTY) unless this is true. */
   allowEmpty: z.boolean().default(false),
+  /** Recognise pages that only look like success (challenges, login walls, consent overlays, soft 404s). */
+  softFailures: z.boolean().default(true),
   /** Traces, HAR and screenshots the fleet records per task (issue 4; ADR 0010). */
   artifacts: ArtifactsSpec.default(DEFAULT_ARTIFACTS),
 }).strict();
@@ -111,14 +84,44 @@ export const JobSpec = TaskSpec.extend({
   for (const [i, k] of (spec.dedupeKey ?? []).entries()) {
     if (!(k in spec.fields)) ctx.addIssue({ code: 'custom', path: ['dedupeKey', i], message: `"${k}" is not a field` });
   }
+  if (spec.detail && !(spec.detail.urlField in spec.fields)) {
+    ctx.addIssue({ code: 'custom', path: ['detail', 'urlField'], message: `"${spec.detail.urlField}" is not a field` });
+  }
+  for (const name of Object.keys(spec.detail?.fields ?? {})) {
+    if (name in spec.fields) ctx.addIssue({ code: 'custom', path: ['detail', 'fields', name], message: `"${name}" is already a listing field` });
+  }
+  if (spec.pagination?.type === 'urlTemplate') {
+    const { template, from, to } = spec.pagination;
+    if (!URL.canParse(template.replace('{n}', String(from)))) ctx.addIssue({ code: 'custom', path: ['pagination', 'template'], message: 'must be an absolute URL' });
+    if (spec.startUrls.length + to - from + 1 > spec.limits.maxPages) ctx.addIssue({ code: 'custom', path: ['pagination', 'to'], message: 'more pages than limits.maxPages' });
+  }
 });
 export type JobSpec = z.infer<typeof JobSpec>;
 export type JobSpecInput = z.input<typeof JobSpec>;
 
 /** The part of a job spec every task carries (start URLs and run-level settings stay with the coordinator). */
 export function taskSpecOf(spec: JobSpec): TaskSpec {
-  const { itemSelector, fields, pagination, wait, browser, allowEmpty, artifacts } = spec;
-  return { itemSelector, fields, pagination, wait, browser, allowEmpty, artifacts };
+  const { itemSelector, itemExclude, fields, actions, pagination, panels, frame, detail, wait, browser, allowEmpty, softFailures, artifacts } = spec;
+  return { itemSelector, itemExclude, fields, actions, pagination, panels, frame, detail, wait, browser, allowEmpty, softFailures, artifacts };
+}
+
+/** A detail page is a one-item page: the document is the item, the detail fields are its fields. */
+export function detailTaskSpecOf(spec: JobSpec): TaskSpec | null {
+  if (!spec.detail) return null;
+  const { fields, actions, waitFor } = spec.detail;
+  return {
+    itemSelector: ':root', fields, actions, wait: { selector: waitFor, forItems: false, timeoutMs: spec.wait.timeoutMs },
+    browser: spec.browser, allowEmpty: false, softFailures: spec.softFailures, artifacts: spec.artifacts,
+  };
+}
+
+/** Every page a run starts with: the start URLs, then a URL template's pages in order, without repeats. */
+export function initialUrls(spec: JobSpec): string[] {
+  const urls = [...spec.startUrls];
+  if (spec.pagination?.type === 'urlTemplate') {
+    for (let n = spec.pagination.from; n <= spec.pagination.to; n++) urls.push(spec.pagination.template.replaceAll('{n}', String(n)));
+  }
+  return [...new Set(urls)].slice(0, spec.limits.maxPages);
 }
 
 export const JobInput = z.object({

@@ -12,9 +12,11 @@ export const RunCounts = z.object({
   pagesPending: z.number().int(),
   items: z.number().int(),
   retries: z.number().int(),
+  /** Attempts whose page only looked like a success (challenge, login wall, consent overlay, soft 404, empty fields): no items taken. */
+  pagesSoftFailed: z.number().int().default(0),
 });
 export type RunCounts = z.infer<typeof RunCounts>;
-export const emptyCounts = (): RunCounts => ({ pagesSucceeded: 0, pagesFailed: 0, pagesPending: 0, items: 0, retries: 0 });
+export const emptyCounts = (): RunCounts => ({ pagesSucceeded: 0, pagesFailed: 0, pagesPending: 0, items: 0, retries: 0, pagesSoftFailed: 0 });
 
 export const Run = z.object({
   id: z.string(),

@@ -14,6 +14,8 @@ export const Task = z.object({
   url: z.string(),
   /** 0 for start URLs, +1 per pagination hop. */
   depth: z.number().int().min(0),
+  /** A listing page, or a detail page whose one item is merged into a listing item by the coordinator. */
+  kind: z.enum(['page', 'detail']).default('page'),
   spec: TaskSpec,
   /** Epoch ms by which the task must be done (its one deadline). */
   deadline: z.number().int(),
@@ -25,10 +27,12 @@ export const Task = z.object({
 });
 export type Task = z.infer<typeof Task>;
 
-export const Discovered = z.object({
-  url: z.string(),
-  kind: z.enum(['page']),
-});
+export const Discovered = z.discriminatedUnion('kind', [
+  z.object({ url: z.string(), kind: z.literal('page') }),
+  /** The detail page of the result's item at index `item`. */
+  z.object({ url: z.string(), kind: z.literal('detail'), item: z.number().int().min(0) }),
+]);
+export type Discovered = z.infer<typeof Discovered>;
 
 export const TaskTimings = z.object({
   waitForSlotMs: z.number().nonnegative().optional(),

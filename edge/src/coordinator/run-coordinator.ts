@@ -242,7 +242,7 @@ export class RunCoordinator extends DurableObject<Env> {
       const attempt = t.attempt + 1;
       this.store.updateTask({ ...t, status: 'queued', attempt, leaseToken, leaseDeadline: now + dispatchTimeoutMs });
       return {
-        runId: meta.runId, orgId: meta.orgId, taskId: t.taskId, attempt, leaseToken, url: t.url, depth: t.depth,
+        runId: meta.runId, orgId: meta.orgId, taskId: t.taskId, attempt, leaseToken, url: t.url, depth: t.depth, kind: 'page',
         spec: taskSpecOf(meta.spec), deadline: Math.min(meta.deadline, now + meta.spec.limits.taskTimeoutMs + 10_000),
         edgeUrl: meta.edgeUrl, leaseMs: this.leaseMs(), traceparent: traceparentOf(meta.runId, t.taskId),
       };
@@ -294,7 +294,7 @@ export class RunCoordinator extends DurableObject<Env> {
 
   private counts(meta: RunMeta): RunCounts {
     const s = this.store.statusCounts();
-    return { pagesSucceeded: s.succeeded, pagesFailed: s.failed, pagesPending: s.pending + s.queued + s.running, items: this.store.itemCount(), retries: meta.retries };
+    return { pagesSucceeded: s.succeeded, pagesFailed: s.failed, pagesPending: s.pending + s.queued + s.running, items: this.store.itemCount(), retries: meta.retries, pagesSoftFailed: 0 };
   }
 
   private emit(e: RunEventInput): RunEvent {
