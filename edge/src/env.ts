@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RunCoordinator } from './coordinator/run-coordinator.ts';
 import type { TaskMessage } from './queue/messages.ts';
+import type { RateLimiter } from './rate-limit/rate-limiter.ts';
 
 /** The Worker's bindings. Vars are validated once per isolate by `configOf`. */
 export interface Env {
@@ -8,6 +9,7 @@ export interface Env {
   BUCKET: R2Bucket;
   RUN_COORDINATOR: DurableObjectNamespace<RunCoordinator>;
   TASKS: Queue<TaskMessage>;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   ASSETS?: Fetcher;
   ENVIRONMENT?: string;
   LEASE_MS?: string;
@@ -15,6 +17,9 @@ export interface Env {
   PUBLIC_URL?: string;
   FLEET_SECRET?: string;
   ADMIN_TOKEN?: string;
+  ALLOW_PRIVATE_TARGETS?: string;
+  RATE_LIMIT_KEY_PER_MIN?: string;
+  RATE_LIMIT_ORG_PER_MIN?: string;
 }
 
 const Config = z.object({
@@ -24,6 +29,11 @@ const Config = z.object({
   publicUrl: z.url().optional(),
   fleetSecret: z.string().min(16, 'FLEET_SECRET must be set (at least 16 characters) so the edge and the fleet can sign requests'),
   adminToken: z.string().min(24, 'ADMIN_TOKEN must be at least 24 characters').optional(),
+  allowPrivateTargets: z.boolean(),
+  rateLimitKeyPerMinute: z.coerce.number().int().min(1),
+  rateLimitOrgPerMinute: z.coerce.number().int().min(1),
+}).refine((c) => !(c.environment === 'production' && c.allowPrivateTargets), {
+  message: 'ALLOW_PRIVATE_TARGETS is a development setting and is refused in production', path: ['allowPrivateTargets'],
 });
 export type Config = z.infer<typeof Config>;
 
@@ -40,6 +50,9 @@ export function configOf(env: Env): Config {
     publicUrl: env.PUBLIC_URL || undefined,
     fleetSecret: env.FLEET_SECRET ?? '',
     adminToken: env.ADMIN_TOKEN || undefined,
+    allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS === 'true',
+    rateLimitKeyPerMinute: env.RATE_LIMIT_KEY_PER_MIN ?? '600',
+    rateLimitOrgPerMinute: env.RATE_LIMIT_ORG_PER_MIN ?? '3000',
   });
   if (!parsed.success) {
     throw new Error(`Invalid Worker configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);

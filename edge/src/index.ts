@@ -5,7 +5,12 @@ import type { Env } from './env.ts';
 import { errorResponse, isApiError } from './lib/errors.ts';
 import { createLogger } from './lib/log.ts';
 import { init } from './middleware/init.ts';
-import { requireApiKey } from './middleware/auth.ts';
+import { requireApiKey, requireSecretKeyOutsideStatus } from './middleware/auth.ts';
+import { rateLimit } from './middleware/rate-limit.ts';
+import { registerKeyRoutes } from './routes/keys/index.ts';
+import { registerPolicyRoutes } from './routes/policy/index.ts';
+import { registerAuditRoutes } from './routes/audit/index.ts';
+import { registerStatusRoute } from './routes/public/status.ts';
 import { registerHealthRoute } from './routes/health.ts';
 import { registerDocs } from './routes/docs.ts';
 import { registerJobRoutes } from './routes/jobs/index.ts';
@@ -17,17 +22,24 @@ import { createDb } from './services/context.ts';
 import { pruneNodes } from './services/fleet/nodes.ts';
 
 export { RunCoordinator } from './coordinator/run-coordinator.ts';
+export { RateLimiter } from './rate-limit/rate-limiter.ts';
 
 const app = createApp();
 app.use('*', init);
 registerHealthRoute(app);
 registerDocs(app);
-app.use('/v1/jobs', requireApiKey);
-app.use('/v1/jobs/*', requireApiKey);
-app.use('/v1/runs', requireApiKey);
-app.use('/v1/runs/*', requireApiKey);
+const PUBLIC_V1 = new Set(['/v1/openapi.json', '/v1/docs']);
+const authenticated = (handler: typeof requireApiKey): typeof requireApiKey => async (c, next) =>
+  PUBLIC_V1.has(new URL(c.req.url).pathname) ? next() : handler(c, next);
+app.use('/v1/*', authenticated(requireApiKey));
+app.use('/v1/*', authenticated(rateLimit));
+app.use('/v1/*', authenticated(requireSecretKeyOutsideStatus));
 registerJobRoutes(app);
 registerRunRoutes(app);
+registerKeyRoutes(app);
+registerPolicyRoutes(app);
+registerAuditRoutes(app);
+registerStatusRoute(app);
 app.route('/internal', internalRoutes);
 app.route('/internal/admin', adminRoutes);
 

@@ -48,7 +48,10 @@ export async function startEdge(opts: EdgeOptions): Promise<Edge> {
   const port = opts.port ?? await freePort();
   const inspector = await freePort();
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector), '--persist-to', opts.persistDir, '--show-interactive-dev-session=false'];
-  for (const [k, v] of Object.entries({ PUBLIC_URL: `http://127.0.0.1:${port}`, ...opts.vars })) args.push('--var', `${k}:${v}`);
+  // The local stack's sites (demo, fixtures, benchmark) live on loopback, so local runs allow private targets;
+  // production config never sets ALLOW_PRIVATE_TARGETS (and the edge refuses it when ENVIRONMENT=production).
+  const vars = { PUBLIC_URL: `http://127.0.0.1:${port}`, ALLOW_PRIVATE_TARGETS: 'true', ...opts.vars };
+  for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
   const proc = startProc(join(BIN, 'wrangler'), args, { cwd: ROOT, env: quietWrangler, name: 'edge', echo: opts.echo });
   const url = `http://127.0.0.1:${port}`;
   try {

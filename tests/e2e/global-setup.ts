@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -9,6 +9,8 @@ import { startDemoSite } from '../../demo/src/server.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     edgeUrl: string;
+    /** Everything the Worker has logged so far (tests scan it for leaked secrets). */
+    edgeLogPath: string;
     demoUrl: string;
     fleetSecret: string;
     adminToken: string;
@@ -23,9 +25,16 @@ export default async function setup(project: TestProject) {
   const demo = await startDemoSite();
   const edge = await startEdge({
     persistDir,
-    vars: { ENVIRONMENT: 'test', FLEET_SECRET: fleetSecret, ADMIN_TOKEN: adminToken, LEASE_MS: '3000', DISPATCH_TIMEOUT_MS: '20000' },
+    vars: { ENVIRONMENT: 'test', FLEET_SECRET: fleetSecret, ADMIN_TOKEN: adminToken, LEASE_MS: '3000', DISPATCH_TIMEOUT_MS: '20000',
+      RATE_LIMIT_KEY_PER_MIN: '5000', RATE_LIMIT_ORG_PER_MIN: '20000' },
     echo: process.env.TRAWL_VERBOSE === '1',
   });
+  const edgeLogPath = join(persistDir, 'edge.log');
+  writeFileSync(edgeLogPath, edge.proc.output());
+  const append = (chunk: Buffer) => appendFileSync(edgeLogPath, chunk);
+  edge.proc.child.stdout?.on('data', append);
+  edge.proc.child.stderr?.on('data', append);
+  project.provide('edgeLogPath', edgeLogPath);
   project.provide('edgeUrl', edge.url);
   project.provide('demoUrl', demo.url);
   project.provide('fleetSecret', fleetSecret);

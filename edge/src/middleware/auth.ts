@@ -17,7 +17,16 @@ export const requireApiKey: MiddlewareHandler<AppEnv> = async (c, next) => {
     c.executionCtx.waitUntil(touchApiKey(services.db, actor.keyId).catch(() => undefined));
   }
   const { lastUsedAt: _, ...rest } = actor;
+  services.client = { ip: c.req.header('cf-connecting-ip') ?? null, userAgent: c.req.header('user-agent') ?? null };
   c.set('actor', { ...services, actor: rest });
   services.log = services.log.child({ orgId: rest.orgId });
+  await next();
+};
+
+/** Publishable keys are safe in a web page because they can do one thing: read the status of their jobs. */
+export const requireSecretKeyOutsideStatus: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.get('actor').actor.kind === 'publishable' && new URL(c.req.url).pathname !== '/v1/status') {
+    throw new ApiError('FORBIDDEN', 'A publishable key can only read /v1/status');
+  }
   await next();
 };

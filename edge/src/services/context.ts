@@ -11,6 +11,11 @@ export interface Actor {
   keyId: string;
   role: Role;
   scopes: string[];
+  kind: 'secret' | 'publishable';
+  /** For publishable keys: the only jobs whose status they may read. */
+  jobIds: string[] | null;
+  /** Requests per minute this key may make (null: the default). */
+  rateLimitPerMinute: number | null;
 }
 
 /** Everything a service verb needs, built once per request (or per queue batch / cron tick). */
@@ -21,6 +26,8 @@ export interface ServiceContext {
   requestId: string;
   /** Absolute base URL of this edge (for callbacks and links). */
   baseUrl: string;
+  /** Where the request came from, for the audit log. */
+  client?: { ip: string | null; userAgent: string | null };
 }
 
 export interface ActorContext extends ServiceContext {

@@ -30,6 +30,8 @@ const CreateKey = z.object({
   name: z.string().trim().min(1).max(200),
   role: z.enum(['owner', 'admin', 'editor', 'viewer']),
   scopes: z.array(z.string().min(1).max(50)).max(20).default(['*']),
+  /** Provisioning may set any expiry, including one in the past (used to test expired keys). */
+  expiresAt: z.number().int().optional(),
 }).strict();
 
 async function body<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
@@ -42,5 +44,5 @@ adminRoutes.post('/orgs', async (c) => c.json(await createOrgWithOwner(c.get('se
 
 adminRoutes.post('/orgs/:orgId/keys', async (c) => {
   const input = await body(c.req.raw, CreateKey);
-  return c.json(await createOrgKey(c.get('services'), c.req.param('orgId'), input.name, input.role, input.scopes), 201);
+  return c.json(await createOrgKey(c.get('services'), c.req.param('orgId'), input.name, input.role, input.scopes, input.expiresAt), 201);
 });

@@ -9,27 +9,27 @@ const JobList = z.object({ data: z.array(Job), nextCursor: z.string().nullable()
 const tags = ['Jobs'];
 
 const create = createRoute({
-  method: 'post', path: '/v1/jobs', tags, security, summary: 'Create a job',
+  method: 'post', path: '/v1/jobs', tags, security, 'x-trawl-permission': 'jobs:write', summary: 'Create a job',
   description: 'A job is what to collect: start URLs, the item selector and fields, pagination and limits. Invalid specs answer 400 INVALID_SPEC with the path of every problem.',
   request: { body: { content: { 'application/json': { schema: JobInput } }, required: true } },
   responses: { 201: { description: 'The job', content: { 'application/json': { schema: Job } } }, ...errorResponses('INVALID_SPEC', 'FORBIDDEN') },
 });
 const list = createRoute({
-  method: 'get', path: '/v1/jobs', tags, security, summary: 'List jobs (newest first, paginated by cursor)',
+  method: 'get', path: '/v1/jobs', tags, security, 'x-trawl-permission': 'jobs:read', summary: 'List jobs (newest first, paginated by cursor)',
   request: { query: PageQuery },
   responses: { 200: { description: 'A page of jobs', content: { 'application/json': { schema: JobList } } }, ...errorResponses('INVALID_REQUEST') },
 });
 const get = createRoute({
-  method: 'get', path: '/v1/jobs/{id}', tags, security, summary: 'Get a job', request: { params: IdParam('job') },
+  method: 'get', path: '/v1/jobs/{id}', tags, security, 'x-trawl-permission': 'jobs:read', summary: 'Get a job', request: { params: IdParam('job') },
   responses: { 200: { description: 'The job', content: { 'application/json': { schema: Job } } }, ...errorResponses('NOT_FOUND') },
 });
 const update = createRoute({
-  method: 'patch', path: '/v1/jobs/{id}', tags, security, summary: 'Change a job\'s name or spec (runs already started keep their copy)',
+  method: 'patch', path: '/v1/jobs/{id}', tags, security, 'x-trawl-permission': 'jobs:write', summary: 'Change a job\'s name or spec (runs already started keep their copy)',
   request: { params: IdParam('job'), body: { content: { 'application/json': { schema: JobPatch } }, required: true } },
   responses: { 200: { description: 'The job', content: { 'application/json': { schema: Job } } }, ...errorResponses('NOT_FOUND', 'INVALID_SPEC', 'FORBIDDEN') },
 });
 const remove = createRoute({
-  method: 'delete', path: '/v1/jobs/{id}', tags, security, summary: 'Delete a job (its runs and results stay readable)',
+  method: 'delete', path: '/v1/jobs/{id}', tags, security, 'x-trawl-permission': 'jobs:write', summary: 'Delete a job (its runs and results stay readable)',
   request: { params: IdParam('job') },
   responses: { 204: { description: 'Deleted' }, ...errorResponses('NOT_FOUND', 'FORBIDDEN') },
 });

@@ -11,22 +11,22 @@ const RunList = z.object({ data: z.array(RunView), nextCursor: z.string().nullab
 const tags = ['Runs'];
 
 const create = createRoute({
-  method: 'post', path: '/v1/jobs/{id}/runs', tags, security, summary: 'Start a run of a job',
+  method: 'post', path: '/v1/jobs/{id}/runs', tags, security, 'x-trawl-permission': 'runs:write', summary: 'Start a run of a job',
   request: { params: IdParam('job') },
   responses: { 201: { description: 'The queued run', content: { 'application/json': { schema: RunView } } }, ...errorResponses('NOT_FOUND', 'FORBIDDEN') },
 });
 const list = createRoute({
-  method: 'get', path: '/v1/runs', tags, security, summary: 'List runs (newest first), optionally of one job',
+  method: 'get', path: '/v1/runs', tags, security, 'x-trawl-permission': 'runs:read', summary: 'List runs (newest first), optionally of one job',
   request: { query: PageQuery.extend({ jobId: z.string().max(64).optional() }) },
   responses: { 200: { description: 'A page of runs', content: { 'application/json': { schema: RunList } } }, ...errorResponses('INVALID_REQUEST') },
 });
 const get = createRoute({
-  method: 'get', path: '/v1/runs/{id}', tags, security, summary: 'Get a run: status, counts, timings and error',
+  method: 'get', path: '/v1/runs/{id}', tags, security, 'x-trawl-permission': 'runs:read', summary: 'Get a run: status, counts, timings and error',
   request: { params: IdParam('run') },
   responses: { 200: { description: 'The run', content: { 'application/json': { schema: RunView } } }, ...errorResponses('NOT_FOUND') },
 });
 const results = createRoute({
-  method: 'get', path: '/v1/runs/{id}/results', tags, security, summary: 'Download a finished run\'s results (streamed)',
+  method: 'get', path: '/v1/runs/{id}/results', tags, security, 'x-trawl-permission': 'results:read', summary: 'Download a finished run\'s results (streamed)',
   request: { params: IdParam('run'), query: z.object({ format: z.enum(['jsonl', 'json', 'csv']).default('jsonl') }) },
   responses: {
     200: { description: 'JSON lines, a JSON array, or CSV with a header row of the job\'s fields', content: { 'application/x-ndjson': { schema: z.string() }, 'application/json': { schema: z.array(z.record(z.string(), z.unknown())) }, 'text/csv': { schema: z.string() } } },
@@ -34,13 +34,13 @@ const results = createRoute({
   },
 });
 const events = createRoute({
-  method: 'get', path: '/v1/runs/{id}/events', tags, security, summary: 'Live events over a WebSocket',
+  method: 'get', path: '/v1/runs/{id}/events', tags, security, 'x-trawl-permission': 'runs:read', summary: 'Live events over a WebSocket',
   description: 'Connect with `Upgrade: websocket`. Each message is a RunEvent `{seq, ts, type, level, message, taskId?, url?, data?}`. The history after `?after=<seq>` (default: from the start) is sent first, then live events; `{"type":"stream.end"}` follows the end of the run.',
   request: { params: IdParam('run'), query: z.object({ after: z.coerce.number().int().min(0).optional() }) },
   responses: { 101: { description: 'Switching protocols' }, ...errorResponses('NOT_FOUND', 'INVALID_REQUEST') },
 });
 const cancel = createRoute({
-  method: 'post', path: '/v1/runs/{id}/cancel', tags, security, summary: 'Cancel a run (results so far are kept)',
+  method: 'post', path: '/v1/runs/{id}/cancel', tags, security, 'x-trawl-permission': 'runs:write', summary: 'Cancel a run (results so far are kept)',
   request: { params: IdParam('run') },
   responses: { 200: { description: 'The cancelled run', content: { 'application/json': { schema: RunView } } }, ...errorResponses('NOT_FOUND', 'CONFLICT', 'FORBIDDEN') },
 });

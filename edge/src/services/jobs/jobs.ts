@@ -5,8 +5,17 @@ import { ApiError, invalid, notFound } from '../../lib/errors.ts';
 import type { ActorContext } from '../context.ts';
 import { authorize } from '../permissions.ts';
 import { pageOf, type Page, type PageQuery } from '../pagination.ts';
+import { auditStatement } from '../audit/audit.ts';
+import { policyIssues, policyOf } from '../policy/policy.ts';
+import { configOf } from '../../env.ts';
 
 type JobRow = typeof jobs.$inferSelect;
+
+/** Saving a job dry-runs its start URLs against the organization's domain policy and the private-network rule. */
+async function checkPolicy(ctx: ActorContext, startUrls: readonly string[]): Promise<void> {
+  const issues = policyIssues(startUrls, await policyOf(ctx, ctx.actor.orgId), configOf(ctx.env).allowPrivateTargets);
+  if (issues.length) throw new ApiError('BLOCKED_BY_POLICY', 'Some start URLs are outside the organization\'s policy', { issues });
+}
 const toJob = (r: JobRow): Job => ({ id: r.id, name: r.name, spec: r.spec, createdAt: r.createdAt, updatedAt: r.updatedAt });
 
 /** Parses a job body; every problem is reported with its path under INVALID_SPEC. */
@@ -20,8 +29,9 @@ export async function createJob(ctx: ActorContext, body: unknown): Promise<Job> 
   authorize(ctx, 'jobs:write');
   const input = parseJobInput(body);
   const now = Date.now();
+  await checkPolicy(ctx, input.spec.startUrls);
   const row: JobRow = { id: newId('job', now), orgId: ctx.actor.orgId, name: input.name, spec: input.spec, createdAt: now, updatedAt: now, deletedAt: null };
-  await ctx.db.insert(jobs).values(row);
+  await ctx.db.batch([ctx.db.insert(jobs).values(row), auditStatement(ctx, 'job.create', row.id, { name: row.name })]);
   return toJob(row);
 }
 
@@ -54,8 +64,11 @@ export async function updateJob(ctx: ActorContext, id: string, body: unknown): P
   }
   const current = await getJobRow(ctx, id);
   const next: JobRow = { ...current, name: parsed.data.name ?? current.name, spec: parsed.data.spec ?? JobSpec.parse(current.spec), updatedAt: Date.now() };
-  await ctx.db.update(jobs).set({ name: next.name, spec: next.spec, updatedAt: next.updatedAt })
-    .where(and(eq(jobs.id, id), eq(jobs.orgId, ctx.actor.orgId)));
+  if (parsed.data.spec) await checkPolicy(ctx, parsed.data.spec.startUrls);
+  await ctx.db.batch([
+    ctx.db.update(jobs).set({ name: next.name, spec: next.spec, updatedAt: next.updatedAt }).where(and(eq(jobs.id, id), eq(jobs.orgId, ctx.actor.orgId))),
+    auditStatement(ctx, 'job.update', id, { name: next.name, specChanged: parsed.data.spec !== undefined }),
+  ]);
   return toJob(next);
 }
 
@@ -63,5 +76,8 @@ export async function updateJob(ctx: ActorContext, id: string, body: unknown): P
 export async function deleteJob(ctx: ActorContext, id: string): Promise<void> {
   authorize(ctx, 'jobs:write');
   await getJobRow(ctx, id);
-  await ctx.db.update(jobs).set({ deletedAt: Date.now() }).where(and(eq(jobs.id, id), eq(jobs.orgId, ctx.actor.orgId)));
+  await ctx.db.batch([
+    ctx.db.update(jobs).set({ deletedAt: Date.now() }).where(and(eq(jobs.id, id), eq(jobs.orgId, ctx.actor.orgId))),
+    auditStatement(ctx, 'job.delete', id),
+  ]);
 }

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { apiKeys, members, organizations, users } from '@trawl/db';
 import { newId } from '@trawl/schemas';
 import type { ServiceContext } from '../context.ts';
+import { notFound } from '../../lib/errors.ts';
 import { mintApiKey } from '../keys/api-keys.ts';
 
 export interface CreateOrgInput { name: string; ownerEmail: string; ownerName: string }
@@ -13,7 +14,7 @@ export async function createOrgWithOwner(ctx: ServiceContext, input: CreateOrgIn
   const email = input.ownerEmail.toLowerCase();
   const [existing] = await ctx.db.select().from(users).where(eq(users.email, email)).limit(1);
   const user = existing ?? { id: newId('usr', now), email, name: input.ownerName, createdAt: now };
-  const { secret, row } = await mintApiKey(org.id, `${input.ownerName}'s key`, 'owner', ['*'], user.id, now);
+  const { secret, row } = await mintApiKey({ orgId: org.id, name: `${input.ownerName}'s key`, role: 'owner', scopes: ['*'], createdBy: user.id }, now);
   await ctx.db.batch([
     ctx.db.insert(organizations).values(org),
     ctx.db.insert(users).values(user).onConflictDoNothing(),
@@ -24,8 +25,10 @@ export async function createOrgWithOwner(ctx: ServiceContext, input: CreateOrgIn
 }
 
 /** A further key for an existing organization (used by provisioning and tests; issue 5 adds the self-service API). */
-export async function createOrgKey(ctx: ServiceContext, orgId: string, name: string, role: 'owner' | 'admin' | 'editor' | 'viewer', scopes: string[]) {
-  const { secret, row } = await mintApiKey(orgId, name, role, scopes, null);
+export async function createOrgKey(ctx: ServiceContext, orgId: string, name: string, role: 'owner' | 'admin' | 'editor' | 'viewer', scopes: string[], expiresAt?: number) {
+  const [org] = await ctx.db.select().from(organizations).where(eq(organizations.id, orgId)).limit(1);
+  if (!org) throw notFound('Organization', orgId);
+  const { secret, row } = await mintApiKey({ orgId, name, role, scopes, expiresAt: expiresAt ?? null });
   await ctx.db.insert(apiKeys).values(row);
   return { id: row.id, prefix: row.prefix, key: secret, role, scopes };
 }

@@ -5,6 +5,7 @@ import { ApiError, notFound } from '../../lib/errors.ts';
 import type { ActorContext } from '../context.ts';
 import { authorize } from '../permissions.ts';
 import { getJobRow } from '../jobs/jobs.ts';
+import { policyOf } from '../policy/policy.ts';
 import { pageOf, type Page, type PageQuery } from '../pagination.ts';
 
 type RunRow = typeof runs.$inferSelect;
@@ -28,7 +29,7 @@ export async function createRun(ctx: ActorContext, jobId: string, trigger: 'api'
   };
   await ctx.db.insert(runs).values(row);
   try {
-    await coordinatorOf(ctx, row.id).start({ runId: row.id, orgId: row.orgId, jobId, spec: job.spec, createdAt: now, edgeUrl: ctx.baseUrl });
+    await coordinatorOf(ctx, row.id).start({ runId: row.id, orgId: row.orgId, jobId, spec: job.spec, createdAt: now, edgeUrl: ctx.baseUrl, policy: await policyOf(ctx, ctx.actor.orgId) });
   } catch (err) {
     ctx.log.error('starting the run coordinator failed', { runId: row.id, err: String(err) });
     const error = { code: 'INTERNAL' as const, message: 'The run could not be started' };

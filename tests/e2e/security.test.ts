@@ -1,0 +1,214 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { api, newOrg } from './client.ts';
+
+type Role = 'owner' | 'admin' | 'editor' | 'viewer';
+const ROLES: Role[] = ['owner', 'admin', 'editor', 'viewer'];
+/** The permission matrix as the product documents it, written out independently of the code. */
+const ALLOWED: Record<string, Role[]> = {
+  'jobs:read': ROLES, 'jobs:write': ['owner', 'admin', 'editor'], 'runs:read': ROLES, 'runs:write': ['owner', 'admin', 'editor'],
+  'results:read': ROLES, 'policy:read': ROLES, 'policy:write': ['owner', 'admin'], 'keys:read': ['owner', 'admin'],
+  'keys:write': ['owner', 'admin'], 'audit:read': ['owner', 'admin'], 'status:read': ROLES,
+};
+
+const secrets: string[] = [];
+const bodies: string[] = [];
+async function call(key: string | null, method: string, path: string, body?: unknown) {
+  const res = await api(key, method, path, body);
+  bodies.push(res.text);
+  return res;
+}
+const spec = { startUrls: ['http://127.0.0.1:9/sec'], itemSelector: 'li', fields: { a: {} } };
+
+async function keyFor(owner: string, role: Role, extra: Record<string, unknown> = {}) {
+  const res = await call(owner, 'POST', '/v1/keys', { kind: 'secret', name: `${role} key`, role, scopes: ['*'], ...extra });
+  expect(res.status, res.text).toBe(201);
+  secrets.push(String(res.body.key));
+  return { id: String(res.body.id), key: String(res.body.key) };
+}
+
+describe('security: every route against every role and another organization', () => {
+  let a: Awaited<ReturnType<typeof newOrg>>;
+  let b: Awaited<ReturnType<typeof newOrg>>;
+  const keys = {} as Record<Role, string>;
+  beforeAll(async () => {
+    [a, b] = await Promise.all([newOrg('SecA'), newOrg('SecB')]);
+    secrets.push(a.key, b.key);
+    keys.owner = a.key;
+    for (const role of ['admin', 'editor', 'viewer'] as const) keys[role] = (await keyFor(a.key, role)).key;
+  });
+
+  /** A fresh resource of org A for each call, so destructive routes never disturb the next case. */
+  async function idsFor(path: string): Promise<Record<string, string>> {
+    const job = await call(a.key, 'POST', '/v1/jobs', { name: 'matrix', spec });
+    const jobId = String(job.body.id);
+    if (path.startsWith('/v1/runs/')) {
+      const run = await call(a.key, 'POST', `/v1/jobs/${jobId}/runs`);
+      await call(a.key, 'POST', `/v1/runs/${String(run.body.id)}/cancel`);
+      return { id: String(run.body.id) };
+    }
+    if (path.startsWith('/v1/keys/')) return { id: (await keyFor(a.key, 'viewer')).id };
+    return { id: jobId, jobId };
+  }
+
+  it('checks the route table: each route declares its permission and answers each role exactly', async () => {
+    const doc = (await call(null, 'GET', '/v1/openapi.json')).body as { paths: Record<string, Record<string, { 'x-trawl-permission'?: string }>> };
+    const cases: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        if (!path.startsWith('/v1/')) continue;
+        const permission = op['x-trawl-permission'];
+        expect(permission, `${method.toUpperCase()} ${path} declares no x-trawl-permission`).toBeTruthy();
+        expect(Object.keys(ALLOWED), `${permission} is not in the documented matrix`).toContain(permission);
+        for (const role of ROLES) {
+          const ids = await idsFor(path);
+          const url = path.replace('{id}', ids.id!) + (path === '/v1/status' ? `?jobs=${ids.jobId ?? ''}` : '');
+          const body = method === 'post' && path === '/v1/jobs' ? { name: 'x', spec }
+            : method === 'patch' ? { name: 'renamed' } : method === 'put' ? { allowDomains: [], denyDomains: [] }
+              : method === 'post' && path === '/v1/keys' ? { kind: 'secret', name: 'k', role: 'viewer', scopes: ['jobs:read'] } : undefined;
+          const res = await api(keys[role], method.toUpperCase(), url, body);
+          bodies.push(res.text);
+          if (res.body && typeof res.body.key === 'string') secrets.push(res.body.key);
+          const should = ALLOWED[permission!]!.includes(role);
+          const label = `${role} ${method.toUpperCase()} ${path} → ${res.status} ${res.text.slice(0, 120)}`;
+          if (should) expect([401, 403, 404].includes(res.status), label).toBe(false);
+          else {
+            expect(res.status, label).toBe(403);
+            expect((res.body.error as { code: string }).code).toBe('FORBIDDEN');
+          }
+          cases.push(label);
+        }
+        // Another organization's owner: resources of A are invisible.
+        if (path.includes('{id}')) {
+          const ids = await idsFor(path);
+          const res = await call(b.key, method.toUpperCase(), path.replace('{id}', ids.id!), method === 'patch' ? { name: 'x' } : undefined);
+          expect(res.status, `other org ${method} ${path}`).toBe(404);
+        }
+      }
+    }
+    expect(cases.length).toBeGreaterThanOrEqual(ROLES.length * 15);
+    console.log(`security matrix: ${cases.length / ROLES.length} routes x ${ROLES.length} roles + other-organization checks`);
+  });
+
+  it('refuses missing, malformed, revoked, expired and wrong-scope keys', async () => {
+    expect((await call(null, 'GET', '/v1/jobs')).status).toBe(401);
+    expect((await call('trawl_abc', 'GET', '/v1/jobs')).status).toBe(401);
+    const k = await keyFor(a.key, 'editor');
+    expect((await call(k.key, 'GET', '/v1/jobs')).status).toBe(200);
+    expect((await call(a.key, 'DELETE', `/v1/keys/${k.id}`)).body.revokedAt).toBeTruthy();
+    expect((await call(k.key, 'GET', '/v1/jobs')).status).toBe(401);
+
+    const expired = await fetch(`${inject('edgeUrl')}/internal/admin/orgs/${a.orgId}/keys`, {
+      method: 'POST', headers: { authorization: `Bearer ${inject('adminToken')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'old', role: 'owner', expiresAt: Date.now() - 1000 }),
+    });
+    const expiredKey = ((await expired.json()) as { key: string }).key;
+    secrets.push(expiredKey);
+    expect((await call(expiredKey, 'GET', '/v1/jobs')).status).toBe(401);
+
+    const narrow = await keyFor(a.key, 'editor', { scopes: ['jobs:read'] });
+    expect((await call(narrow.key, 'GET', '/v1/jobs')).status).toBe(200);
+    const write = await call(narrow.key, 'POST', '/v1/jobs', { name: 'x', spec });
+    expect(write.status).toBe(403);
+  });
+
+  it('allows no privilege escalation through keys', async () => {
+    const admin = await keyFor(a.key, 'admin', { scopes: ['admin', 'jobs:read'] });
+    expect((await call(admin.key, 'POST', '/v1/keys', { kind: 'secret', name: 'up', role: 'owner', scopes: ['*'] })).status).toBe(403);
+    expect((await call(admin.key, 'POST', '/v1/keys', { kind: 'secret', name: 'wide', role: 'admin', scopes: ['*'] })).status).toBe(403);
+    expect((await call(admin.key, 'POST', '/v1/keys', { kind: 'secret', name: 'more', role: 'editor', scopes: ['jobs:write'] })).status).toBe(403);
+    const ok = await call(admin.key, 'POST', '/v1/keys', { kind: 'secret', name: 'fine', role: 'viewer', scopes: ['jobs:read'] });
+    expect(ok.status).toBe(201);
+    secrets.push(String(ok.body.key));
+    expect((await call(keys.editor, 'POST', '/v1/keys', { kind: 'secret', name: 'e', role: 'viewer', scopes: ['jobs:read'] })).status).toBe(403);
+    const ownerKeyId = (await call(a.key, 'GET', '/v1/keys?limit=200')).body as { data: Array<{ id: string; role: string }> };
+    const owners = ownerKeyId.data.filter((k) => k.role === 'owner');
+    expect((await call(admin.key, 'DELETE', `/v1/keys/${owners[0]!.id}`)).status).toBe(403);
+  });
+
+  it('lists keys without secrets or hashes, and rotation retires the old secret', async () => {
+    const k = await keyFor(a.key, 'viewer');
+    const list = await call(a.key, 'GET', '/v1/keys?limit=200');
+    expect(list.text).not.toContain(k.key);
+    expect(list.text).not.toMatch(/"hash"/);
+    const entry = (list.body.data as Array<Record<string, unknown>>).find((x) => x.id === k.id)!;
+    expect(entry.prefix).toBe(k.key.split('_').slice(0, 2).join('_'));
+    const rotated = await call(a.key, 'POST', `/v1/keys/${k.id}/rotate`);
+    expect(rotated.status).toBe(201);
+    secrets.push(String(rotated.body.key));
+    expect((await call(k.key, 'GET', '/v1/jobs')).status).toBe(401);
+    expect((await call(String(rotated.body.key), 'GET', '/v1/jobs')).status).toBe(200);
+  });
+
+  it('gives publishable keys the status of their named jobs and nothing else', async () => {
+    const job = await call(a.key, 'POST', '/v1/jobs', { name: 'Public', spec });
+    const other = await call(a.key, 'POST', '/v1/jobs', { name: 'Hidden', spec });
+    const pk = await call(a.key, 'POST', '/v1/keys', { kind: 'publishable', name: 'widget', jobIds: [job.body.id] });
+    expect(pk.status).toBe(201);
+    const key = String(pk.body.key);
+    secrets.push(key);
+    expect(key.startsWith('trawl_pk_')).toBe(true);
+    const status = await call(key, 'GET', `/v1/status?jobs=${String(job.body.id)}`);
+    expect(status.status).toBe(200);
+    expect(status.body.data).toEqual([{ jobId: job.body.id, name: 'Public', lastRun: null }]);
+    expect(status.text).not.toContain('startUrls');
+    expect((await call(key, 'GET', `/v1/status?jobs=${String(other.body.id)}`)).status).toBe(404);
+    for (const [m, p] of [['GET', '/v1/jobs'], ['GET', `/v1/jobs/${String(job.body.id)}`], ['POST', `/v1/jobs/${String(job.body.id)}/runs`], ['GET', '/v1/keys']]) {
+      expect((await call(key, m!, p!)).status, `${m} ${p}`).toBe(403);
+    }
+    const foreign = await call(b.key, 'POST', '/v1/keys', { kind: 'publishable', name: 'steal', jobIds: [job.body.id] });
+    expect(foreign.status).toBe(400);
+  });
+
+  it('enforces the domain policy when a job is saved, and audits policy, job and key changes', async () => {
+    const put = await call(a.key, 'PUT', '/v1/policy', { allowDomains: ['*.shop.test', '127.0.0.1'], denyDomains: ['bad.shop.test'] });
+    expect(put.status).toBe(200);
+    const blocked = await call(a.key, 'POST', '/v1/jobs', { name: 'x', spec: { ...spec, startUrls: ['http://ok.shop.test/', 'http://bad.shop.test/', 'http://elsewhere.test/'] } });
+    expect(blocked.status).toBe(403);
+    const err = blocked.body.error as { code: string; details: { issues: Array<{ path: string; message: string }> } };
+    expect(err.code).toBe('BLOCKED_BY_POLICY');
+    expect(err.details.issues.map((i) => i.path)).toEqual(['spec.startUrls.1', 'spec.startUrls.2']);
+    expect((await call(a.key, 'POST', '/v1/jobs', { name: 'ok', spec: { ...spec, startUrls: ['http://ok.shop.test/'] } })).status).toBe(201);
+    expect((await call(keys.editor, 'PUT', '/v1/policy', { allowDomains: [] })).status).toBe(403);
+    expect((await call(a.key, 'PUT', '/v1/policy', { allowDomains: ['not a host!'] })).status).toBe(400);
+    await call(a.key, 'PUT', '/v1/policy', { allowDomains: [], denyDomains: [] });
+
+    const audit = await call(a.key, 'GET', '/v1/audit?limit=200');
+    expect(audit.status).toBe(200);
+    const actions = (audit.body.data as Array<{ action: string; actor: string }>).map((e) => e.action);
+    for (const act of ['policy.update', 'job.create', 'key.create', 'key.revoke', 'key.rotate']) expect(actions, act).toContain(act);
+    expect((await call(keys.viewer, 'GET', '/v1/audit')).status).toBe(403);
+    const other = await call(b.key, 'GET', '/v1/audit?limit=200');
+    expect((other.body.data as unknown[]).length).toBe(0);
+  });
+
+  it('rate-limits per key with 429, Retry-After and RateLimit headers', async () => {
+    const k = await keyFor(a.key, 'viewer', { rateLimitPerMinute: 5 });
+    const statuses: number[] = [];
+    let last: Awaited<ReturnType<typeof call>> | null = null;
+    for (let i = 0; i < 7; i++) {
+      last = await call(k.key, 'GET', '/v1/jobs?limit=1');
+      statuses.push(last.status);
+      if (i === 0) {
+        expect(last.headers.get('ratelimit-limit')).toBe('5');
+        expect(Number(last.headers.get('ratelimit-remaining'))).toBe(4);
+      }
+    }
+    expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+    expect((last!.body.error as { code: string }).code).toBe('RATE_LIMITED_API');
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await call(keys.viewer, 'GET', '/v1/jobs?limit=1')).status).toBe(200);
+  });
+
+  afterAll(() => {
+    // No key secret may appear in any response body (other than its one creation answer) or in the Worker's logs.
+    const logs = readFileSync(inject('edgeLogPath'), 'utf8');
+    for (const s of secrets) {
+      expect(logs.includes(s), 'a key secret appears in the edge logs').toBe(false);
+      const shown = bodies.filter((b) => b.includes(s)).length;
+      expect(shown, 'a key secret was shown more than once').toBeLessThanOrEqual(1);
+    }
+  });
+});
