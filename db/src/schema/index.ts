@@ -4,3 +4,4 @@ export * from './jobs.ts';
 export * from './fleet.ts';
 export * from './policy.ts';
 export * from './observability.ts';
+export * from './auth.ts';
