@@ -38,7 +38,13 @@ const FLAGS = [
   '--disable-background-timer-throttling',
   '--disable-renderer-backgrounding',
   '--disable-backgrounding-occluded-windows',
-  // Port 0: the OS picks a free port, so several browsers and nodes never collide.
+  // Egress: each task's context gets its own proxy (egress/proxy.ts) with bypass "<-loopback>"; this flag
+  // does the same for any browser-wide proxy. Without it Chromium sends loopback and 169.254/16 around
+  // the proxy; without the WebRTC policy, WebRTC sends UDP around it.
+  '--proxy-bypass-list=<-loopback>',
+  '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
+  // Port 0: the OS picks a free port, so several browsers and nodes never collide. Loopback only, and
+  // pages cannot reach it: their requests go through the egress proxy, which refuses loopback.
   '--remote-debugging-address=127.0.0.1',
   '--remote-debugging-port=0',
 ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { randomString } from '@trawl/schemas';
+import { parseAllowance } from './egress/allowance.ts';
 
 /**
  * Fleet configuration: one table of key, schema, default and env var, validated once at start.
@@ -7,6 +8,13 @@ import { randomString } from '@trawl/schemas';
  */
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' });
+const cidrList = z.string().superRefine((v, ctx) => {
+  try {
+    parseAllowance(v);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: e instanceof Error ? e.message : 'invalid' });
+  }
+});
 
 const TABLE = {
   host: { env: 'FLEET_HOST', schema: z.string().min(1), default: '127.0.0.1' },
@@ -23,6 +31,7 @@ const TABLE = {
   drainMs: { env: 'FLEET_DRAIN_MS', schema: intFrom(0, 3_600_000), default: '20000' },
   metricsToken: { env: 'FLEET_METRICS_TOKEN', schema: z.string().min(16, 'must be at least 16 characters').optional(), default: undefined },
   otlpEndpoint: { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', schema: httpUrl.optional(), default: undefined },
+  egressAllow: { env: 'FLEET_EGRESS_ALLOW', schema: cidrList.optional(), default: undefined },
 } as const;
 
 type Table = typeof TABLE;
@@ -48,6 +57,11 @@ export interface FleetConfig {
   metricsToken?: string | undefined;
   /** OTLP/HTTP base URL for task and step spans; unset means no spans are made. */
   otlpEndpoint?: string | undefined;
+  /**
+   * Private addresses pages may reach anyway (IPs/CIDRs, comma-separated). Unset in production: the
+   * egress proxy refuses every private address. Local development and tests pass 127.0.0.1/32.
+   */
+  egressAllow?: string | undefined;
 }
 
 export class ConfigError extends Error {

@@ -7,6 +7,8 @@ export interface ContextOptions {
   userAgent?: string;
   /** HAR recording (written when the context closes); set by the artifact recorder. */
   recordHar?: { path: string; content: 'omit' | 'embed' };
+  /** The task's own egress proxy lane (egress/proxy.ts); every request of the context goes through it. */
+  proxy?: { server: string; bypass: string };
 }
 
 /** Anything that hands out fresh, isolated contexts (the pool, or a stub in tests). */
@@ -20,6 +22,8 @@ export interface PoolOptions {
   /** Connect here instead of launching (a browserless server or any CDP endpoint). */
   cdpEndpoint?: string | undefined;
   log: Logger;
+  /** Refuse contexts without an egress proxy (the node sets this; tests of the browser alone do not). */
+  requireProxy?: boolean;
 }
 
 interface Slot {
@@ -51,6 +55,8 @@ export class BrowserPool implements ContextSource {
 
   async newContext(opts: ContextOptions): Promise<BrowserContext> {
     if (this.#closed) throw new Error('browser pool is closed');
+    // Fail closed: a context without the egress proxy would reach the node's network directly.
+    if (this.opts.requireProxy && !opts.proxy) throw new Error('refusing a browser context without an egress proxy');
     const slot = this.#slots.reduce((a, b) => (b.contexts < a.contexts ? b : a));
     slot.contexts++;
     try {
@@ -60,7 +66,7 @@ export class BrowserPool implements ContextSource {
         const browser = await this.#ensure(slot);
         try {
           // Service workers would fetch outside the page's CDP session and its resource blocking.
-          const context = await browser.newContext({ userAgent: opts.userAgent, recordHar: opts.recordHar, serviceWorkers: 'block' });
+          const context = await browser.newContext({ userAgent: opts.userAgent, recordHar: opts.recordHar, proxy: opts.proxy, serviceWorkers: 'block' });
           context.once('close', () => slot.contexts--);
           return context;
         } catch (e) {

@@ -6,6 +6,8 @@ import { failureOf, statusError, type Step, type StopReason } from './failure.ts
 import { evaluateFunction } from './page-function.ts';
 import type { ContextSource } from './pool.ts';
 import type { TaskObserver } from './task-observer.ts';
+import type { EgressProxy } from './egress/proxy.ts';
+import { TaskEgress } from './egress/task-egress.ts';
 
 export interface RunHooks {
   nodeId: string;
@@ -17,6 +19,8 @@ export interface RunHooks {
   blockStrategy?: BlockStrategy;
   /** Artifacts and spans: told of the context, each step and the outcome (see task-observer.ts). */
   observer?: TaskObserver;
+  /** The node's egress proxy: the task's context gets its own lane (absent only in browser-only tests). */
+  egress?: EgressProxy;
 }
 
 /**
@@ -84,15 +88,17 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
 
   let httpStatus: number | undefined;
   let finalUrl: string | undefined;
+  const egress = new TaskEgress(task, emit);
   try {
     const protocol = URL.canParse(task.url) ? new URL(task.url).protocol : '';
     if (protocol !== 'http:' && protocol !== 'https:') throw new TrawlError('BLOCKED_BY_POLICY', 'only http and https URLs are fetched');
     const { spec } = task;
+    const proxy = await race(egress.open(hooks.egress));
 
     await enter('context');
     budget();
     let t = performance.now();
-    const opening = source.newContext({ userAgent: spec.browser.userAgent, ...observer?.contextOptions?.() });
+    const opening = source.newContext({ userAgent: spec.browser.userAgent, ...observer?.contextOptions?.(), proxy });
     // A context that arrives after the task stopped is closed, not leaked.
     opening.then((c) => {
       state.context = c;
@@ -101,13 +107,14 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     const context = await race(opening);
     const page = await race(context.newPage());
     watchCrashes(context, page, state);
+    egress.watch(context, page);
     await race(blockResources(page, spec.browser.blockResources, hooks.blockStrategy));
     await race(observer?.attach?.(context, page) ?? Promise.resolve());
     lap('contextMs', t);
 
     await enter('navigate');
     t = performance.now();
-    const response = await race(page.goto(task.url, { waitUntil: spec.browser.waitUntil, timeout: budget() }));
+    const response = await race(egress.guard(page.goto(task.url, { waitUntil: spec.browser.waitUntil, timeout: budget() })));
     httpStatus = response?.status();
     finalUrl = page.url();
     const navMs = lap('navigateMs', t);
@@ -146,11 +153,13 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     }
     const next = extraction.nextUrl;
     const discovered = next && /^https?:/.test(next) && next !== finalUrl ? [{ url: next, kind: 'page' as const }] : [];
+    // A main-frame navigation the proxy refused after load (meta refresh, location change) fails the task too.
+    egress.check();
     failed = false;
     timings.totalMs = Math.round(performance.now() - started);
     return {
       leaseToken: task.leaseToken, attempt: task.attempt, nodeId: hooks.nodeId, outcome: 'succeeded',
-      items: extraction.items, discovered, httpStatus, finalUrl, timings,
+      items: extraction.items, discovered, httpStatus, finalUrl, timings, blocked: egress.list(),
     };
   } catch (error) {
     const failure = failureOf({ error, step: state.step, stop: state.stop, crashed: state.crashed, deadlineBound: state.deadlineBound }, task.url, task.attempt);
@@ -158,7 +167,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     timings.totalMs = Math.round(performance.now() - started);
     return {
       leaseToken: task.leaseToken, attempt: task.attempt, nodeId: hooks.nodeId, outcome: 'failed',
-      items: [], discovered: [], error: failure, httpStatus, finalUrl, timings,
+      items: [], discovered: [], error: failure, httpStatus, finalUrl, timings, blocked: egress.list(),
     };
   } finally {
     clearTimeout(backstop);
@@ -166,6 +175,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     // A stopped task's context is already closing; recording then would only delay the stop.
     if (observer?.beforeClose && state.context && !state.stop) await observer.beforeClose(failed, state.step).catch(() => undefined);
     await state.context?.close().catch(() => undefined);
+    await egress.close();
   }
 }
 

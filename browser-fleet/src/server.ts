@@ -9,6 +9,8 @@ import { Limiter } from './limiter.ts';
 import { createLogger, messageOf, type Logger } from './log.ts';
 import { FleetMetrics } from './metrics/fleet-metrics.ts';
 import { BrowserPool } from './pool.ts';
+import { parseAllowance } from './egress/allowance.ts';
+import { EgressProxy } from './egress/proxy.ts';
 import { exporterFromEnv } from './telemetry/otlp-exporter.ts';
 import { TaskSession } from './task-session.ts';
 
@@ -36,7 +38,10 @@ const keyOf = (t: Task): string => `${t.taskId}:${t.leaseToken}`;
 export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions = {}): Promise<FleetNode> {
   const log = opts.log ?? createLogger({ nodeId: config.nodeId });
   const startedAt = Date.now();
-  const pool = opts.pool ?? await new BrowserPool({ browsers: config.browsers, chromiumPath: config.chromiumPath, cdpEndpoint: config.cdpEndpoint, log }).start();
+  // Every task's traffic leaves through the egress proxy; the node's own pool refuses contexts without one.
+  const egress = new EgressProxy({ allow: parseAllowance(config.egressAllow) });
+  if (egress.allow.entries.length) log.log('warn', 'egress allows private addresses (development only)', { allow: egress.allow.entries });
+  const pool = opts.pool ?? await new BrowserPool({ browsers: config.browsers, chromiumPath: config.chromiumPath, cdpEndpoint: config.cdpEndpoint, log, requireProxy: true }).start();
   const limiter = new Limiter(config.slots);
   const edge = new EdgeClient(config.secret, config.nodeId, log);
   const sessions = new Map<string, { session: TaskSession; done: Promise<void> }>();
@@ -57,7 +62,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
     secret: config.secret, nodeId: config.nodeId, limiter, log, health, metrics, metricsToken: config.metricsToken,
     isRunning: (t) => sessions.has(keyOf(t)),
     accept: (task) => {
-      const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log, metrics, spans });
+      const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log, metrics, spans, egress });
       const done = session.run()
         .catch((e: unknown) => log.log('error', 'task session failed', { runId: task.runId, taskId: task.taskId, error: messageOf(e) }))
         .finally(() => {

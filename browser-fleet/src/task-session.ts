@@ -6,6 +6,7 @@ import { EventBatcher } from './event-batcher.ts';
 import type { StopReason } from './failure.ts';
 import type { Logger } from './log.ts';
 import type { ContextSource } from './pool.ts';
+import type { EgressProxy } from './egress/proxy.ts';
 import type { FleetMetrics } from './metrics/fleet-metrics.ts';
 import { runTask } from './runner.ts';
 import { combineObservers, type TaskObserver } from './task-observer.ts';
@@ -22,6 +23,8 @@ export interface SessionDeps {
   metrics?: FleetMetrics;
   /** Where task and step spans go (OTLP when configured). */
   spans?: SpanSink;
+  /** Every task's browser traffic goes through this proxy (egress/proxy.ts). */
+  egress?: EgressProxy;
 }
 
 /** How long a node keeps trying to announce a task start before it lets the lease expire. */
@@ -74,6 +77,7 @@ export class TaskSession {
       signal: this.#abort.signal,
       waitForSlotMs,
       observer: observers.length ? combineObservers(observers) : undefined,
+      egress: deps.egress,
     });
     // Uploads happen while the lease is still renewed; the result then names what was stored.
     const files = await recorder?.collect(result.outcome === 'failed') ?? [];

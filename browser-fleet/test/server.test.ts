@@ -31,7 +31,8 @@ afterAll(async () => {
 });
 
 async function node(env: Record<string, string> = {}): Promise<FleetNode> {
-  const config = loadConfig({ FLEET_SECRET: SECRET, FLEET_PORT: '0', TRAWL_EDGE_URL: edge.url, FLEET_HEARTBEAT_MS: '200', ...env });
+  // The test site lives on loopback: allowed explicitly here, as production config never does.
+  const config = loadConfig({ FLEET_SECRET: SECRET, FLEET_PORT: '0', TRAWL_EDGE_URL: edge.url, FLEET_HEARTBEAT_MS: '200', FLEET_EGRESS_ALLOW: '127.0.0.1/32', ...env });
   const n = await startFleetNode(config, { log: silentLogger, pool, releaseWaitMs: 3000 });
   nodes.push(n);
   return n;

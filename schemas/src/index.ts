@@ -13,3 +13,4 @@ export * from './signing.ts';
 export * from './paths.ts';
 export * from './artifacts.ts';
 export * from './trace-context.ts';
+export * from './policy.ts';

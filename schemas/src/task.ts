@@ -3,6 +3,7 @@ import { Failure } from './errors.ts';
 import { TaskSpec } from './job-spec.ts';
 import { ItemData } from './item.ts';
 import { ArtifactRef } from './artifacts.ts';
+import { BlockedRequest, EgressPolicy } from './policy.ts';
 
 /** What the edge sends a fleet node: one browser visit, fenced by its lease token. */
 export const Task = z.object({
@@ -24,6 +25,8 @@ export const Task = z.object({
   /** How often the node must renew its lease. */
   leaseMs: z.number().int().min(500),
   traceparent: z.string().optional(),
+  /** The organization's domain policy; the fleet enforces it on every request (absent: any public host). */
+  policy: EgressPolicy.optional(),
 });
 export type Task = z.infer<typeof Task>;
 
@@ -58,6 +61,8 @@ export const TaskResult = z.object({
   timings: TaskTimings,
   /** Artifacts the node stored at the edge for this attempt before posting the result. */
   artifacts: z.array(ArtifactRef).max(1000).optional(),
+  /** Requests the egress proxy refused during this attempt (capped; the first ones are kept). */
+  blocked: z.array(BlockedRequest).max(500).optional(),
 });
 export type TaskResult = z.infer<typeof TaskResult>;
 

@@ -79,7 +79,10 @@ export async function startFleet(opts: FleetOptions): Promise<FleetNode> {
   const port = opts.port ?? await freePort();
   const env = {
     ...process.env, FLEET_HOST: '127.0.0.1', FLEET_PORT: String(port), FLEET_SECRET: opts.secret, TRAWL_EDGE_URL: opts.edgeUrl,
-    FLEET_SLOTS: String(opts.slots ?? 4), ...(opts.nodeId ? { FLEET_NODE_ID: opts.nodeId } : {}), ...opts.env,
+    FLEET_SLOTS: String(opts.slots ?? 4), ...(opts.nodeId ? { FLEET_NODE_ID: opts.nodeId } : {}),
+    // The demo and test sites listen on 127.0.0.1, which the egress proxy refuses unless a node allows it
+    // explicitly. Local stack only: production config never sets FLEET_EGRESS_ALLOW.
+    FLEET_EGRESS_ALLOW: '127.0.0.1/32', ...opts.env,
   };
   const proc = startProc(process.execPath, ['--import', 'tsx', join(ROOT, 'browser-fleet', 'src', 'main.ts')], { cwd: ROOT, env, name: 'fleet', echo: opts.echo });
   const m = await proc.waitFor(/FLEET READY (\S+)/, 30_000);

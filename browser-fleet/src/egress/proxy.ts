@@ -1,0 +1,167 @@
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { BlockedRequest, EgressPolicy } from '@trawl/schemas';
+import { NO_ALLOWANCE, type Allowance } from './allowance.ts';
+import { decide, systemResolver, type Decision, type Resolver } from './check.ts';
+import { forwardHeaders, rawRequestHead } from './headers.ts';
+
+export interface EgressOptions {
+  /** FLEET_EGRESS_ALLOW; empty in production. */
+  allow?: Allowance;
+  resolve?: Resolver;
+  /** Called right before every outbound socket opens (tests assert none goes to a refused address). */
+  onConnect?: (address: string, port: number) => void;
+}
+
+export interface LaneOptions {
+  policy: EgressPolicy;
+  onBlocked: (b: BlockedRequest) => void;
+}
+
+/** One task's way out: a proxy listener only that task's browser context uses. */
+export interface EgressLane {
+  /** For BrowserContext `proxy`: the listener, and no bypass at all (`<-loopback>` undoes Chromium's implicit one). */
+  proxy: { server: string; bypass: string };
+  /** The same check the proxy makes, for a clear error on the task URL before the browser is involved. */
+  check(url: URL): Promise<Decision>;
+  close(): Promise<void>;
+}
+
+const CONNECT_MS = 10_000;
+
+/**
+ * The fleet's egress proxy. Each task gets its own listener on 127.0.0.1 (an ephemeral port), so
+ * the port says whose request it is without proxy credentials: Playwright answers proxy auth by
+ * pausing every request in CDP Fetch, which costs a round trip per request and disables the cache.
+ * Pages cannot reach another task's listener: loopback is refused like any private address.
+ */
+export class EgressProxy {
+  readonly allow: Allowance;
+  readonly #resolve: Resolver;
+
+  constructor(readonly opts: EgressOptions = {}) {
+    this.allow = opts.allow ?? NO_ALLOWANCE;
+    this.#resolve = opts.resolve ?? systemResolver;
+  }
+
+  async open(lane: LaneOptions): Promise<EgressLane> {
+    const rules = { policy: lane.policy, allow: this.allow, resolve: this.#resolve };
+    const sockets = new Set<Duplex>();
+    const track = (s: Duplex): void => {
+      sockets.add(s);
+      s.once('close', () => sockets.delete(s));
+    };
+    const refuse = (url: string, d: Extract<Decision, { ok: false }>): string => {
+      lane.onBlocked({ url: url.slice(0, 2000), host: d.host, reason: d.reason, ...(d.address ? { address: d.address } : {}) });
+      return d.reason.replace(/[^\x20-\x7e]/g, '?');
+    };
+    const open = (d: Extract<Decision, { ok: true }>): Socket => {
+      this.opts.onConnect?.(d.address, d.port);
+      const s = connect({ host: d.address, port: d.port, timeout: CONNECT_MS });
+      s.once('timeout', () => s.destroy());
+      track(s);
+      return s;
+    };
+
+    const server: Server = createServer((req, res) => void this.#forward(req, res, rules, refuse, open));
+    server.on('connection', track);
+    server.on('connect', (req: IncomingMessage, client: Duplex, head: Buffer) => {
+      track(client);
+      void this.#tunnel(req.url ?? '', client, head, rules, refuse, open);
+    });
+    server.on('upgrade', (req: IncomingMessage, client: Duplex, head: Buffer) => {
+      track(client);
+      void this.#upgrade(req, client, head, rules, refuse, open);
+    });
+    server.on('clientError', (_e, s: Duplex) => s.destroy());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      proxy: { server: `http://127.0.0.1:${port}`, bypass: '<-loopback>' },
+      check: (url) => decide({ host: url.hostname, port: portOf(url) }, rules),
+      close: () => new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+    };
+  }
+
+  /** Absolute-form http requests: each one (every redirect hop included) is checked on its own. */
+  async #forward(req: IncomingMessage, res: ServerResponse, rules: Rules, refuse: Refuse, open: Open): Promise<void> {
+    const url = absoluteUrl(req.url);
+    if (!url || url.protocol !== 'http:') return deny(res, 400, 'only absolute http:// requests and CONNECT are proxied');
+    const d = await decide({ host: url.hostname, port: portOf(url) }, rules);
+    if (!d.ok) return deny(res, 403, refuse(url.href, d));
+    const upstream = httpRequest({
+      method: req.method, path: `${url.pathname}${url.search}`, headers: forwardHeaders(req.rawHeaders),
+      // No agent: createConnection is then used as is, so the socket goes to the checked address and no
+      // pooled connection is shared between lanes.
+      setHost: false, createConnection: () => open(d),
+    });
+    upstream.on('response', (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, forwardHeaders(answer.rawHeaders));
+      answer.pipe(res);
+    });
+    upstream.on('error', () => (res.headersSent ? res.destroy() : deny(res, 502, 'the site could not be reached')));
+    req.pipe(upstream);
+  }
+
+  /** CONNECT (https, and ws/wss: Chromium tunnels WebSockets too): a byte pipe to the checked address. */
+  async #tunnel(authority: string, client: Duplex, head: Buffer, rules: Rules, refuse: Refuse, open: Open): Promise<void> {
+    const url = absoluteUrl(`http://${authority}`);
+    if (!url || url.port === '' || url.pathname !== '/' || url.username) return denyRaw(client, 400, 'CONNECT needs host:port');
+    const d = await decide({ host: url.hostname, port: Number(url.port) }, rules);
+    if (!d.ok) return denyRaw(client, 403, refuse(`https://${url.host}/`, d));
+    const upstream = open(d);
+    upstream.once('connect', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length) upstream.write(head);
+      upstream.pipe(client).pipe(upstream);
+    });
+    upstream.once('error', () => denyRaw(client, 502, 'the site could not be reached'));
+    client.once('error', () => upstream.destroy());
+  }
+
+  /** A WebSocket handshake sent in absolute form (not what Chromium does, but a proxy must not pass it unchecked). */
+  async #upgrade(req: IncomingMessage, client: Duplex, head: Buffer, rules: Rules, refuse: Refuse, open: Open): Promise<void> {
+    const url = absoluteUrl(req.url);
+    if (!url || url.protocol !== 'http:') return denyRaw(client, 400, 'only absolute http:// upgrades are proxied');
+    const d = await decide({ host: url.hostname, port: portOf(url) }, rules);
+    if (!d.ok) return denyRaw(client, 403, refuse(url.href.replace(/^http:/, 'ws:'), d));
+    const upstream = open(d);
+    upstream.once('connect', () => {
+      upstream.write(rawRequestHead(req, `${url.pathname}${url.search}`));
+      if (head.length) upstream.write(head);
+      upstream.pipe(client).pipe(upstream);
+    });
+    upstream.once('error', () => client.destroy());
+    client.once('error', () => upstream.destroy());
+  }
+}
+
+type Rules = Parameters<typeof decide>[1];
+type Refuse = (url: string, d: Extract<Decision, { ok: false }>) => string;
+type Open = (d: Extract<Decision, { ok: true }>) => Socket;
+
+function absoluteUrl(raw: string | undefined): URL | null {
+  return raw && URL.canParse(raw) && /^[a-z]+:\/\//i.test(raw) ? new URL(raw) : null;
+}
+
+function portOf(url: URL): number {
+  return url.port ? Number(url.port) : url.protocol === 'https:' || url.protocol === 'wss:' ? 443 : 80;
+}
+
+function deny(res: ServerResponse, status: number, reason: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-trawl-egress': 'blocked', 'x-trawl-egress-reason': reason, connection: 'close' });
+  res.end(`Blocked by Trawl's egress policy: ${reason}\n`);
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 502: 'Bad Gateway' };
+
+function denyRaw(client: Duplex, status: number, reason: string): void {
+  if (client.destroyed) return;
+  const body = `Blocked by Trawl's egress policy: ${reason}\n`;
+  client.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nx-trawl-egress: blocked\r\nx-trawl-egress-reason: ${reason}\r\n`
+    + `content-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}

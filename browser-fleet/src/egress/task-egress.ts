@@ -1,0 +1,111 @@
+import type { BrowserContext, Page, Request } from 'playwright-core';
+import { TrawlError, type BlockedRequest, type RunEventInput, type Task } from '@trawl/schemas';
+import type { EgressLane, EgressProxy } from './proxy.ts';
+
+type Emit = (type: RunEventInput['type'], message: string, data: Record<string, unknown>, level?: RunEventInput['level']) => void;
+
+/** A run lists at most this many blocked requests per task, and reports this many as events. */
+const MAX_LISTED = 200;
+const MAX_EVENTS = 20;
+
+/**
+ * One task's side of the egress proxy: opens its lane, refuses a task URL the proxy would refuse
+ * (before any browser work, with the proxy's reason), names the resource type of each blocked
+ * request, and turns a blocked main-frame navigation (a redirect hop, meta refresh, location change)
+ * into BLOCKED_BY_POLICY. The proxy knows only URLs (http) or host:port (CONNECT); the page knows
+ * which of its requests were main-frame navigations; this joins the two.
+ */
+export class TaskEgress {
+  readonly #blocked: BlockedRequest[] = [];
+  readonly #types = new Map<string, string>();
+  readonly #navigations = new Set<string>();
+  #lane: EgressLane | null = null;
+  #closed = false;
+  #dropped = 0;
+
+  constructor(private readonly task: Task, private readonly emit: Emit) {}
+
+  /** Opens the lane and checks the task URL; returns the context's proxy option (none without a proxy: tests only). */
+  async open(proxy: EgressProxy | undefined): Promise<EgressLane['proxy'] | undefined> {
+    if (!proxy) return undefined;
+    const lane = await proxy.open({ policy: this.task.policy ?? { allowDomains: [], denyDomains: [] }, onBlocked: (b) => this.#record(b) });
+    this.#lane = lane;
+    // A task stopped while its lane was opening has already run close().
+    if (this.#closed) await lane.close();
+    const d = await lane.check(new URL(this.task.url));
+    if (!d.ok) {
+      this.#record({ url: this.task.url, host: d.host, reason: d.reason, resourceType: 'document', ...(d.address ? { address: d.address } : {}) });
+      throw new TrawlError('BLOCKED_BY_POLICY', `blocked by policy: ${d.reason}`, { host: d.host, address: d.address });
+    }
+    return lane.proxy;
+  }
+
+  /** Learns each request's type and which ones navigate the main frame. */
+  watch(context: BrowserContext, page: Page): void {
+    context.on('request', (r: Request) => {
+      const key = keyOf(r.url());
+      if (key === null) return;
+      this.#types.set(key, r.resourceType());
+      if (r.isNavigationRequest() && r.frame() === page.mainFrame()) this.#navigations.add(key);
+    });
+  }
+
+  /** Throws BLOCKED_BY_POLICY when the proxy refused a main-frame navigation of this task. */
+  check(): void {
+    const hit = this.#blocked.find((b) => this.#navigations.has(keyOf(b.url) ?? ''));
+    if (hit) throw new TrawlError('BLOCKED_BY_POLICY', `navigation blocked by policy: ${hit.reason}`, { url: hit.url, host: hit.host, address: hit.address });
+  }
+
+  /** Wraps a navigation: a failure or answer that is really the proxy's refusal becomes BLOCKED_BY_POLICY. */
+  async guard<T>(navigation: Promise<T>): Promise<T> {
+    try {
+      const value = await navigation;
+      this.check();
+      return value;
+    } catch (e) {
+      this.check();
+      throw e;
+    }
+  }
+
+  /** The result's `blocked` list, each with its resource type where the page reported one. */
+  list(): BlockedRequest[] | undefined {
+    if (this.#blocked.length === 0) return undefined;
+    return this.#blocked.map((b) => {
+      const type = b.resourceType ?? this.#types.get(keyOf(b.url) ?? '');
+      return type ? { ...b, resourceType: type } : b;
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#dropped > 0) this.emit('log', `${this.#dropped} more blocked requests were not listed`, { dropped: this.#dropped }, 'warn');
+    await this.#lane?.close();
+  }
+
+  #record(b: BlockedRequest): void {
+    if (this.#blocked.length >= MAX_LISTED) {
+      this.#dropped++;
+      return;
+    }
+    this.#blocked.push(b);
+    if (this.#blocked.length <= MAX_EVENTS) {
+      this.emit('log', `blocked ${b.url}: ${b.reason}`, { blocked: b }, 'warn');
+    }
+  }
+}
+
+/**
+ * How a URL shows up at the proxy: an http request as its URL without the fragment, anything
+ * tunnelled (https, ws, wss) only as host:port. Proxy records of CONNECTs are https://host:port/.
+ */
+function keyOf(raw: string): string | null {
+  if (!URL.canParse(raw)) return null;
+  const u = new URL(raw);
+  if (u.protocol === 'http:') {
+    u.hash = '';
+    return u.href;
+  }
+  const port = u.port || (u.protocol === 'https:' || u.protocol === 'wss:' ? '443' : '80');
+  return `connect ${u.hostname}:${port}`;
+}
