@@ -17,6 +17,9 @@ import { registerJobRoutes } from './routes/jobs/index.ts';
 import { registerRunRoutes } from './routes/runs/index.ts';
 import { internalRoutes } from './routes/internal/index.ts';
 import { adminRoutes } from './routes/admin/index.ts';
+import { registerAdminObservability } from './routes/admin/observability.ts';
+import { registerObservabilityRoutes } from './routes/observability/index.ts';
+import { artifactMaintenance } from './services/artifacts/cleanup.ts';
 import { consumeDeadTasks, consumeTasks } from './queue/tasks-consumer.ts';
 import { createDb } from './services/context.ts';
 import { pruneNodes } from './services/fleet/nodes.ts';
@@ -40,7 +43,9 @@ registerKeyRoutes(app);
 registerPolicyRoutes(app);
 registerAuditRoutes(app);
 registerStatusRoute(app);
+registerObservabilityRoutes(app);
 app.route('/internal', internalRoutes);
+registerAdminObservability(adminRoutes);
 app.route('/internal/admin', adminRoutes);
 
 app.notFound((c) => errorResponse('NOT_FOUND', `No route ${c.req.method} ${new URL(c.req.url).pathname}`, c.get('requestId') ?? 'unknown'));
@@ -65,6 +70,8 @@ export default {
   },
   async scheduled(_controller: ScheduledController, env: Env): Promise<void> {
     const log = createLogger({ component: 'cron' });
-    await pruneNodes({ env, db: createDb(env), log, requestId: 'cron', baseUrl: '' });
+    const services = { env, db: createDb(env), log, requestId: 'cron', baseUrl: '' };
+    await pruneNodes(services);
+    await artifactMaintenance(services);
   },
 } satisfies ExportedHandler<Env, Task>;

@@ -35,8 +35,11 @@ function newestMtime(dir: string): number {
 export async function buildSiteIfStale(): Promise<void> {
   const index = join(ROOT, 'site', 'dist', 'index.html');
   const src = join(ROOT, 'site', 'src');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(src)) return;
-  await run(join(ROOT, 'site', 'node_modules', '.bin', 'astro'), ['build', '--silent'], { cwd: join(ROOT, 'site'), env: quietWrangler });
+  if (!existsSync(index) || statSync(index).mtimeMs < newestMtime(src)) {
+    await run(join(ROOT, 'site', 'node_modules', '.bin', 'astro'), ['build', '--silent'], { cwd: join(ROOT, 'site'), env: quietWrangler });
+  }
+  // Playwright's trace viewer, served at /trace/ (a build empties dist/, so it is copied after each one).
+  if (!existsSync(join(ROOT, 'site', 'dist', 'trace', 'index.html'))) await run(process.execPath, [join(ROOT, 'scripts', 'copy-trace-viewer.mjs')], { cwd: ROOT });
 }
 
 export async function applyMigrations(persistDir: string): Promise<void> {

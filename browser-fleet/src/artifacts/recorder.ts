@@ -76,8 +76,8 @@ export class ArtifactRecorder implements TaskObserver {
 
   async beforeClose(failed: boolean, step: Step): Promise<void> {
     this.#failed = failed;
-    const shots = this.spec.screenshots;
-    if (PICTURED.has(step) && (shots === 'final' || shots === 'each-step' || (shots === 'on-failure' && failed))) await this.#shoot(step);
+    // The trace is stopped first so the final screenshot is not its last action: the viewer opens on the
+    // failing action, or else on the last one, which should be the task's own.
     if (this.#context && keep(this.spec.trace, failed)) {
       await this.#ignore(async () => {
         if (this.#grouped) await this.#context?.tracing.groupEnd();
@@ -85,6 +85,8 @@ export class ArtifactRecorder implements TaskObserver {
         this.#traceWritten = true;
       });
     }
+    const shots = this.spec.screenshots;
+    if (PICTURED.has(step) && (shots === 'final' || shots === 'each-step' || (shots === 'on-failure' && failed))) await this.#shoot(step);
   }
 
   /** The files to keep, read after the context closed; the temp dir is removed. `failed` covers stopped tasks. */

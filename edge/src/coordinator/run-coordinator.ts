@@ -69,6 +69,12 @@ export class RunCoordinator extends DurableObject<Env> {
     return { status: meta.status, counts: this.counts(meta), startedAt: meta.startedAt, finishedAt: meta.finishedAt, error: meta.error };
   }
 
+  /** The stored event log after a cursor, as JSON lines (GET /v1/runs/{id}/logs while the run is live). */
+  eventLog(after: number, limit: number): { lines: string[]; lastSeq: number } {
+    const events = this.store.eventsAfter(after, Math.min(limit, BACKLOG_LIMIT));
+    return { lines: events.map((e) => JSON.stringify(e)), lastSeq: events.at(-1)?.seq ?? after };
+  }
+
   async cancel(): Promise<RunSnapshot> {
     const meta = this.requireMeta();
     if (!isFinalStatus(meta.status)) await this.finish({ kind: 'cancelled' });

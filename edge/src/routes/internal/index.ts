@@ -5,11 +5,14 @@ import type { AppEnv } from '../../app.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { requireFleetSignature } from '../../middleware/fleet-auth.ts';
 import { recordHeartbeat } from '../../services/fleet/nodes.ts';
+import { recordTaskAttempt } from '../../services/stats/stats.ts';
+import { registerArtifactUpload } from './artifacts.ts';
 
 /** The fleet's side of the protocol: heartbeats and task lifecycle calls, all signed. */
 export const internalRoutes = new Hono<AppEnv>();
 internalRoutes.use('/fleet/*', requireFleetSignature);
 internalRoutes.use('/runs/*', requireFleetSignature);
+registerArtifactUpload(internalRoutes);
 
 async function parse<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
   let json: unknown;
@@ -56,6 +59,8 @@ internalRoutes.post('/runs/:runId/tasks/:taskId/events', async (c) => {
 internalRoutes.post('/runs/:runId/tasks/:taskId/result', async (c) => {
   const result = await parse(c.req.raw, TaskResult);
   const res = await coordinator(c.env, c.req.param('runId')).taskResult(c.req.param('taskId'), result);
+  // Task-level stats: recorded once per applied result, after the answer.
+  if (res.ok && !res.duplicate) c.executionCtx.waitUntil(recordTaskAttempt(c.get('services'), c.req.param('runId'), c.req.param('taskId'), result).catch(() => undefined));
   return c.json(answer(res, res.ok ? { duplicate: res.duplicate } : {}));
 });
 
