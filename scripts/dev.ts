@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startDemoSite } from '../demo/src/server.ts';
 import { demoJobSpec } from './lib/demo-job.ts';
+import { startDevOidc } from '../oidc-dev/src/provider.ts';
 import { freePort } from './lib/proc.ts';
 import { ROOT, createOrg, startEdge, startFleet } from './lib/stack.ts';
 
@@ -47,10 +48,15 @@ try {
   stops.push(() => demo.close());
   console.log(`Demo site   ${demo.url}`);
 
+  const edgePort = await portOr(8787);
+  const oidc = await startDevOidc({ port: await portOr(8791), redirectUris: [`http://127.0.0.1:${edgePort}/auth/callback`] });
+  stops.push(() => oidc.close());
+  console.log(`OIDC (dev)  ${oidc.issuer}   (any login name and password)`);
   const edge = await startEdge({
-    port: await portOr(8787),
+    port: edgePort,
     persistDir: join(stateDir, 'wrangler'),
-    vars: { ENVIRONMENT: 'development', FLEET_SECRET: state.fleetSecret, ADMIN_TOKEN: state.adminToken, LEASE_MS: '15000' },
+    vars: { ENVIRONMENT: 'development', FLEET_SECRET: state.fleetSecret, ADMIN_TOKEN: state.adminToken, LEASE_MS: '15000',
+      OIDC_ISSUER: oidc.issuer, OIDC_CLIENT_ID: oidc.clientId },
     echo: process.env.TRAWL_VERBOSE === '1',
   });
   stops.push(() => edge.stop());
@@ -77,6 +83,7 @@ try {
   console.log(`
 Trawl is running.
   Site and API reference  ${edge.url}/   ${edge.url}/v1/docs
+  Sign in (browser)       ${edge.url}/auth/login   (dev provider: any login name and password)
   Dev organization        ${state.orgId}
   API key (owner)         ${state.key}
   Demo job                ${state.jobId}

@@ -18,6 +18,10 @@ export interface Env {
   FLEET_SECRET?: string;
   ADMIN_TOKEN?: string;
   ALLOW_PRIVATE_TARGETS?: string;
+  OIDC_ISSUER?: string;
+  OIDC_CLIENT_ID?: string;
+  OIDC_CLIENT_SECRET?: string;
+  SESSION_TTL_MS?: string;
   RATE_LIMIT_KEY_PER_MIN?: string;
   RATE_LIMIT_ORG_PER_MIN?: string;
 }
@@ -30,6 +34,10 @@ const Config = z.object({
   fleetSecret: z.string().min(16, 'FLEET_SECRET must be set (at least 16 characters) so the edge and the fleet can sign requests'),
   adminToken: z.string().min(24, 'ADMIN_TOKEN must be at least 24 characters').optional(),
   allowPrivateTargets: z.boolean(),
+  oidcIssuer: z.url().optional(),
+  oidcClientId: z.string().min(1).optional(),
+  oidcClientSecret: z.string().min(1).optional(),
+  sessionTtlMs: z.coerce.number().int().min(1000).max(24 * 3600_000),
   rateLimitKeyPerMinute: z.coerce.number().int().min(1),
   rateLimitOrgPerMinute: z.coerce.number().int().min(1),
 }).refine((c) => !(c.environment === 'production' && c.allowPrivateTargets), {
@@ -51,6 +59,10 @@ export function configOf(env: Env): Config {
     fleetSecret: env.FLEET_SECRET ?? '',
     adminToken: env.ADMIN_TOKEN || undefined,
     allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS === 'true',
+    oidcIssuer: env.OIDC_ISSUER || undefined,
+    oidcClientId: env.OIDC_CLIENT_ID || undefined,
+    oidcClientSecret: env.OIDC_CLIENT_SECRET || undefined,
+    sessionTtlMs: env.SESSION_TTL_MS ?? String(30 * 60_000),
     rateLimitKeyPerMinute: env.RATE_LIMIT_KEY_PER_MIN ?? '600',
     rateLimitOrgPerMinute: env.RATE_LIMIT_ORG_PER_MIN ?? '3000',
   });

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { startEdge } from '../../scripts/lib/stack.ts';
+import { freePort } from '../../scripts/lib/proc.ts';
+import { startDevOidc } from '../../oidc-dev/src/provider.ts';
 import { startDemoSite } from '../../demo/src/server.ts';
 
 declare module 'vitest' {
@@ -23,10 +25,14 @@ export default async function setup(project: TestProject) {
   const fleetSecret = randomBytes(24).toString('hex');
   const adminToken = randomBytes(24).toString('hex');
   const demo = await startDemoSite();
+  const edgePort = await freePort();
+  const oidc = await startDevOidc({ redirectUris: [`http://127.0.0.1:${edgePort}/auth/callback`] });
   const edge = await startEdge({
     persistDir,
+    port: edgePort,
     vars: { ENVIRONMENT: 'test', FLEET_SECRET: fleetSecret, ADMIN_TOKEN: adminToken, LEASE_MS: '3000', DISPATCH_TIMEOUT_MS: '20000',
-      RATE_LIMIT_KEY_PER_MIN: '5000', RATE_LIMIT_ORG_PER_MIN: '20000' },
+      RATE_LIMIT_KEY_PER_MIN: '5000', RATE_LIMIT_ORG_PER_MIN: '20000',
+      OIDC_ISSUER: oidc.issuer, OIDC_CLIENT_ID: oidc.clientId, SESSION_TTL_MS: '6000' },
     echo: process.env.TRAWL_VERBOSE === '1',
   });
   const edgeLogPath = join(persistDir, 'edge.log');
@@ -42,6 +48,7 @@ export default async function setup(project: TestProject) {
   return async () => {
     await edge.stop();
     await demo.close();
+    await oidc.close();
     rmSync(persistDir, { recursive: true, force: true });
   };
 }

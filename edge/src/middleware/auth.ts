@@ -1,25 +1,50 @@
 import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { sha256Hex, timingSafeEqual } from '@trawl/schemas';
 import type { AppEnv } from '../app.ts';
 import { ApiError } from '../lib/errors.ts';
+import { configOf } from '../env.ts';
 import { touchApiKey, verifyApiKey } from '../services/keys/api-keys.ts';
+import { verifySession } from '../services/auth/sessions.ts';
+import { CSRF_COOKIE, SESSION_COOKIE, setSessionCookies } from '../lib/session-cookies.ts';
+import type { Actor } from '../services/context.ts';
 
 const TOUCH_EVERY_MS = 60_000;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** `Authorization: Bearer <API key>`: resolves the key to its organization and role, or answers 401. */
+/**
+ * Programs send `Authorization: Bearer <API key>`; browsers carry a session cookie. A cookie-authenticated change
+ * (any method but GET/HEAD/OPTIONS) must echo the CSRF token in `x-csrf-token`. Anything else answers 401.
+ */
 export const requireApiKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   const header = c.req.header('authorization') ?? '';
-  const m = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!m) throw new ApiError('UNAUTHORIZED', header ? 'The Authorization header is not "Bearer <key>"' : 'No API key was sent');
   const services = c.get('services');
-  const actor = await verifyApiKey(services.db, m[1]!);
-  if (!actor) throw new ApiError('UNAUTHORIZED', 'The API key is unknown, revoked or expired');
-  if (actor.lastUsedAt === null || Date.now() - actor.lastUsedAt > TOUCH_EVERY_MS) {
-    c.executionCtx.waitUntil(touchApiKey(services.db, actor.keyId).catch(() => undefined));
+  let actor: Actor;
+  if (header) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) throw new ApiError('UNAUTHORIZED', 'The Authorization header is not "Bearer <key>"');
+    const key = await verifyApiKey(services.db, m[1]!);
+    if (!key) throw new ApiError('UNAUTHORIZED', 'The API key is unknown, revoked or expired');
+    if (key.lastUsedAt === null || Date.now() - key.lastUsedAt > TOUCH_EVERY_MS) {
+      c.executionCtx.waitUntil(touchApiKey(services.db, key.keyId!).catch(() => undefined));
+    }
+    const { lastUsedAt: _, ...rest } = key;
+    actor = rest;
+  } else {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (!token) throw new ApiError('UNAUTHORIZED', 'No API key was sent and no one is signed in');
+    const session = await verifySession(services.db, configOf(c.env).sessionTtlMs, token, getCookie(c, CSRF_COOKIE) ?? null);
+    if (!session) throw new ApiError('UNAUTHORIZED', 'The session expired or was revoked; sign in again');
+    if (!SAFE_METHODS.has(c.req.method)) {
+      const sent = c.req.header('x-csrf-token') ?? '';
+      if (!sent || !timingSafeEqual(await sha256Hex(sent), session.csrfHash)) throw new ApiError('FORBIDDEN', 'Missing or wrong x-csrf-token for a cookie-authenticated change');
+    }
+    if (session.rotated) setSessionCookies(c, session.rotated);
+    actor = session.actor;
   }
-  const { lastUsedAt: _, ...rest } = actor;
   services.client = { ip: c.req.header('cf-connecting-ip') ?? null, userAgent: c.req.header('user-agent') ?? null };
-  c.set('actor', { ...services, actor: rest });
-  services.log = services.log.child({ orgId: rest.orgId });
+  services.log = services.log.child({ orgId: actor.orgId });
+  c.set('actor', { ...services, actor });
   await next();
 };
 

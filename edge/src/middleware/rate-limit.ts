@@ -13,7 +13,7 @@ export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   const config = configOf(c.env);
   const limiter = (name: string) => c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(name));
   const [byKey, byOrg] = await Promise.all([
-    limiter(`key:${actor.keyId}`).take(actor.rateLimitPerMinute ?? config.rateLimitKeyPerMinute),
+    limiter(actor.principal).take(actor.rateLimitPerMinute ?? config.rateLimitKeyPerMinute),
     limiter(`org:${actor.orgId}`).take(config.rateLimitOrgPerMinute),
   ]);
   const tight: Take = !byKey.allowed ? byKey : !byOrg.allowed ? byOrg : byKey.remaining <= byOrg.remaining ? byKey : byOrg;

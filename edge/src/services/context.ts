@@ -8,7 +8,12 @@ export type Db = DrizzleD1Database<typeof schema>;
 
 export interface Actor {
   orgId: string;
-  keyId: string;
+  /** Who acts: `key:<id>` or `user:<id>` (audit log, rate limits). */
+  principal: string;
+  /** The API key, for key-authenticated requests. */
+  keyId: string | null;
+  /** The signed-in person, for session-authenticated requests. */
+  userId: string | null;
   role: Role;
   scopes: string[];
   kind: 'secret' | 'publishable';

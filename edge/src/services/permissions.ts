@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   'keys:read': ['owner', 'admin'],
   'keys:write': ['owner', 'admin'],
   'audit:read': ['owner', 'admin'],
+  'members:read': ['owner', 'admin'],
+  'members:write': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];
@@ -25,7 +27,7 @@ export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];
 /** Scopes a key can carry: a permission's name grants it; `admin` grants keys, policy and audit; `*` grants all. */
 export const SCOPES = ['*', 'admin', ...ALL_PERMISSIONS] as const;
 export type Scope = (typeof SCOPES)[number];
-const ADMIN_SCOPE: readonly Permission[] = ['keys:read', 'keys:write', 'policy:read', 'policy:write', 'audit:read'];
+const ADMIN_SCOPE: readonly Permission[] = ['keys:read', 'keys:write', 'policy:read', 'policy:write', 'audit:read', 'members:read', 'members:write'];
 
 export const ROLE_RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };
 

@@ -4,7 +4,7 @@ import { issuesOf, timingSafeEqual } from '@trawl/schemas';
 import type { AppEnv } from '../../app.ts';
 import { configOf } from '../../env.ts';
 import { ApiError } from '../../lib/errors.ts';
-import { createOrgKey, createOrgWithOwner } from '../../services/orgs/create-org.ts';
+import { addMember, createOrgKey, createOrgWithOwner } from '../../services/orgs/create-org.ts';
 
 /**
  * Operator provisioning, enabled only when the ADMIN_TOKEN secret is set (dev and tests set it;
@@ -45,4 +45,12 @@ adminRoutes.post('/orgs', async (c) => c.json(await createOrgWithOwner(c.get('se
 adminRoutes.post('/orgs/:orgId/keys', async (c) => {
   const input = await body(c.req.raw, CreateKey);
   return c.json(await createOrgKey(c.get('services'), c.req.param('orgId'), input.name, input.role, input.scopes, input.expiresAt), 201);
+});
+
+const CreateMember = z.object({ email: z.email(), name: z.string().trim().min(1).max(200), role: z.enum(['owner', 'admin', 'editor', 'viewer']) }).strict();
+
+/** Provisioning a member directly (seeding, migrations from another system, tests); people normally join by invitation. */
+adminRoutes.post('/orgs/:orgId/members', async (c) => {
+  const input = await body(c.req.raw, CreateMember);
+  return c.json(await addMember(c.get('services'), c.req.param('orgId'), input.email, input.name, input.role), 201);
 });

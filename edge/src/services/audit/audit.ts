@@ -11,7 +11,7 @@ import { pageOf, type PageQuery } from '../pagination.ts';
  */
 export function auditStatement(ctx: ActorContext, action: string, target: string, details?: Record<string, unknown>) {
   return ctx.db.insert(auditLog).values({
-    id: newId('aud'), orgId: ctx.actor.orgId, actor: `key:${ctx.actor.keyId}`, action, target, details: details ?? null,
+    id: newId('aud'), orgId: ctx.actor.orgId, actor: ctx.actor.principal, action, target, details: details ?? null,
     ip: ctx.client?.ip ?? null, userAgent: ctx.client?.userAgent?.slice(0, 300) ?? null, createdAt: Date.now(),
   });
 }

@@ -40,7 +40,7 @@ export async function verifyApiKey(db: Db, presented: string, now = Date.now()):
   if (!timingSafeEqual(row.hash, await sha256Hex(presented))) return null;
   if (row.expiresAt !== null && row.expiresAt <= now) return null;
   return {
-    orgId: row.orgId, keyId: row.id, role: row.role, scopes: row.scopes, kind: row.kind, jobIds: row.jobIds ?? null,
+    orgId: row.orgId, principal: `key:${row.id}`, keyId: row.id, userId: null, role: row.role, scopes: row.scopes, kind: row.kind, jobIds: row.jobIds ?? null,
     rateLimitPerMinute: row.rateLimitPerMinute ?? null, lastUsedAt: row.lastUsedAt,
   };
 }

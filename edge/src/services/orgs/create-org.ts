@@ -32,3 +32,15 @@ export async function createOrgKey(ctx: ServiceContext, orgId: string, name: str
   await ctx.db.insert(apiKeys).values(row);
   return { id: row.id, prefix: row.prefix, key: secret, role, scopes };
 }
+
+export async function addMember(ctx: ServiceContext, orgId: string, email: string, name: string, role: 'owner' | 'admin' | 'editor' | 'viewer') {
+  const [org] = await ctx.db.select().from(organizations).where(eq(organizations.id, orgId)).limit(1);
+  if (!org) throw notFound('Organization', orgId);
+  const now = Date.now();
+  const [existing] = await ctx.db.select().from(users).where(eq(users.email, email.toLowerCase())).limit(1);
+  const user = existing ?? { id: newId('usr', now), email: email.toLowerCase(), name, createdAt: now };
+  const member = ctx.db.insert(members).values({ orgId, userId: user.id, role, createdAt: now }).onConflictDoUpdate({ target: [members.orgId, members.userId], set: { role } });
+  if (existing) await member;
+  else await ctx.db.batch([ctx.db.insert(users).values(user), member]);
+  return { userId: user.id, email: user.email, role };
+}

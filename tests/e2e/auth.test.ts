@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+interface Session { cookie: string; csrf: string; context: BrowserContext }
+
+/** Signs in as a person would: Trawl's /auth/login, the provider's own login form, back to Trawl with cookies. */
+async function signIn(browser: Browser, login: string, start = '/auth/login?return_to=/'): Promise<Session> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${inject('edgeUrl')}${start}`);
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill('any password');
+  await Promise.all([page.waitForURL(`${inject('edgeUrl')}/**`, { timeout: 20_000 }), page.locator('button[type="submit"]').click()]);
+  const cookies = await context.cookies(inject('edgeUrl'));
+  const session = cookies.find((c) => c.name === 'trawl_session');
+  const csrf = cookies.find((c) => c.name === 'trawl_csrf');
+  expect(session?.httpOnly).toBe(true);
+  expect(csrf?.httpOnly).toBe(false);
+  return { cookie: `trawl_session=${session!.value}; trawl_csrf=${csrf!.value}`, csrf: csrf!.value, context };
+}
+
+async function as(s: Pick<Session, 'cookie'> & { csrf?: string }, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${inject('edgeUrl')}${path}`, {
+    method, body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { cookie: s.cookie, ...(s.csrf ? { 'x-csrf-token': s.csrf } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) as Record<string, unknown> : {}, setCookie: res.headers.getSetCookie() };
+}
+
+describe('people sign in with OpenID Connect (a real provider), sessions rotate, changes need the CSRF token', () => {
+  let browser: Browser;
+  const who = `alice-${Date.now().toString(36)}`;
+  beforeAll(async () => { browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: FLAGS }); });
+  afterAll(async () => { await browser?.close(); });
+
+  it('a first sign-in makes the person owner of a new organization; cookie changes without the CSRF header are refused', async () => {
+    const alice = await signIn(browser, who);
+    const me = await as(alice, 'GET', '/v1/members');
+    expect(me.status).toBe(200);
+    expect(me.body.data).toEqual([expect.objectContaining({ email: `${who}@example.test`, role: 'owner' })]);
+    const job = { name: 'From the browser', spec: { startUrls: ['http://127.0.0.1:9/x'], itemSelector: 'li', fields: { a: {} } } };
+    const forged = await as({ cookie: alice.cookie }, 'POST', '/v1/jobs', job);
+    expect(forged.status).toBe(403);
+    const wrong = await as({ cookie: alice.cookie, csrf: 'x'.repeat(32) }, 'POST', '/v1/jobs', job);
+    expect(wrong.status).toBe(403);
+    expect((await as(alice, 'POST', '/v1/jobs', job)).status).toBe(201);
+    await alice.context.close();
+  });
+
+  it('invitation links add members with their role; roles hold; the last owner can neither leave nor be demoted', async () => {
+    const owner = await signIn(browser, `${who}-owner`);
+    const ownerId = ((await as(owner, 'GET', '/v1/members')).body.data as Array<{ userId: string }>)[0]!.userId;
+    const invite = await as(owner, 'POST', '/v1/invitations', { role: 'editor' });
+    expect(invite.status).toBe(201);
+    const link = new URL(String(invite.body.link));
+    const bob = await signIn(browser, `${who}-bob`, link.pathname);
+    const team = ((await as(owner, 'GET', '/v1/members')).body.data as Array<{ userId: string; role: string; email: string }>);
+    const bobRow = team.find((m) => m.email.startsWith(`${who}-bob`))!;
+    expect(bobRow.role).toBe('editor');
+    expect((await as(bob, 'GET', '/v1/members')).status).toBe(403);
+    expect((await as(bob, 'PATCH', `/v1/members/${ownerId}`, { role: 'viewer' })).status).toBe(403);
+    expect((await as(bob, 'PUT', '/v1/policy', { allowDomains: [] })).status).toBe(403);
+    expect((await as(bob, 'POST', '/v1/jobs', { name: 'b', spec: { startUrls: ['http://127.0.0.1:9/'], itemSelector: 'li', fields: { a: {} } } })).status).toBe(201);
+
+    expect((await as(owner, 'PATCH', `/v1/members/${ownerId}`, { role: 'admin' })).status).toBe(409);
+    expect((await as(owner, 'DELETE', `/v1/members/${ownerId}`)).status).toBe(409);
+    expect((await as(owner, 'PATCH', `/v1/members/${bobRow.userId}`, { role: 'viewer' })).status).toBe(200);
+    expect((await as(bob, 'POST', '/v1/jobs', { name: 'c', spec: { startUrls: ['http://127.0.0.1:9/'], itemSelector: 'li', fields: { a: {} } } })).status).toBe(403);
+    // The invitation works once.
+    const again = await browser.newContext();
+    const page = await again.newPage();
+    await page.goto(`${inject('edgeUrl')}${link.pathname}`);
+    await page.locator('input[name="login"]').fill(`${who}-mallory`);
+    await page.locator('input[name="password"]').fill('x');
+    const [response] = await Promise.all([page.waitForResponse((r) => r.url().includes('/auth/callback')), page.locator('button[type="submit"]').click()]);
+    expect(response.status()).toBe(404);
+    const audit = await as(owner, 'GET', '/v1/audit?limit=50');
+    expect((audit.body.data as Array<{ action: string; actor: string }>).map((e) => e.action)).toEqual(expect.arrayContaining(['invitation.create', 'member.role']));
+    await Promise.all([owner.context.close(), bob.context.close(), again.close()]);
+  });
+
+  it('rotates the session token past half its life, expires it, and sign-out revokes it', async () => {
+    const s = await signIn(browser, `${who}-rot`);
+    expect((await as(s, 'GET', '/v1/members')).setCookie.join(';')).not.toContain('trawl_session=');
+    await new Promise((r) => setTimeout(r, 3300)); // the test edge's sessions last 6 s
+    const rotated = await as(s, 'GET', '/v1/members');
+    expect(rotated.status).toBe(200);
+    const fresh = rotated.setCookie.find((c) => c.startsWith('trawl_session='))!;
+    expect(fresh).toBeTruthy();
+    const next = { cookie: `${fresh.split(';')[0]}; trawl_csrf=${s.csrf}`, csrf: s.csrf };
+    expect((await as(s, 'GET', '/v1/members')).status).toBe(200); // the old token's grace period
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await as(s, 'GET', '/v1/members')).status).toBe(401);
+    expect((await as(next, 'GET', '/v1/members')).status).toBe(200);
+    expect((await as({ cookie: next.cookie }, 'POST', '/auth/logout')).status).toBe(403);
+    expect((await as(next, 'POST', '/auth/logout')).status).toBe(200);
+    expect((await as(next, 'GET', '/v1/members')).status).toBe(401);
+    await s.context.close();
+  });
+
+  it('never redirects off-site after sign-in', async () => {
+    const res = await fetch(`${inject('edgeUrl')}/auth/login?return_to=//evil.example/`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    const state = new URL(res.headers.get('location')!).searchParams;
+    expect(state.get('code_challenge_method')).toBe('S256');
+    expect(state.get('redirect_uri')).toBe(`${inject('edgeUrl')}/auth/callback`);
+  });
+});
