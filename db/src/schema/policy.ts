@@ -6,6 +6,11 @@ export const orgPolicies = sqliteTable('org_policies', {
   orgId: text('org_id').primaryKey().references(() => organizations.id),
   allowDomains: text('allow_domains', { mode: 'json' }).$type<string[]>().notNull(),
   denyDomains: text('deny_domains', { mode: 'json' }).$type<string[]>().notNull(),
+  /** Politeness overrides; null means the deployment's default. */
+  siteMaxConcurrent: integer('site_max_concurrent'),
+  siteMinDelayMs: integer('site_min_delay_ms'),
+  maxTasksInFlight: integer('max_tasks_in_flight'),
+  maxConcurrentRuns: integer('max_concurrent_runs'),
   updatedAt: integer('updated_at').notNull(),
 });
 
