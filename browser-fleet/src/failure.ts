@@ -3,7 +3,7 @@ import { ERRORS, TrawlError, isTrawlError, type ErrorCode, type Failure } from '
 import { messageOf } from './log.ts';
 
 /** The step a task was in when it stopped; the failure code depends on it. */
-export type Step = 'policy' | 'context' | 'navigate' | 'wait' | 'extract';
+export type Step = 'policy' | 'context' | 'navigate' | 'actions' | 'wait' | 'extract';
 
 /** Why the runner stopped a task from outside its own steps. */
 export type StopReason = 'deadline' | 'lease-lost' | 'shutdown';
@@ -28,7 +28,7 @@ export function codeOf(f: FailureFacts): ErrorCode {
   if (f.crashed) return 'BROWSER_CRASHED';
   if (f.error instanceof errors.TimeoutError) {
     if (f.step === 'navigate') return 'NAVIGATION_TIMEOUT';
-    if (f.step === 'wait') return f.deadlineBound ? 'TASK_TIMEOUT' : 'SELECTOR_TIMEOUT';
+    if (f.step === 'wait' || f.step === 'actions') return f.deadlineBound ? 'TASK_TIMEOUT' : 'SELECTOR_TIMEOUT';
     return 'TASK_TIMEOUT';
   }
   if (f.stop === 'deadline') return 'TASK_TIMEOUT';
@@ -49,6 +49,7 @@ export function failureOf(f: FailureFacts, url: string, attempt: number): Failur
     attempt,
     step: f.step,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    ...(isTrawlError(f.error) && f.error.details?.soft === true ? { soft: true } : {}),
   };
 }
 

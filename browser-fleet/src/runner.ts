@@ -1,10 +1,9 @@
-import { errors, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { TrawlError, type RunEventInput, type Task, type TaskResult, type TaskTimings } from '@trawl/schemas';
-import { buildItems, collectArgsOf, collectInPage } from '@trawl/engine';
 import { blockResources, type BlockStrategy } from './block-resources.ts';
 import { failureOf, statusError, type Step, type StopReason } from './failure.ts';
-import { evaluateFunction } from './page-function.ts';
 import type { ContextSource } from './pool.ts';
+import { workPage } from './rules/page-work.ts';
 import type { TaskObserver } from './task-observer.ts';
 import type { EgressProxy } from './egress/proxy.ts';
 import { TaskEgress } from './egress/task-egress.ts';
@@ -122,47 +121,19 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     const bad = httpStatus === undefined ? null : statusError(httpStatus, response?.headers()['retry-after']);
     if (bad) throw bad;
 
-    await enter('wait');
-    const selector = spec.wait.selector ?? (spec.wait.forItems ? spec.itemSelector : undefined);
-    if (selector) {
-      t = performance.now();
-      try {
-        await race(page.waitForSelector(selector, { state: 'attached', timeout: budget(spec.wait.timeoutMs) }));
-        const ms = lap('waitMs', t);
-        emit('page.waited', `waited for ${selector} ${ms} ms`, { selector, ms });
-      } catch (error) {
-        // Waiting for the items themselves is not a rule of its own: when they never come the page is empty,
-        // which extraction reports (EXTRACTION_EMPTY, or success with allowEmpty). An explicit wait.selector fails.
-        if (spec.wait.selector || state.deadlineBound || !(error instanceof errors.TimeoutError)) throw error;
-        const ms = lap('waitMs', t);
-        emit('page.waited', `no element matched ${selector} within ${ms} ms`, { selector, ms, matched: false }, 'warn');
-      }
-    }
-
-    await enter('extract');
-    t = performance.now();
-    budget();
-    const raw = await race(evaluateFunction(page, collectInPage, collectArgsOf(spec)));
-    const extraction = buildItems(raw, spec);
-    const extractMs = lap('extractMs', t);
-    emit('items.extracted', `extracted ${extraction.items.length} items`, {
-      count: extraction.items.length, matched: extraction.matched, incomplete: extraction.incomplete.length, ms: extractMs,
-    });
-    if (extraction.items.length === 0 && !spec.allowEmpty) {
-      throw new TrawlError('EXTRACTION_EMPTY', `no items matched ${spec.itemSelector} (${extraction.matched} matched before visibility and required-field checks)`);
-    }
-    const next = extraction.nextUrl;
-    const discovered = next && /^https?:/.test(next) && next !== finalUrl ? [{ url: next, kind: 'page' as const }] : [];
+    const outcome = await workPage(page, task, { race, budget, enter, emit, lap, deadlineBound: () => state.deadlineBound });
     // A main-frame navigation the proxy refused after load (meta refresh, location change) fails the task too.
     egress.check();
     failed = false;
     timings.totalMs = Math.round(performance.now() - started);
     return {
       leaseToken: task.leaseToken, attempt: task.attempt, nodeId: hooks.nodeId, outcome: 'succeeded',
-      items: extraction.items, discovered, httpStatus, finalUrl, timings, blocked: egress.list(),
+      items: outcome.items, discovered: outcome.discovered, httpStatus, finalUrl, timings, blocked: egress.list(),
     };
   } catch (error) {
-    const failure = failureOf({ error, step: state.step, stop: state.stop, crashed: state.crashed, deadlineBound: state.deadlineBound }, task.url, task.attempt);
+    // A refused main-frame navigation explains whatever failed after it (an empty 403 page, a timeout).
+    const refused = egress.blockedNavigation();
+    const failure = failureOf({ error: refused ?? error, step: refused ? 'navigate' : state.step, stop: state.stop, crashed: state.crashed, deadlineBound: state.deadlineBound }, task.url, task.attempt);
     emit('task.failed', `${failure.code}: ${failure.message}`, { code: failure.code, step: failure.step }, 'error');
     timings.totalMs = Math.round(performance.now() - started);
     return {

@@ -52,8 +52,8 @@ export const Selector = z.string().min(1).max(1000).superRefine((s, ctx) => {
 
 /** Null when the selector's syntax is one the engine handles; CSS itself is checked by the page. */
 export function selectorProblem(s: string): string | null {
-  if (/^role=/.test(s) && !/^role=[a-z]+(\[name=(["']).*\2( i)?\])?$/.test(s)) return 'role selectors are role=name or role=name[name="…"]';
-  if (/^text=/.test(s) && s.length <= 5) return 'text= needs a text';
+  if (s.startsWith('role=') && !/^role=[a-z]+(\[name=(["']).*\2( i)?\])?$/.test(s)) return 'role selectors are role=name or role=name[name="…"]';
+  if (s.startsWith('text=') && s.length <= 5) return 'text= needs a text';
   if (/:has-text\(/.test(s) && !/:has-text\((["']).*\1\)$/.test(s)) return ':has-text("…") must come last';
   return null;
 }

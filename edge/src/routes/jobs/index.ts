@@ -4,6 +4,7 @@ import type { createApp } from '../../app.ts';
 import { createJob, deleteJob, getJob, listJobs, updateJob } from '../../services/jobs/jobs.ts';
 import { PageQuery } from '../../services/pagination.ts';
 import { IdParam, errorResponses, readJsonBody, security } from '../openapi-common.ts';
+import { registerValidateRoute } from './validate.ts';
 
 const JobList = z.object({ data: z.array(Job), nextCursor: z.string().nullable() });
 const tags = ['Jobs'];
@@ -35,6 +36,7 @@ const remove = createRoute({
 });
 
 export function registerJobRoutes(app: ReturnType<typeof createApp>) {
+  registerValidateRoute(app);
   app.openapi(create, async (c) => c.json(await createJob(c.get('actor'), await readJsonBody(c)), 201));
   app.openapi(list, async (c) => c.json(await listJobs(c.get('actor'), c.req.valid('query')), 200));
   app.openapi(get, async (c) => c.json(await getJob(c.get('actor'), c.req.valid('param').id), 200));

@@ -1,0 +1,86 @@
+import { errors, type Page } from 'playwright-core';
+import { TrawlError, type Discovered, type ItemData, type Task } from '@trawl/schemas';
+import { evaluateFunction } from '../page-function.ts';
+import { runRules } from './actions.ts';
+import { extractionTarget } from './extract.ts';
+import { NetworkTracker } from './network.ts';
+import { collectSignals } from './page-signals.ts';
+import { collectAll } from './paginate.ts';
+import { classifyPage } from './soft-failure.ts';
+import type { PageTools } from './tools.ts';
+
+export interface PageOutcome {
+  items: ItemData[];
+  discovered: Discovered[];
+}
+
+/**
+ * Everything after a page has loaded: the spec's rules, the wait for items, extraction (with in-task pagination
+ * or panels), the look-alike-success checks, and the pages and detail links it leads to. Throws TrawlErrors with
+ * the code to record; a soft failure carries `soft` so the coordinator counts it apart.
+ */
+export async function workPage(page: Page, task: Task, tools: PageTools): Promise<PageOutcome> {
+  const { spec } = task;
+  const tracker = new NetworkTracker(page);
+  try {
+    if (spec.actions.length) {
+      await tools.enter('actions');
+      await runRules(page, spec.actions, tools, tracker);
+    }
+    await tools.enter('wait');
+    const target = await extractionTarget(page, spec, tools);
+    const selector = spec.wait.selector ?? (spec.wait.forItems ? spec.itemSelector : undefined);
+    if (selector) {
+      const t = performance.now();
+      try {
+        await tools.race(target.waitForSelector(selector, { state: 'attached', timeout: tools.budget(spec.wait.timeoutMs) }));
+        const ms = tools.lap('waitMs', t);
+        tools.emit('page.waited', `waited for ${selector} ${ms} ms`, { selector, ms });
+      } catch (error) {
+        // Waiting for the items themselves is not a rule of its own: when they never come the page is empty,
+        // which extraction reports (EXTRACTION_EMPTY, or success with allowEmpty). An explicit wait.selector fails.
+        if (spec.wait.selector || tools.deadlineBound() || !(error instanceof errors.TimeoutError)) throw error;
+        const ms = tools.lap('waitMs', t);
+        tools.emit('page.waited', `no element matched ${selector} within ${ms} ms`, { selector, ms, matched: false }, 'warn');
+      }
+    }
+
+    await tools.enter('extract');
+    const t = performance.now();
+    const extraction = await collectAll(target, spec, tools, tracker);
+    const extractMs = tools.lap('extractMs', t);
+    tools.emit('items.extracted', `extracted ${extraction.items.length} items`, {
+      count: extraction.items.length, matched: extraction.matched, incomplete: extraction.incomplete.length, ms: extractMs,
+      ...(extraction.incomplete.length ? { firstIncomplete: extraction.incomplete.slice(0, 5) } : {}),
+    });
+
+    if (spec.softFailures) {
+      const signals = await tools.race(evaluateFunction(page, collectSignals, undefined));
+      const soft = classifyPage(signals, extraction.items.length > 0);
+      if (soft) throw new TrawlError(soft.code, soft.message, { soft: true, kind: soft.kind });
+    }
+    if (extraction.items.length === 0 && extraction.incomplete.length > 0) {
+      const missing = [...new Set(extraction.incomplete.flatMap((x) => x.missing))].join(', ');
+      throw new TrawlError('EXTRACTION_EMPTY', `${extraction.incomplete.length} item(s) matched but required fields came out empty: ${missing}`, { soft: true, kind: 'empty-fields' });
+    }
+    if (extraction.items.length === 0 && !spec.allowEmpty) {
+      throw new TrawlError('EXTRACTION_EMPTY', `no items matched ${spec.itemSelector} (${extraction.matched} matched before visibility and required-field checks)`);
+    }
+    return { items: extraction.items, discovered: discoveredOf(task, extraction.items, extraction.nextUrl, page.url()) };
+  } finally {
+    tracker.dispose();
+  }
+}
+
+function discoveredOf(task: Task, items: ItemData[], next: string | null, finalUrl: string): Discovered[] {
+  const out: Discovered[] = [];
+  if (next && /^https?:/.test(next) && next !== finalUrl) out.push({ url: next, kind: 'page' });
+  const field = task.spec.detail?.urlField;
+  if (field) {
+    items.forEach((it, item) => {
+      const url = it[field];
+      if (typeof url === 'string' && /^https?:\/\//.test(url)) out.push({ url, kind: 'detail', item });
+    });
+  }
+  return out;
+}
