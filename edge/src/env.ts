@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RunCoordinator } from './coordinator/run-coordinator.ts';
 import type { TaskMessage } from './queue/messages.ts';
 import type { RateLimiter } from './rate-limit/rate-limiter.ts';
+import type { SlotLimiter } from './rate-limit/slot-limiter.ts';
 
 /** The Worker's bindings. Vars are validated once per isolate by `configOf`. */
 export interface Env {
@@ -10,6 +11,7 @@ export interface Env {
   RUN_COORDINATOR: DurableObjectNamespace<RunCoordinator>;
   TASKS: Queue<TaskMessage>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  SLOT_LIMITER: DurableObjectNamespace<SlotLimiter>;
   ASSETS?: Fetcher;
   ENVIRONMENT?: string;
   LEASE_MS?: string;
@@ -22,6 +24,10 @@ export interface Env {
   OIDC_CLIENT_ID?: string;
   OIDC_CLIENT_SECRET?: string;
   SESSION_TTL_MS?: string;
+  SITE_MAX_CONCURRENT?: string;
+  SITE_MIN_DELAY_MS?: string;
+  ORG_MAX_TASKS_IN_FLIGHT?: string;
+  ORG_MAX_CONCURRENT_RUNS?: string;
   RATE_LIMIT_KEY_PER_MIN?: string;
   RATE_LIMIT_ORG_PER_MIN?: string;
 }
@@ -38,6 +44,10 @@ const Config = z.object({
   oidcClientId: z.string().min(1).optional(),
   oidcClientSecret: z.string().min(1).optional(),
   sessionTtlMs: z.coerce.number().int().min(1000).max(24 * 3600_000),
+  siteMaxConcurrent: z.coerce.number().int().min(1).max(1000),
+  siteMinDelayMs: z.coerce.number().int().min(0).max(600_000),
+  orgMaxTasksInFlight: z.coerce.number().int().min(1).max(100_000),
+  orgMaxConcurrentRuns: z.coerce.number().int().min(1).max(10_000),
   rateLimitKeyPerMinute: z.coerce.number().int().min(1),
   rateLimitOrgPerMinute: z.coerce.number().int().min(1),
 }).refine((c) => !(c.environment === 'production' && c.allowPrivateTargets), {
@@ -63,6 +73,10 @@ export function configOf(env: Env): Config {
     oidcClientId: env.OIDC_CLIENT_ID || undefined,
     oidcClientSecret: env.OIDC_CLIENT_SECRET || undefined,
     sessionTtlMs: env.SESSION_TTL_MS ?? String(30 * 60_000),
+    siteMaxConcurrent: env.SITE_MAX_CONCURRENT ?? '4',
+    siteMinDelayMs: env.SITE_MIN_DELAY_MS ?? '250',
+    orgMaxTasksInFlight: env.ORG_MAX_TASKS_IN_FLIGHT ?? '32',
+    orgMaxConcurrentRuns: env.ORG_MAX_CONCURRENT_RUNS ?? '10',
     rateLimitKeyPerMinute: env.RATE_LIMIT_KEY_PER_MIN ?? '600',
     rateLimitOrgPerMinute: env.RATE_LIMIT_ORG_PER_MIN ?? '3000',
   });

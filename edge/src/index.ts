@@ -28,6 +28,7 @@ import { pruneNodes } from './services/fleet/nodes.ts';
 
 export { RunCoordinator } from './coordinator/run-coordinator.ts';
 export { RateLimiter } from './rate-limit/rate-limiter.ts';
+export { SlotLimiter } from './rate-limit/slot-limiter.ts';
 
 const app = createApp();
 app.use('*', init);

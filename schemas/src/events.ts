@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 export const RUN_EVENT_TYPES = [
   'run.queued', 'run.started', 'run.finished',
-  'task.queued', 'task.started', 'task.succeeded', 'task.failed', 'task.retrying', 'task.released',
+  'task.queued', 'task.started', 'task.succeeded', 'task.failed', 'task.retrying', 'task.released', 'task.waiting',
   'page.navigated', 'page.waited', 'items.extracted', 'log',
 ] as const;
 export const RunEventType = z.enum(RUN_EVENT_TYPES);

@@ -7,6 +7,7 @@ import { startEdge } from '../../scripts/lib/stack.ts';
 import { freePort } from '../../scripts/lib/proc.ts';
 import { startDevOidc } from '../../oidc-dev/src/provider.ts';
 import { startDemoSite } from '../../demo/src/server.ts';
+import { startFixtureSite } from '../../fixtures/src/server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,6 +15,8 @@ declare module 'vitest' {
     /** Everything the Worker has logged so far (tests scan it for leaked secrets). */
     edgeLogPath: string;
     demoUrl: string;
+    /** The pattern fixture site (fixtures/): one route per dynamic-loading pattern, with exact expected records. */
+    fixtureUrl: string;
     fleetSecret: string;
     adminToken: string;
   }
@@ -25,6 +28,7 @@ export default async function setup(project: TestProject) {
   const fleetSecret = randomBytes(24).toString('hex');
   const adminToken = randomBytes(24).toString('hex');
   const demo = await startDemoSite();
+  const fixtures = await startFixtureSite();
   const edgePort = await freePort();
   const oidc = await startDevOidc({ redirectUris: [`http://127.0.0.1:${edgePort}/auth/callback`] });
   const edge = await startEdge({
@@ -32,7 +36,8 @@ export default async function setup(project: TestProject) {
     port: edgePort,
     vars: { ENVIRONMENT: 'test', FLEET_SECRET: fleetSecret, ADMIN_TOKEN: adminToken, LEASE_MS: '3000', DISPATCH_TIMEOUT_MS: '20000',
       RATE_LIMIT_KEY_PER_MIN: '5000', RATE_LIMIT_ORG_PER_MIN: '20000',
-      OIDC_ISSUER: oidc.issuer, OIDC_CLIENT_ID: oidc.clientId, SESSION_TTL_MS: '6000' },
+      OIDC_ISSUER: oidc.issuer, OIDC_CLIENT_ID: oidc.clientId, SESSION_TTL_MS: '6000',
+      ORG_MAX_CONCURRENT_RUNS: '100', SITE_MIN_DELAY_MS: '50' },
     echo: process.env.TRAWL_VERBOSE === '1',
   });
   const edgeLogPath = join(persistDir, 'edge.log');
@@ -43,11 +48,13 @@ export default async function setup(project: TestProject) {
   project.provide('edgeLogPath', edgeLogPath);
   project.provide('edgeUrl', edge.url);
   project.provide('demoUrl', demo.url);
+  project.provide('fixtureUrl', fixtures.url);
   project.provide('fleetSecret', fleetSecret);
   project.provide('adminToken', adminToken);
   return async () => {
     await edge.stop();
     await demo.close();
+    await fixtures.close();
     await oidc.close();
     rmSync(persistDir, { recursive: true, force: true });
   };

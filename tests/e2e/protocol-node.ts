@@ -11,6 +11,8 @@ import { edgeInternalPaths, signRequest, type Task } from '@trawl/schemas';
 export interface ProtocolNode {
   nodeId: string;
   tasks: Task[];
+  /** When each task reached the node (epoch ms). */
+  receivedAt: Map<Task, number>;
   /** The next task of this run the node was handed (tasks of other runs are ignored). */
   nextTask(runId: string, timeoutMs?: number): Promise<Task>;
   call(path: string, body: unknown, secret?: string): Promise<{ status: number; body: Record<string, unknown> }>;
@@ -22,11 +24,13 @@ export async function startProtocolNode(): Promise<ProtocolNode> {
   const tasks: Task[] = [];
   const waiters: Array<{ runId: string; resolve: (t: Task) => void }> = [];
   const taken = new WeakSet<Task>();
+  const receivedAt = new Map<Task, number>();
   const server: Server = createServer((req, res) => {
     let data = '';
     req.on('data', (c: Buffer) => { data += c.toString(); });
     req.on('end', () => {
       const task = JSON.parse(data) as Task;
+      receivedAt.set(task, Date.now());
       tasks.push(task);
       res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: true, nodeId }));
       const i = waiters.findIndex((w) => w.runId === task.runId);
@@ -51,6 +55,7 @@ export async function startProtocolNode(): Promise<ProtocolNode> {
   return {
     nodeId,
     tasks,
+    receivedAt,
     call,
     nextTask(runId, timeoutMs = 20_000) {
       const queued = tasks.find((t) => t.runId === runId && !taken.has(t));

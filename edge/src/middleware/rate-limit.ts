@@ -28,5 +28,7 @@ export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
     throw new ApiError('RATE_LIMITED_API', `Too many requests for ${scope}`, { limit: tight.limit }, { ...headers, 'Retry-After': headers['RateLimit-Reset'] });
   }
   await next();
+  // A WebSocket upgrade's 101 comes from the run's Durable Object with immutable headers; it needs none of these.
+  if (c.res.status === 101) return;
   for (const [k, v] of Object.entries(headers)) c.res.headers.set(k, v);
 };

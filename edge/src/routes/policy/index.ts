@@ -4,15 +4,19 @@ import { getPolicy, putPolicy, PolicyInput } from '../../services/policy/policy.
 import { errorResponses, readJsonBody, security } from '../openapi-common.ts';
 
 const tags = ['Policy'];
-const Policy = z.object({ allowDomains: z.array(z.string()), denyDomains: z.array(z.string()) });
+const Limits = z.object({ siteMaxConcurrent: z.number().nullable(), siteMinDelayMs: z.number().nullable(), maxTasksInFlight: z.number().nullable(), maxConcurrentRuns: z.number().nullable() });
+const Policy = z.object({
+  allowDomains: z.array(z.string()), denyDomains: z.array(z.string()), limits: Limits,
+  effective: z.object({ siteMaxConcurrent: z.number(), siteMinDelayMs: z.number(), orgMaxTasksInFlight: z.number(), maxConcurrentRuns: z.number() }),
+});
 
 const get = createRoute({
-  method: 'get', path: '/v1/policy', tags, security, 'x-trawl-permission': 'policy:read', summary: 'The organization\'s domain policy',
+  method: 'get', path: '/v1/policy', tags, security, 'x-trawl-permission': 'policy:read', summary: 'The organization\'s domain policy and politeness limits (with the effective values)',
   responses: { 200: { description: 'The policy', content: { 'application/json': { schema: Policy } } }, ...errorResponses('FORBIDDEN') },
 });
 const put = createRoute({
   method: 'put', path: '/v1/policy', tags, security, 'x-trawl-permission': 'policy:write', summary: 'Replace the domain policy',
-  description: 'Wildcards: `*.example.com` matches subdomains. Deny wins; an empty allow-list allows any public host. Private networks are never reachable whatever the lists say.',
+  description: 'Wildcards: `*.example.com` matches subdomains. Deny wins; an empty allow-list allows any public host. Private networks are never reachable whatever the lists say. `limits` (null: the deployment default): per target site (registrable domain) the pages at once and the minimum delay between starts (plus up to half again of jitter), shared by every job and run of the organization; per organization the pages at once and the runs queued or running.',
   request: { body: { content: { 'application/json': { schema: PolicyInput } }, required: true } },
   responses: { 200: { description: 'The new policy', content: { 'application/json': { schema: Policy } } }, ...errorResponses('INVALID_REQUEST', 'FORBIDDEN') },
 });

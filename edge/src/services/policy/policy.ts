@@ -1,39 +1,71 @@
 import { eq } from 'drizzle-orm';
 import { orgPolicies } from '@trawl/db';
 import { EgressPolicy, domainAllowed, issuesOf, type ErrorIssue } from '@trawl/schemas';
+import { z } from 'zod';
 import { invalid } from '../../lib/errors.ts';
+import { configOf } from '../../env.ts';
+import type { Politeness } from '../../coordinator/politeness.ts';
 import type { ActorContext, ServiceContext } from '../context.ts';
 import { authorize } from '../permissions.ts';
 import { auditStatement } from '../audit/audit.ts';
 import { privateAddressReason } from './private-address.ts';
 
-/** The body of PUT /v1/policy: the shared schema, so the edge and the fleet read patterns alike. */
-export const PolicyInput = EgressPolicy;
+const Limits = z.object({
+  siteMaxConcurrent: z.number().int().min(1).max(1000).nullable().default(null),
+  siteMinDelayMs: z.number().int().min(0).max(600_000).nullable().default(null),
+  maxTasksInFlight: z.number().int().min(1).max(100_000).nullable().default(null),
+  maxConcurrentRuns: z.number().int().min(1).max(10_000).nullable().default(null),
+}).strict();
 
-const EMPTY: EgressPolicy = { allowDomains: [], denyDomains: [] };
+/** The body of PUT /v1/policy: domains (the shared schema, so edge and fleet read patterns alike) and politeness limits. */
+export const PolicyInput = EgressPolicy.extend({ limits: Limits.default({ siteMaxConcurrent: null, siteMinDelayMs: null, maxTasksInFlight: null, maxConcurrentRuns: null }) });
+type PolicyDoc = z.infer<typeof PolicyInput>;
+
+async function policyRow(ctx: ServiceContext, orgId: string) {
+  const [row] = await ctx.db.select().from(orgPolicies).where(eq(orgPolicies.orgId, orgId)).limit(1);
+  return row;
+}
 
 export async function policyOf(ctx: ServiceContext, orgId: string): Promise<EgressPolicy> {
-  const [row] = await ctx.db.select().from(orgPolicies).where(eq(orgPolicies.orgId, orgId)).limit(1);
-  return row ? { allowDomains: row.allowDomains, denyDomains: row.denyDomains } : EMPTY;
+  const row = await policyRow(ctx, orgId);
+  return row ? { allowDomains: row.allowDomains, denyDomains: row.denyDomains } : { allowDomains: [], denyDomains: [] };
+}
+
+/** The limits a run of this organization dispatches under: its overrides, else the deployment's defaults. */
+export async function politenessOf(ctx: ServiceContext, orgId: string): Promise<Politeness & { maxConcurrentRuns: number }> {
+  const row = await policyRow(ctx, orgId);
+  const c = configOf(ctx.env);
+  return {
+    siteMaxConcurrent: row?.siteMaxConcurrent ?? c.siteMaxConcurrent,
+    siteMinDelayMs: row?.siteMinDelayMs ?? c.siteMinDelayMs,
+    orgMaxTasksInFlight: row?.maxTasksInFlight ?? c.orgMaxTasksInFlight,
+    maxConcurrentRuns: row?.maxConcurrentRuns ?? c.orgMaxConcurrentRuns,
+  };
 }
 
 export async function getPolicy(ctx: ActorContext) {
   authorize(ctx, 'policy:read');
-  return policyOf(ctx, ctx.actor.orgId);
+  const row = await policyRow(ctx, ctx.actor.orgId);
+  const effective = await politenessOf(ctx, ctx.actor.orgId);
+  return {
+    allowDomains: row?.allowDomains ?? [], denyDomains: row?.denyDomains ?? [],
+    limits: { siteMaxConcurrent: row?.siteMaxConcurrent ?? null, siteMinDelayMs: row?.siteMinDelayMs ?? null, maxTasksInFlight: row?.maxTasksInFlight ?? null, maxConcurrentRuns: row?.maxConcurrentRuns ?? null },
+    effective,
+  };
 }
 
 export async function putPolicy(ctx: ActorContext, body: unknown) {
   authorize(ctx, 'policy:write');
   const parsed = PolicyInput.safeParse(body);
   if (!parsed.success) throw invalid('INVALID_REQUEST', 'The policy is not valid', issuesOf(parsed.error));
-  const policy = parsed.data;
-  const before = await policyOf(ctx, ctx.actor.orgId);
-  const row = { orgId: ctx.actor.orgId, ...policy, updatedAt: Date.now() };
+  const policy: PolicyDoc = parsed.data;
+  const before = await policyRow(ctx, ctx.actor.orgId);
+  const row = { orgId: ctx.actor.orgId, allowDomains: policy.allowDomains, denyDomains: policy.denyDomains, ...policy.limits, updatedAt: Date.now() };
   await ctx.db.batch([
     ctx.db.insert(orgPolicies).values(row).onConflictDoUpdate({ target: orgPolicies.orgId, set: row }),
-    auditStatement(ctx, 'policy.update', ctx.actor.orgId, { before, after: policy }),
+    auditStatement(ctx, 'policy.update', ctx.actor.orgId, { before: before ?? null, after: policy }),
   ]);
-  return policy;
+  return getPolicy(ctx);
 }
 
 /**

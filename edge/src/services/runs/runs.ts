@@ -1,11 +1,11 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import { runs } from '@trawl/db';
 import { emptyCounts, isFinalStatus, newId, type Run } from '@trawl/schemas';
 import { ApiError, notFound } from '../../lib/errors.ts';
 import type { ActorContext } from '../context.ts';
 import { authorize } from '../permissions.ts';
 import { getJobRow } from '../jobs/jobs.ts';
-import { policyOf } from '../policy/policy.ts';
+import { policyOf, politenessOf } from '../policy/policy.ts';
 import { pageOf, type Page, type PageQuery } from '../pagination.ts';
 
 type RunRow = typeof runs.$inferSelect;
@@ -22,6 +22,12 @@ export const coordinatorOf = (ctx: ActorContext, runId: string) => ctx.env.RUN_C
 export async function createRun(ctx: ActorContext, jobId: string, trigger: 'api' | 'cron' = 'api') {
   authorize(ctx, 'runs:write');
   const job = await getJobRow(ctx, jobId);
+  const politeness = await politenessOf(ctx, ctx.actor.orgId);
+  const active = await ctx.db.select({ id: runs.id }).from(runs)
+    .where(and(eq(runs.orgId, ctx.actor.orgId), inArray(runs.status, ['queued', 'running']))).limit(politeness.maxConcurrentRuns);
+  if (active.length >= politeness.maxConcurrentRuns) {
+    throw new ApiError('RATE_LIMITED_API', `The organization already has ${active.length} runs queued or running (its limit)`, { maxConcurrentRuns: politeness.maxConcurrentRuns }, { 'Retry-After': '30' });
+  }
   const now = Date.now();
   const row: RunRow = {
     id: newId('run', now), orgId: ctx.actor.orgId, jobId, status: 'queued', trigger, counts: emptyCounts(),
@@ -29,7 +35,8 @@ export async function createRun(ctx: ActorContext, jobId: string, trigger: 'api'
   };
   await ctx.db.insert(runs).values(row);
   try {
-    await coordinatorOf(ctx, row.id).start({ runId: row.id, orgId: row.orgId, jobId, spec: job.spec, createdAt: now, edgeUrl: ctx.baseUrl, policy: await policyOf(ctx, ctx.actor.orgId) });
+    await coordinatorOf(ctx, row.id).start({ runId: row.id, orgId: row.orgId, jobId, spec: job.spec, createdAt: now, edgeUrl: ctx.baseUrl, policy: await policyOf(ctx, ctx.actor.orgId),
+      politeness: { siteMaxConcurrent: politeness.siteMaxConcurrent, siteMinDelayMs: politeness.siteMinDelayMs, orgMaxTasksInFlight: politeness.orgMaxTasksInFlight } });
   } catch (err) {
     ctx.log.error('starting the run coordinator failed', { runId: row.id, err: String(err) });
     const error = { code: 'INTERNAL' as const, message: 'The run could not be started' };
