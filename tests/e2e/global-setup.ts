@@ -8,6 +8,7 @@ import { freePort } from '../../scripts/lib/proc.ts';
 import { startDevOidc } from '../../oidc-dev/src/provider.ts';
 import { startDemoSite } from '../../demo/src/server.ts';
 import { startFixtureSite } from '../../fixtures/src/server.ts';
+import { startFixtureSite } from '../../fixtures/src/server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,6 +16,8 @@ declare module 'vitest' {
     /** Everything the Worker has logged so far (tests scan it for leaked secrets). */
     edgeLogPath: string;
     demoUrl: string;
+    /** The pattern fixture site (fixtures/): one route per dynamic-loading pattern, with exact expected records. */
+    fixtureUrl: string;
     /** The pattern fixture site (fixtures/): one route per dynamic-loading pattern, with exact expected records. */
     fixtureUrl: string;
     fleetSecret: string;
@@ -28,6 +31,7 @@ export default async function setup(project: TestProject) {
   const fleetSecret = randomBytes(24).toString('hex');
   const adminToken = randomBytes(24).toString('hex');
   const demo = await startDemoSite();
+  const fixtures = await startFixtureSite();
   const fixtures = await startFixtureSite();
   const edgePort = await freePort();
   const oidc = await startDevOidc({ redirectUris: [`http://127.0.0.1:${edgePort}/auth/callback`] });
@@ -49,11 +53,13 @@ export default async function setup(project: TestProject) {
   project.provide('edgeUrl', edge.url);
   project.provide('demoUrl', demo.url);
   project.provide('fixtureUrl', fixtures.url);
+  project.provide('fixtureUrl', fixtures.url);
   project.provide('fleetSecret', fleetSecret);
   project.provide('adminToken', adminToken);
   return async () => {
     await edge.stop();
     await demo.close();
+    await fixtures.close();
     await fixtures.close();
     await oidc.close();
     rmSync(persistDir, { recursive: true, force: true });

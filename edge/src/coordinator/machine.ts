@@ -3,7 +3,7 @@
  * (run-coordinator.ts) is a thin shell: it loads rows from its SQLite, asks these functions what to do,
  * persists the answer, arms alarms and fans out events.
  */
-import { ERRORS, type Failure, type JobSpec, type RunCounts, type RunStatus, type TaskResult } from '@trawl/schemas';
+import { ERRORS, retryAllowed, type Discovered, type Failure, type ItemData, type JobSpec, type RunCounts, type RunStatus, type TaskResult } from '@trawl/schemas';
 
 export type TaskStatus = 'pending' | 'queued' | 'running' | 'succeeded' | 'failed';
 export const LIVE_TASK_STATUSES: readonly TaskStatus[] = ['pending', 'queued', 'running'];
@@ -61,10 +61,13 @@ export function backoffMs(failure: Pick<Failure, 'code' | 'retryAfterMs'>, failu
 
 export type FailureDecision = { status: 'pending'; notBefore: number; failures: number } | { status: 'failed'; failures: number };
 
-/** After a failed attempt: retry later when the code is retryable and attempts remain, otherwise the task fails. */
+/**
+ * After a failed attempt: retry later when the job's policy retries the code (its `codes`, or every retryable code)
+ * and attempts remain, otherwise the task fails.
+ */
 export function decideAfterFailure(task: TaskRow, failure: Failure, spec: Pick<JobSpec, 'retry'>, now: number, random: () => number): FailureDecision {
   const failures = task.failures + 1;
-  if (ERRORS[failure.code].retryable && failures < spec.retry.maxAttempts) {
+  if (retryAllowed(spec.retry, failure.code) && failures < spec.retry.maxAttempts) {
     return { status: 'pending', notBefore: now + backoffMs(failure, failures, random), failures };
   }
   return { status: 'failed', failures };
@@ -105,4 +108,34 @@ export function finalOutcome(counts: RunCounts, reason: EndReason, firstError: F
 /** The failure a result carries, or a generic one when a failed result forgot to say why. */
 export function failureOf(result: TaskResult, url: string): Failure {
   return result.error ?? { code: 'INTERNAL', message: 'The fleet reported a failure without an error', url, attempt: result.attempt };
+}
+
+export interface DiscoveredPlan {
+  pages: string[];
+  /** Detail pages to visit, each with the key of the stored listing item it belongs to. */
+  details: Array<{ url: string; itemKey: string }>;
+}
+
+/**
+ * What a listing result leads to: next pages within the page room left (maxPages), and one detail task per item
+ * that was stored (an item beyond maxItems gets none). Detail pages do not count against maxPages: there is one per
+ * item, and maxItems already bounds them.
+ */
+export function planDiscovered(discovered: readonly Discovered[], itemKeys: ReadonlyArray<string | null>, pageRoom: number): DiscoveredPlan {
+  const pages = discovered.filter((d) => d.kind === 'page').map((d) => d.url).slice(0, Math.max(0, pageRoom));
+  const details: DiscoveredPlan['details'] = [];
+  for (const d of discovered) {
+    if (d.kind !== 'detail') continue;
+    const itemKey = itemKeys[d.item];
+    if (itemKey) details.push({ url: d.url, itemKey });
+  }
+  return { pages, details };
+}
+
+/**
+ * A detail page's fields merged into its listing item. Idempotent (merging the same result twice changes nothing);
+ * the listing's own fields win, so a detail page can never overwrite the dedupe key.
+ */
+export function mergeDetail(item: ItemData, detail: ItemData | undefined): ItemData {
+  return detail ? { ...item, ...Object.fromEntries(Object.entries(detail).filter(([k]) => !(k in item))) } : item;
 }

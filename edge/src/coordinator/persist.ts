@@ -7,7 +7,8 @@ import { R2LineWriter } from '../lib/r2-writer.ts';
 import type { RunMeta, RunStore } from './store.ts';
 
 export async function persistRun(env: Env, meta: RunMeta, counts: RunCounts, store: RunStore): Promise<void> {
-  const fields = Object.keys(meta.spec.fields);
+  // Detail fields follow the listing's, so CSV columns are stable whether or not a detail page answered.
+  const fields = [...Object.keys(meta.spec.fields), ...Object.keys(meta.spec.detail?.fields ?? {})];
   const results = new R2LineWriter(env.BUCKET, resultsKey(meta.runId), {
     httpMetadata: { contentType: 'application/x-ndjson' },
     customMetadata: { orgId: meta.orgId, jobId: meta.jobId, fields: JSON.stringify(fields) },

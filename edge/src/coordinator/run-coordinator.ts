@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
-  ERRORS, newId, randomString, taskSpecOf, isFinalStatus,
+  ERRORS, detailTaskSpecOf, initialUrls, newId, randomString, taskSpecOf, isFinalStatus,
   type Failure, type JobSpec, type RunCounts, type RunEvent, type RunEventInput, type RunStatus, type Task, type TaskResult,
 } from '@trawl/schemas';
 import { dedupeKeyOf } from '@trawl/engine/keys';
@@ -8,10 +8,11 @@ import { configOf, type Env } from '../env.ts';
 import { createLogger } from '../lib/log.ts';
 import { RunStore, type RunMeta } from './store.ts';
 import {
-  decideAfterFailure, expiredLeases, failureOf, finalOutcome, judgeResult, leaseIsCurrent, nextWake, pickDispatchable,
+  decideAfterFailure, expiredLeases, failureOf, finalOutcome, judgeResult, leaseIsCurrent, nextWake, pickDispatchable, planDiscovered,
   type EndReason, type TaskRow,
 } from './machine.ts';
 import { persistRun } from './persist.ts';
+import { DetailStore } from './detail-store.ts';
 
 export interface RunInit {
   runId: string;
@@ -41,11 +42,13 @@ const BACKLOG_LIMIT = 5000;
  */
 export class RunCoordinator extends DurableObject<Env> {
   private readonly store: RunStore;
+  private readonly details: DetailStore;
   private readonly log = createLogger({ component: 'coordinator' });
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new RunStore(ctx.storage.sql);
+    this.details = new DetailStore(ctx.storage.sql);
   }
 
   async start(init: RunInit): Promise<RunSnapshot> {
@@ -57,7 +60,7 @@ export class RunCoordinator extends DurableObject<Env> {
       error: null, retries: 0, items: 0, persisted: false, cancelRequested: false,
     };
     this.store.putMeta(meta);
-    const urls = init.spec.startUrls.slice(0, init.spec.limits.maxPages);
+    const urls = initialUrls(init.spec);
     this.store.addTasks(urls.map((url) => ({ taskId: newId('tsk'), url, depth: 0 })), now);
     this.emit({ type: 'run.queued', message: `Run queued with ${urls.length} start URL(s), concurrency ${init.spec.concurrency}` });
     await this.pump();
@@ -192,14 +195,16 @@ export class RunCoordinator extends DurableObject<Env> {
   // ---- internals ----
 
   private applySuccess(meta: RunMeta, task: TaskRow, result: TaskResult, now: number): void {
+    if (this.details.isDetail(task.taskId)) {
+      this.applyDetailSuccess(task, result);
+      return;
+    }
     const keyed = result.items.map((data, i) => ({ key: dedupeKeyOf(data, meta.spec.dedupeKey) ?? `${task.taskId}:${i}`, data }));
     const added = this.store.addItems(task.seq, task.url, keyed, meta.spec.limits.maxItems);
-    let discovered = 0;
-    if (this.store.itemCount() < meta.spec.limits.maxItems) {
-      const room = Math.max(0, meta.spec.limits.maxPages - this.store.taskCount());
-      const next = result.discovered.slice(0, room).map((d) => ({ taskId: newId('tsk'), url: d.url, depth: task.depth + 1 }));
-      discovered = this.store.addTasks(next, now);
-    }
+    const pageRoom = this.store.itemCount() < meta.spec.limits.maxItems ? meta.spec.limits.maxPages - (this.store.taskCount() - this.details.detailCount()) : 0;
+    const plan = planDiscovered(result.discovered, keyed.map((k) => (this.details.hasItem(k.key) ? k.key : null)), pageRoom);
+    let discovered = this.store.addTasks(plan.pages.map((url) => ({ taskId: newId('tsk'), url, depth: task.depth + 1 })), now);
+    discovered += this.details.addDetails(plan.details.map((d) => ({ taskId: newId('tsk'), url: d.url, depth: task.depth + 1, itemKey: d.itemKey })), now);
     this.store.updateTask({ ...task, status: 'succeeded', leaseDeadline: null, error: null });
     this.emit({
       type: 'task.succeeded', taskId: task.taskId, url: task.url,
@@ -212,6 +217,8 @@ export class RunCoordinator extends DurableObject<Env> {
     const meta = this.requireMeta();
     const decision = decideAfterFailure(task, failure, meta.spec, now, Math.random);
     const error = { ...failure, hint: failure.hint ?? ERRORS[failure.code].hint, attempt: task.attempt };
+    // Look-alike successes (challenge, login wall, soft 404, empty fields) are counted apart, per attempt.
+    if (failure.soft) this.details.bump('softFailures');
     if (decision.status === 'pending') {
       this.store.updateTask({ ...task, status: 'pending', failures: decision.failures, leaseToken: null, leaseDeadline: null, notBefore: decision.notBefore, error });
       this.store.putMeta({ ...meta, retries: meta.retries + 1 });
@@ -221,6 +228,18 @@ export class RunCoordinator extends DurableObject<Env> {
       this.store.updateTask({ ...task, status: 'failed', failures: decision.failures, leaseDeadline: null, error });
       this.emit({ type: 'task.failed', level: 'error', taskId: task.taskId, url: task.url, message: `${failure.code}: ${failure.message}`, data: { error } });
     }
+  }
+
+  /** A detail page's one item is merged into the listing items that link to it; a failed one leaves them as they are. */
+  private applyDetailSuccess(task: TaskRow, result: TaskResult): void {
+    const merged = this.details.mergeInto(task.url, result.items[0]);
+    this.store.updateTask({ ...task, status: 'succeeded', leaseDeadline: null, error: null });
+    this.emit({ type: 'task.succeeded', taskId: task.taskId, url: task.url, message: `detail page merged into ${merged} item(s) in ${Math.round(result.timings.totalMs)} ms`,
+      data: { detail: true, merged, timings: result.timings, attempt: task.attempt } });
+  }
+
+  private specFor(spec: JobSpec, taskId: string) {
+    return (this.details.isDetail(taskId) ? detailTaskSpecOf(spec) : null) ?? taskSpecOf(spec);
   }
 
   private renewLease(taskId: string, leaseToken: string): LeaseAnswer {
@@ -248,8 +267,8 @@ export class RunCoordinator extends DurableObject<Env> {
       const attempt = t.attempt + 1;
       this.store.updateTask({ ...t, status: 'queued', attempt, leaseToken, leaseDeadline: now + dispatchTimeoutMs });
       return {
-        runId: meta.runId, orgId: meta.orgId, taskId: t.taskId, attempt, leaseToken, url: t.url, depth: t.depth, kind: 'page',
-        spec: taskSpecOf(meta.spec), deadline: Math.min(meta.deadline, now + meta.spec.limits.taskTimeoutMs + 10_000),
+        runId: meta.runId, orgId: meta.orgId, taskId: t.taskId, attempt, leaseToken, url: t.url, depth: t.depth, kind: this.details.isDetail(t.taskId) ? 'detail' : 'page',
+        spec: this.specFor(meta.spec, t.taskId), deadline: Math.min(meta.deadline, now + meta.spec.limits.taskTimeoutMs + 10_000),
         edgeUrl: meta.edgeUrl, leaseMs: this.leaseMs(), traceparent: traceparentOf(meta.runId, t.taskId),
       };
     });
@@ -300,7 +319,7 @@ export class RunCoordinator extends DurableObject<Env> {
 
   private counts(meta: RunMeta): RunCounts {
     const s = this.store.statusCounts();
-    return { pagesSucceeded: s.succeeded, pagesFailed: s.failed, pagesPending: s.pending + s.queued + s.running, items: this.store.itemCount(), retries: meta.retries, pagesSoftFailed: 0 };
+    return { pagesSucceeded: s.succeeded, pagesFailed: s.failed, pagesPending: s.pending + s.queued + s.running, items: this.store.itemCount(), retries: meta.retries, pagesSoftFailed: this.details.counter('softFailures') };
   }
 
   private emit(e: RunEventInput): RunEvent {

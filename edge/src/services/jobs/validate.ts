@@ -12,14 +12,14 @@ export interface Validation {
 }
 
 /**
- * Validates a job spec without saving it: the schema (every problem with its path, as INVALID_SPEC like create),
+ * Validates `{ spec }` without saving it: the schema (every problem with its path, as INVALID_SPEC like create),
  * then semantic checks that only warn, because the spec runs as it is.
  */
 export function validateSpec(ctx: ActorContext, body: unknown): Validation {
   authorize(ctx, 'jobs:read');
-  const candidate = typeof body === 'object' && body !== null && 'spec' in body ? (body as { spec: unknown }).spec : body;
-  const parsed = JobSpec.safeParse(candidate);
-  if (!parsed.success) throw invalid('INVALID_SPEC', 'The job spec is not valid', issuesOf(parsed.error));
+  const parsed = JobSpec.safeParse(typeof body === 'object' && body !== null ? (body as { spec?: unknown }).spec : undefined);
+  // Paths start with "spec." as they do when the same spec is sent to POST /v1/jobs.
+  if (!parsed.success) throw invalid('INVALID_SPEC', 'The job spec is not valid', issuesOf(parsed.error).map((i) => ({ ...i, path: `spec.${i.path}` })));
   return { ok: true, spec: parsed.data, warnings: warningsOf(parsed.data) };
 }
 
