@@ -7,6 +7,10 @@ import { workPage } from './rules/page-work.ts';
 import type { TaskObserver } from './task-observer.ts';
 import type { EgressProxy } from './egress/proxy.ts';
 import { TaskEgress } from './egress/task-egress.ts';
+import { RobotsCache } from './robots.ts';
+
+/** One robots.txt cache per node, shared by its tasks. */
+const robots = new RobotsCache();
 
 export interface RunHooks {
   nodeId: string;
@@ -87,6 +91,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
 
   let httpStatus: number | undefined;
   let finalUrl: string | undefined;
+  let crawlDelayMs: number | undefined;
   const egress = new TaskEgress(task, emit);
   try {
     const protocol = URL.canParse(task.url) ? new URL(task.url).protocol : '';
@@ -113,6 +118,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
 
     await enter('navigate');
     t = performance.now();
+    if (spec.respectRobots) crawlDelayMs = (await race(robots.check(context, task.url, budget()))).crawlDelayMs;
     const response = await race(egress.guard(page.goto(task.url, { waitUntil: spec.browser.waitUntil, timeout: budget() })));
     httpStatus = response?.status();
     finalUrl = page.url();
@@ -128,7 +134,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     timings.totalMs = Math.round(performance.now() - started);
     return {
       leaseToken: task.leaseToken, attempt: task.attempt, nodeId: hooks.nodeId, outcome: 'succeeded',
-      items: outcome.items, discovered: outcome.discovered, httpStatus, finalUrl, timings, blocked: egress.list(),
+      items: outcome.items, discovered: outcome.discovered, httpStatus, finalUrl, timings, blocked: egress.list(), crawlDelayMs,
     };
   } catch (error) {
     // A refused main-frame navigation explains whatever failed after it (an empty 403 page, a timeout).
@@ -138,7 +144,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     timings.totalMs = Math.round(performance.now() - started);
     return {
       leaseToken: task.leaseToken, attempt: task.attempt, nodeId: hooks.nodeId, outcome: 'failed',
-      items: [], discovered: [], error: failure, httpStatus, finalUrl, timings, blocked: egress.list(),
+      items: [], discovered: [], error: failure, httpStatus, finalUrl, timings, blocked: egress.list(), crawlDelayMs,
     };
   } finally {
     clearTimeout(backstop);

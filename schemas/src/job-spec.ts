@@ -68,6 +68,8 @@ export const TaskSpec = z.object({
   allowEmpty: z.boolean().default(false),
   /** Recognise pages that only look like success (challenges, login walls, consent overlays, soft 404s). */
   softFailures: z.boolean().default(true),
+  /** Obey the site's robots.txt (its rules for the "Trawl" user agent, and its crawl-delay). */
+  respectRobots: z.boolean().default(true),
   /** Traces, HAR and screenshots the fleet records per task (issue 4; ADR 0010). */
   artifacts: ArtifactsSpec.default(DEFAULT_ARTIFACTS),
 }).strict();
@@ -101,8 +103,8 @@ export type JobSpecInput = z.input<typeof JobSpec>;
 
 /** The part of a job spec every task carries (start URLs and run-level settings stay with the coordinator). */
 export function taskSpecOf(spec: JobSpec): TaskSpec {
-  const { itemSelector, itemExclude, fields, actions, pagination, panels, frame, detail, wait, browser, allowEmpty, softFailures, artifacts } = spec;
-  return { itemSelector, itemExclude, fields, actions, pagination, panels, frame, detail, wait, browser, allowEmpty, softFailures, artifacts };
+  const { itemSelector, itemExclude, fields, actions, pagination, panels, frame, detail, wait, browser, allowEmpty, softFailures, respectRobots, artifacts } = spec;
+  return { itemSelector, itemExclude, fields, actions, pagination, panels, frame, detail, wait, browser, allowEmpty, softFailures, respectRobots, artifacts };
 }
 
 /** A detail page is a one-item page: the document is the item, the detail fields are its fields. */
@@ -111,7 +113,7 @@ export function detailTaskSpecOf(spec: JobSpec): TaskSpec | null {
   const { fields, actions, waitFor } = spec.detail;
   return {
     itemSelector: ':root', fields, actions, wait: { selector: waitFor, forItems: false, timeoutMs: spec.wait.timeoutMs },
-    browser: spec.browser, allowEmpty: false, softFailures: spec.softFailures, artifacts: spec.artifacts,
+    browser: spec.browser, allowEmpty: false, softFailures: spec.softFailures, respectRobots: spec.respectRobots, artifacts: spec.artifacts,
   };
 }
 

@@ -59,6 +59,8 @@ export const TaskResult = z.object({
   httpStatus: z.number().int().optional(),
   finalUrl: z.string().optional(),
   timings: TaskTimings,
+  /** The site's robots.txt crawl-delay for Trawl, when it sets one: the coordinator spaces that site's pages by it. */
+  crawlDelayMs: z.number().int().min(0).max(3_600_000).optional(),
   /** Artifacts the node stored at the edge for this attempt before posting the result. */
   artifacts: z.array(ArtifactRef).max(1000).optional(),
   /** Requests the egress proxy refused during this attempt (capped; the first ones are kept). */

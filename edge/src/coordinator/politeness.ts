@@ -7,6 +7,8 @@ export interface Politeness {
   siteMaxConcurrent: number;
   siteMinDelayMs: number;
   orgMaxTasksInFlight: number;
+  /** Crawl-delays the sites' robots.txt asked for, by site, learnt from task results during the run. */
+  crawlDelays?: Record<string, number>;
 }
 
 /** The registrable domain (example.co.uk for shop.example.co.uk); an IP address or a bare host stands for itself. */
@@ -25,8 +27,9 @@ export async function acquireSlot(env: Env, orgId: string, url: string, token: s
   const site = siteOf(url);
   const org = await limiter(env, `org:${orgId}`).acquire({ token, maxConcurrent: limits.orgMaxTasksInFlight, minDelayMs: 0, jitterMs: 0, ttlMs });
   if (!org.granted) return { ...org, site };
-  const jitter = Math.round(limits.siteMinDelayMs / 2);
-  const answer = await limiter(env, `site:${orgId}:${site}`).acquire({ token, maxConcurrent: limits.siteMaxConcurrent, minDelayMs: limits.siteMinDelayMs, jitterMs: jitter, ttlMs });
+  const minDelayMs = Math.max(limits.siteMinDelayMs, limits.crawlDelays?.[site] ?? 0);
+  const jitter = Math.round(minDelayMs / 2);
+  const answer = await limiter(env, `site:${orgId}:${site}`).acquire({ token, maxConcurrent: limits.siteMaxConcurrent, minDelayMs, jitterMs: jitter, ttlMs });
   if (!answer.granted) await limiter(env, `org:${orgId}`).release(token);
   return { ...answer, site };
 }

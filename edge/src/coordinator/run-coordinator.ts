@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
   ERRORS, detailTaskSpecOf, initialUrls, newId, randomString, taskSpecOf, isFinalStatus,
-  type Failure, type JobSpec, type RunCounts, type RunEvent, type RunEventInput, type RunStatus, type Task, type TaskResult,
+  type EgressPolicy, type Failure, type JobSpec, type RunCounts, type RunEvent, type RunEventInput, type RunStatus, type Task, type TaskResult,
 } from '@trawl/schemas';
 import { dedupeKeyOf } from '@trawl/engine/keys';
 import { configOf, type Env } from '../env.ts';
@@ -13,6 +13,7 @@ import {
 } from './machine.ts';
 import { persistRun } from './persist.ts';
 import { DetailStore } from './detail-store.ts';
+import { acquireSlot, releaseSlot, siteOf, type Politeness } from './politeness.ts';
 
 export interface RunInit {
   runId: string;
@@ -21,6 +22,10 @@ export interface RunInit {
   spec: JobSpec;
   createdAt: number;
   edgeUrl: string;
+  /** The organization's egress policy when the run started; every task carries it to the fleet. */
+  policy?: EgressPolicy;
+  /** Concurrency and spacing limits when the run started (absent: none, as for runs started before they existed). */
+  politeness?: Politeness;
 }
 
 export interface RunSnapshot {
@@ -44,6 +49,8 @@ export class RunCoordinator extends DurableObject<Env> {
   private readonly store: RunStore;
   private readonly details: DetailStore;
   private readonly log = createLogger({ component: 'coordinator' });
+  /** Tasks whose wait for a slot was already announced (once per task and reason, not on every retry). */
+  private readonly waitNoticed = new Set<string>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -127,8 +134,17 @@ export class RunCoordinator extends DurableObject<Env> {
     if (verdict === 'duplicate') return { ok: true, duplicate: true };
     if (verdict === 'stale') return { ok: false, code: 'LEASE_LOST' };
     const now = Date.now();
-    if (result.outcome === 'succeeded') this.applySuccess(meta, task, result, now);
+    if (result.crawlDelayMs && meta.politeness) {
+      const site = siteOf(task.url);
+      const known = meta.politeness.crawlDelays?.[site] ?? 0;
+      if (result.crawlDelayMs > known) {
+        this.store.putMeta({ ...meta, politeness: { ...meta.politeness, crawlDelays: { ...meta.politeness.crawlDelays, [site]: result.crawlDelayMs } } });
+        this.emit({ type: 'log', level: 'info', taskId, url: task.url, message: `robots.txt of ${site} asks for ${result.crawlDelayMs} ms between requests; spacing pages accordingly` });
+      }
+    }
+    if (result.outcome === 'succeeded') this.applySuccess(this.requireMeta(), task, result, now);
     else this.applyFailure(task, failureOf(result, task.url), now);
+    await this.freeSlot(task);
     await this.pump();
     return { ok: true, duplicate: false };
   }
@@ -140,6 +156,7 @@ export class RunCoordinator extends DurableObject<Env> {
     if (!leaseIsCurrent(task, leaseToken)) return { ok: false, code: 'LEASE_LOST' };
     this.store.updateTask({ ...task, status: 'pending', leaseToken: null, leaseDeadline: null, notBefore: Date.now() });
     this.emit({ type: 'task.released', level: 'warn', message: `Task handed back: ${reason}`, taskId, url: task.url });
+    await this.freeSlot(task);
     await this.pump();
     return { ok: true, leaseMs: this.leaseMs() };
   }
@@ -149,6 +166,7 @@ export class RunCoordinator extends DurableObject<Env> {
     const task = this.store.getTask(taskId);
     if (!task || !leaseIsCurrent(task, leaseToken)) return;
     this.applyFailure(task, { code: 'FLEET_UNAVAILABLE', message: 'No fleet node accepted the task', url: task.url, attempt: task.attempt }, Date.now());
+    await this.freeSlot(task);
     await this.pump();
   }
 
@@ -167,6 +185,7 @@ export class RunCoordinator extends DurableObject<Env> {
     for (const t of expiredLeases(this.store.liveTasks(), now)) {
       const what = t.status === 'queued' ? 'no fleet node started it in time' : 'its node stopped renewing the lease';
       this.applyFailure(t, { code: 'FLEET_UNAVAILABLE', message: `Lease expired: ${what}`, url: t.url, attempt: t.attempt }, now);
+      await this.freeSlot(t);
     }
     await this.pump();
   }
@@ -269,21 +288,57 @@ export class RunCoordinator extends DurableObject<Env> {
       return {
         runId: meta.runId, orgId: meta.orgId, taskId: t.taskId, attempt, leaseToken, url: t.url, depth: t.depth, kind: this.details.isDetail(t.taskId) ? 'detail' : 'page',
         spec: this.specFor(meta.spec, t.taskId), deadline: Math.min(meta.deadline, now + meta.spec.limits.taskTimeoutMs + 10_000),
-        edgeUrl: meta.edgeUrl, leaseMs: this.leaseMs(), traceparent: traceparentOf(meta.runId, t.taskId),
+        edgeUrl: meta.edgeUrl, leaseMs: this.leaseMs(), policy: meta.policy, traceparent: traceparentOf(meta.runId, t.taskId),
       };
     });
-    if (messages.length) {
+    const admitted = await this.admit(meta, messages, now);
+    if (admitted.length) {
       try {
-        await this.env.TASKS.sendBatch(messages.map((body) => ({ body })));
+        await this.env.TASKS.sendBatch(admitted.map((body) => ({ body })));
       } catch (err) {
         this.log.error('queue send failed; tasks go back to pending', { runId: meta.runId, err: String(err) });
-        for (const t of picked) this.store.updateTask({ ...t, notBefore: now + 1000 });
+        for (const m of admitted) {
+          const t = this.store.getTask(m.taskId);
+          if (t && t.leaseToken === m.leaseToken) this.store.updateTask({ ...t, status: 'pending', leaseToken: null, leaseDeadline: null, notBefore: now + 1000 });
+          await this.freeSlot({ url: m.url, leaseToken: m.leaseToken });
+        }
       }
     }
     await this.ctx.storage.setAlarm(nextWake(this.store.liveTasks(), meta.deadline, now));
   }
 
+  /**
+   * Politeness: each dispatch needs a slot of the organization's task cap and of the target site's concurrency
+   * and spacing, shared by every run of the organization. A task without a slot goes back to pending until then.
+   */
+  private async admit(meta: RunMeta, messages: Task[], now: number): Promise<Task[]> {
+    if (!meta.politeness) return messages;
+    const ttlMs = meta.spec.limits.taskTimeoutMs + configOf(this.env).dispatchTimeoutMs;
+    const answers = await Promise.all(messages.map((m) => acquireSlot(this.env, meta.orgId, m.url, m.leaseToken, meta.politeness!, ttlMs)));
+    const admitted: Task[] = [];
+    messages.forEach((m, i) => {
+      const answer = answers[i]!;
+      if (answer.granted) { admitted.push(m); return; }
+      const t = this.store.getTask(m.taskId);
+      if (!t || t.leaseToken !== m.leaseToken || t.status !== 'queued') return;
+      this.store.updateTask({ ...t, status: 'pending', attempt: t.attempt - 1, leaseToken: null, leaseDeadline: null, notBefore: now + answer.retryInMs });
+      if (!this.waitNoticed.has(`${t.taskId}:${answer.reason}`)) {
+        this.waitNoticed.add(`${t.taskId}:${answer.reason}`);
+        this.emit({ type: 'task.waiting', taskId: t.taskId, url: t.url, data: { site: answer.site, reason: answer.reason, retryInMs: answer.retryInMs },
+          message: answer.reason === 'busy' ? `Waiting for a free slot for ${answer.site} (the organization's concurrency limits)` : `Spacing requests to ${answer.site} (politeness delay)` });
+      }
+    });
+    return admitted;
+  }
+
+  private async freeSlot(task: { url: string; leaseToken: string | null }): Promise<void> {
+    const meta = this.store.getMeta();
+    if (!meta?.politeness || !task.leaseToken) return;
+    await releaseSlot(this.env, meta.orgId, task.url, task.leaseToken).catch((err: unknown) => this.log.warn('releasing a slot failed', { err: String(err) }));
+  }
+
   private async finish(reason: EndReason): Promise<void> {
+    const inFlight = this.store.liveTasks().filter((t) => t.status === 'queued' || t.status === 'running');
     const meta = this.requireMeta();
     const now = Date.now();
     const counts = this.counts(meta);
@@ -292,6 +347,7 @@ export class RunCoordinator extends DurableObject<Env> {
     this.emit({ type: 'run.finished', level: outcome.status === 'succeeded' ? 'info' : 'warn',
       message: `Run ${outcome.status}: ${counts.items} item(s) from ${counts.pagesSucceeded} page(s), ${counts.pagesFailed} failed`,
       data: { status: outcome.status, counts, error: outcome.error } });
+    await Promise.all(inFlight.map((t) => this.freeSlot(t)));
     await this.persist();
   }
 

@@ -1,6 +1,7 @@
 /** The RunCoordinator's own SQLite: tasks (the frontier), items, events and the run's meta row. */
-import type { Failure, ItemData, JobSpec, RunEvent, RunEventInput, RunStatus } from '@trawl/schemas';
+import type { EgressPolicy, Failure, ItemData, JobSpec, RunEvent, RunEventInput, RunStatus } from '@trawl/schemas';
 import type { TaskRow, TaskStatus } from './machine.ts';
+import type { Politeness } from './politeness.ts';
 
 export interface RunMeta {
   runId: string;
@@ -13,6 +14,8 @@ export interface RunMeta {
   finishedAt: number | null;
   deadline: number;
   edgeUrl: string;
+  policy?: EgressPolicy;
+  politeness?: Politeness;
   error: Failure | null;
   retries: number;
   items: number;

@@ -1,0 +1,50 @@
+import robotsParser from 'robots-parser';
+import type { BrowserContext } from 'playwright-core';
+import { TrawlError } from '@trawl/schemas';
+
+/** The product token sites address in robots.txt. */
+export const ROBOTS_AGENT = 'Trawl';
+const TTL_MS = 10 * 60_000;
+const MAX_ORIGINS = 2000;
+
+interface Rules { isAllowed(url: string, ua?: string): boolean | undefined; getCrawlDelay(ua?: string): number | undefined }
+interface Entry { rules: Rules | 'allow-all' | 'disallow-all'; expires: number }
+
+/**
+ * robots.txt per origin, cached on the node for ten minutes. Fetched through the task's browser context, so the
+ * request goes through the same egress proxy and policy as the page itself. As RFC 9309 says: a 4xx means no rules;
+ * a 5xx or an unreachable file means the whole site is off limits for now (retryable).
+ */
+export class RobotsCache {
+  private readonly entries = new Map<string, Entry>();
+
+  async check(context: BrowserContext, url: string, timeoutMs: number): Promise<{ crawlDelayMs?: number }> {
+    const origin = new URL(url).origin;
+    const entry = await this.load(context, origin, timeoutMs);
+    if (entry.rules === 'disallow-all') throw new TrawlError('BLOCKED_BY_SITE', `robots.txt of ${origin} could not be read (server error); the site is treated as off limits for now`);
+    if (entry.rules === 'allow-all') return {};
+    if (entry.rules.isAllowed(url, ROBOTS_AGENT) === false) {
+      throw new TrawlError('BLOCKED_BY_POLICY', `robots.txt of ${origin} disallows ${new URL(url).pathname} for ${ROBOTS_AGENT}; set respectRobots: false only if you may ignore it`);
+    }
+    const delay = entry.rules.getCrawlDelay(ROBOTS_AGENT);
+    return delay && delay > 0 ? { crawlDelayMs: Math.round(Math.min(delay, 3600) * 1000) } : {};
+  }
+
+  private async load(context: BrowserContext, origin: string, timeoutMs: number): Promise<Entry> {
+    const hit = this.entries.get(origin);
+    if (hit && hit.expires > Date.now()) return hit;
+    let rules: Entry['rules'];
+    try {
+      const res = await context.request.get(`${origin}/robots.txt`, { timeout: Math.max(500, Math.min(5000, timeoutMs)), maxRedirects: 5, failOnStatusCode: false });
+      if (res.status() >= 500) rules = 'disallow-all';
+      else if (res.status() >= 400) rules = 'allow-all';
+      else rules = robotsParser(`${origin}/robots.txt`, (await res.text()).slice(0, 512 * 1024)) as Rules;
+    } catch {
+      rules = 'disallow-all';
+    }
+    if (this.entries.size >= MAX_ORIGINS) this.entries.delete(this.entries.keys().next().value!);
+    const entry: Entry = { rules, expires: Date.now() + (rules === 'disallow-all' ? 60_000 : TTL_MS) };
+    this.entries.set(origin, entry);
+    return entry;
+  }
+}
