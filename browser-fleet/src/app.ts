@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { ERRORS, Task, fleetPaths, issuesOf, timingSafeEqual, verifyRequest, type ErrorCode, type ErrorIssue, type NodeHealth } from '@trawl/schemas';
+import { z } from 'zod';
+import { ERRORS, Task, fleetPaths, type PreviewResult, issuesOf, timingSafeEqual, verifyRequest, type ErrorCode, type ErrorIssue, type NodeHealth } from '@trawl/schemas';
 import type { Limiter } from './limiter.ts';
 import type { Logger } from './log.ts';
 import { PROMETHEUS_CONTENT_TYPE } from './metrics/registry.ts';
@@ -18,7 +19,11 @@ export interface AppDeps {
   isRunning: (task: Task) => boolean;
   metrics?: FleetMetrics;
   metricsToken?: string | undefined;
+  /** Runs one task synchronously for POST /v1/preview (its slot already reserved). */
+  preview?: (task: Task, screenshot: boolean) => Promise<PreviewResult>;
 }
+
+const PreviewBody = z.object({ task: Task, screenshot: z.boolean().default(true) });
 
 function fail(c: Context, code: ErrorCode, message: string, issues?: ErrorIssue[]): Response {
   const info = ERRORS[code];
@@ -64,6 +69,28 @@ export function createApp(deps: AppDeps): Hono {
       return c.json({ accepted: true, nodeId: deps.nodeId }, 202);
     },
   );
+
+  // A preview is a task answered in the same request: signed like tasks, and it takes a slot like one.
+  app.post(fleetPaths.preview, bodyLimit({ maxSize: 1024 * 1024, onError: (c) => fail(c, 'INVALID_REQUEST', 'body larger than 1 MiB') }), async (c) => {
+    const body = await c.req.text();
+    const bad = await verifyRequest(deps.secret, c.req.raw.headers, 'POST', c.req.path, body);
+    if (bad) return fail(c, 'UNAUTHORIZED', `request signature ${bad}`);
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return fail(c, 'INVALID_REQUEST', 'the body is not JSON');
+    }
+    const parsed = PreviewBody.safeParse(json);
+    if (!parsed.success) return fail(c, 'INVALID_REQUEST', 'invalid preview', issuesOf(parsed.error));
+    if (!deps.preview) return fail(c, 'INVALID_REQUEST', 'this node does not run previews');
+    if (!deps.limiter.tryAcquire()) return fail(c, 'FLEET_BUSY', 'no free slot on this node');
+    try {
+      return c.json(await deps.preview(parsed.data.task, parsed.data.screenshot));
+    } finally {
+      deps.limiter.release();
+    }
+  });
 
   app.notFound((c) => fail(c, 'INVALID_REQUEST', `no route ${c.req.method} ${c.req.path}`));
   app.onError((e, c) => {

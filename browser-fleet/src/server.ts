@@ -13,6 +13,7 @@ import { parseAllowance } from './egress/allowance.ts';
 import { EgressProxy } from './egress/proxy.ts';
 import { exporterFromEnv } from './telemetry/otlp-exporter.ts';
 import { TaskSession } from './task-session.ts';
+import { runPreview } from './preview.ts';
 
 export interface FleetNode {
   /** Where this node listens (FLEET_PUBLIC_URL when set). */
@@ -61,6 +62,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   const app = createApp({
     secret: config.secret, nodeId: config.nodeId, limiter, log, health, metrics, metricsToken: config.metricsToken,
     isRunning: (t) => sessions.has(keyOf(t)),
+    preview: (task, screenshot) => runPreview(task, { pool, nodeId: config.nodeId, egress }, screenshot),
     accept: (task) => {
       const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log, metrics, spans, egress });
       const done = session.run()

@@ -3,3 +3,4 @@ export * from './process.ts';
 export * from './extract.ts';
 export * from './keys.ts';
 export * from './in-page.ts';
+export * from './report.ts';

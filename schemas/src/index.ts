@@ -3,6 +3,7 @@ export * from './job-spec.ts';
 export * from './process-step.ts';
 export * from './field-spec.ts';
 export * from './rules.ts';
+export * from './preview.ts';
 export * from './item.ts';
 export * from './run.ts';
 export * from './task.ts';

@@ -2,6 +2,8 @@
 export const fleetPaths = {
   /** On a node: accept a task. */
   tasks: '/v1/tasks',
+  /** On a node: run one task synchronously and answer with items, fill rates, warnings and a screenshot. */
+  preview: '/v1/preview',
   health: '/health',
   metrics: '/metrics',
 } as const;

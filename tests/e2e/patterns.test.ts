@@ -86,4 +86,22 @@ describe('fixture patterns end to end', () => {
     expect(body.error.code).toBe('INVALID_SPEC');
     expect(body.error.details.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['spec.fields.p.process.1.op', 'spec.fields.q.selector', 'spec.actions.0.selector', 'spec.pagination.template']));
   });
+
+  it('POST /v1/preview runs a spec on one page: items, fill rates, warnings and a screenshot', async () => {
+    const spec = { ...jobs.numbered.spec, fields: { ...jobs.numbered.spec.fields, rating: { selector: '.stars' } } };
+    const res = await api(org.key, 'POST', '/v1/preview', { spec });
+    expect(res.status, res.text).toBe(200);
+    const p = res.body as { items: Row[]; itemCount: number; fillRates: Record<string, number>; warnings: string[]; screenshot: string; outcome: string; discovered: unknown[] };
+    expect(p.outcome).toBe('succeeded');
+    expect(p.items).toEqual(jobs.numbered.expected.slice(0, 5).map((r) => ({ ...r, rating: null })));
+    expect(p.fillRates).toEqual({ sku: 1, name: 1, price: 1, rating: 0 });
+    expect(p.warnings).toContain('rating: selector ".stars" matched 0 elements in 5 items');
+    expect(Buffer.from(p.screenshot, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    expect(p.discovered).toEqual([{ kind: 'page', url: `${inject('fixtureUrl')}/numbered/page-2` }]);
+
+    const detail = await api(org.key, 'POST', '/v1/preview', { spec: jobs.detail.spec, part: 'detail', url: `${inject('fixtureUrl')}/detail/DTL-02`, screenshot: false });
+    expect(detail.body).toMatchObject({ outcome: 'succeeded', items: [{ description: 'The long description of DTL-02.', stock: 14 }], screenshot: null });
+    const gated = await api(org.key, 'POST', '/v1/preview', { spec: jobs.login.spec, screenshot: false });
+    expect(gated.body).toMatchObject({ outcome: 'failed', error: { code: 'LOGIN_REQUIRED' }, items: [] });
+  });
 });

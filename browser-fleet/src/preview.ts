@@ -1,0 +1,49 @@
+import type { Page } from 'playwright-core';
+import { PREVIEW_ITEM_LIMIT, type PreviewResult, type Task } from '@trawl/schemas';
+import { reportOf } from '@trawl/engine';
+import type { EgressProxy } from './egress/proxy.ts';
+import type { ContextSource } from './pool.ts';
+import { runTask } from './runner.ts';
+
+export interface PreviewDeps {
+  pool: ContextSource;
+  nodeId: string;
+  egress?: EgressProxy;
+}
+
+/**
+ * One page through the very runner a run uses (same rules, engine, soft-failure checks and egress), answered
+ * synchronously: items, fill rates, warnings and a screenshot of the page as extraction left it.
+ */
+export async function runPreview(task: Task, deps: PreviewDeps, screenshot = true): Promise<PreviewResult> {
+  let page: Page | null = null;
+  let png: string | null = null;
+  let matched = 0;
+  let incomplete = 0;
+  const result = await runTask(task, deps.pool, {
+    nodeId: deps.nodeId,
+    egress: deps.egress,
+    onEvent: (e) => {
+      if (e.type !== 'items.extracted') return;
+      matched += Number(e.data?.matched ?? 0);
+      incomplete += Number(e.data?.incomplete ?? 0);
+    },
+    observer: {
+      attach: async (_context, p) => {
+        page = p;
+      },
+      beforeClose: async () => {
+        if (!screenshot || !page) return;
+        png = (await (page as Page).screenshot({ type: 'png', timeout: 5000 }).catch(() => null))?.toString('base64') ?? null;
+      },
+    },
+  });
+  const report = reportOf(result.items, task.spec.fields, matched, incomplete);
+  if (result.error) report.warnings.unshift(`${result.error.code}: ${result.error.message}`);
+  return {
+    url: task.url, finalUrl: result.finalUrl, httpStatus: result.httpStatus, outcome: result.outcome,
+    items: result.items.slice(0, PREVIEW_ITEM_LIMIT), itemCount: result.items.length, matched, incomplete,
+    fillRates: report.fillRates, warnings: report.warnings, discovered: result.discovered, error: result.error,
+    screenshot: png, timings: result.timings,
+  };
+}

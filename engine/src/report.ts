@@ -1,0 +1,26 @@
+import type { FieldSpec, ItemData } from '@trawl/schemas';
+import { fillRates } from './extract.ts';
+
+export interface ExtractionReport {
+  fillRates: Record<string, number>;
+  warnings: string[];
+}
+
+/**
+ * What a spec author should look at after a page: fields that came out empty ("price empty in 18 of 20 items"),
+ * selectors that matched nothing, items dropped for missing required fields. Same wording in previews and runs.
+ */
+export function reportOf(items: readonly ItemData[], fields: Record<string, FieldSpec>, matched: number, incomplete: number): ExtractionReport {
+  const rates = fillRates(items, fields);
+  const warnings: string[] = [];
+  if (matched === 0) warnings.push('the item selector matched 0 elements');
+  else if (items.length === 0) warnings.push(`the item selector matched ${matched} element(s) but none became an item`);
+  if (incomplete > 0) warnings.push(`${incomplete} item(s) dropped: a required field was empty`);
+  for (const [name, rate] of Object.entries(rates)) {
+    if (items.length === 0 || rate === 1) continue;
+    const empty = Math.round((1 - rate) * items.length);
+    const f = fields[name];
+    warnings.push(rate === 0 && f?.selector ? `${name}: selector "${f.selector}" matched 0 elements in ${items.length} items` : `${name} empty in ${empty} of ${items.length} items`);
+  }
+  return { fillRates: rates, warnings };
+}
