@@ -109,10 +109,11 @@ export class EgressProxy {
 
   /** CONNECT (https, and ws/wss: Chromium tunnels WebSockets too): a byte pipe to the checked address. */
   async #tunnel(authority: string, client: Duplex, head: Buffer, rules: Rules, refuse: Refuse, open: Open): Promise<void> {
-    const url = absoluteUrl(`http://${authority}`);
-    if (!url || url.port === '' || url.pathname !== '/' || url.username) return denyRaw(client, 400, 'CONNECT needs host:port');
-    const d = await decide({ host: url.hostname, port: Number(url.port) }, rules);
-    if (!d.ok) return denyRaw(client, 403, refuse(`https://${url.host}/`, d));
+    // host:port, read by hand: URL parsing would drop a default port (CONNECT 10.0.0.1:80 for ws://) as "".
+    const m = /^(\[[0-9a-fA-F:.]+\]|[^:[\]/@\s]+):(\d{1,5})$/.exec(authority);
+    if (!m?.[1] || !m[2]) return denyRaw(client, 400, 'CONNECT needs host:port');
+    const d = await decide({ host: m[1].replace(/^\[(.*)\]$/, '$1'), port: Number(m[2]) }, rules);
+    if (!d.ok) return denyRaw(client, 403, refuse(`https://${m[1]}:${m[2]}/`, d));
     const upstream = open(d);
     upstream.once('connect', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');

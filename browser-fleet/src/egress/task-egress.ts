@@ -1,4 +1,4 @@
-import type { BrowserContext, Page, Request } from 'playwright-core';
+import type { BrowserContext, ConsoleMessage, Page, Request } from 'playwright-core';
 import { TrawlError, type BlockedRequest, type RunEventInput, type Task } from '@trawl/schemas';
 import type { EgressLane, EgressProxy } from './proxy.ts';
 
@@ -7,6 +7,8 @@ type Emit = (type: RunEventInput['type'], message: string, data: Record<string, 
 /** A run lists at most this many blocked requests per task, and reports this many as events. */
 const MAX_LISTED = 200;
 const MAX_EVENTS = 20;
+/** What Chromium logs when a page asks for file:, chrome:, view-source: or a top-level data: URL: it refuses them itself. */
+const REFUSED_RE = /^Not allowed to (?:load local resource|navigate top frame to data URL): (\S+)/;
 
 /**
  * One task's side of the egress proxy: opens its lane, refuses a task URL the proxy would refuse
@@ -20,6 +22,8 @@ export class TaskEgress {
   readonly #types = new Map<string, string>();
   readonly #navigations = new Set<string>();
   #lane: EgressLane | null = null;
+  /** A main-frame redirect to a non-http(s) URL (Chromium refuses it as ERR_UNSAFE_REDIRECT). */
+  #unsafeRedirect: BlockedRequest | null = null;
   #closed = false;
   #dropped = 0;
 
@@ -40,20 +44,38 @@ export class TaskEgress {
     return lane.proxy;
   }
 
-  /** Learns each request's type and which ones navigate the main frame. */
+  /** Learns each request's type and which ones navigate the main frame; records what Chromium refuses itself. */
   watch(context: BrowserContext, page: Page): void {
+    const isMainNavigation = (r: Request): boolean => r.isNavigationRequest() && r.frame() === page.mainFrame();
     context.on('request', (r: Request) => {
       const key = keyOf(r.url());
       if (key === null) return;
       this.#types.set(key, r.resourceType());
-      if (r.isNavigationRequest() && r.frame() === page.mainFrame()) this.#navigations.add(key);
+      if (isMainNavigation(r)) this.#navigations.add(key);
     });
+    // Chromium refuses a redirect to file:, data: and the like itself and reports only this error code.
+    context.on('requestfailed', (r: Request) => {
+      if (r.failure()?.errorText !== 'net::ERR_UNSAFE_REDIRECT') return;
+      const b = { url: r.url(), host: URL.canParse(r.url()) ? new URL(r.url()).hostname : '', reason: 'redirect to a URL that is not http(s) (refused by Chromium)', resourceType: r.resourceType() };
+      this.#record(b);
+      if (isMainNavigation(r)) this.#unsafeRedirect = b;
+    });
+    page.on('console', (m: ConsoleMessage) => {
+      const url = m.type() === 'error' ? REFUSED_RE.exec(m.text())?.[1] : undefined;
+      if (url) this.#record({ url, host: URL.canParse(url) ? new URL(url).hostname : '', reason: `Chromium refuses ${url.split(':')[0] ?? ''}: URLs from web pages` });
+    });
+  }
+
+  /** The failure for a main-frame navigation the proxy (or Chromium, for a redirect) refused, if there was one. */
+  blockedNavigation(): TrawlError | null {
+    const hit = this.#unsafeRedirect ?? this.#blocked.find((b) => this.#navigations.has(keyOf(b.url) ?? ''));
+    return hit ? new TrawlError('BLOCKED_BY_POLICY', `navigation blocked by policy: ${hit.reason}`, { url: hit.url, host: hit.host, address: hit.address }) : null;
   }
 
   /** Throws BLOCKED_BY_POLICY when the proxy refused a main-frame navigation of this task. */
   check(): void {
-    const hit = this.#blocked.find((b) => this.#navigations.has(keyOf(b.url) ?? ''));
-    if (hit) throw new TrawlError('BLOCKED_BY_POLICY', `navigation blocked by policy: ${hit.reason}`, { url: hit.url, host: hit.host, address: hit.address });
+    const blocked = this.blockedNavigation();
+    if (blocked) throw blocked;
   }
 
   /** Wraps a navigation: a failure or answer that is really the proxy's refusal becomes BLOCKED_BY_POLICY. */
