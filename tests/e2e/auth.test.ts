@@ -22,13 +22,17 @@ async function signIn(browser: Browser, login: string, start = '/auth/login?retu
   return { cookie: `trawl_session=${session!.value}; trawl_csrf=${csrf!.value}`, csrf: csrf!.value, context };
 }
 
-async function as(s: Pick<Session, 'cookie'> & { csrf?: string }, method: string, path: string, body?: unknown) {
+async function as(s: Pick<Session, 'cookie'> & { csrf?: string; context?: BrowserContext }, method: string, path: string, body?: unknown) {
   const res = await fetch(`${inject('edgeUrl')}${path}`, {
     method, body: body === undefined ? undefined : JSON.stringify(body),
     headers: { cookie: s.cookie, ...(s.csrf ? { 'x-csrf-token': s.csrf } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
   });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) as Record<string, unknown> : {}, setCookie: res.headers.getSetCookie() };
+  const setCookie = res.headers.getSetCookie();
+  // Like a browser: a rotated session cookie replaces the old one for the next request.
+  const rotated = setCookie.find((c) => c.startsWith('trawl_session='));
+  if (rotated && 'context' in s) s.cookie = s.cookie.replace(/trawl_session=[^;]*/, rotated.split(';')[0]!);
+  return { status: res.status, body: text ? JSON.parse(text) as Record<string, unknown> : {}, setCookie };
 }
 
 describe('people sign in with OpenID Connect (a real provider), sessions rotate, changes need the CSRF token', () => {
@@ -85,16 +89,17 @@ describe('people sign in with OpenID Connect (a real provider), sessions rotate,
 
   it('rotates the session token past half its life, expires it, and sign-out revokes it', async () => {
     const s = await signIn(browser, `${who}-rot`);
-    expect((await as(s, 'GET', '/v1/members')).setCookie.join(';')).not.toContain('trawl_session=');
+    const before = { cookie: s.cookie, csrf: s.csrf };
+    expect((await as(before, 'GET', '/v1/members')).setCookie.join(';')).not.toContain('trawl_session=');
     await new Promise((r) => setTimeout(r, 3300)); // the test edge's sessions last 6 s
-    const rotated = await as(s, 'GET', '/v1/members');
+    const rotated = await as(before, 'GET', '/v1/members');
     expect(rotated.status).toBe(200);
     const fresh = rotated.setCookie.find((c) => c.startsWith('trawl_session='))!;
     expect(fresh).toBeTruthy();
     const next = { cookie: `${fresh.split(';')[0]}; trawl_csrf=${s.csrf}`, csrf: s.csrf };
-    expect((await as(s, 'GET', '/v1/members')).status).toBe(200); // the old token's grace period
+    expect((await as(before, 'GET', '/v1/members')).status).toBe(200); // the old token's grace period
     await new Promise((r) => setTimeout(r, 3000));
-    expect((await as(s, 'GET', '/v1/members')).status).toBe(401);
+    expect((await as(before, 'GET', '/v1/members')).status).toBe(401);
     expect((await as(next, 'GET', '/v1/members')).status).toBe(200);
     expect((await as({ cookie: next.cookie }, 'POST', '/auth/logout')).status).toBe(403);
     expect((await as(next, 'POST', '/auth/logout')).status).toBe(200);

@@ -21,6 +21,9 @@ function bodyFor(method: string, path: string): unknown {
   if (method === 'put') return { allowDomains: [], denyDomains: [] };
   if (method === 'post' && path === '/v1/invitations') return { role: 'viewer' };
   if (method === 'post' && path === '/v1/keys') return { kind: 'secret', name: 'k', role: 'viewer', scopes: ['jobs:read'] };
+  if (method === 'post' && path === '/v1/logins') return { name: `login-${Math.random().toString(36).slice(2)}`, storageState: { cookies: [], origins: [] } };
+  if (method === 'post' && path === '/v1/jobs/validate') return { spec };
+  if (method === 'post' && path === '/v1/preview') return { spec, screenshot: false };
   return undefined;
 }
 
@@ -58,8 +61,15 @@ describe('security: every route against every role and another organization', ()
     for (const role of ['admin', 'editor', 'viewer'] as const) keys[role] = (await keyFor(a.key, role)).key;
   });
 
-  /** A fresh resource of org A for each call, so destructive routes never disturb the next case. */
-  async function idsFor(path: string): Promise<Record<string, string>> {
+  /** Reads share one resource per path; anything else gets a fresh one, so destructive routes never disturb the next case. */
+  const shared = new Map<string, Record<string, string>>();
+  async function idsFor(path: string, method = 'post'): Promise<Record<string, string>> {
+    if (method !== 'get') return freshIds(path);
+    if (!shared.has(path)) shared.set(path, await freshIds(path));
+    return shared.get(path)!;
+  }
+
+  async function freshIds(path: string): Promise<Record<string, string>> {
     const job = await call(a.key, 'POST', '/v1/jobs', { name: 'matrix', spec });
     const jobId = String(job.body.id);
     if (path.startsWith('/v1/runs/')) {
@@ -68,6 +78,11 @@ describe('security: every route against every role and another organization', ()
       return { id: String(run.body.id) };
     }
     if (path.startsWith('/v1/keys/')) return { id: (await keyFor(a.key, 'viewer')).id };
+    if (path.startsWith('/v1/logins/')) {
+      const login = await call(a.key, 'POST', '/v1/logins', bodyFor('post', '/v1/logins'));
+      expect(login.status, login.text).toBe(201);
+      return { id: String(login.body.id) };
+    }
     if (path.startsWith('/v1/members/')) {
       const res = await fetch(`${inject('edgeUrl')}/internal/admin/orgs/${a.orgId}/members`, {
         method: 'POST', headers: { authorization: `Bearer ${inject('adminToken')}`, 'content-type': 'application/json' },
@@ -88,7 +103,7 @@ describe('security: every route against every role and another organization', ()
         expect(permission, `${method.toUpperCase()} ${path} declares no x-trawl-permission`).toBeTruthy();
         expect(Object.keys(ALLOWED), `${permission} is not in the documented matrix`).toContain(permission);
         for (const role of ROLES) {
-          const ids = await idsFor(path);
+          const ids = await idsFor(path, method);
           const url = path.replace('{id}', ids.id!) + (path === '/v1/status' ? `?jobs=${ids.jobId ?? ''}` : '');
           const body = bodyFor(method, path);
           const res = await api(keys[role], method.toUpperCase(), url, body);
@@ -106,7 +121,7 @@ describe('security: every route against every role and another organization', ()
         }
         // Another organization's owner: resources of A are invisible.
         if (path.includes('{id}')) {
-          const ids = await idsFor(path);
+          const ids = await idsFor(path, method);
           const res = await call(b.key, method.toUpperCase(), path.replace('{id}', ids.id!), bodyFor(method, path));
           expect(res.status, `other org ${method} ${path}`).toBe(404);
         }
