@@ -1,4 +1,5 @@
 import { HTTPException } from 'hono/http-exception';
+import { cors } from 'hono/cors';
 import type { Task } from '@trawl/schemas';
 import { createApp } from './app.ts';
 import type { Env } from './env.ts';
@@ -38,6 +39,8 @@ app.use('*', init);
 registerHealthRoute(app);
 registerDocs(app);
 const PUBLIC_V1 = new Set(['/v1/openapi.json', '/v1/docs']);
+// The status widget runs on other sites' pages: its read may come from any origin (publishable keys only read status).
+app.use('/v1/status', cors({ origin: '*', allowMethods: ['GET'], allowHeaders: ['Authorization'], maxAge: 86_400 }));
 const authenticated = (handler: typeof requireApiKey): typeof requireApiKey => async (c, next) =>
   PUBLIC_V1.has(new URL(c.req.url).pathname) ? next() : handler(c, next);
 app.use('/v1/*', authenticated(requireApiKey));
