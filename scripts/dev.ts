@@ -13,7 +13,7 @@ import { startDevOidc } from '../oidc-dev/src/provider.ts';
 import { freePort } from './lib/proc.ts';
 import { ROOT, createOrg, startEdge, startFleet } from './lib/stack.ts';
 
-interface DevState { fleetSecret: string; adminToken: string; key?: string; orgId?: string; jobId?: string }
+interface DevState { fleetSecret: string; adminToken: string; credentialsKey?: string; key?: string; orgId?: string; jobId?: string }
 
 const stateDir = join(ROOT, '.trawl');
 const statePath = join(stateDir, 'dev.json');
@@ -21,6 +21,8 @@ mkdirSync(stateDir, { recursive: true });
 const state: DevState = existsSync(statePath)
   ? (JSON.parse(readFileSync(statePath, 'utf8')) as DevState)
   : { fleetSecret: randomBytes(24).toString('hex'), adminToken: randomBytes(24).toString('hex') };
+// Stored logins are encrypted with it; kept in .trawl/ so they stay readable across restarts.
+state.credentialsKey ??= randomBytes(32).toString('hex');
 const save = () => writeFileSync(statePath, JSON.stringify(state, null, 2), { mode: 0o600 });
 save();
 
@@ -55,7 +57,7 @@ try {
   const edge = await startEdge({
     port: edgePort,
     persistDir: join(stateDir, 'wrangler'),
-    vars: { ENVIRONMENT: 'development', FLEET_SECRET: state.fleetSecret, ADMIN_TOKEN: state.adminToken, LEASE_MS: '15000',
+    vars: { ENVIRONMENT: 'development', FLEET_SECRET: state.fleetSecret, ADMIN_TOKEN: state.adminToken, CREDENTIALS_KEY: state.credentialsKey, LEASE_MS: '15000',
       OIDC_ISSUER: oidc.issuer, OIDC_CLIENT_ID: oidc.clientId },
     echo: process.env.TRAWL_VERBOSE === '1',
   });

@@ -1,6 +1,6 @@
 import {
   edgeInternalPaths, signRequest,
-  type NodeHeartbeat, type RunEventInput, type Task, type TaskResult,
+  type NodeHeartbeat, type RunEventInput, type StorageState, type Task, type TaskResult,
 } from '@trawl/schemas';
 import { messageOf, type Logger } from './log.ts';
 
@@ -81,6 +81,15 @@ export class EdgeClient {
       this.log.log('warn', 'posting the result failed; retrying', { runId: task.runId, taskId: task.taskId, reason: answer.reason, attempt });
       await sleep(wait, signal);
     }
+  }
+
+  /** The job's stored login, decrypted, for this task's lease (see ADR 0006). */
+  loginSession(task: Task): Promise<EdgeAnswer> {
+    return this.call(task.edgeUrl, edgeInternalPaths.taskLogin(task.runId, task.taskId), this.#lease(task));
+  }
+
+  saveLoginState(task: Task, storageState: StorageState): Promise<EdgeAnswer> {
+    return this.call(task.edgeUrl, edgeInternalPaths.taskLoginState(task.runId, task.taskId), { leaseToken: task.leaseToken, storageState });
   }
 
   #lease(task: Task): { leaseToken: string; nodeId: string } {

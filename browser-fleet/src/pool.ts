@@ -1,4 +1,5 @@
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import type { StorageState } from '@trawl/schemas';
 import { launchChromium, type ChromiumProcess } from './chromium-process.ts';
 import { messageOf, type Logger } from './log.ts';
 
@@ -9,6 +10,8 @@ export interface ContextOptions {
   recordHar?: { path: string; content: 'omit' | 'embed' };
   /** The task's own egress proxy lane (egress/proxy.ts); every request of the context goes through it. */
   proxy?: { server: string; bypass: string };
+  /** The job's stored login session (Playwright storageState), loaded into the fresh context. */
+  storageState?: StorageState;
 }
 
 /** Anything that hands out fresh, isolated contexts (the pool, or a stub in tests). */
@@ -66,7 +69,8 @@ export class BrowserPool implements ContextSource {
         const browser = await this.#ensure(slot);
         try {
           // Service workers would fetch outside the page's CDP session and its resource blocking.
-          const context = await browser.newContext({ userAgent: opts.userAgent, recordHar: opts.recordHar, proxy: opts.proxy, serviceWorkers: 'block' });
+          const context = await browser.newContext({ userAgent: opts.userAgent, recordHar: opts.recordHar, proxy: opts.proxy, serviceWorkers: 'block',
+            ...(opts.storageState ? { storageState: opts.storageState as BrowserContextOptions['storageState'] } : {}) });
           context.once('close', () => slot.contexts--);
           return context;
         } catch (e) {

@@ -3,7 +3,8 @@ import { TrawlError, type RunEventInput, type Task, type TaskResult, type TaskTi
 import { blockResources, type BlockStrategy } from './block-resources.ts';
 import { failureOf, statusError, type Step, type StopReason } from './failure.ts';
 import type { ContextSource } from './pool.ts';
-import { workPage } from './rules/page-work.ts';
+import { workPage, type PageOutcome } from './rules/page-work.ts';
+import { loadLogin, visitWithLogin, type LoginAccess } from './rules/login.ts';
 import type { TaskObserver } from './task-observer.ts';
 import type { EgressProxy } from './egress/proxy.ts';
 import { TaskEgress } from './egress/task-egress.ts';
@@ -22,6 +23,8 @@ export interface RunHooks {
   blockStrategy?: BlockStrategy;
   /** Artifacts and spans: told of the context, each step and the outcome (see task-observer.ts). */
   observer?: TaskObserver;
+  /** The job's stored login, fetched with the task's lease (absent when the job has none). */
+  login?: LoginAccess;
   /** The node's egress proxy: the task's context gets its own lane (absent only in browser-only tests). */
   egress?: EgressProxy;
 }
@@ -102,7 +105,10 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     await enter('context');
     budget();
     let t = performance.now();
-    const opening = source.newContext({ userAgent: spec.browser.userAgent, ...observer?.contextOptions?.(), proxy });
+    const login = task.login && hooks.login ? await race(loadLogin(hooks.login)) : null;
+    const opening = source.newContext({
+      userAgent: spec.browser.userAgent, ...observer?.contextOptions?.(), proxy, ...(login?.storageState ? { storageState: login.storageState } : {}),
+    });
     // A context that arrives after the task stopped is closed, not leaked.
     opening.then((c) => {
       state.context = c;
@@ -116,18 +122,21 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     await race(observer?.attach?.(context, page) ?? Promise.resolve());
     lap('contextMs', t);
 
-    await enter('navigate');
-    t = performance.now();
-    if (spec.respectRobots) crawlDelayMs = (await race(robots.check(context, task.url, budget()))).crawlDelayMs;
-    const response = await race(egress.guard(page.goto(task.url, { waitUntil: spec.browser.waitUntil, timeout: budget() })));
-    httpStatus = response?.status();
-    finalUrl = page.url();
-    const navMs = lap('navigateMs', t);
-    emit('page.navigated', `navigated (HTTP ${httpStatus ?? 'none'}) in ${navMs} ms`, { status: httpStatus ?? null, ms: navMs, finalUrl });
-    const bad = httpStatus === undefined ? null : statusError(httpStatus, response?.headers()['retry-after']);
-    if (bad) throw bad;
-
-    const outcome = await workPage(page, task, { race, budget, enter, emit, lap, deadlineBound: () => state.deadlineBound });
+    const tools = { race, budget, enter, emit, lap, deadlineBound: () => state.deadlineBound };
+    const visit = async (): Promise<PageOutcome> => {
+      await enter('navigate');
+      t = performance.now();
+      if (spec.respectRobots) crawlDelayMs = (await race(robots.check(context, task.url, budget()))).crawlDelayMs;
+      const response = await race(egress.guard(page.goto(task.url, { waitUntil: spec.browser.waitUntil, timeout: budget() })));
+      httpStatus = response?.status();
+      finalUrl = page.url();
+      const navMs = lap('navigateMs', t);
+      emit('page.navigated', `navigated (HTTP ${httpStatus ?? 'none'}) in ${navMs} ms`, { status: httpStatus ?? null, ms: navMs, finalUrl });
+      const bad = httpStatus === undefined ? null : statusError(httpStatus, response?.headers()['retry-after']);
+      if (bad) throw bad;
+      return workPage(page, task, tools);
+    };
+    const outcome = await visitWithLogin(visit, { page, context, login, access: hooks.login, tools });
     // A main-frame navigation the proxy refused after load (meta refresh, location change) fails the task too.
     egress.check();
     failed = false;

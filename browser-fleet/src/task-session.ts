@@ -1,4 +1,5 @@
-import { parseTraceparent, traceIdOf, type Task, type TaskResult } from '@trawl/schemas';
+import { TaskLogin, parseTraceparent, traceIdOf, type Task, type TaskResult } from '@trawl/schemas';
+import type { LoginAccess } from './rules/login.ts';
 import { ArtifactRecorder } from './artifacts/recorder.ts';
 import { uploadArtifacts } from './artifacts/upload.ts';
 import { sleep, type EdgeAnswer, type EdgeClient } from './edge-client.ts';
@@ -78,6 +79,7 @@ export class TaskSession {
       waitForSlotMs,
       observer: observers.length ? combineObservers(observers) : undefined,
       egress: deps.egress,
+      login: task.login ? this.#loginAccess() : undefined,
     });
     // Uploads happen while the lease is still renewed; the result then names what was stored.
     const files = await recorder?.collect(result.outcome === 'failed') ?? [];
@@ -105,6 +107,22 @@ export class TaskSession {
     if (up.leaseLost) this.stop('lease-lost');
     if (up.refs.length) result.artifacts = up.refs;
     for (const r of up.refs) this.deps.metrics?.artifactBytes.inc({ kind: r.kind }, r.bytes);
+  }
+
+  /** The job's stored login over signed calls with this task's lease. */
+  #loginAccess(): LoginAccess {
+    const { edge } = this.deps;
+    return {
+      load: async () => {
+        const a = await edge.loginSession(this.task);
+        if (a.kind !== 'ok') throw new Error(`the edge answered ${a.kind === 'rejected' || a.kind === 'gone' ? `HTTP ${a.status}` : a.reason}`);
+        return TaskLogin.parse(a.body);
+      },
+      save: async (state) => {
+        const a = await edge.saveLoginState(this.task, state);
+        if (a.kind !== 'ok') throw new Error(`saving the session failed (${a.kind})`);
+      },
+    };
   }
 
   /** Network errors and 5xx are retried briefly; after that the edge's lease alarm re-dispatches. */

@@ -18,6 +18,8 @@ export interface Env {
   DISPATCH_TIMEOUT_MS?: string;
   PUBLIC_URL?: string;
   FLEET_SECRET?: string;
+  /** Encrypts stored logins at rest (AES-GCM); without it the logins API refuses to store secrets. */
+  CREDENTIALS_KEY?: string;
   ADMIN_TOKEN?: string;
   ALLOW_PRIVATE_TARGETS?: string;
   OIDC_ISSUER?: string;
@@ -38,6 +40,7 @@ const Config = z.object({
   dispatchTimeoutMs: z.coerce.number().int().min(1000).max(3600_000),
   publicUrl: z.url().optional(),
   fleetSecret: z.string().min(16, 'FLEET_SECRET must be set (at least 16 characters) so the edge and the fleet can sign requests'),
+  credentialsKey: z.string().min(32, 'CREDENTIALS_KEY must be at least 32 characters').optional(),
   adminToken: z.string().min(24, 'ADMIN_TOKEN must be at least 24 characters').optional(),
   allowPrivateTargets: z.boolean(),
   oidcIssuer: z.url().optional(),
@@ -67,6 +70,7 @@ export function configOf(env: Env): Config {
     dispatchTimeoutMs: env.DISPATCH_TIMEOUT_MS ?? '120000',
     publicUrl: env.PUBLIC_URL || undefined,
     fleetSecret: env.FLEET_SECRET ?? '',
+    credentialsKey: env.CREDENTIALS_KEY || undefined,
     adminToken: env.ADMIN_TOKEN || undefined,
     allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS === 'true',
     oidcIssuer: env.OIDC_ISSUER || undefined,

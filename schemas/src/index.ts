@@ -4,6 +4,7 @@ export * from './process-step.ts';
 export * from './field-spec.ts';
 export * from './rules.ts';
 export * from './preview.ts';
+export * from './login.ts';
 export * from './item.ts';
 export * from './run.ts';
 export * from './task.ts';

@@ -82,6 +82,8 @@ export const JobSpec = TaskSpec.extend({
   concurrency: z.number().int().min(1).max(64).default(2),
   limits: LimitsSpec.default({ maxPages: 1000, maxItems: 1_000_000, taskTimeoutMs: 60_000, runTimeoutMs: 3600_000 }),
   retry: RetrySpec.default({ maxAttempts: 3 }),
+  /** A stored login of the organization (POST /v1/logins): each task's browser context starts with its session. */
+  login: z.object({ id: z.string().min(1).max(64) }).strict().optional(),
 }).strict().superRefine((spec, ctx) => {
   for (const [i, k] of (spec.dedupeKey ?? []).entries()) {
     if (!(k in spec.fields)) ctx.addIssue({ code: 'custom', path: ['dedupeKey', i], message: `"${k}" is not a field` });

@@ -15,6 +15,8 @@ export const edgeInternalPaths = {
   taskEvents: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/events`,
   taskResult: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/result`,
   taskRelease: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/release`,
+  taskLogin: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/login`,
+  taskLoginState: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/login/state`,
   /** PUT, raw bytes; the lease token travels in LEASE_HEADER. */
   taskArtifact: (runId: string, taskId: string, attempt: number, name: string) => `/internal/runs/${runId}/tasks/${taskId}/artifacts/${attempt}/${name}`,
 } as const;

@@ -17,6 +17,8 @@ export const Task = z.object({
   depth: z.number().int().min(0),
   /** A listing page, or a detail page whose one item is merged into a listing item by the coordinator. */
   kind: z.enum(['page', 'detail']).default('page'),
+  /** The job uses a stored login: the node fetches it with its lease (signed), so no secret travels in the queue. */
+  login: z.object({ id: z.string() }).optional(),
   spec: TaskSpec,
   /** Epoch ms by which the task must be done (its one deadline). */
   deadline: z.number().int(),

@@ -8,7 +8,6 @@ import { freePort } from '../../scripts/lib/proc.ts';
 import { startDevOidc } from '../../oidc-dev/src/provider.ts';
 import { startDemoSite } from '../../demo/src/server.ts';
 import { startFixtureSite } from '../../fixtures/src/server.ts';
-import { startFixtureSite } from '../../fixtures/src/server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,8 +15,6 @@ declare module 'vitest' {
     /** Everything the Worker has logged so far (tests scan it for leaked secrets). */
     edgeLogPath: string;
     demoUrl: string;
-    /** The pattern fixture site (fixtures/): one route per dynamic-loading pattern, with exact expected records. */
-    fixtureUrl: string;
     /** The pattern fixture site (fixtures/): one route per dynamic-loading pattern, with exact expected records. */
     fixtureUrl: string;
     fleetSecret: string;
@@ -32,13 +29,13 @@ export default async function setup(project: TestProject) {
   const adminToken = randomBytes(24).toString('hex');
   const demo = await startDemoSite();
   const fixtures = await startFixtureSite();
-  const fixtures = await startFixtureSite();
   const edgePort = await freePort();
   const oidc = await startDevOidc({ redirectUris: [`http://127.0.0.1:${edgePort}/auth/callback`] });
   const edge = await startEdge({
     persistDir,
     port: edgePort,
     vars: { ENVIRONMENT: 'test', FLEET_SECRET: fleetSecret, ADMIN_TOKEN: adminToken, LEASE_MS: '3000', DISPATCH_TIMEOUT_MS: '20000',
+      CREDENTIALS_KEY: randomBytes(32).toString('hex'),
       RATE_LIMIT_KEY_PER_MIN: '5000', RATE_LIMIT_ORG_PER_MIN: '20000',
       OIDC_ISSUER: oidc.issuer, OIDC_CLIENT_ID: oidc.clientId, SESSION_TTL_MS: '6000',
       ORG_MAX_CONCURRENT_RUNS: '100', SITE_MIN_DELAY_MS: '50' },
@@ -53,13 +50,11 @@ export default async function setup(project: TestProject) {
   project.provide('edgeUrl', edge.url);
   project.provide('demoUrl', demo.url);
   project.provide('fixtureUrl', fixtures.url);
-  project.provide('fixtureUrl', fixtures.url);
   project.provide('fleetSecret', fleetSecret);
   project.provide('adminToken', adminToken);
   return async () => {
     await edge.stop();
     await demo.close();
-    await fixtures.close();
     await fixtures.close();
     await oidc.close();
     rmSync(persistDir, { recursive: true, force: true });

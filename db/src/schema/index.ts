@@ -5,3 +5,4 @@ export * from './fleet.ts';
 export * from './policy.ts';
 export * from './observability.ts';
 export * from './auth.ts';
+export * from './logins.ts';

@@ -249,6 +249,15 @@ export class RunCoordinator extends DurableObject<Env> {
     }
   }
 
+  /** For the signed login call: the run's organization and login, only for the task's current lease. */
+  loginRef(taskId: string, leaseToken: string): { ok: true; orgId: string; loginId: string | null } | { ok: false; code: 'LEASE_LOST' | 'NOT_FOUND' } {
+    const task = this.store.getTask(taskId);
+    const meta = this.store.getMeta();
+    if (!task || !meta) return { ok: false, code: 'NOT_FOUND' };
+    if (!leaseIsCurrent(task, leaseToken)) return { ok: false, code: 'LEASE_LOST' };
+    return { ok: true, orgId: meta.orgId, loginId: meta.spec.login?.id ?? null };
+  }
+
   /** A detail page's one item is merged into the listing items that link to it; a failed one leaves them as they are. */
   private applyDetailSuccess(task: TaskRow, result: TaskResult): void {
     const merged = this.details.mergeInto(task.url, result.items[0]);
@@ -287,7 +296,7 @@ export class RunCoordinator extends DurableObject<Env> {
       this.store.updateTask({ ...t, status: 'queued', attempt, leaseToken, leaseDeadline: now + dispatchTimeoutMs });
       return {
         runId: meta.runId, orgId: meta.orgId, taskId: t.taskId, attempt, leaseToken, url: t.url, depth: t.depth, kind: this.details.isDetail(t.taskId) ? 'detail' : 'page',
-        spec: this.specFor(meta.spec, t.taskId), deadline: Math.min(meta.deadline, now + meta.spec.limits.taskTimeoutMs + 10_000),
+        spec: this.specFor(meta.spec, t.taskId), login: meta.spec.login, deadline: Math.min(meta.deadline, now + meta.spec.limits.taskTimeoutMs + 10_000),
         edgeUrl: meta.edgeUrl, leaseMs: this.leaseMs(), policy: meta.policy, traceparent: traceparentOf(meta.runId, t.taskId),
       };
     });

@@ -7,12 +7,14 @@ import { requireFleetSignature } from '../../middleware/fleet-auth.ts';
 import { recordHeartbeat } from '../../services/fleet/nodes.ts';
 import { recordTaskAttempt } from '../../services/stats/stats.ts';
 import { registerArtifactUpload } from './artifacts.ts';
+import { registerLoginSession } from './login-session.ts';
 
 /** The fleet's side of the protocol: heartbeats and task lifecycle calls, all signed. */
 export const internalRoutes = new Hono<AppEnv>();
 internalRoutes.use('/fleet/*', requireFleetSignature);
 internalRoutes.use('/runs/*', requireFleetSignature);
 registerArtifactUpload(internalRoutes);
+registerLoginSession(internalRoutes);
 
 async function parse<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
   let json: unknown;

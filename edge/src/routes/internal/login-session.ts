@@ -1,0 +1,28 @@
+import type { Hono } from 'hono';
+import { LeaseRequest, SaveLoginState, issuesOf } from '@trawl/schemas';
+import type { AppEnv } from '../../app.ts';
+import { ApiError } from '../../lib/errors.ts';
+import { loginForTask, saveTaskLoginState } from '../../services/logins/task-login.ts';
+
+async function body(req: Request): Promise<unknown> {
+  try {
+    return JSON.parse(await req.text());
+  } catch {
+    throw new ApiError('INVALID_REQUEST', 'The fleet message is not JSON');
+  }
+}
+
+/** A task's stored login, for the node holding its lease (signed like every internal route; see ADR 0006). */
+export function registerLoginSession(routes: Hono<AppEnv>): void {
+  routes.post('/runs/:runId/tasks/:taskId/login', async (c) => {
+    const parsed = LeaseRequest.safeParse(await body(c.req.raw));
+    if (!parsed.success) throw new ApiError('INVALID_REQUEST', 'Invalid fleet message', { issues: issuesOf(parsed.error) });
+    return c.json(await loginForTask(c.get('services'), c.req.param('runId'), c.req.param('taskId'), parsed.data.leaseToken));
+  });
+  routes.post('/runs/:runId/tasks/:taskId/login/state', async (c) => {
+    const parsed = SaveLoginState.safeParse(await body(c.req.raw));
+    if (!parsed.success) throw new ApiError('INVALID_REQUEST', 'Invalid fleet message', { issues: issuesOf(parsed.error) });
+    await saveTaskLoginState(c.get('services'), c.req.param('runId'), c.req.param('taskId'), parsed.data.leaseToken, parsed.data.storageState);
+    return c.json({ ok: true });
+  });
+}

@@ -1,0 +1,31 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { Login, LoginInput } from '@trawl/schemas';
+import type { createApp } from '../../app.ts';
+import { createLogin, deleteLogin, listLogins } from '../../services/logins/logins.ts';
+import { IdParam, errorResponses, readJsonBody, security } from '../openapi-common.ts';
+
+const tags = ['Logins'];
+const create = createRoute({
+  method: 'post', path: '/v1/logins', tags, security, 'x-trawl-permission': 'jobs:write', summary: 'Store a login (session and/or credential)',
+  description: 'A Playwright `storageState`, and/or a credential with the `flow` that uses it. Secrets are encrypted at rest and never returned. A job references the login with `spec.login.id`; each task\'s browser starts with the session, and a node that logs in with the credential saves the new session for the next tasks.',
+  request: { body: { content: { 'application/json': { schema: LoginInput } }, required: true } },
+  responses: { 201: { description: 'The login, without its secrets', content: { 'application/json': { schema: Login } } }, ...errorResponses('INVALID_REQUEST', 'CONFLICT', 'FORBIDDEN') },
+});
+const list = createRoute({
+  method: 'get', path: '/v1/logins', tags, security, 'x-trawl-permission': 'jobs:read', summary: 'List stored logins (no secrets)',
+  responses: { 200: { description: 'Logins', content: { 'application/json': { schema: z.object({ data: z.array(Login) }) } } } },
+});
+const remove = createRoute({
+  method: 'delete', path: '/v1/logins/{id}', tags, security, 'x-trawl-permission': 'jobs:write', summary: 'Delete a stored login',
+  request: { params: IdParam('lgn') },
+  responses: { 204: { description: 'Deleted' }, ...errorResponses('NOT_FOUND', 'FORBIDDEN') },
+});
+
+export function registerLoginRoutes(app: ReturnType<typeof createApp>) {
+  app.openapi(create, async (c) => c.json(await createLogin(c.get('actor'), await readJsonBody(c, 'INVALID_REQUEST')), 201));
+  app.openapi(list, async (c) => c.json(await listLogins(c.get('actor')), 200));
+  app.openapi(remove, async (c) => {
+    await deleteLogin(c.get('actor'), c.req.valid('param').id);
+    return c.body(null, 204);
+  });
+}

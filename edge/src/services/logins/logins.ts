@@ -1,0 +1,59 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { logins } from '@trawl/db';
+import { LoginInput, issuesOf, newId, type Login } from '@trawl/schemas';
+import { configOf } from '../../env.ts';
+import { ApiError, invalid, notFound } from '../../lib/errors.ts';
+import { seal } from '../../lib/secret-box.ts';
+import { auditStatement } from '../audit/audit.ts';
+import type { ActorContext, ServiceContext } from '../context.ts';
+import { authorize } from '../permissions.ts';
+
+type LoginRow = typeof logins.$inferSelect;
+
+/** What the API shows of a stored login: never a secret, only whether there is one. */
+const toLogin = (r: LoginRow): Login => ({
+  id: r.id, name: r.name, hasStorageState: r.storageStateEnc !== null, hasCredential: r.credentialEnc !== null,
+  flow: r.flow ?? null, stateSavedAt: r.stateSavedAt, createdAt: r.createdAt,
+});
+
+/** Associated data binding a ciphertext to its organization, login and field. */
+export const aadOf = (orgId: string, loginId: string, field: 'storageState' | 'credential'): string => `${orgId}/${loginId}/${field}`;
+
+export function credentialsKey(ctx: ServiceContext): string {
+  const key = configOf(ctx.env).credentialsKey;
+  if (!key) throw new ApiError('CONFLICT', 'Stored logins need the CREDENTIALS_KEY secret on this deployment');
+  return key;
+}
+
+export async function createLogin(ctx: ActorContext, body: unknown): Promise<Login> {
+  authorize(ctx, 'jobs:write');
+  const parsed = LoginInput.safeParse(body);
+  if (!parsed.success) throw invalid('INVALID_REQUEST', 'The login is not valid', issuesOf(parsed.error));
+  const key = credentialsKey(ctx);
+  const { name, storageState, credential, flow } = parsed.data;
+  const now = Date.now();
+  const id = newId('lgn', now);
+  const orgId = ctx.actor.orgId;
+  const [existing] = await ctx.db.select({ id: logins.id }).from(logins).where(and(eq(logins.orgId, orgId), eq(logins.name, name))).limit(1);
+  if (existing) throw new ApiError('CONFLICT', `A login named "${name}" exists already`);
+  const row: LoginRow = {
+    id, orgId, name, flow: flow ?? null, createdAt: now, updatedAt: now, stateSavedAt: storageState ? now : null,
+    storageStateEnc: storageState ? await seal(key, aadOf(orgId, id, 'storageState'), storageState) : null,
+    credentialEnc: credential ? await seal(key, aadOf(orgId, id, 'credential'), credential) : null,
+  };
+  await ctx.db.batch([ctx.db.insert(logins).values(row), auditStatement(ctx, 'login.create', id, { name, storageState: Boolean(storageState), credential: Boolean(credential) })]);
+  return toLogin(row);
+}
+
+export async function listLogins(ctx: ActorContext): Promise<{ data: Login[] }> {
+  authorize(ctx, 'jobs:read');
+  const rows = await ctx.db.select().from(logins).where(eq(logins.orgId, ctx.actor.orgId)).orderBy(desc(logins.id)).limit(200);
+  return { data: rows.map(toLogin) };
+}
+
+export async function deleteLogin(ctx: ActorContext, id: string): Promise<void> {
+  authorize(ctx, 'jobs:write');
+  const [row] = await ctx.db.select({ id: logins.id }).from(logins).where(and(eq(logins.id, id), eq(logins.orgId, ctx.actor.orgId))).limit(1);
+  if (!row) throw notFound('Login', id);
+  await ctx.db.batch([ctx.db.delete(logins).where(and(eq(logins.id, id), eq(logins.orgId, ctx.actor.orgId))), auditStatement(ctx, 'login.delete', id)]);
+}
