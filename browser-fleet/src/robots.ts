@@ -8,12 +8,12 @@ const TTL_MS = 10 * 60_000;
 const MAX_ORIGINS = 2000;
 
 interface Rules { isAllowed(url: string, ua?: string): boolean | undefined; getCrawlDelay(ua?: string): number | undefined }
-interface Entry { rules: Rules | 'allow-all' | 'disallow-all'; expires: number }
+interface Entry { rules: Rules | 'allow-all' | 'server-error' | 'unreachable'; expires: number }
 
 /**
  * robots.txt per origin, cached on the node for ten minutes. Fetched through the task's browser context, so the
  * request goes through the same egress proxy and policy as the page itself. As RFC 9309 says: a 4xx means no rules;
- * a 5xx or an unreachable file means the whole site is off limits for now (retryable).
+ * a 5xx (HTTP_5XX) or an unreachable site (NAVIGATION_ERROR) means the whole site is off limits for now (retryable).
  */
 export class RobotsCache {
   private readonly entries = new Map<string, Entry>();
@@ -21,7 +21,9 @@ export class RobotsCache {
   async check(context: BrowserContext, url: string, timeoutMs: number): Promise<{ crawlDelayMs?: number }> {
     const origin = new URL(url).origin;
     const entry = await this.load(context, origin, timeoutMs);
-    if (entry.rules === 'disallow-all') throw new TrawlError('BLOCKED_BY_SITE', `robots.txt of ${origin} could not be read (server error); the site is treated as off limits for now`);
+    // RFC 9309: a robots.txt that cannot be read means the whole site is off limits for now; the code says why.
+    if (entry.rules === 'server-error') throw new TrawlError('HTTP_5XX', `robots.txt of ${origin} answered a server error; the site is off limits until it can be read`);
+    if (entry.rules === 'unreachable') throw new TrawlError('NAVIGATION_ERROR', `robots.txt of ${origin} could not be fetched (the site did not answer)`);
     if (entry.rules === 'allow-all') return {};
     if (entry.rules.isAllowed(url, ROBOTS_AGENT) === false) {
       throw new TrawlError('BLOCKED_BY_POLICY', `robots.txt of ${origin} disallows ${new URL(url).pathname} for ${ROBOTS_AGENT}; set respectRobots: false only if you may ignore it`);
@@ -36,14 +38,15 @@ export class RobotsCache {
     let rules: Entry['rules'];
     try {
       const res = await context.request.get(`${origin}/robots.txt`, { timeout: Math.max(500, Math.min(5000, timeoutMs)), maxRedirects: 5, failOnStatusCode: false });
-      if (res.status() >= 500) rules = 'disallow-all';
+      if (res.status() >= 500) rules = 'server-error';
       else if (res.status() >= 400) rules = 'allow-all';
       else rules = robotsParser(`${origin}/robots.txt`, (await res.text()).slice(0, 512 * 1024)) as Rules;
     } catch {
-      rules = 'disallow-all';
+      rules = 'unreachable';
     }
     if (this.entries.size >= MAX_ORIGINS) this.entries.delete(this.entries.keys().next().value!);
-    const entry: Entry = { rules, expires: Date.now() + (rules === 'disallow-all' ? 60_000 : TTL_MS) };
+    const failed = rules === 'server-error' || rules === 'unreachable';
+    const entry: Entry = { rules, expires: Date.now() + (failed ? 30_000 : TTL_MS) };
     this.entries.set(origin, entry);
     return entry;
   }

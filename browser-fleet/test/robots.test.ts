@@ -41,13 +41,14 @@ describe('robots.txt', () => {
     expect(s.pages()).toBe(2);
   });
 
-  it('treats a missing robots.txt as no rules and a failing one as off limits for now (retryable)', async () => {
+  it('treats a missing robots.txt as no rules and a failing one as off limits for now (HTTP_5XX, retryable)', async () => {
     const missing = await site({ status: 404 });
     const broken = await site({ status: 503 });
     sites.push(missing, broken);
     expect((await run(`${missing.url}/list`)).outcome).toBe('succeeded');
     const refused = await run(`${broken.url}/list`);
-    expect(refused.error?.code).toBe('BLOCKED_BY_SITE');
+    expect(refused.error?.code).toBe('HTTP_5XX');
+    expect(refused.error?.message).toContain('robots.txt');
     expect(broken.pages()).toBe(0);
   });
 });
