@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
-  ERRORS, detailTaskSpecOf, initialUrls, newId, randomString, taskSpecOf, isFinalStatus,
+  ERRORS, traceparentOf, detailTaskSpecOf, initialUrls, newId, randomString, taskSpecOf, isFinalStatus,
   type EgressPolicy, type Failure, type JobSpec, type RunCounts, type RunEvent, type RunEventInput, type RunStatus, type Task, type TaskResult,
 } from '@trawl/schemas';
 import { dedupeKeyOf } from '@trawl/engine/keys';
@@ -405,10 +405,4 @@ export class RunCoordinator extends DurableObject<Env> {
     if (!meta) throw new Error('run not initialised');
     return meta;
   }
-}
-
-/** W3C traceparent: the run id is the trace id, the task id the parent span. */
-function traceparentOf(runId: string, taskId: string): string {
-  const hex = (s: string, n: number) => [...s].map((c) => c.charCodeAt(0).toString(16)).join('').padEnd(n, '0').slice(-n);
-  return `00-${hex(runId, 32)}-${hex(taskId, 16)}-01`;
 }
