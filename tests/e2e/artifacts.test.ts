@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.ts';
 import { traceIdOf, type Artifact } from '@trawl/schemas';
 import { demoJobSpec } from '../../scripts/lib/demo-job.ts';
 import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
@@ -8,7 +8,6 @@ import { harOf, pngSize, traceEvents, zipEntries } from '../../browser-fleet/tes
 import { api, newOrg, waitForRun } from './client.ts';
 import { parsePrometheus, sampleValue } from './prometheus.ts';
 
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 async function bytesOf(url: string, headers: Record<string, string> = {}): Promise<{ status: number; bytes: Uint8Array; type: string | null }> {
   const res = await fetch(url, { headers });
@@ -122,7 +121,7 @@ describe('every failed task can be explained: trace, HAR, screenshot, logs, metr
 
   it('the built-in trace viewer opens the stored trace in Chromium at the failing action', async () => {
     const trace = listed.find((a) => a.kind === 'trace')!;
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const res = await page.goto(trace.viewerUrl!);

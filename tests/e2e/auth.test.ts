@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launchChromium } from './browser.ts';
 
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 interface Session { cookie: string; csrf: string; context: BrowserContext }
 
@@ -38,7 +38,7 @@ async function as(s: Pick<Session, 'cookie'> & { csrf?: string; context?: Browse
 describe('people sign in with OpenID Connect (a real provider), sessions rotate, changes need the CSRF token', () => {
   let browser: Browser;
   const who = `alice-${Date.now().toString(36)}`;
-  beforeAll(async () => { browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: FLAGS }); });
+  beforeAll(async () => { browser = await launchChromium(); });
   afterAll(async () => { await browser?.close(); });
 
   it('a first sign-in makes the person owner of a new organization; cookie changes without the CSRF header are refused', async () => {
