@@ -10,7 +10,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['schemas/test/**/*.test.ts', 'engine/test/**/*.test.ts', 'edge/test/**/*.test.ts'],
+          include: ['schemas/test/**/*.test.ts', 'engine/test/**/*.test.ts', 'edge/test/**/*.test.ts', 'fixtures/test/**/*.test.ts'],
         },
       },
       {
