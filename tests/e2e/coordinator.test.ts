@@ -106,4 +106,22 @@ describe('run coordinator (real Durable Object, queue and D1 under wrangler dev)
     expect(run.status).toBe('succeeded');
     expect((run.counts as { items: number }).items).toBe(3);
   });
+
+  it('lists the requests the egress policy refused, per run, to its own organization only', async () => {
+    const runId = await startRun();
+    const t = await node.nextTask(runId);
+    await node.call(edgeInternalPaths.taskStart(runId, t.taskId), { leaseToken: t.leaseToken, nodeId: node.nodeId });
+    const blocked = [
+      { url: 'http://169.254.169.254/latest/meta-data/', host: '169.254.169.254', address: '169.254.169.254', reason: 'link-local address', resourceType: 'fetch' },
+      { url: 'http://10.0.0.1/x.png', host: '10.0.0.1', address: '10.0.0.1', reason: 'private address', resourceType: 'image' },
+    ];
+    const res = await node.call(edgeInternalPaths.taskResult(runId, t.taskId), { ...result(t, node.nodeId, items(1, 2)), blocked });
+    expect(res.status).toBe(200);
+    const listed = await api<{ data: Array<Record<string, unknown>> }>(org.key, 'GET', `/v1/runs/${runId}/blocked`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.map(({ taskId: _t, ts: _ts, attempt: _a, ...rest }) => rest)).toEqual(blocked);
+    expect(listed.body.data[0]).toMatchObject({ taskId: t.taskId, attempt: t.attempt });
+    const stranger = await newOrg('Stranger');
+    expect((await api(stranger.key, 'GET', `/v1/runs/${runId}/blocked`)).status).toBe(404);
+  });
 });

@@ -80,6 +80,11 @@ export class RunCoordinator extends DurableObject<Env> {
   }
 
   /** The stored event log after a cursor, as JSON lines (GET /v1/runs/{id}/logs while the run is live). */
+  /** What the egress policy refused during the run (host, resolved address, reason, resource type). */
+  blockedRequests(limit: number) {
+    return this.store.blockedRequests(Math.min(limit, 1000));
+  }
+
   eventLog(after: number, limit: number): { lines: string[]; lastSeq: number } {
     const events = this.store.eventsAfter(after, Math.min(limit, BACKLOG_LIMIT));
     return { lines: events.map((e) => JSON.stringify(e)), lastSeq: events.at(-1)?.seq ?? after };
@@ -134,6 +139,7 @@ export class RunCoordinator extends DurableObject<Env> {
     if (verdict === 'duplicate') return { ok: true, duplicate: true };
     if (verdict === 'stale') return { ok: false, code: 'LEASE_LOST' };
     const now = Date.now();
+    if (result.blocked?.length) this.store.addBlocked(taskId, task.attempt, result.blocked, now);
     if (result.crawlDelayMs && meta.politeness) {
       const site = siteOf(task.url);
       const known = meta.politeness.crawlDelays?.[site] ?? 0;

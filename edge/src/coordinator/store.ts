@@ -1,5 +1,5 @@
 /** The RunCoordinator's own SQLite: tasks (the frontier), items, events and the run's meta row. */
-import type { EgressPolicy, Failure, ItemData, JobSpec, RunEvent, RunEventInput, RunStatus } from '@trawl/schemas';
+import type { BlockedRequest, EgressPolicy, Failure, ItemData, JobSpec, RunEvent, RunEventInput, RunStatus } from '@trawl/schemas';
 import type { TaskRow, TaskStatus } from './machine.ts';
 import type { Politeness } from './politeness.ts';
 
@@ -34,6 +34,7 @@ CREATE INDEX IF NOT EXISTS tasks_status ON tasks(status);
 CREATE TABLE IF NOT EXISTS items (key TEXT PRIMARY KEY, task_seq INTEGER NOT NULL, idx INTEGER NOT NULL, url TEXT NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS items_order ON items(task_seq, idx);
 CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS blocked (seq INTEGER PRIMARY KEY AUTOINCREMENT, task_id TEXT NOT NULL, attempt INTEGER NOT NULL, ts INTEGER NOT NULL, body TEXT NOT NULL);
 `;
 
 type Row = Record<string, SqlStorageValue>;
@@ -134,6 +135,23 @@ export class RunStore {
   eventsAfter(seq: number, limit: number): RunEvent[] {
     return this.sql.exec<{ seq: number; body: string }>('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?', seq, limit)
       .toArray().map((r) => ({ ...(JSON.parse(r.body) as Omit<RunEvent, 'seq'>), seq: Number(r.seq) }));
+  }
+
+  /** Requests the fleet's egress proxy refused, per attempt, capped per run so a hostile page cannot fill storage. */
+  addBlocked(taskId: string, attempt: number, entries: BlockedRequest[], now: number, cap = 1000): number {
+    let room = cap - Number(this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM blocked').one().n);
+    let added = 0;
+    for (const e of entries) {
+      if (room-- <= 0) break;
+      this.sql.exec('INSERT INTO blocked (task_id, attempt, ts, body) VALUES (?, ?, ?, ?)', taskId, attempt, now, JSON.stringify(e));
+      added++;
+    }
+    return added;
+  }
+
+  blockedRequests(limit: number): Array<BlockedRequest & { taskId: string; attempt: number; ts: number }> {
+    return this.sql.exec<{ task_id: string; attempt: number; ts: number; body: string }>('SELECT task_id, attempt, ts, body FROM blocked ORDER BY seq LIMIT ?', limit)
+      .toArray().map((r) => ({ ...(JSON.parse(r.body) as BlockedRequest), taskId: r.task_id, attempt: Number(r.attempt), ts: Number(r.ts) }));
   }
 }
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Run } from '@trawl/schemas';
 import type { createApp } from '../../app.ts';
-import { cancelRun, createRun, getRun, listRuns, openRunEvents } from '../../services/runs/runs.ts';
+import { cancelRun, createRun, getRun, listBlocked, listRuns, openRunEvents } from '../../services/runs/runs.ts';
 import { readResults } from '../../services/runs/results.ts';
 import { PageQuery } from '../../services/pagination.ts';
 import { IdParam, errorResponses, security } from '../openapi-common.ts';
@@ -45,7 +45,19 @@ const cancel = createRoute({
   responses: { 200: { description: 'The cancelled run', content: { 'application/json': { schema: RunView } } }, ...errorResponses('NOT_FOUND', 'CONFLICT', 'FORBIDDEN') },
 });
 
+const Blocked = z.object({
+  url: z.string(), host: z.string(), address: z.string().optional(), reason: z.string(), resourceType: z.string().optional(),
+  taskId: z.string(), attempt: z.number(), ts: z.number(),
+});
+const blocked = createRoute({
+  method: 'get', path: '/v1/runs/{id}/blocked', tags, security, 'x-trawl-permission': 'runs:read',
+  summary: 'Requests the egress policy refused during the run (host, resolved address, reason, resource type)',
+  request: { params: IdParam('run') },
+  responses: { 200: { description: 'Refused requests, oldest first (at most 1,000 per run)', content: { 'application/json': { schema: z.object({ data: z.array(Blocked) }) } } }, ...errorResponses('NOT_FOUND') },
+});
+
 export function registerRunRoutes(app: ReturnType<typeof createApp>) {
+  app.openapi(blocked, async (c) => c.json(await listBlocked(c.get('actor'), c.req.valid('param').id), 200));
   app.openapi(create, async (c) => c.json(await createRun(c.get('actor'), c.req.valid('param').id), 201));
   app.openapi(list, async (c) => c.json(await listRuns(c.get('actor'), c.req.valid('query')), 200));
   app.openapi(get, async (c) => c.json(await getRun(c.get('actor'), c.req.valid('param').id), 200));

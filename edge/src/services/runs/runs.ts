@@ -86,3 +86,10 @@ export async function openRunEvents(ctx: ActorContext, id: string, request: Requ
   }
   return coordinatorOf(ctx, id).fetch(request);
 }
+
+/** The requests the egress policy refused during a run, so a user can see the policy at work. */
+export async function listBlocked(ctx: ActorContext, id: string) {
+  authorize(ctx, 'runs:read');
+  await getRunRow(ctx, id);
+  return { data: await coordinatorOf(ctx, id).blockedRequests(1000) };
+}
