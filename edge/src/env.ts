@@ -20,6 +20,7 @@ export interface Env {
   FLEET_SECRET?: string;
   /** Encrypts stored logins at rest (AES-GCM); without it the logins API refuses to store secrets. */
   CREDENTIALS_KEY?: string;
+  CREDENTIALS_KEY_PREVIOUS?: string;
   ADMIN_TOKEN?: string;
   ALLOW_PRIVATE_TARGETS?: string;
   OIDC_ISSUER?: string;
@@ -41,6 +42,8 @@ const Config = z.object({
   publicUrl: z.url().optional(),
   fleetSecret: z.string().min(16, 'FLEET_SECRET must be set (at least 16 characters) so the edge and the fleet can sign requests'),
   credentialsKey: z.string().min(32, 'CREDENTIALS_KEY must be at least 32 characters').optional(),
+  /** Keys of before a rotation, comma-separated: still read, never used to seal. */
+  credentialsKeysPrevious: z.array(z.string().min(32, 'each CREDENTIALS_KEY_PREVIOUS entry must be at least 32 characters')),
   adminToken: z.string().min(24, 'ADMIN_TOKEN must be at least 24 characters').optional(),
   allowPrivateTargets: z.boolean(),
   oidcIssuer: z.url().optional(),
@@ -71,6 +74,7 @@ export function configOf(env: Env): Config {
     publicUrl: env.PUBLIC_URL || undefined,
     fleetSecret: env.FLEET_SECRET ?? '',
     credentialsKey: env.CREDENTIALS_KEY || undefined,
+    credentialsKeysPrevious: (env.CREDENTIALS_KEY_PREVIOUS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     adminToken: env.ADMIN_TOKEN || undefined,
     allowPrivateTargets: env.ALLOW_PRIVATE_TARGETS === 'true',
     oidcIssuer: env.OIDC_ISSUER || undefined,

@@ -5,6 +5,7 @@ import type { AppEnv } from '../../app.ts';
 import { configOf } from '../../env.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { addMember, createOrgKey, createOrgWithOwner } from '../../services/orgs/create-org.ts';
+import { rotateLoginKeys } from '../../services/logins/logins.ts';
 
 /**
  * Operator provisioning, enabled only when the ADMIN_TOKEN secret is set (dev and tests set it;
@@ -54,3 +55,6 @@ adminRoutes.post('/orgs/:orgId/members', async (c) => {
   const input = await body(c.req.raw, CreateMember);
   return c.json(await addMember(c.get('services'), c.req.param('orgId'), input.email, input.name, input.role), 201);
 });
+
+/** Step two of a key rotation: seal every stored login again with the current CREDENTIALS_KEY. */
+adminRoutes.post('/credentials/rotate', async (c) => c.json(await rotateLoginKeys(c.get('services'))));

@@ -3,7 +3,7 @@ import { logins } from '@trawl/db';
 import { LoginInput, issuesOf, newId, type Login } from '@trawl/schemas';
 import { configOf } from '../../env.ts';
 import { ApiError, invalid, notFound } from '../../lib/errors.ts';
-import { seal } from '../../lib/secret-box.ts';
+import { seal, sealedWith, unseal } from '../../lib/secret-box.ts';
 import { auditStatement } from '../audit/audit.ts';
 import type { ActorContext, ServiceContext } from '../context.ts';
 import { authorize } from '../permissions.ts';
@@ -18,6 +18,11 @@ const toLogin = (r: LoginRow): Login => ({
 
 /** Associated data binding a ciphertext to its organization, login and field. */
 export const aadOf = (orgId: string, loginId: string, field: 'storageState' | 'credential'): string => `${orgId}/${loginId}/${field}`;
+
+/** Every key that may open a stored value: the current one first, then those of before a rotation. */
+export function credentialKeys(ctx: ServiceContext): string[] {
+  return [credentialsKey(ctx), ...configOf(ctx.env).credentialsKeysPrevious];
+}
 
 export function credentialsKey(ctx: ServiceContext): string {
   const key = configOf(ctx.env).credentialsKey;
@@ -56,4 +61,27 @@ export async function deleteLogin(ctx: ActorContext, id: string): Promise<void> 
   const [row] = await ctx.db.select({ id: logins.id }).from(logins).where(and(eq(logins.id, id), eq(logins.orgId, ctx.actor.orgId))).limit(1);
   if (!row) throw notFound('Login', id);
   await ctx.db.batch([ctx.db.delete(logins).where(and(eq(logins.id, id), eq(logins.orgId, ctx.actor.orgId))), auditStatement(ctx, 'login.delete', id)]);
+}
+
+/**
+ * After CREDENTIALS_KEY changed (the old one in CREDENTIALS_KEY_PREVIOUS): seal every stored secret again with the
+ * current key, so the previous key can then be removed. Idempotent; returns how many values were re-sealed.
+ */
+export async function rotateLoginKeys(ctx: ServiceContext): Promise<{ resealed: number }> {
+  const keys = credentialKeys(ctx);
+  const current = keys[0]!;
+  let resealed = 0;
+  for (const row of await ctx.db.select().from(logins)) {
+    const set: Partial<LoginRow> = {};
+    for (const field of ['storageState', 'credential'] as const) {
+      const sealed = field === 'storageState' ? row.storageStateEnc : row.credentialEnc;
+      if (!sealed || await sealedWith(current, sealed)) continue;
+      const fresh = await seal(current, aadOf(row.orgId, row.id, field), await unseal(keys, aadOf(row.orgId, row.id, field), sealed));
+      if (field === 'storageState') set.storageStateEnc = fresh;
+      else set.credentialEnc = fresh;
+      resealed++;
+    }
+    if (Object.keys(set).length) await ctx.db.update(logins).set(set).where(eq(logins.id, row.id));
+  }
+  return { resealed };
 }

@@ -4,7 +4,7 @@ import type { Credential, StorageState, TaskLogin } from '@trawl/schemas';
 import { ApiError } from '../../lib/errors.ts';
 import { seal, unseal } from '../../lib/secret-box.ts';
 import type { ServiceContext } from '../context.ts';
-import { aadOf, credentialsKey } from './logins.ts';
+import { aadOf, credentialKeys, credentialsKey } from './logins.ts';
 
 const coordinator = (ctx: ServiceContext, runId: string) => ctx.env.RUN_COORDINATOR.get(ctx.env.RUN_COORDINATOR.idFromName(runId));
 
@@ -24,10 +24,10 @@ async function loginRow(ctx: ServiceContext, runId: string, taskId: string, leas
  */
 export async function loginForTask(ctx: ServiceContext, runId: string, taskId: string, leaseToken: string): Promise<TaskLogin> {
   const row = await loginRow(ctx, runId, taskId, leaseToken);
-  const key = credentialsKey(ctx);
+  const keys = credentialKeys(ctx);
   return {
-    storageState: row.storageStateEnc ? await unseal<StorageState>(key, aadOf(row.orgId, row.id, 'storageState'), row.storageStateEnc) : null,
-    credential: row.credentialEnc ? await unseal<Credential>(key, aadOf(row.orgId, row.id, 'credential'), row.credentialEnc) : null,
+    storageState: row.storageStateEnc ? await unseal<StorageState>(keys, aadOf(row.orgId, row.id, 'storageState'), row.storageStateEnc) : null,
+    credential: row.credentialEnc ? await unseal<Credential>(keys, aadOf(row.orgId, row.id, 'credential'), row.credentialEnc) : null,
     flow: row.flow ?? null,
   };
 }
