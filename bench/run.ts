@@ -1,0 +1,328 @@
+/**
+ * Trawl's throughput benchmark on the shared fixture site (see bench/README.md):
+ *
+ *   npm run bench -- [--variants static,js] [--concurrency 1,2,4,8] [--pages 200] [--baseline]
+ *                    [--fixture PATH] [--slots N] [--lease-ms MS] [--echo]
+ *
+ * For each variant and concurrency: a fresh fleet node (slots = the concurrency, or --slots when
+ * larger), a job over the fixture's start URLs, one run through the public API, its event stream,
+ * its results checked against expected.json, and the fleet's memory sampled from /proc.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { execFileSync } from 'node:child_process';
+import type { JobSpecInput, RunEvent } from '@trawl/schemas';
+import { createOrg, startEdge, startFleet, ROOT } from '../scripts/lib/stack.ts';
+import { Api, health } from './lib/api.ts';
+import { startFixture, verificationOk, verify, type Variant, type Verification } from './lib/fixture.ts';
+import { captureLines, jsonOf, type Line } from './lib/lines.ts';
+import { sampleRss } from './lib/rss.ts';
+import { meterCpu, procCpuSeconds, treeCpuSeconds } from './lib/cpu.ts';
+import { installInterruptHandlers, onInterrupt } from './lib/cleanup.ts';
+import { mean, percentile, round, table } from './lib/stats.ts';
+import { baselineTable, runBaseline, type BaselineResult } from './baseline.ts';
+
+const { values: args } = parseArgs({ options: {
+  variants: { type: 'string', default: 'static,js' },
+  concurrency: { type: 'string', default: '1,2,4,8' },
+  pages: { type: 'string', default: '200' },
+  fixture: { type: 'string' },
+  baseline: { type: 'boolean', default: false },
+  'baseline-modes': { type: 'string', default: 'bare,bare-blocked' },
+  slots: { type: 'string', default: '16' },
+  'lease-ms': { type: 'string', default: '30000' },
+  echo: { type: 'boolean', default: false },
+  /** NAME=JSON, repeatable: job spec settings merged over the benchmark's job, each run in turn (A/B comparisons). */
+  job: { type: 'string', multiple: true, default: [] },
+} });
+const jobVariants: Array<{ name: string; extra: Record<string, unknown> }> = args.job.length
+  ? args.job.map((j) => {
+    const at = j.indexOf('=');
+    if (at < 1) throw new Error(`--job takes NAME=JSON, got ${j}`);
+    return { name: j.slice(0, at), extra: JSON.parse(j.slice(at + 1)) as Record<string, unknown> };
+  })
+  : [{ name: 'default', extra: {} }];
+const variants = args.variants.split(',').map((v) => v.trim()) as Variant[];
+for (const v of variants) if (v !== 'static' && v !== 'js') throw new Error(`unknown variant ${v} (static, js)`);
+const levels = args.concurrency.split(',').map(Number);
+if (levels.some((c) => !Number.isInteger(c) || c < 1 || c > 64)) throw new Error(`bad --concurrency ${args.concurrency}`);
+const pages = Number(args.pages);
+
+export function jobSpec(urls: readonly string[], concurrency: number): JobSpecInput {
+  return {
+    startUrls: [...urls],
+    itemSelector: 'article.product',
+    fields: {
+      id: { source: 'attr', attr: 'data-id', required: true },
+      title: { selector: 'h2.title' },
+      price: { selector: '.price', process: [{ op: 'number' }] },
+      rating: { selector: '.rating b', process: [{ op: 'number' }] },
+      url: { selector: 'a.link', source: 'attr', attr: 'href', process: [{ op: 'absoluteUrl' }] },
+      image: { selector: 'img', source: 'attr', attr: 'src', process: [{ op: 'absoluteUrl' }] },
+    },
+    concurrency,
+    limits: { maxPages: Math.max(1000, urls.length) },
+  };
+}
+
+interface Breakdown {
+  /** Result applied (or run created) -> the fleet node accepted the next task: coordinator pump, queue, consumer, offer. */
+  dispatchMs: number;
+  /** Accepted -> the coordinator recorded the start (the node's start call). */
+  startMs: number;
+  /** The fleet's own task time (timings.totalMs): context, navigation, wait, extraction. */
+  browserMs: number;
+  /** Start recorded + browser time -> result applied: the start answer's way back, the events flush and the result post. */
+  reportMs: number;
+  /** Result applied -> the node has its answer and frees the slot (the coordinator's pump and queue send are awaited in it). */
+  releaseMs: number;
+  tasks: number;
+}
+
+export interface TrawlResult {
+  scraper: 'trawl';
+  /** The --job variant's name ('default' without --job) and the settings it merged over the job. */
+  job: string;
+  jobExtra: Record<string, unknown>;
+  variant: Variant;
+  concurrency: number;
+  slots: number;
+  pages: number;
+  runId: string;
+  status: string;
+  counts: Record<string, number>;
+  /** POST /runs -> the run's finishedAt. */
+  wallMs: number;
+  /** The run's own finishedAt - startedAt (first task start to end). */
+  runMs: number;
+  /** POST /runs -> the run's startedAt (first task started). */
+  firstTaskMs: number;
+  pagesPerSec: number;
+  p50TaskMs: number;
+  p95TaskMs: number;
+  meanTaskMs: number;
+  /** (wall x concurrency / pages) - mean task time: slot time per page not spent in the browser. */
+  overheadPerTaskMs: number;
+  breakdown: Breakdown;
+  timingsMean: Record<string, number>;
+  queueRetries: number;
+  taskRetries: number;
+  taskFailures: number;
+  peakRssBytes: number;
+  peakProcesses: number;
+  /** CPU seconds used during the run by the fleet's Node process, its Chromium, the edge (wrangler + workerd), this script, and the machine. */
+  cpu: Record<string, number>;
+  verification: Verification;
+}
+
+const byUrlIndex = (urls: readonly string[]) => {
+  const idx = new Map(urls.map((u, i) => [u, i]));
+  return (u: string | undefined) => idx.get(u ?? '') ?? -1;
+};
+
+/** Per-task timeline from the coordinator's events and the node's log lines (one clock: same machine). */
+function breakdownOf(urls: readonly string[], concurrency: number, t0: number, events: readonly RunEvent[], fleetLines: readonly Line[]): Breakdown {
+  const indexOf = byUrlIndex(urls);
+  const accepted = new Map<string, number>();
+  const delivered = new Map<string, number>();
+  for (const l of fleetLines) {
+    const j = jsonOf(l.text);
+    if (!j || typeof j.taskId !== 'string') continue;
+    const ts = Date.parse(String(j.ts));
+    if (j.msg === 'task accepted' && !accepted.has(j.taskId)) accepted.set(j.taskId, ts);
+    if (typeof j.msg === 'string' && j.msg.startsWith('task succeeded')) delivered.set(j.taskId, ts);
+  }
+  const started = new Map<string, number>();
+  const succeeded: Array<{ taskId: string; index: number; ts: number; totalMs: number }> = [];
+  for (const e of events) {
+    if (!e.taskId) continue;
+    if (e.type === 'task.started' && !started.has(e.taskId)) started.set(e.taskId, e.ts);
+    if (e.type === 'task.succeeded') {
+      const timings = (e.data as { timings?: { totalMs?: number } } | undefined)?.timings;
+      succeeded.push({ taskId: e.taskId, index: indexOf(e.url), ts: e.ts, totalMs: timings?.totalMs ?? Number.NaN });
+    }
+  }
+  const completions = succeeded.map((s) => s.ts).toSorted((a, b) => a - b);
+  const parts: Record<Exclude<keyof Breakdown, 'tasks'>, number[]> = { dispatchMs: [], startMs: [], browserMs: [], reportMs: [], releaseMs: [] };
+  for (const s of succeeded) {
+    const a = accepted.get(s.taskId);
+    const st = started.get(s.taskId);
+    const d = delivered.get(s.taskId);
+    if (a === undefined || st === undefined || s.index < 0) continue;
+    // Tasks are dispatched oldest first, one per freed slot: task i >= c went out after the (i-c+1)-th result.
+    const trigger = s.index < concurrency ? t0 : completions[s.index - concurrency];
+    if (trigger !== undefined) parts.dispatchMs.push(a - trigger);
+    parts.startMs.push(st - a);
+    parts.browserMs.push(s.totalMs);
+    parts.reportMs.push(s.ts - st - s.totalMs);
+    if (d !== undefined) parts.releaseMs.push(d - s.ts);
+  }
+  return {
+    dispatchMs: round(mean(parts.dispatchMs), 1), startMs: round(mean(parts.startMs), 1), browserMs: round(mean(parts.browserMs), 1),
+    reportMs: round(mean(parts.reportMs), 1), releaseMs: round(mean(parts.releaseMs), 1), tasks: parts.browserMs.length,
+  };
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | null>, timeoutMs: number): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => null);
+    if (v !== null) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  installInterruptHandlers();
+  const fixture = await startFixture({ path: args.fixture, pages });
+  onInterrupt(() => fixture.stop());
+  console.log(`fixture ${fixture.base} (${fixture.expected.length} products)`);
+  const persistDir = mkdtempSync(join(tmpdir(), 'trawl-bench-edge-'));
+  const secret = randomBytes(24).toString('hex');
+  const adminToken = randomBytes(24).toString('hex');
+  const edge = await startEdge({
+    persistDir, echo: args.echo,
+    vars: { ENVIRONMENT: 'test', FLEET_SECRET: secret, ADMIN_TOKEN: adminToken, LEASE_MS: args['lease-ms'], DISPATCH_TIMEOUT_MS: '120000',
+      RATE_LIMIT_KEY_PER_MIN: '100000', RATE_LIMIT_ORG_PER_MIN: '100000' },
+  });
+  onInterrupt(() => edge.stop());
+  const edgeLog = captureLines(edge.proc.child);
+  console.log(`edge ${edge.url}`);
+  const results: TrawlResult[] = [];
+  const baseline: BaselineResult[] = [];
+  try {
+    const org = await createOrg(edge.url, adminToken, 'Bench');
+    const api = new Api(edge.url, org.key);
+    for (const variant of variants) {
+      const urls = fixture.urls(variant);
+      for (const concurrency of levels) {
+        const slots = args.slots === 'match' ? concurrency : Math.max(concurrency, Number(args.slots));
+        for (const jv of jobVariants) {
+        const fleet = await startFleet({ edgeUrl: edge.url, secret, slots, nodeId: `bench-${variant}-${concurrency}`, echo: args.echo });
+        const forgetFleet = onInterrupt(() => fleet.kill());
+        const fleetLog = captureLines(fleet.proc.child);
+        try {
+          // The node is dispatched to once the edge has its heartbeat with every slot free.
+          await waitFor('the fleet node to register', async () => {
+            const h = await health(edge.url);
+            return h.fleet.nodes >= 1 && h.fleet.freeSlots >= slots ? h : null;
+          }, 30_000);
+          const fleetPid = fleet.proc.child.pid!;
+          const rss = sampleRss(fleetPid);
+          const cpu = meterCpu({
+            fleetNode: () => procCpuSeconds(fleetPid, false),
+            chromium: () => treeCpuSeconds(fleetPid, new Set([fleetPid])),
+            edge: () => treeCpuSeconds(edge.proc.child.pid!),
+            bench: () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; },
+          });
+          const edgeMark = edgeLog.lines.length;
+          const job = await api.createJob(`bench ${variant} c${concurrency} ${jv.name}`, { ...jobSpec(urls, concurrency), ...jv.extra } as JobSpecInput);
+          const t0 = Date.now();
+          const run = await api.startRun(job.id);
+          await api.waitForEnd(run.id, 30 * 60_000);
+          const mem = rss.stop();
+          const cpuUsed = cpu.stop();
+          const records = await api.results(run.id);
+          const done = await api.getRun(run.id);
+          const events = await api.events(run.id);
+          const verification = verify(records, fixture.expected, fixture.base);
+
+          const succeeded = events.filter((e) => e.type === 'task.succeeded');
+          const timings = succeeded.map((e) => (e.data as { timings: Record<string, number> }).timings);
+          const totals = timings.map((t) => t.totalMs ?? Number.NaN);
+          const timingsMean: Record<string, number> = {};
+          for (const k of ['waitForSlotMs', 'contextMs', 'navigateMs', 'waitMs', 'extractMs', 'totalMs']) timingsMean[k] = round(mean(timings.map((t) => t[k] ?? Number.NaN)), 1);
+          const finishedAt = done.finishedAt ?? events.at(-1)?.ts ?? Date.now();
+          const wallMs = finishedAt - t0;
+          const edgeLines = edgeLog.since(edgeMark).map((l) => jsonOf(l.text)).filter((j): j is Record<string, unknown> => j?.runId === run.id);
+          const r: TrawlResult = {
+            scraper: 'trawl', job: jv.name, jobExtra: jv.extra, variant, concurrency, slots, pages: urls.length, runId: run.id, status: done.status, counts: { ...done.counts },
+            wallMs, runMs: done.startedAt && done.finishedAt ? done.finishedAt - done.startedAt : Number.NaN,
+            firstTaskMs: done.startedAt ? done.startedAt - t0 : Number.NaN,
+            pagesPerSec: round(urls.length / (wallMs / 1000), 2),
+            p50TaskMs: percentile(totals, 0.5), p95TaskMs: percentile(totals, 0.95), meanTaskMs: round(mean(totals), 1),
+            overheadPerTaskMs: round((wallMs * concurrency) / urls.length - mean(totals), 1),
+            breakdown: breakdownOf(urls, concurrency, t0, events, fleetLog.lines),
+            timingsMean,
+            queueRetries: edgeLines.filter((j) => j.msg === 'no fleet node took the task; retrying').length,
+            taskRetries: events.filter((e) => e.type === 'task.retrying').length,
+            taskFailures: events.filter((e) => e.type === 'task.failed').length,
+            peakRssBytes: mem.peakBytes, peakProcesses: mem.peakProcesses, cpu: cpuUsed, verification,
+          };
+          results.push(r);
+          const ok = verificationOk(verification) ? `${records.length} records ok` : `RECORDS DIFFER: ${JSON.stringify({ ...verification, examples: undefined })} ${verification.examples.join(' | ')}`;
+          console.log(`trawl[${jv.name}] ${variant} c=${concurrency} (slots ${slots}): ${r.status}, ${r.pagesPerSec} pages/s, p95 task ${r.p95TaskMs} ms, overhead ${r.overheadPerTaskMs} ms/task, `
+            + `breakdown ${JSON.stringify(r.breakdown)}, queue retries ${r.queueRetries}, peak RSS ${round(mem.peakBytes / 2 ** 20)} MB, cpu ${JSON.stringify(cpuUsed)}; ${ok}`);
+        } finally {
+          await fleet.stop();
+          forgetFleet();
+        }
+        }
+        // Interleaved with Trawl's run at the same settings, so both see the same machine (it may be shared).
+        if (args.baseline) {
+          for (const mode of args['baseline-modes'].split(',')) {
+            const b = await runBaseline({ urls, variant, concurrency, blocked: mode.endsWith('-blocked'), freshContext: mode.includes('-ctx'), freshPage: mode.includes('-page'), expected: fixture.expected, base: fixture.base });
+            console.log(`${b.scraper} ${variant} c=${concurrency}: ${b.pagesPerSec} pages/s, p95 page ${b.p95PageMs} ms, peak RSS ${round(b.peakRssBytes / 2 ** 20)} MB, `
+              + `cpu ${JSON.stringify(b.cpu)}; ${verificationOk(b.verification) ? 'records ok' : `RECORDS DIFFER (${b.failedPages} pages failed: ${b.firstError ?? ''})`}`);
+            baseline.push(b);
+          }
+        }
+      }
+    }
+  } finally {
+    await edge.stop();
+    rmSync(persistDir, { recursive: true, force: true });
+    await fixture.stop();
+  }
+
+  console.log('\nTrawl (one fleet node, wrangler dev)');
+  console.log(table(
+    ['job', 'variant', 'conc', 'slots', 'pages/s', 'wall s', 'p50 task ms', 'p95 task ms', 'overhead ms/task', 'dispatch', 'start', 'report', 'release', 'q retries', 'peak RSS MB', 'cpu s node/chromium/edge', 'load', 'records ok'],
+    results.map((r) => [r.job, r.variant, r.concurrency, r.slots, r.pagesPerSec, round(r.wallMs / 1000, 1), r.p50TaskMs, r.p95TaskMs, r.overheadPerTaskMs,
+      r.breakdown.dispatchMs, r.breakdown.startMs, r.breakdown.reportMs, r.breakdown.releaseMs, r.queueRetries, round(r.peakRssBytes / 2 ** 20),
+      `${r.cpu.fleetNode}/${r.cpu.chromium}/${r.cpu.edge}`, `${r.cpu.loadStart}-${r.cpu.loadEnd}`,
+      verificationOk(r.verification) ? 'yes' : `NO (${r.verification.received}/${r.verification.expected}, ${r.verification.missing} missing, ${r.verification.mismatched} mismatched)`]),
+  ));
+  const ratios: Array<{ variant: Variant; concurrency: number; trawl: number; bare: number; bareBlocked: number; ratio: number; ratioBlocked: number }> = [];
+  if (baseline.length) {
+    console.log(`\nBare playwright-core baseline\n${baselineTable(baseline)}`);
+    for (const r of results.filter((x) => x.job === jobVariants[0]!.name)) {
+      const bare = baseline.find((b) => b.scraper === 'bare' && b.variant === r.variant && b.concurrency === r.concurrency);
+      const blocked = baseline.find((b) => b.scraper === 'bare-blocked' && b.variant === r.variant && b.concurrency === r.concurrency);
+      if (!bare || !blocked) continue;
+      ratios.push({ variant: r.variant, concurrency: r.concurrency, trawl: r.pagesPerSec, bare: bare.pagesPerSec, bareBlocked: blocked.pagesPerSec,
+        ratio: round(r.pagesPerSec / bare.pagesPerSec, 2), ratioBlocked: round(r.pagesPerSec / blocked.pagesPerSec, 2) });
+    }
+    console.log('\nTrawl / bare (target >= 0.9)');
+    console.log(table(['variant', 'conc', 'trawl pages/s', 'bare', 'trawl/bare', 'bare blocked', 'trawl/blocked'],
+      ratios.map((x) => [x.variant, x.concurrency, x.trawl, x.bare, `${x.ratio}${x.ratio < 0.9 ? ' (<0.9)' : ''}`, x.bareBlocked, `${x.ratioBlocked}${x.ratioBlocked < 0.9 ? ' (<0.9)' : ''}`])));
+  }
+
+  const chromiumVersion = (() => { try { return execFileSync('/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { return 'unknown'; } })();
+  const out = {
+    startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memBytes: totalmem(), node: process.version, chromium: chromiumVersion,
+      commit: (() => { try { return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT }).toString().trim(); } catch { return 'unknown'; } })(),
+      // Other work in progress in the tree is measured too: list it.
+      dirty: (() => { try { return execFileSync('git', ['status', '--short', '--untracked-files=no'], { cwd: ROOT }).toString().split('\n').filter(Boolean); } catch { return []; } })() },
+    options: { variants, concurrency: levels, pages, slots: args.slots, leaseMs: Number(args['lease-ms']), fixture: fixture.base },
+    trawl: results, baseline, ratios,
+  };
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`\nwrote ${file}`);
+  const bad = results.filter((r) => !verificationOk(r.verification) || r.status !== 'succeeded');
+  if (bad.length) {
+    console.error(`${bad.length} run(s) did not collect exactly the expected records: ${bad.map((r) => `${r.variant} c=${r.concurrency} ${r.status}`).join(', ')}`);
+    process.exitCode = 1;
+  }
+}
+
+await main();
