@@ -34,7 +34,7 @@ async function timeTask(input: JobSpecInput, url?: string) {
     depth: 0, spec: taskSpecOf(spec), deadline: Date.now() + 60_000, edgeUrl: 'http://127.0.0.1:9', leaseMs: 3000 });
   const r = await runTask(task, pool, { nodeId: 'bench' });
   if (r.outcome !== 'succeeded') throw new Error(`${url ?? spec.startUrls[0]}: ${r.error?.code} ${r.error?.message}`);
-  return { total: r.timings.totalMs, extract: r.timings.extractMs ?? 0, items: r.items.length };
+  return { total: r.timings.totalMs, extract: r.timings.extractMs ?? 0, navigate: r.timings.navigateMs ?? 0, wait: r.timings.waitMs ?? 0, items: r.items.length };
 }
 
 try {
@@ -47,7 +47,8 @@ try {
   for (let i = 0; i < reps; i++) big.push(await timeTask(bigSpec));
   const ex = p50(big.map((b) => b.extract));
   console.log(`\n## ${N}-item page, 7 fields (CSS, attr, role=, number, date, absoluteUrl, context), ${reps} runs`);
-  console.log(`extract p50 ${ex} ms → ${Math.round((N / ex) * 1000)} items/s; whole task p50 ${p50(big.map((b) => b.total))} ms; items ${big[0]?.items}`);
+  console.log(`extract p50 ${ex} ms → ${Math.round((N / ex) * 1000)} items/s; whole task p50 ${p50(big.map((b) => b.total))} ms `
+    + `(navigate ${p50(big.map((b) => b.navigate))} ms, wait ${p50(big.map((b) => b.wait))} ms); items ${big[0]?.items}`);
 
   // The rejected alternative: one Playwright round trip per field and item (measured on 200 items, 3 fields).
   const context = await pool.newContext({});

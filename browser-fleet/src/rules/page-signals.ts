@@ -12,7 +12,11 @@ export interface PageSignals {
   overlay: { coverage: number; text: string } | null;
 }
 
-export function collectSignals(): PageSignals {
+/**
+ * `full` false: only what recognises a challenge beside real items (title, markers), skipping the page's text and
+ * layout, which cost tens of milliseconds on long listings.
+ */
+export function collectSignals(full: boolean): PageSignals {
   const MARKERS: Record<string, string> = {
     'cloudflare-challenge': '#challenge-form, #cf-challenge-running, .cf-browser-verification, #challenge-stage',
     recaptcha: '.g-recaptcha, iframe[src*="recaptcha"]',
@@ -20,6 +24,7 @@ export function collectSignals(): PageSignals {
     'captcha-form': 'form[action*="captcha" i], #px-captcha, [id*="captcha" i]',
   };
   const markers = Object.entries(MARKERS).filter(([, sel]) => document.querySelector(sel) !== null).map(([name]) => name);
+  if (!full) return { url: location.href, title: document.title, h1: '', text: '', markers, passwordField: false, overlay: null };
   const pw = Array.from(document.querySelectorAll('input[type="password"]')).some((el) => el.getClientRects().length > 0);
   let overlay: PageSignals['overlay'] = null;
   const vw = window.innerWidth;

@@ -55,8 +55,8 @@ export async function workPage(page: Page, task: Task, tools: PageTools): Promis
     });
 
     if (spec.softFailures) {
-      const signals = await tools.race(evaluateFunction(page, collectSignals, undefined));
-      const soft = classifyPage(signals, extraction.items.length > 0);
+      const found = extraction.items.length > 0;
+      const soft = classifyPage(await tools.race(evaluateFunction(page, collectSignals, !found)), found);
       if (soft) throw new TrawlError(soft.code, soft.message, { soft: true, kind: soft.kind });
     }
     if (extraction.items.length === 0 && extraction.incomplete.length > 0) {

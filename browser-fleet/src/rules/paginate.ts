@@ -1,3 +1,4 @@
+import { errors } from 'playwright-core';
 import type { PaginationSpec, PanelsSpec, TaskSpec } from '@trawl/schemas';
 import type { Extraction } from '@trawl/engine';
 import type { NetworkTracker } from './network.ts';
@@ -28,10 +29,31 @@ export async function collectAll(target: Target, spec: TaskSpec, tools: PageTool
   return extractOnce(target, spec, tools);
 }
 
+/**
+ * Visible, enabled, not aria-disabled. The button may vanish at any moment (the last "load more" removes itself), and
+ * Playwright's attribute reads wait for an element that is gone, so each read is short and a timeout means "no".
+ */
 async function usable(target: Target, selector: string, tools: PageTools): Promise<boolean> {
   const el = target.locator(selector).first();
-  if (!(await tools.race(el.isVisible()))) return false;
-  return (await tools.race(el.isEnabled())) && (await tools.race(el.getAttribute('aria-disabled'))) !== 'true';
+  try {
+    if (!(await tools.race(el.isVisible()))) return false;
+    const [enabled, aria] = await tools.race(Promise.all([el.isEnabled({ timeout: 500 }), el.getAttribute('aria-disabled', { timeout: 500 })]));
+    return enabled && aria !== 'true';
+  } catch (e) {
+    if (e instanceof errors.TimeoutError && !tools.deadlineBound()) return false;
+    throw e;
+  }
+}
+
+/** Clicks the button; false when it vanished before the click could land (the list ended meanwhile). */
+async function clickIfThere(target: Target, selector: string, tools: PageTools): Promise<boolean> {
+  try {
+    await tools.race(target.locator(selector).first().click({ timeout: tools.budget(5000) }));
+    return true;
+  } catch (e) {
+    if (e instanceof errors.TimeoutError && !tools.deadlineBound() && (await tools.race(target.locator(selector).count())) === 0) return false;
+    throw e;
+  }
 }
 
 /** A script-driven next button: extract, click, wait until the items change, again; stop when it is gone or inert. */
@@ -39,7 +61,7 @@ async function byNextButton(target: Target, spec: TaskSpec, p: InTask<'nextButto
   let out = await extractOnce(target, spec, tools);
   for (let page = 1; page < p.maxPages && (await usable(target, p.selector, tools)); page++) {
     const before = await itemSignature(target, spec, tools);
-    await tools.race(target.locator(p.selector).first().click({ timeout: tools.budget(5000) }));
+    if (!(await clickIfThere(target, p.selector, tools))) break;
     if (!(await until(async () => (await itemSignature(target, spec, tools)) !== before, p.settleMs, tools))) {
       tools.emit('log', `the page did not change within ${p.settleMs} ms after clicking ${p.selector}; stopping`, { page }, 'warn');
       break;
@@ -53,7 +75,7 @@ async function byNextButton(target: Target, spec: TaskSpec, p: InTask<'nextButto
 async function loadMore(target: Target, spec: TaskSpec, p: InTask<'loadMore'>, tools: PageTools): Promise<void> {
   for (let clicks = 0; clicks < p.maxClicks && (await usable(target, p.selector, tools)); clicks++) {
     const before = await countItems(target, spec, tools);
-    await tools.race(target.locator(p.selector).first().click({ timeout: tools.budget(5000) }));
+    if (!(await clickIfThere(target, p.selector, tools))) return;
     const moved = await until(async () => (await countItems(target, spec, tools)) > before || !(await usable(target, p.selector, tools)), p.settleMs, tools);
     if (!moved) {
       tools.emit('log', `no new items within ${p.settleMs} ms after "load more"; stopping`, { clicks }, 'warn');
