@@ -50,6 +50,7 @@ export function failureOf(f: FailureFacts, url: string, attempt: number): Failur
     step: f.step,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     ...(isTrawlError(f.error) && f.error.details?.soft === true ? { soft: true } : {}),
+    ...(isTrawlError(f.error) && typeof f.error.details?.field === 'string' ? { field: f.error.details.field } : {}),
   };
 }
 

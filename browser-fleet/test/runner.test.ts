@@ -100,6 +100,14 @@ describe('runTask', () => {
     expect(rule.result.error).toMatchObject({ code: 'SELECTOR_TIMEOUT', step: 'wait' });
   });
 
+  it('names the step and the field when a required field is empty in every item', async () => {
+    const { result } = await run(makeTask(`${site.url}/listing`, {}, {
+      fields: { title: { selector: 'a.title' }, sku: { selector: '.no-such-sku', required: true } },
+    }));
+    expect(result.error).toMatchObject({ code: 'EXTRACTION_EMPTY', step: 'extract', field: 'sku' });
+    expect(result.error?.message).toContain('sku');
+  });
+
   it('does not request blocked resource types', async () => {
     const before = { img: site.hits('/img/'), font: site.hits('/font/'), css: site.hits('/css/') };
     const blocked = await run(makeTask(`${site.url}/listing`, {}, { browser: { blockResources: ['image', 'font'], waitUntil: 'load' } }));

@@ -107,6 +107,8 @@ export const Failure = z.object({
   url: z.string().optional(),
   attempt: z.number().int().optional(),
   step: z.string().optional(),
+  /** The field that failed, when one did (a required field empty in every item). */
+  field: z.string().optional(),
   retryAfterMs: z.number().int().nonnegative().optional(),
   /** The page answered (usually 200) but was recognised as a look-alike success: counted apart from successes. */
   soft: z.boolean().optional(),

@@ -61,7 +61,8 @@ export async function workPage(page: Page, task: Task, tools: PageTools): Promis
     }
     if (extraction.items.length === 0 && extraction.incomplete.length > 0) {
       const missing = [...new Set(extraction.incomplete.flatMap((x) => x.missing))].join(', ');
-      throw new TrawlError('EXTRACTION_EMPTY', `${extraction.incomplete.length} item(s) matched but required fields came out empty: ${missing}`, { soft: true, kind: 'empty-fields' });
+      const field = extraction.incomplete[0]?.missing[0];
+      throw new TrawlError('EXTRACTION_EMPTY', `${extraction.incomplete.length} item(s) matched but required fields came out empty: ${missing}`, { soft: true, kind: 'empty-fields', field });
     }
     if (extraction.items.length === 0 && !spec.allowEmpty) {
       throw new TrawlError('EXTRACTION_EMPTY', `no items matched ${spec.itemSelector} (${extraction.matched} matched before visibility and required-field checks)`);
