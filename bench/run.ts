@@ -35,6 +35,8 @@ const { values: args } = parseArgs({ options: {
   slots: { type: 'string', default: '16' },
   'lease-ms': { type: 'string', default: '30000' },
   echo: { type: 'boolean', default: false },
+  /** Keep the deployment's politeness defaults (4 pages at once per site, 250 ms + jitter between starts). */
+  politeness: { type: 'boolean', default: false },
   /** NAME=JSON, repeatable: job spec settings merged over the benchmark's job, each run in turn (A/B comparisons). */
   job: { type: 'string', multiple: true, default: [] },
 } });
@@ -80,6 +82,8 @@ interface Breakdown {
   /** Result applied -> the node has its answer and frees the slot (the coordinator's pump and queue send are awaited in it). */
   releaseMs: number;
   tasks: number;
+  /** Per task, ms since POST /runs: accepted by the node, start recorded, result applied, answer back at the node; and totalMs. */
+  perTask: Array<{ i: number; accepted: number; started: number; applied: number; delivered: number | null; totalMs: number }>;
 }
 
 export interface TrawlResult {
@@ -146,7 +150,8 @@ function breakdownOf(urls: readonly string[], concurrency: number, t0: number, e
     }
   }
   const completions = succeeded.map((s) => s.ts).toSorted((a, b) => a - b);
-  const parts: Record<Exclude<keyof Breakdown, 'tasks'>, number[]> = { dispatchMs: [], startMs: [], browserMs: [], reportMs: [], releaseMs: [] };
+  const parts: Record<Exclude<keyof Breakdown, 'tasks' | 'perTask'>, number[]> = { dispatchMs: [], startMs: [], browserMs: [], reportMs: [], releaseMs: [] };
+  const perTask: Breakdown['perTask'] = [];
   for (const s of succeeded) {
     const a = accepted.get(s.taskId);
     const st = started.get(s.taskId);
@@ -159,10 +164,12 @@ function breakdownOf(urls: readonly string[], concurrency: number, t0: number, e
     parts.browserMs.push(s.totalMs);
     parts.reportMs.push(s.ts - st - s.totalMs);
     if (d !== undefined) parts.releaseMs.push(d - s.ts);
+    perTask.push({ i: s.index, accepted: a - t0, started: st - t0, applied: s.ts - t0, delivered: d === undefined ? null : d - t0, totalMs: s.totalMs });
   }
   return {
     dispatchMs: round(mean(parts.dispatchMs), 1), startMs: round(mean(parts.startMs), 1), browserMs: round(mean(parts.browserMs), 1),
     reportMs: round(mean(parts.reportMs), 1), releaseMs: round(mean(parts.releaseMs), 1), tasks: parts.browserMs.length,
+    perTask: perTask.toSorted((x, y) => x.i - y.i),
   };
 }
 
@@ -174,6 +181,25 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null>, timeoutMs: 
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Writes (and rewrites after every measurement, so an interrupted benchmark keeps what it measured) the results file. */
+function save(startedAt: Date, trawl: readonly TrawlResult[], baseline: readonly BaselineResult[], ratios: readonly unknown[]): string {
+  const chromiumVersion = (() => { try { return execFileSync('/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { return 'unknown'; } })();
+  const out = {
+    startedAt: startedAt.toISOString(), savedAt: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memBytes: totalmem(), node: process.version, chromium: chromiumVersion,
+      commit: (() => { try { return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT }).toString().trim(); } catch { return 'unknown'; } })(),
+      // Other work in progress in the tree is measured too: list it.
+      dirty: (() => { try { return execFileSync('git', ['status', '--short', '--untracked-files=no'], { cwd: ROOT }).toString().split('\n').filter(Boolean); } catch { return []; } })() },
+    options: { variants, concurrency: levels, pages, slots: args.slots, politeness: args.politeness, leaseMs: Number(args['lease-ms']), jobs: jobVariants },
+    trawl, baseline, ratios,
+  };
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+  return file;
 }
 
 async function main(): Promise<void> {
@@ -188,7 +214,10 @@ async function main(): Promise<void> {
   const edge = await startEdge({
     persistDir, echo: args.echo,
     vars: { ENVIRONMENT: 'test', FLEET_SECRET: secret, ADMIN_TOKEN: adminToken, LEASE_MS: args['lease-ms'], DISPATCH_TIMEOUT_MS: '120000',
-      RATE_LIMIT_KEY_PER_MIN: '100000', RATE_LIMIT_ORG_PER_MIN: '100000' },
+      RATE_LIMIT_KEY_PER_MIN: '100000', RATE_LIMIT_ORG_PER_MIN: '100000',
+      // The fixture is one site: the per-site politeness defaults would cap every run at 4 pages in flight and one
+      // start per 250-375 ms, which the bare baseline does not have. --politeness keeps them.
+      ...(args.politeness ? {} : { SITE_MAX_CONCURRENT: '64', SITE_MIN_DELAY_MS: '0', ORG_MAX_TASKS_IN_FLIGHT: '64' }) },
   });
   onInterrupt(() => edge.stop());
   const edgeLog = captureLines(edge.proc.child);
@@ -255,9 +284,10 @@ async function main(): Promise<void> {
             peakRssBytes: mem.peakBytes, peakProcesses: mem.peakProcesses, cpu: cpuUsed, verification,
           };
           results.push(r);
+          save(startedAt, results, baseline, []);
           const ok = verificationOk(verification) ? `${records.length} records ok` : `RECORDS DIFFER: ${JSON.stringify({ ...verification, examples: undefined })} ${verification.examples.join(' | ')}`;
           console.log(`trawl[${jv.name}] ${variant} c=${concurrency} (slots ${slots}): ${r.status}, ${r.pagesPerSec} pages/s, p95 task ${r.p95TaskMs} ms, overhead ${r.overheadPerTaskMs} ms/task, `
-            + `breakdown ${JSON.stringify(r.breakdown)}, queue retries ${r.queueRetries}, peak RSS ${round(mem.peakBytes / 2 ** 20)} MB, cpu ${JSON.stringify(cpuUsed)}; ${ok}`);
+            + `breakdown ${JSON.stringify({ ...r.breakdown, perTask: undefined })}, queue retries ${r.queueRetries}, peak RSS ${round(mem.peakBytes / 2 ** 20)} MB, cpu ${JSON.stringify(cpuUsed)}; ${ok}`);
         } finally {
           await fleet.stop();
           forgetFleet();
@@ -270,6 +300,7 @@ async function main(): Promise<void> {
             console.log(`${b.scraper} ${variant} c=${concurrency}: ${b.pagesPerSec} pages/s, p95 page ${b.p95PageMs} ms, peak RSS ${round(b.peakRssBytes / 2 ** 20)} MB, `
               + `cpu ${JSON.stringify(b.cpu)}; ${verificationOk(b.verification) ? 'records ok' : `RECORDS DIFFER (${b.failedPages} pages failed: ${b.firstError ?? ''})`}`);
             baseline.push(b);
+            save(startedAt, results, baseline, []);
           }
         }
       }
@@ -303,20 +334,7 @@ async function main(): Promise<void> {
       ratios.map((x) => [x.variant, x.concurrency, x.trawl, x.bare, `${x.ratio}${x.ratio < 0.9 ? ' (<0.9)' : ''}`, x.bareBlocked, `${x.ratioBlocked}${x.ratioBlocked < 0.9 ? ' (<0.9)' : ''}`])));
   }
 
-  const chromiumVersion = (() => { try { return execFileSync('/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { return 'unknown'; } })();
-  const out = {
-    startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memBytes: totalmem(), node: process.version, chromium: chromiumVersion,
-      commit: (() => { try { return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT }).toString().trim(); } catch { return 'unknown'; } })(),
-      // Other work in progress in the tree is measured too: list it.
-      dirty: (() => { try { return execFileSync('git', ['status', '--short', '--untracked-files=no'], { cwd: ROOT }).toString().split('\n').filter(Boolean); } catch { return []; } })() },
-    options: { variants, concurrency: levels, pages, slots: args.slots, leaseMs: Number(args['lease-ms']), fixture: fixture.base },
-    trawl: results, baseline, ratios,
-  };
-  const dir = join(ROOT, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+  const file = save(startedAt, results, baseline, ratios);
   console.log(`\nwrote ${file}`);
   const bad = results.filter((r) => !verificationOk(r.verification) || r.status !== 'succeeded');
   if (bad.length) {

@@ -17,12 +17,15 @@ export function captureLines(child: ChildProcess): { lines: Line[]; since(i: num
   return { lines, since: (i) => lines.slice(i) };
 }
 
-/** The JSON object in a log line (wrangler may prefix worker output), or null. */
+/** The JSON object in a log line (wrangler prefixes warnings and errors and wraps them in ANSI colours), or null. */
 export function jsonOf(text: string): Record<string, unknown> | null {
-  const i = text.indexOf('{');
-  if (i < 0) return null;
+  // oxlint-disable-next-line no-control-regex
+  const plain = text.replace(/\u001b\[[0-9;]*m/g, '');
+  const i = plain.indexOf('{');
+  const j = plain.lastIndexOf('}');
+  if (i < 0 || j < i) return null;
   try {
-    const v: unknown = JSON.parse(text.slice(i));
+    const v: unknown = JSON.parse(plain.slice(i, j + 1));
     return v && typeof v === 'object' ? (v as Record<string, unknown>) : null;
   } catch {
     return null;
