@@ -59,6 +59,8 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
     rssBytes: process.memoryUsage.rss(), uptimeMs: Date.now() - startedAt,
   });
 
+  // Tell the edge at once when a slot frees (debounced), instead of at the next periodic heartbeat.
+  let onSlotFreed = (): void => undefined;
   const app = createApp({
     secret: config.secret, nodeId: config.nodeId, limiter, log, health, metrics, metricsToken: config.metricsToken,
     isRunning: (t) => sessions.has(keyOf(t)),
@@ -70,6 +72,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
         .finally(() => {
           sessions.delete(keyOf(task));
           limiter.release();
+          onSlotFreed();
         });
       sessions.set(keyOf(task), { session, done });
     },
@@ -89,10 +92,16 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   if (!config.edgeUrl) log.log('warn', 'TRAWL_EDGE_URL is not set: this node sends no heartbeats');
   void beat();
   const beatTimer = setInterval(() => void beat(), config.heartbeatMs);
+  let soon: NodeJS.Timeout | null = null;
+  onSlotFreed = () => {
+    soon ??= setTimeout(() => { soon = null; void beat(); }, 50);
+  };
   log.log('info', 'fleet node listening', { url, slots: config.slots, browsers: config.browsers, remote: Boolean(config.cdpEndpoint) });
 
   let closing: Promise<void> | null = null;
   const close = async (): Promise<void> => {
+    if (soon) clearTimeout(soon);
+    onSlotFreed = () => undefined;
     limiter.drain();
     await beat(); // the edge stops dispatching here at once, not at the next beat
     const idle = await limiter.waitIdle(config.drainMs);

@@ -70,6 +70,11 @@ export class RunCoordinator extends DurableObject<Env> {
     const urls = initialUrls(init.spec);
     this.store.addTasks(urls.map((url) => ({ taskId: newId('tsk'), url, depth: 0 })), now);
     this.emit({ type: 'run.queued', message: `Run queued with ${urls.length} start URL(s), concurrency ${init.spec.concurrency}` });
+    const p = init.politeness;
+    if (p && init.spec.concurrency > Math.min(p.siteMaxConcurrent, p.orgMaxTasksInFlight)) {
+      this.emit({ type: 'log', level: 'warn', message: `The job asks for concurrency ${init.spec.concurrency}, but the organization's limits allow ${p.siteMaxConcurrent} page(s) at once per site and ${p.orgMaxTasksInFlight} in all; pages beyond that wait for a slot (see /v1/policy)`,
+        data: { concurrency: init.spec.concurrency, siteMaxConcurrent: p.siteMaxConcurrent, orgMaxTasksInFlight: p.orgMaxTasksInFlight } });
+    }
     await this.pump();
     return this.snapshot();
   }

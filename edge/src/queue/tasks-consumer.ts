@@ -5,6 +5,8 @@ import { createDb, type ServiceContext } from '../services/context.ts';
 import { availableNodes, markUnreachable, noteTaken } from '../services/fleet/nodes.ts';
 
 type Offer = 'accepted' | 'busy' | 'unreachable' | 'rejected';
+const BUSY_ROUNDS = 4;
+const BUSY_PAUSE_MS = 150;
 
 /**
  * Hands each task to a fleet node with room and returns at once: it never waits for the page.
@@ -14,34 +16,47 @@ export async function consumeTasks(batch: MessageBatch<Task>, env: Env): Promise
   const log = createLogger({ component: 'tasks-consumer' });
   const ctx: ServiceContext = { env, db: createDb(env), log, requestId: `queue-${batch.queue}`, baseUrl: '' };
   const secret = configOf(env).fleetSecret;
-  let nodes = await availableNodes(ctx);
+  const nodes = await availableNodes(ctx);
   for (const msg of batch.messages) {
-    let placed = false;
-    for (const node of nodes) {
-      if (node.free <= 0) continue;
-      const offer = await offerTask(node.url, msg.body, secret);
-      if (offer === 'accepted') {
-        await noteTaken(ctx, node.id, node.free);
-        node.free -= 1;
-        placed = true;
-        break;
-      }
-      if (offer === 'busy') node.free = 0;
-      if (offer === 'unreachable') {
-        await markUnreachable(ctx, node.id);
-        node.free = 0;
-      }
-      if (offer === 'rejected') log.error('a node rejected a task', { nodeId: node.id, runId: msg.body.runId, taskId: msg.body.taskId });
-    }
+    const placed = await place(ctx, nodes, msg.body, secret);
     if (placed) {
       msg.ack();
     } else {
       const delaySeconds = Math.min(30, 2 ** Math.min(msg.attempts, 5));
       log.warn('no fleet node took the task; retrying', { runId: msg.body.runId, taskId: msg.body.taskId, attempts: msg.attempts, delaySeconds });
       msg.retry({ delaySeconds });
-      nodes = nodes.filter((n) => n.free > 0);
     }
   }
+}
+
+/**
+ * Offers a task to the live nodes, roomiest first by their last heartbeat. A count of free slots is only as fresh as
+ * that heartbeat (a slot frees the moment a task ends), so a node reported full is still asked, last; its 503 is
+ * the real admission control. When every node is busy, a few short pauses catch slots freeing right now before the
+ * message goes back to the queue with its longer backoff.
+ */
+async function place(ctx: ServiceContext, nodes: Awaited<ReturnType<typeof availableNodes>>, task: Task, secret: string): Promise<boolean> {
+  for (let round = 0; round < BUSY_ROUNDS; round++) {
+    let busy = false;
+    for (const node of [...nodes].sort((a, b) => b.free - a.free)) {
+      if (node.free < 0) continue; // unreachable this batch
+      const offer = await offerTask(node.url, task, secret);
+      if (offer === 'accepted') {
+        await noteTaken(ctx, node.id, node.free);
+        node.free = Math.max(0, node.free - 1);
+        return true;
+      }
+      if (offer === 'busy') { node.free = 0; busy = true; }
+      if (offer === 'unreachable') {
+        await markUnreachable(ctx, node.id);
+        node.free = -1;
+      }
+      if (offer === 'rejected') ctx.log.error('a node rejected a task', { nodeId: node.id, runId: task.runId, taskId: task.taskId });
+    }
+    if (!busy) return false;
+    await new Promise((r) => setTimeout(r, BUSY_PAUSE_MS));
+  }
+  return false;
 }
 
 async function offerTask(nodeUrl: string, task: Task, secret: string): Promise<Offer> {
