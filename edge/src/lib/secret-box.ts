@@ -18,7 +18,7 @@ async function keyOf(secret: string): Promise<CryptoKey> {
 /** A public, stable name for a key: it says which key sealed a value without revealing anything of the key. */
 export async function keyIdOf(secret: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', enc.encode(`trawl-key-id:${secret}`)));
-  return [...digest.slice(0, 6)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return Array.from(digest.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export async function seal(secret: string, aad: string, value: unknown): Promise<string> {
