@@ -4,6 +4,10 @@ import { api, followEvents, newOrg, waitForRun } from './client.ts';
 import { startProtocolNode, type ProtocolNode } from './protocol-node.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits for a condition the system must reach (bounded), so a slow machine only makes the test slower. */
+async function until(ok: () => boolean, timeoutMs = 20_000): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !ok(); await sleep(100)) if (Date.now() > end) throw new Error('condition not reached in time');
+}
 
 describe('politeness: per-site and per-organization slots shared by every run (real coordinator and limiter objects)', () => {
   let org: Awaited<ReturnType<typeof newOrg>>;
@@ -33,8 +37,9 @@ describe('politeness: per-site and per-organization slots shared by every run (r
     expect((await api(org.key, 'PUT', '/v1/policy', { allowDomains: [], denyDomains: [], limits: { siteMaxConcurrent: 1, siteMinDelayMs: 0 } })).status).toBe(200);
     const a = await run(['http://127.0.0.1:9/a1', 'http://127.0.0.1:9/a2', 'http://127.0.0.1:9/a3'], 3);
     const b = await run(['http://127.0.0.1:9/b1', 'http://localhost:9/other-site'], 2);
-    await sleep(1500);
     // Site 127.0.0.1 has one slot for the whole organization; localhost is another site.
+    await until(() => handedOut([a, b]).length >= 2);
+    await sleep(800);
     const first = handedOut([a, b]);
     expect(first.filter((t) => t.url.includes('127.0.0.1'))).toHaveLength(1);
     expect(first.filter((t) => t.url.includes('localhost'))).toHaveLength(1);
@@ -74,7 +79,8 @@ describe('politeness: per-site and per-organization slots shared by every run (r
     const third = await api(org.key, 'POST', `/v1/jobs/${lastJobId}/runs`);
     expect(third.status).toBe(429);
     expect((third.body.error as { code: string }).code).toBe('RATE_LIMITED_API');
-    await sleep(1500);
+    await until(() => handedOut([r1, r2]).length >= 2);
+    await sleep(800);
     expect(handedOut([r1, r2])).toHaveLength(2);
     for (let i = 0; i < 10 && (handedOut([r1, r2]).length < 4 || handedOut([r1, r2]).some((t) => !finished.has(t))); i++) {
       for (const t of handedOut([r1, r2]).filter((x) => !finished.has(x))) {
