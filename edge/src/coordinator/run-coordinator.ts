@@ -51,6 +51,8 @@ export class RunCoordinator extends DurableObject<Env> {
   private readonly log = createLogger({ component: 'coordinator' });
   /** Tasks whose wait for a slot was already announced (once per task and reason, not on every retry). */
   private readonly waitNoticed = new Set<string>();
+  /** Tasks sent back to pending for want of a slot (in memory: after an eviction they simply wait their retry time). */
+  private readonly waitingForSlot = new Set<string>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -342,6 +344,7 @@ export class RunCoordinator extends DurableObject<Env> {
       const t = this.store.getTask(m.taskId);
       if (!t || t.leaseToken !== m.leaseToken || t.status !== 'queued') return;
       this.store.updateTask({ ...t, status: 'pending', attempt: t.attempt - 1, leaseToken: null, leaseDeadline: null, notBefore: now + answer.retryInMs });
+      this.waitingForSlot.add(t.taskId);
       if (!this.waitNoticed.has(`${t.taskId}:${answer.reason}`)) {
         this.waitNoticed.add(`${t.taskId}:${answer.reason}`);
         this.emit({ type: 'task.waiting', taskId: t.taskId, url: t.url, data: { site: answer.site, reason: answer.reason, retryInMs: answer.retryInMs },
@@ -354,6 +357,13 @@ export class RunCoordinator extends DurableObject<Env> {
   private async freeSlot(task: { url: string; leaseToken: string | null }): Promise<void> {
     const meta = this.store.getMeta();
     if (!meta?.politeness || !task.leaseToken) return;
+    // A slot of this run came free: its tasks waiting for one may go at the next pump, not at their retry time.
+    const now = Date.now();
+    for (const id of this.waitingForSlot) {
+      const waiting = this.store.getTask(id);
+      if (waiting?.status === 'pending' && waiting.notBefore > now) this.store.updateTask({ ...waiting, notBefore: now });
+    }
+    this.waitingForSlot.clear();
     await releaseSlot(this.env, meta.orgId, task.url, task.leaseToken).catch((err: unknown) => this.log.warn('releasing a slot failed', { err: String(err) }));
   }
 

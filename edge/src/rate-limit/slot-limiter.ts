@@ -26,7 +26,8 @@ export class SlotLimiter extends DurableObject<Env> {
     if (this.held.has(req.token)) return { granted: true };
     if (this.held.size >= req.maxConcurrent) {
       const soonest = Math.min(...this.held.values());
-      return { granted: false, retryInMs: Math.max(250, Math.min(5000, soonest - now)), reason: 'busy' };
+      // Slots are usually released long before they expire; ask again soon (a release in the same run wakes it sooner).
+      return { granted: false, retryInMs: Math.max(250, Math.min(1000, soonest - now)), reason: 'busy' };
     }
     if (now < this.nextStartAt) return { granted: false, retryInMs: this.nextStartAt - now, reason: 'spacing' };
     this.held.set(req.token, now + req.ttlMs);
