@@ -61,7 +61,7 @@ export class TaskSession {
     const start = await this.#announceStart();
     if (start.kind !== 'ok') {
       this.#log.log('warn', 'task dropped: the edge did not confirm its start', { answer: start.kind });
-      deps.metrics?.taskFinished('dropped', undefined, (performance.now() - this.acceptedAt) / 1000);
+      deps.metrics?.taskFinished('dropped', undefined, null);
       return;
     }
     const waitForSlotMs = Math.round(performance.now() - this.acceptedAt);

@@ -31,9 +31,10 @@ export class FleetMetrics {
     }));
   }
 
-  taskFinished(outcome: 'succeeded' | 'failed' | 'dropped', code: string | undefined, seconds: number): void {
+  /** `seconds` is null for a task dropped before it ran (a stale delivery): counted, but it has no duration. */
+  taskFinished(outcome: 'succeeded' | 'failed' | 'dropped', code: string | undefined, seconds: number | null): void {
     this.tasks.inc({ outcome, code: code ?? 'none' });
-    this.taskDuration.observe(seconds, { outcome });
+    if (seconds !== null) this.taskDuration.observe(seconds, { outcome });
   }
 
   render(): string {
