@@ -3,17 +3,17 @@ import type { ArtifactsSpec, Task } from '@trawl/schemas';
 import { ArtifactRecorder, type RecordedFile } from '../src/artifacts/recorder.ts';
 import { BrowserPool } from '../src/pool.ts';
 import { runTask } from '../src/runner.ts';
-import { silentLogger } from '../src/log.ts';
 import { startTestSite, type TestSite } from './test-server.ts';
 import { makeTask } from './fixtures.ts';
 import { harOf, pngSize, traceEvents, zipEntries } from './artifact-files.ts';
+import { startTestPool } from './test-pool.ts';
 
 let pool: BrowserPool;
 let site: TestSite;
 
 beforeAll(async () => {
   [pool, site] = await Promise.all([
-    new BrowserPool({ browsers: 1, chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', log: silentLogger }).start(),
+    startTestPool(),
     startTestSite(),
   ]);
 });

@@ -3,13 +3,13 @@ import { JobSpec, LoginFlow, Task, taskSpecOf, type StorageState, type TaskLogin
 import { DATA, LOGIN, fixtureJobs, fixtureLoginFlow, fixtureStorageState, startFixtureSite, type FixtureSite } from '@trawl/fixtures';
 import { BrowserPool } from '../src/pool.ts';
 import { runTask } from '../src/runner.ts';
-import { silentLogger } from '../src/log.ts';
+import { startTestPool } from './test-pool.ts';
 
 let pool: BrowserPool;
 let site: FixtureSite;
 beforeAll(async () => {
   [pool, site] = await Promise.all([
-    new BrowserPool({ browsers: 1, chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', log: silentLogger }).start(),
+    startTestPool(),
     startFixtureSite(),
   ]);
 });

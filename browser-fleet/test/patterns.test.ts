@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureJobs, startFixtureSite, type FixturePattern, type FixtureSite } from '@trawl/fixtures';
 import { BrowserPool } from '../src/pool.ts';
-import { silentLogger } from '../src/log.ts';
 import { runJob } from './job-harness.ts';
+import { startTestPool } from './test-pool.ts';
 
 let pool: BrowserPool;
 let site: FixtureSite;
@@ -10,7 +10,7 @@ let jobs: ReturnType<typeof fixtureJobs>;
 
 beforeAll(async () => {
   [pool, site] = await Promise.all([
-    new BrowserPool({ browsers: 1, chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', log: silentLogger }).start(),
+    startTestPool(),
     startFixtureSite(),
   ]);
   jobs = fixtureJobs(site.url, `fleet-${Date.now()}`);

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../src/log.ts';
-import { BrowserPool } from '../src/pool.ts';
 import { liveInGroup } from '../src/process-group.ts';
+import { startTestPool } from './test-pool.ts';
 
 describe('BrowserPool', () => {
   it('replaces a crashed browser and leaves no process running after close', async () => {
-    const pool = await new BrowserPool({ browsers: 1, chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', log: silentLogger }).start();
+    const pool = await startTestPool();
     const first = pool.pids();
     expect(first).toHaveLength(1);
     const [pid] = first as [number];

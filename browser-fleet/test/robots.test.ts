@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPool } from '../src/pool.ts';
 import { runTask } from '../src/runner.ts';
-import { silentLogger } from '../src/log.ts';
 import { makeTask } from './fixtures.ts';
+import { startTestPool } from './test-pool.ts';
 
 const PAGE = '<!doctype html><ul><li class="item"><a class="title" href="/p/1">One</a><span class="price">$1</span></li></ul>';
 
@@ -22,7 +22,7 @@ async function site(robots: { status: number; body?: string }) {
 describe('robots.txt', () => {
   let pool: BrowserPool;
   const sites: Array<Awaited<ReturnType<typeof site>>> = [];
-  beforeAll(async () => { pool = await new BrowserPool({ browsers: 1, chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', log: silentLogger }).start(); });
+  beforeAll(async () => { pool = await startTestPool(); });
   afterAll(async () => { await Promise.all([pool?.close(), ...sites.map((s) => s.close())]); });
   const run = (url: string, spec: Record<string, unknown> = {}) => runTask(makeTask(url, {}, spec), pool, { nodeId: 'nod_test' });
 

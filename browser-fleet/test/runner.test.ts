@@ -2,16 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEventInput, Task } from '@trawl/schemas';
 import { BrowserPool } from '../src/pool.ts';
 import { runTask } from '../src/runner.ts';
-import { silentLogger } from '../src/log.ts';
 import { startTestSite, type TestSite } from './test-server.ts';
 import { makeTask } from './fixtures.ts';
+import { startTestPool } from './test-pool.ts';
 
 let pool: BrowserPool;
 let site: TestSite;
 
 beforeAll(async () => {
   [pool, site] = await Promise.all([
-    new BrowserPool({ browsers: 1, chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', log: silentLogger }).start(),
+    startTestPool(),
     startTestSite(),
   ]);
 });

@@ -7,6 +7,7 @@ import { startFleetNode, type FleetNode } from '../src/server.ts';
 import { makeTask } from './fixtures.ts';
 import { startRecordingEdge, type RecordingEdge } from './recording-edge.ts';
 import { startTestSite, type TestSite } from './test-server.ts';
+import { startTestPool } from './test-pool.ts';
 
 const SECRET = 'test-secret-0123456789abcdef';
 let pool: BrowserPool;
@@ -16,7 +17,7 @@ const nodes: FleetNode[] = [];
 
 beforeAll(async () => {
   [pool, site, edge] = await Promise.all([
-    new BrowserPool({ browsers: 1, chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', log: silentLogger }).start(),
+    startTestPool(),
     startTestSite(),
     startRecordingEdge(SECRET),
   ]);

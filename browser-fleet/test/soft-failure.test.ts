@@ -3,8 +3,8 @@ import { fixtureJobs, startFixtureSite, type FixtureSite } from '@trawl/fixtures
 import { classifyPage } from '../src/rules/soft-failure.ts';
 import type { PageSignals } from '../src/rules/page-signals.ts';
 import { BrowserPool } from '../src/pool.ts';
-import { silentLogger } from '../src/log.ts';
 import { runJob } from './job-harness.ts';
+import { startTestPool } from './test-pool.ts';
 
 const base: PageSignals = { url: 'https://shop.example/list', title: 'Shop', h1: 'Products', text: 'Products Sign in', markers: [], passwordField: false, overlay: null };
 const sig = (over: Partial<PageSignals>): PageSignals => ({ ...base, ...over });
@@ -43,7 +43,7 @@ describe('the runner on look-alike success pages', () => {
   let site: FixtureSite;
   beforeAll(async () => {
     [pool, site] = await Promise.all([
-      new BrowserPool({ browsers: 1, chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', log: silentLogger }).start(),
+      startTestPool(),
       startFixtureSite(),
     ]);
   });
