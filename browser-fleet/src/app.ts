@@ -31,6 +31,23 @@ function fail(c: Context, code: ErrorCode, message: string, issues?: ErrorIssue[
   return c.json({ error: { code, message, hint: info.hint, ...details } }, info.status as 400 | 401 | 404 | 503);
 }
 
+type Signed<T> = { ok: true; data: T } | { ok: false; res: Response };
+
+/** A body signed by the edge and valid for `schema`, or the answer to send instead (401 or 400 with the issues). */
+async function signedBody<T extends z.ZodType>(c: Context, secret: string, schema: T, what: string): Promise<Signed<z.infer<T>>> {
+  const body = await c.req.text();
+  const bad = await verifyRequest(secret, c.req.raw.headers, 'POST', c.req.path, body);
+  if (bad) return { ok: false, res: fail(c, 'UNAUTHORIZED', `request signature ${bad}`) };
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, res: fail(c, 'INVALID_REQUEST', 'the body is not JSON', [{ path: '(root)', message: 'malformed JSON' }]) };
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, res: fail(c, 'INVALID_REQUEST', `invalid ${what}`, issuesOf(parsed.error)) };
+}
+
 /** The node's HTTP surface: the edge offers tasks here; /health is open and reveals nothing secret. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
@@ -46,18 +63,9 @@ export function createApp(deps: AppDeps): Hono {
     fleetPaths.tasks,
     bodyLimit({ maxSize: 1024 * 1024, onError: (c) => fail(c, 'INVALID_REQUEST', 'task body larger than 1 MiB') }),
     async (c) => {
-      const body = await c.req.text();
-      const bad = await verifyRequest(deps.secret, c.req.raw.headers, 'POST', c.req.path, body);
-      if (bad) return fail(c, 'UNAUTHORIZED', `request signature ${bad}`);
-      let json: unknown;
-      try {
-        json = JSON.parse(body);
-      } catch {
-        return fail(c, 'INVALID_REQUEST', 'the body is not JSON', [{ path: '(root)', message: 'malformed JSON' }]);
-      }
-      const parsed = Task.safeParse(json);
-      if (!parsed.success) return fail(c, 'INVALID_REQUEST', 'invalid task', issuesOf(parsed.error));
-      const task = parsed.data;
+      const signed = await signedBody(c, deps.secret, Task, 'task');
+      if (!signed.ok) return signed.res;
+      const task = signed.data;
       // Queues deliver at least once: a repeat of a task we are running is accepted, not run twice.
       if (deps.isRunning(task)) return c.json({ accepted: true, nodeId: deps.nodeId }, 202);
       if (!deps.limiter.tryAcquire()) {
@@ -72,17 +80,8 @@ export function createApp(deps: AppDeps): Hono {
 
   // A preview is a task answered in the same request: signed like tasks, and it takes a slot like one.
   app.post(fleetPaths.preview, bodyLimit({ maxSize: 1024 * 1024, onError: (c) => fail(c, 'INVALID_REQUEST', 'body larger than 1 MiB') }), async (c) => {
-    const body = await c.req.text();
-    const bad = await verifyRequest(deps.secret, c.req.raw.headers, 'POST', c.req.path, body);
-    if (bad) return fail(c, 'UNAUTHORIZED', `request signature ${bad}`);
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch {
-      return fail(c, 'INVALID_REQUEST', 'the body is not JSON');
-    }
-    const parsed = PreviewBody.safeParse(json);
-    if (!parsed.success) return fail(c, 'INVALID_REQUEST', 'invalid preview', issuesOf(parsed.error));
+    const parsed = await signedBody(c, deps.secret, PreviewBody, 'preview');
+    if (!parsed.ok) return parsed.res;
     if (!deps.preview) return fail(c, 'INVALID_REQUEST', 'this node does not run previews');
     if (!deps.limiter.tryAcquire()) return fail(c, 'FLEET_BUSY', 'no free slot on this node');
     try {
