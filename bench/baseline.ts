@@ -33,7 +33,8 @@ const BLOCKED_URLS = ['png', 'jpg', 'jpeg', 'gif', 'webp', 'svg', 'ico', 'woff',
   .flatMap((ext) => [`*.${ext}`, `*.${ext}?*`]);
 
 export interface BaselineResult {
-  scraper: 'bare' | 'bare-blocked' | 'bare-ctx' | 'bare-ctx-blocked' | 'bare-page' | 'bare-page-blocked';
+  /** The mode; `@shell` when it ran on Chromium's headless shell instead of full Chromium. */
+  scraper: string;
   variant: Variant;
   concurrency: number;
   pages: number;
@@ -152,7 +153,7 @@ export async function runBaseline(o: BaselineOptions): Promise<BaselineResult> {
     await browser.close().catch(() => undefined);
     const mem = rss.stop();
     return {
-      scraper: `bare${o.freshContext ? '-ctx' : o.freshPage ? '-page' : ''}${o.blocked ? '-blocked' : ''}`, variant: o.variant, concurrency: o.concurrency, pages: o.urls.length, failedPages: failed, firstError,
+      scraper: `bare${o.freshContext ? '-ctx' : o.freshPage ? '-page' : ''}${o.blocked ? '-blocked' : ''}${o.chromiumPath?.includes('headless-shell') ? '@shell' : ''}`, variant: o.variant, concurrency: o.concurrency, pages: o.urls.length, failedPages: failed, firstError,
       wallMs: round(wallMs), pagesPerSec: round(o.urls.length / (wallMs / 1000), 2),
       meanPageMs: round(mean(pageMs)), p50PageMs: round(percentile(pageMs, 0.5)), p95PageMs: round(percentile(pageMs, 0.95)),
       peakRssBytes: mem.peakBytes, cpu: cpuUsed, verification: verify(records, o.expected, o.base),

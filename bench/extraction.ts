@@ -12,6 +12,7 @@ import { fixtureJobs, records, startFixtureSite } from '@trawl/fixtures';
 import { BrowserPool } from '../browser-fleet/src/pool.ts';
 import { runTask } from '../browser-fleet/src/runner.ts';
 import { silentLogger } from '../browser-fleet/src/log.ts';
+import { defaultChromiumPath } from '../browser-fleet/src/chromium-path.ts';
 
 const { values: args } = parseArgs({ options: { reps: { type: 'string', default: '5' }, items: { type: 'string', default: '2000' } } });
 const reps = Number(args.reps);
@@ -25,7 +26,7 @@ const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const bigUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 
-const pool = await new BrowserPool({ browsers: 1, chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', log: silentLogger }).start();
+const pool = await new BrowserPool({ browsers: 1, chromiumPath: defaultChromiumPath(), log: silentLogger }).start();
 const site = await startFixtureSite();
 let seq = 0;
 async function timeTask(input: JobSpecInput, url?: string) {

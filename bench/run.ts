@@ -24,6 +24,7 @@ import { meterCpu, procCpuSeconds, treeCpuSeconds } from './lib/cpu.ts';
 import { installInterruptHandlers, onInterrupt } from './lib/cleanup.ts';
 import { mean, percentile, round, table } from './lib/stats.ts';
 import { baselineTable, runBaseline, type BaselineResult } from './baseline.ts';
+import { HEADLESS_SHELL, defaultChromiumPath } from '../browser-fleet/src/chromium-path.ts';
 
 const { values: args } = parseArgs({ options: {
   variants: { type: 'string', default: 'static,js' },
@@ -185,7 +186,9 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null>, timeoutMs: 
 
 /** Writes (and rewrites after every measurement, so an interrupted benchmark keeps what it measured) the results file. */
 function save(startedAt: Date, trawl: readonly TrawlResult[], baseline: readonly BaselineResult[], ratios: readonly unknown[]): string {
-  const chromiumVersion = (() => { try { return execFileSync('/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { return 'unknown'; } })();
+  const version = (bin: string): string => { try { return execFileSync(bin, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { return 'unknown'; } };
+  // The fleet launches its default browser (the headless shell when installed); the baselines full Chromium.
+  const chromiumVersion = { fleet: `${defaultChromiumPath()}: ${version(defaultChromiumPath())}`, baseline: `/usr/bin/chromium: ${version('/usr/bin/chromium')} (modes ending in @shell: ${HEADLESS_SHELL})` };
   const out = {
     startedAt: startedAt.toISOString(), savedAt: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memBytes: totalmem(), node: process.version, chromium: chromiumVersion,
@@ -296,7 +299,8 @@ async function main(): Promise<void> {
         // Interleaved with Trawl's run at the same settings, so both see the same machine (it may be shared).
         if (args.baseline) {
           for (const mode of args['baseline-modes'].split(',')) {
-            const b = await runBaseline({ urls, variant, concurrency, blocked: mode.endsWith('-blocked'), freshContext: mode.includes('-ctx'), freshPage: mode.includes('-page'), expected: fixture.expected, base: fixture.base });
+            const b = await runBaseline({ urls, variant, concurrency, blocked: mode.endsWith('-blocked'), freshContext: mode.includes('-ctx'), freshPage: mode.includes('-page'), expected: fixture.expected, base: fixture.base,
+              ...(mode.endsWith('@shell') ? { chromiumPath: HEADLESS_SHELL } : {}) });
             console.log(`${b.scraper} ${variant} c=${concurrency}: ${b.pagesPerSec} pages/s, p95 page ${b.p95PageMs} ms, peak RSS ${round(b.peakRssBytes / 2 ** 20)} MB, `
               + `cpu ${JSON.stringify(b.cpu)}; ${verificationOk(b.verification) ? 'records ok' : `RECORDS DIFFER (${b.failedPages} pages failed: ${b.firstError ?? ''})`}`);
             baseline.push(b);

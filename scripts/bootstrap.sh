@@ -37,14 +37,25 @@ if ! [ -x "$tools/bin/pnpm" ] || [ "$("$tools/bin/pnpm" --version 2>/dev/null)" 
 fi
 export PATH="$tools/bin:$PATH"
 
-# 3. Chromium (Debian's package); a CDP endpoint can replace it through TRAWL_CDP_ENDPOINT.
-if [ -z "${TRAWL_CDP_ENDPOINT:-}" ] && [ -z "${CHROMIUM_PATH:-}" ] && ! [ -x /usr/bin/chromium ]; then
-  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-    say "installing Chromium with apt-get"
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    say "Chromium is missing: install it (Debian: apt-get install chromium; macOS: set CHROMIUM_PATH to Chrome's binary) or set TRAWL_CDP_ENDPOINT"
-    exit 1
+# 3. Chromium (Debian's packages); a CDP endpoint can replace it through TRAWL_CDP_ENDPOINT. The fleet launches the
+# headless shell when it is installed (browser-fleet/src/chromium-path.ts explains why); full Chromium drives the
+# UI tests. The shell is optional: where apt cannot install it the fleet uses full Chromium, and it is tried once.
+if [ -z "${TRAWL_CDP_ENDPOINT:-}" ] && [ -z "${CHROMIUM_PATH:-}" ]; then
+  want=""
+  [ -x /usr/bin/chromium ] || want="chromium"
+  if ! [ -x /usr/bin/chromium-headless-shell ] && ! [ -e "$tools/headless-shell.tried" ]; then want="$want chromium-headless-shell"; fi
+  if [ -n "$want" ]; then
+    if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+      say "installing$([ -x /usr/bin/chromium ] || echo ' Chromium and') the headless shell with apt-get"
+      apt-get update -qq >/dev/null || true
+      if ! [ -x /usr/bin/chromium ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell >/dev/null 2>&1 \
+        || say "chromium-headless-shell could not be installed; the fleet uses full Chromium (slower per task)"
+      touch "$tools/headless-shell.tried"
+    elif ! [ -x /usr/bin/chromium ]; then
+      say "Chromium is missing: install it (Debian: apt-get install chromium chromium-headless-shell; macOS: set CHROMIUM_PATH to Chrome's binary) or set TRAWL_CDP_ENDPOINT"
+      exit 1
+    fi
   fi
 fi
 

@@ -14,6 +14,7 @@ import { runTask } from '../src/runner.ts';
 import { silentLogger } from '../src/log.ts';
 import { startTestSite } from '../test/test-server.ts';
 import { makeTask } from '../test/fixtures.ts';
+import { defaultChromiumPath } from '../src/chromium-path.ts';
 
 const PAGES = Number(process.env.PAGES ?? 200);
 const SETTINGS: Record<string, ArtifactsSpec> = {
@@ -25,7 +26,7 @@ const SETTINGS: Record<string, ArtifactsSpec> = {
   'screenshot final': { trace: 'off', har: 'off', screenshots: 'final' },
   'all always, each step': { trace: 'always', har: 'always', screenshots: 'each-step' },
 };
-const pool = await new BrowserPool({ browsers: 1, chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', log: silentLogger }).start();
+const pool = await new BrowserPool({ browsers: 1, chromiumPath: defaultChromiumPath(), log: silentLogger }).start();
 const site = await startTestSite();
 const rows = new Map(Object.keys(SETTINGS).map((k) => [k, { ok: [] as number[], fail: [] as number[], bytesOk: 0, bytesFail: 0 }]));
 try {

@@ -8,9 +8,10 @@ import { silentLogger } from '../src/log.ts';
 import type { BlockStrategy } from '../src/block-resources.ts';
 import { startTestSite } from '../test/test-server.ts';
 import { makeTask } from '../test/fixtures.ts';
+import { defaultChromiumPath } from '../src/chromium-path.ts';
 
 const N = Number(process.env.N ?? 30);
-const pool = await new BrowserPool({ browsers: 1, chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', log: silentLogger }).start();
+const pool = await new BrowserPool({ browsers: 1, chromiumPath: defaultChromiumPath(), log: silentLogger }).start();
 const site = await startTestSite();
 const pct = (xs: number[], p: number): number => xs.toSorted((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN;
 try {

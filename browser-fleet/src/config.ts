@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { randomString } from '@trawl/schemas';
 import { parseAllowance } from './egress/allowance.ts';
+import { defaultChromiumPath } from './chromium-path.ts';
 
 /**
  * Fleet configuration: one table of key, schema, default and env var, validated once at start.
@@ -25,7 +26,8 @@ const TABLE = {
   nodeId: { env: 'FLEET_NODE_ID', schema: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - (at most 100)').optional(), default: undefined },
   slots: { env: 'FLEET_SLOTS', schema: intFrom(1, 256), default: '4' },
   browsers: { env: 'FLEET_BROWSERS', schema: intFrom(1, 32), default: '1' },
-  chromiumPath: { env: 'CHROMIUM_PATH', schema: z.string().min(1), default: '/usr/bin/chromium' },
+  warmContexts: { env: 'FLEET_WARM_CONTEXTS', schema: intFrom(0, 64), default: '2' },
+  chromiumPath: { env: 'CHROMIUM_PATH', schema: z.string().min(1), default: defaultChromiumPath({}) },
   cdpEndpoint: { env: 'TRAWL_CDP_ENDPOINT', schema: z.url({ protocol: /^(wss?|https?)$/ }).optional(), default: undefined },
   heartbeatMs: { env: 'FLEET_HEARTBEAT_MS', schema: intFrom(100, 600_000), default: '2000' },
   drainMs: { env: 'FLEET_DRAIN_MS', schema: intFrom(0, 3_600_000), default: '20000' },
@@ -49,6 +51,8 @@ export interface FleetConfig {
   nodeId: string;
   slots: number;
   browsers: number;
+  /** Fresh contexts kept ready for the next tasks (warm-contexts.ts); 0 makes each when its task starts. */
+  warmContexts: number;
   chromiumPath: string;
   cdpEndpoint: string | undefined;
   heartbeatMs: number;

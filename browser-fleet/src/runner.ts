@@ -2,7 +2,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { TrawlError, type RunEventInput, type Task, type TaskResult, type TaskTimings } from '@trawl/schemas';
 import { blockResources, type BlockStrategy } from './block-resources.ts';
 import { failureOf, statusError, type Step, type StopReason } from './failure.ts';
-import type { ContextSource } from './pool.ts';
+import type { ContextOptions, ContextSource } from './pool.ts';
+import { WarmContexts } from './warm-contexts.ts';
 import { workPage, type PageOutcome } from './rules/page-work.ts';
 import { loadLogin, visitWithLogin, type LoginAccess } from './rules/login.ts';
 import type { TaskObserver } from './task-observer.ts';
@@ -27,6 +28,8 @@ export interface RunHooks {
   login?: LoginAccess;
   /** The node's egress proxy: the task's context gets its own lane (absent only in browser-only tests). */
   egress?: EgressProxy;
+  /** Contexts made ahead of time (the node's; absent: every task makes its own). */
+  warm?: WarmContexts;
 }
 
 /**
@@ -100,22 +103,32 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     const protocol = URL.canParse(task.url) ? new URL(task.url).protocol : '';
     if (protocol !== 'http:' && protocol !== 'https:') throw new TrawlError('BLOCKED_BY_POLICY', 'only http and https URLs are fetched');
     const { spec } = task;
-    const proxy = await race(egress.open(hooks.egress));
+    const options: ContextOptions = { userAgent: spec.browser.userAgent, ...observer?.contextOptions?.() };
+    // A context made ahead of time when the task needs nothing special from one (warm-contexts.ts); it is closed
+    // like any other (state.context) and its lane takes this task's policy in egress.open.
+    const warm = !task.login && WarmContexts.fits(options) ? hooks.warm?.take() ?? null : null;
+    state.context = warm?.context ?? null;
+    const proxy = await race(egress.open(hooks.egress, warm?.lane));
 
     await enter('context');
     budget();
     let t = performance.now();
-    const login = task.login && hooks.login ? await race(loadLogin(hooks.login)) : null;
-    const opening = source.newContext({
-      userAgent: spec.browser.userAgent, ...observer?.contextOptions?.(), proxy, ...(login?.storageState ? { storageState: login.storageState } : {}),
-    });
-    // A context that arrives after the task stopped is closed, not leaked.
-    opening.then((c) => {
-      state.context = c;
-      if (state.stop) void c.close().catch(() => undefined);
-    }, () => undefined);
-    const context = await race(opening);
-    const page = await race(context.newPage());
+    let context: BrowserContext;
+    let page: Page;
+    let login: Awaited<ReturnType<typeof loadLogin>> | null = null;
+    if (warm) {
+      ({ context, page } = warm);
+    } else {
+      login = task.login && hooks.login ? await race(loadLogin(hooks.login)) : null;
+      const opening = source.newContext({ ...options, proxy, ...(login?.storageState ? { storageState: login.storageState } : {}) });
+      // A context that arrives after the task stopped is closed, not leaked.
+      opening.then((c) => {
+        state.context = c;
+        if (state.stop) void c.close().catch(() => undefined);
+      }, () => undefined);
+      context = await race(opening);
+      page = await race(context.newPage());
+    }
     watchCrashes(context, page, state);
     egress.watch(context, page);
     await race(blockResources(page, spec.browser.blockResources, hooks.blockStrategy));

@@ -13,6 +13,7 @@ import { parseAllowance } from './egress/allowance.ts';
 import { EgressProxy } from './egress/proxy.ts';
 import { exporterFromEnv } from './telemetry/otlp-exporter.ts';
 import { TaskSession } from './task-session.ts';
+import { WarmContexts } from './warm-contexts.ts';
 import { runPreview } from './preview.ts';
 
 export interface FleetNode {
@@ -43,6 +44,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   const egress = new EgressProxy({ allow: parseAllowance(config.egressAllow) });
   if (egress.allow.entries.length) log.log('warn', 'egress allows private addresses (development only)', { allow: egress.allow.entries });
   const pool = opts.pool ?? await new BrowserPool({ browsers: config.browsers, chromiumPath: config.chromiumPath, cdpEndpoint: config.cdpEndpoint, log, requireProxy: true }).start();
+  const warm = config.warmContexts > 0 ? new WarmContexts({ source: pool, egress, size: config.warmContexts, log }).start() : undefined;
   const limiter = new Limiter(config.slots);
   const edge = new EdgeClient(config.secret, config.nodeId, log);
   const sessions = new Map<string, { session: TaskSession; done: Promise<void> }>();
@@ -66,7 +68,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
     isRunning: (t) => sessions.has(keyOf(t)),
     preview: (task, screenshot) => runPreview(task, { pool, nodeId: config.nodeId, egress }, screenshot),
     accept: (task) => {
-      const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log, metrics, spans, egress });
+      const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log, metrics, spans, egress, warm });
       const done = session.run()
         .catch((e: unknown) => log.log('error', 'task session failed', { runId: task.runId, taskId: task.taskId, error: messageOf(e) }))
         .finally(() => {
@@ -117,6 +119,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
       server.close(() => resolve());
       if ('closeAllConnections' in server) server.closeAllConnections();
     });
+    await warm?.close();
     if (!opts.pool) await pool.close();
     await spans?.close();
     log.log('info', 'fleet node stopped');

@@ -10,6 +10,7 @@ import type { ContextSource } from './pool.ts';
 import type { EgressProxy } from './egress/proxy.ts';
 import type { FleetMetrics } from './metrics/fleet-metrics.ts';
 import { runTask } from './runner.ts';
+import type { WarmContexts } from './warm-contexts.ts';
 import { combineObservers, type TaskObserver } from './task-observer.ts';
 import type { SpanSink } from './telemetry/otlp-exporter.ts';
 import { TaskSpans } from './telemetry/task-spans.ts';
@@ -26,6 +27,8 @@ export interface SessionDeps {
   spans?: SpanSink;
   /** Every task's browser traffic goes through this proxy (egress/proxy.ts). */
   egress?: EgressProxy;
+  /** Contexts made ahead of time (warm-contexts.ts). */
+  warm?: WarmContexts | undefined;
 }
 
 /** How long a node keeps trying to announce a task start before it lets the lease expire. */
@@ -79,6 +82,7 @@ export class TaskSession {
       waitForSlotMs,
       observer: observers.length ? combineObservers(observers) : undefined,
       egress: deps.egress,
+      ...(deps.warm ? { warm: deps.warm } : {}),
       login: task.login ? this.#loginAccess() : undefined,
     });
     // Uploads happen while the lease is still renewed; the result then names what was stored.

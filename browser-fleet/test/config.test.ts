@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
+import { FULL_CHROMIUM, HEADLESS_SHELL, defaultChromiumPath } from '../src/chromium-path.ts';
 
 const SECRET = 'a-secret-of-enough-length';
 
@@ -7,10 +8,17 @@ describe('loadConfig', () => {
   it('fills the documented defaults', () => {
     const c = loadConfig({ FLEET_SECRET: SECRET });
     expect(c).toMatchObject({
-      host: '127.0.0.1', port: 8790, slots: 4, browsers: 1, chromiumPath: '/usr/bin/chromium',
+      host: '127.0.0.1', port: 8790, slots: 4, browsers: 1, chromiumPath: defaultChromiumPath({}),
       heartbeatMs: 2000, drainMs: 20000, publicUrl: undefined, edgeUrl: undefined, cdpEndpoint: undefined,
     });
     expect(c.nodeId).toMatch(/^nod_[a-z0-9]{10}$/);
+  });
+
+  it('launches the headless shell when it is installed, full Chromium otherwise, CHROMIUM_PATH above both', () => {
+    expect(defaultChromiumPath({}, (p) => p === HEADLESS_SHELL)).toBe(HEADLESS_SHELL);
+    expect(defaultChromiumPath({}, () => false)).toBe(FULL_CHROMIUM);
+    expect(defaultChromiumPath({ CHROMIUM_PATH: '/opt/chrome' }, () => true)).toBe('/opt/chrome');
+    expect(loadConfig({ FLEET_SECRET: SECRET, CHROMIUM_PATH: '/opt/chrome' }).chromiumPath).toBe('/opt/chrome');
   });
 
   it('fails closed, naming every bad variable', () => {

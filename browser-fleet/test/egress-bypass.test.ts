@@ -10,6 +10,7 @@ import { BrowserPool } from '../src/pool.ts';
 import { runTask } from '../src/runner.ts';
 import { startServers, type Servers } from './egress-sites.ts';
 import { makeTask } from './fixtures.ts';
+import { defaultChromiumPath } from '../src/chromium-path.ts';
 
 /**
  * The bypass suite: SSRF attack URLs through real Chromium and the fleet's runner with the
@@ -73,7 +74,7 @@ const tally = { tried: 0, blocked: 0 };
 
 beforeAll(async () => {
   [pool, servers] = await Promise.all([
-    new BrowserPool({ browsers: 1, chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', log: silentLogger, requireProxy: true }).start(),
+    new BrowserPool({ browsers: 1, chromiumPath: defaultChromiumPath(), log: silentLogger, requireProxy: true }).start(),
     startServers(),
   ]);
   P = servers.port;

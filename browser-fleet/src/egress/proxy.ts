@@ -23,6 +23,11 @@ export interface LaneOptions {
 export interface EgressLane {
   /** For BrowserContext `proxy`: the listener, and no bypass at all (`<-loopback>` undoes Chromium's implicit one). */
   proxy: { server: string; bypass: string };
+  /**
+   * Gives a lane opened without a task (for a context made ahead of time, see warm-contexts.ts) its task's policy.
+   * Until then it refuses every request. Binding twice throws: a lane never passes from one task to another.
+   */
+  bind(lane: LaneOptions): void;
   /** The same check the proxy makes, for a clear error on the task URL before the browser is involved. */
   check(url: URL): Promise<Decision>;
   close(): Promise<void>;
@@ -45,15 +50,20 @@ export class EgressProxy {
     this.#resolve = opts.resolve ?? systemResolver;
   }
 
-  async open(lane: LaneOptions): Promise<EgressLane> {
-    const rules = { policy: lane.policy, allow: this.allow, resolve: this.#resolve };
+  /** Opens a lane; without options it refuses everything until `bind`. */
+  async open(options?: LaneOptions): Promise<EgressLane> {
+    let lane: LaneOptions | null = options ?? null;
+    const rules = { policy: lane?.policy ?? { allowDomains: [], denyDomains: [] }, allow: this.allow, resolve: this.#resolve };
+    const judge: Judge = async (target) => (lane
+      ? decide(target, rules)
+      : { ok: false, host: target.host.slice(0, 300), reason: 'this browser context is not assigned to a task yet' });
     const sockets = new Set<Duplex>();
     const track = (s: Duplex): void => {
       sockets.add(s);
       s.once('close', () => sockets.delete(s));
     };
     const refuse = (url: string, d: Extract<Decision, { ok: false }>): string => {
-      lane.onBlocked({ url: url.slice(0, 2000), host: d.host, reason: d.reason, ...(d.address ? { address: d.address } : {}) });
+      lane?.onBlocked({ url: url.slice(0, 2000), host: d.host, reason: d.reason, ...(d.address ? { address: d.address } : {}) });
       return d.reason.replace(/[^\x20-\x7e]/g, '?');
     };
     const open = (d: Extract<Decision, { ok: true }>): Socket => {
@@ -64,22 +74,27 @@ export class EgressProxy {
       return s;
     };
 
-    const server: Server = createServer((req, res) => void this.#forward(req, res, rules, refuse, open));
+    const server: Server = createServer((req, res) => void this.#forward(req, res, judge, refuse, open));
     server.on('connection', track);
     server.on('connect', (req: IncomingMessage, client: Duplex, head: Buffer) => {
       track(client);
-      void this.#tunnel(req.url ?? '', client, head, rules, refuse, open);
+      void this.#tunnel(req.url ?? '', client, head, judge, refuse, open);
     });
     server.on('upgrade', (req: IncomingMessage, client: Duplex, head: Buffer) => {
       track(client);
-      void this.#upgrade(req, client, head, rules, refuse, open);
+      void this.#upgrade(req, client, head, judge, refuse, open);
     });
     server.on('clientError', (_e, s: Duplex) => s.destroy());
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     return {
       proxy: { server: `http://127.0.0.1:${port}`, bypass: '<-loopback>' },
-      check: (url) => decide({ host: url.hostname, port: portOf(url) }, rules),
+      check: (url) => judge({ host: url.hostname, port: portOf(url) }),
+      bind: (next) => {
+        if (lane) throw new Error('this egress lane already belongs to a task');
+        lane = next;
+        rules.policy = next.policy;
+      },
       close: () => new Promise((resolve) => {
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
@@ -88,10 +103,10 @@ export class EgressProxy {
   }
 
   /** Absolute-form http requests: each one (every redirect hop included) is checked on its own. */
-  async #forward(req: IncomingMessage, res: ServerResponse, rules: Rules, refuse: Refuse, open: Open): Promise<void> {
+  async #forward(req: IncomingMessage, res: ServerResponse, judge: Judge, refuse: Refuse, open: Open): Promise<void> {
     const url = absoluteUrl(req.url);
     if (!url || url.protocol !== 'http:') return deny(res, 400, 'only absolute http:// requests and CONNECT are proxied');
-    const d = await decide({ host: url.hostname, port: portOf(url) }, rules);
+    const d = await judge({ host: url.hostname, port: portOf(url) });
     if (!d.ok) return deny(res, 403, refuse(url.href, d));
     const upstream = httpRequest({
       method: req.method, path: `${url.pathname}${url.search}`, headers: forwardHeaders(req.rawHeaders),
@@ -108,11 +123,11 @@ export class EgressProxy {
   }
 
   /** CONNECT (https, and ws/wss: Chromium tunnels WebSockets too): a byte pipe to the checked address. */
-  async #tunnel(authority: string, client: Duplex, head: Buffer, rules: Rules, refuse: Refuse, open: Open): Promise<void> {
+  async #tunnel(authority: string, client: Duplex, head: Buffer, judge: Judge, refuse: Refuse, open: Open): Promise<void> {
     // host:port, read by hand: URL parsing would drop a default port (CONNECT 10.0.0.1:80 for ws://) as "".
     const m = /^(\[[0-9a-fA-F:.]+\]|[^:[\]/@\s]+):(\d{1,5})$/.exec(authority);
     if (!m?.[1] || !m[2]) return denyRaw(client, 400, 'CONNECT needs host:port');
-    const d = await decide({ host: m[1].replace(/^\[(.*)\]$/, '$1'), port: Number(m[2]) }, rules);
+    const d = await judge({ host: m[1].replace(/^\[(.*)\]$/, '$1'), port: Number(m[2]) });
     if (!d.ok) return denyRaw(client, 403, refuse(`https://${m[1]}:${m[2]}/`, d));
     const upstream = open(d);
     upstream.once('connect', () => {
@@ -125,10 +140,10 @@ export class EgressProxy {
   }
 
   /** A WebSocket handshake sent in absolute form (not what Chromium does, but a proxy must not pass it unchecked). */
-  async #upgrade(req: IncomingMessage, client: Duplex, head: Buffer, rules: Rules, refuse: Refuse, open: Open): Promise<void> {
+  async #upgrade(req: IncomingMessage, client: Duplex, head: Buffer, judge: Judge, refuse: Refuse, open: Open): Promise<void> {
     const url = absoluteUrl(req.url);
     if (!url || url.protocol !== 'http:') return denyRaw(client, 400, 'only absolute http:// upgrades are proxied');
-    const d = await decide({ host: url.hostname, port: portOf(url) }, rules);
+    const d = await judge({ host: url.hostname, port: portOf(url) });
     if (!d.ok) return denyRaw(client, 403, refuse(url.href.replace(/^http:/, 'ws:'), d));
     const upstream = open(d);
     upstream.once('connect', () => {
@@ -141,7 +156,7 @@ export class EgressProxy {
   }
 }
 
-type Rules = Parameters<typeof decide>[1];
+type Judge = (target: Parameters<typeof decide>[0]) => Promise<Decision>;
 type Refuse = (url: string, d: Extract<Decision, { ok: false }>) => string;
 type Open = (d: Extract<Decision, { ok: true }>) => Socket;
 

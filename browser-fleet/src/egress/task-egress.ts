@@ -7,8 +7,11 @@ type Emit = (type: RunEventInput['type'], message: string, data: Record<string, 
 /** A run lists at most this many blocked requests per task, and reports this many as events. */
 const MAX_LISTED = 200;
 const MAX_EVENTS = 20;
-/** What Chromium logs when a page asks for file:, chrome:, view-source: or a top-level data: URL: it refuses them itself. */
-const REFUSED_RE = /^Not allowed to (?:load local resource|navigate top frame to data URL): (\S+)/;
+/**
+ * What Chromium logs when a page asks for file:, chrome:, view-source: or a top-level data: URL: it refuses them itself.
+ * Full Chromium says "Not allowed to load local resource"; the headless shell refuses fetch() of file: by scheme.
+ */
+const REFUSED_RE = /^(?:Not allowed to (?:load local resource|navigate top frame to data URL): (\S+)|Fetch API cannot load (\S+?)\. URL scheme "[a-z-]+" is not supported)/;
 
 /**
  * One task's side of the egress proxy: opens its lane, refuses a task URL the proxy would refuse
@@ -29,10 +32,19 @@ export class TaskEgress {
 
   constructor(private readonly task: Task, private readonly emit: Emit) {}
 
-  /** Opens the lane and checks the task URL; returns the context's proxy option (none without a proxy: tests only). */
-  async open(proxy: EgressProxy | undefined): Promise<EgressLane['proxy'] | undefined> {
-    if (!proxy) return undefined;
-    const lane = await proxy.open({ policy: this.task.policy ?? { allowDomains: [], denyDomains: [] }, onBlocked: (b) => this.#record(b) });
+  /** Opens (or binds a warm context's) lane and checks the task URL; returns the context's proxy option (none without a proxy: tests only). */
+  async open(proxy: EgressProxy | undefined, warmLane?: EgressLane | null): Promise<EgressLane['proxy'] | undefined> {
+    const options = { policy: this.task.policy ?? { allowDomains: [], denyDomains: [] }, onBlocked: (b: BlockedRequest) => this.#record(b) };
+    // A lane opened ahead of time with a warm context gets this task's policy now; it refused everything until then.
+    let lane: EgressLane;
+    if (warmLane) {
+      warmLane.bind(options);
+      lane = warmLane;
+    } else if (proxy) {
+      lane = await proxy.open(options);
+    } else {
+      return undefined;
+    }
     this.#lane = lane;
     // A task stopped while its lane was opening has already run close().
     if (this.#closed) await lane.close();
@@ -61,7 +73,8 @@ export class TaskEgress {
       if (isMainNavigation(r)) this.#unsafeRedirect = b;
     });
     page.on('console', (m: ConsoleMessage) => {
-      const url = m.type() === 'error' ? REFUSED_RE.exec(m.text())?.[1] : undefined;
+      const hit = m.type() === 'error' ? REFUSED_RE.exec(m.text()) : null;
+      const url = hit ? hit[1] ?? hit[2] : undefined;
       if (url) this.#record({ url, host: URL.canParse(url) ? new URL(url).hostname : '', reason: `Chromium refuses ${url.split(':')[0] ?? ''}: URLs from web pages` });
     });
   }
