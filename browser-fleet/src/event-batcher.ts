@@ -1,5 +1,5 @@
 import type { RunEventInput } from '@trawl/schemas';
-import { sleep, type EdgeAnswer } from './edge-client.ts';
+import type { EdgeAnswer } from './edge-client.ts';
 
 export interface BatcherOptions {
   send: (events: RunEventInput[]) => Promise<EdgeAnswer>;
@@ -20,8 +20,6 @@ export class EventBatcher {
   #timer: NodeJS.Timeout | null = null;
   #sending: Promise<void> | null = null;
   #stopped = false;
-  /** The last send hit a network error or 5xx. */
-  #failed = false;
   dropped = 0;
 
   constructor(private readonly opts: BatcherOptions) {}
@@ -35,14 +33,17 @@ export class EventBatcher {
     else void this.#flushSoon(this.opts.flushMs ?? 200);
   }
 
-  /** Sends everything buffered before `until` (used before the result, so events arrive first). */
-  async flush(until = Date.now() + 3000): Promise<void> {
-    while (!this.#stopped && (this.#sending || this.#buffer.length) && Date.now() < until) {
-      if (this.#timer) clearTimeout(this.#timer);
-      this.#timer = null;
-      await (this.#sending ?? this.#sendOnce());
-      if (this.#failed) await sleep(this.opts.flushMs ?? 200);
-    }
+  /**
+   * Ends the batcher and hands back what it has not sent, after any send in flight has landed (so these follow it):
+   * the task's last events then travel with its result in one call.
+   */
+  async drain(): Promise<RunEventInput[]> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.#sending;
+    const rest = this.#stopped ? [] : this.#buffer;
+    this.stop();
+    return rest;
   }
 
   /** Discards everything: the task is gone or finished. */
@@ -65,7 +66,6 @@ export class EventBatcher {
     const batch = this.#buffer.splice(0, this.opts.maxBatch ?? 50);
     if (batch.length === 0) return Promise.resolve();
     this.#sending = this.opts.send(batch).then((answer) => {
-      this.#failed = answer.kind === 'retry';
       if (answer.kind === 'gone') {
         this.stop();
         this.opts.onGone();

@@ -98,8 +98,8 @@ export class TaskSession {
       else this.#log.log('warn', 'lease lost; task dropped without a result');
       return;
     }
-    await batcher.flush();
-    batcher.stop();
+    const events = await batcher.drain();
+    if (events.length) result.events = events.map((e) => ({ ...e, level: e.level ?? 'info' }));
     const answer = await deps.edge.result(task, result, task.deadline + (deps.resultGraceMs ?? 30_000));
     this.#log.log(answer.kind === 'ok' ? 'info' : 'warn', `task ${result.outcome}; result ${answer.kind === 'ok' ? 'delivered' : `not delivered (${answer.kind})`}`, {
       outcome: result.outcome, code: result.error?.code, items: result.items.length, totalMs: result.timings.totalMs,

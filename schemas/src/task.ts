@@ -4,6 +4,7 @@ import { TaskSpec } from './job-spec.ts';
 import { ItemData } from './item.ts';
 import { ArtifactRef } from './artifacts.ts';
 import { BlockedRequest, EgressPolicy } from './policy.ts';
+import { RunEventInput } from './events.ts';
 
 /** What the edge sends a fleet node: one browser visit, fenced by its lease token. */
 export const Task = z.object({
@@ -67,6 +68,11 @@ export const TaskResult = z.object({
   artifacts: z.array(ArtifactRef).max(1000).optional(),
   /** Requests the egress proxy refused during this attempt (capped; the first ones are kept). */
   blocked: z.array(BlockedRequest).max(500).optional(),
+  /**
+   * The attempt's events not sent yet, delivered with the result in one call (they are recorded before it is
+   * applied, as if posted to /events first).
+   */
+  events: z.array(RunEventInput).max(500).optional(),
 });
 export type TaskResult = z.infer<typeof TaskResult>;
 

@@ -34,7 +34,9 @@ describe('run coordinator (real Durable Object, queue and D1 under wrangler dev)
     expect(start.status).toBe(200);
     expect((await node.call(edgeInternalPaths.taskStart(runId, t1.taskId), { leaseToken: 'forged', nodeId: node.nodeId })).status).toBe(409);
 
-    const r1 = result(t1, node.nodeId, items(1, 20), ['http://127.0.0.1:9/p2']);
+    // The attempt's last events ride with the result: recorded once (not again with the duplicate), before it applies.
+    const r1 = { ...result(t1, node.nodeId, items(1, 20), ['http://127.0.0.1:9/p2']),
+      events: [{ type: 'page.navigated', level: 'info', message: 'navigated (HTTP 200) in 5 ms', ts: Date.now(), data: { status: 200 } }] };
     const first = await node.call(edgeInternalPaths.taskResult(runId, t1.taskId), r1);
     expect(first).toEqual({ status: 200, body: { ok: true, duplicate: false } });
     const again = await node.call(edgeInternalPaths.taskResult(runId, t1.taskId), r1);
@@ -64,6 +66,10 @@ describe('run coordinator (real Durable Object, queue and D1 under wrangler dev)
     const types = events.map((e) => e.type);
     expect(types[0]).toBe('run.queued');
     expect(types.filter((t) => t === 'task.succeeded')).toHaveLength(2);
+    const navigated = events.filter((e) => e.type === 'page.navigated');
+    expect(navigated).toHaveLength(1);
+    expect(navigated[0]).toMatchObject({ taskId: t1.taskId, url: 'http://127.0.0.1:9/p1', message: 'navigated (HTTP 200) in 5 ms' });
+    expect(types.indexOf('page.navigated')).toBeLessThan(types.indexOf('task.succeeded'));
     expect(types.at(-1)).toBe('run.finished');
     expect(events.map((e) => e.seq)).toEqual(events.map((e) => e.seq).sort((x, y) => x - y));
     const tail = await followEvents(org.key, runId, 10_000, events.at(-2)!.seq);

@@ -130,12 +130,16 @@ export class RunCoordinator extends DurableObject<Env> {
     const task = this.store.getTask(taskId);
     if (!task) return { ok: false, code: 'NOT_FOUND' };
     if (!leaseIsCurrent(task, leaseToken)) return { ok: false, code: 'LEASE_LOST' };
-    // Task and run lifecycle events are the coordinator's own; a node's report of them is kept as a log line.
+    this.emitNodeEvents(task, events);
+    return { ok: true, leaseMs: this.leaseMs() };
+  }
+
+  /** A node's progress events. Task and run lifecycle events are the coordinator's own: a node's are kept as log lines. */
+  private emitNodeEvents(task: TaskRow, events: readonly RunEventInput[]): void {
     for (const e of events) {
       const type = e.type.startsWith('task.') || e.type.startsWith('run.') ? 'log' : e.type;
-      this.emit({ ...e, type, taskId, url: e.url ?? task.url });
+      this.emit({ ...e, type, taskId: task.taskId, url: e.url ?? task.url });
     }
-    return { ok: true, leaseMs: this.leaseMs() };
   }
 
   async taskResult(taskId: string, result: TaskResult): Promise<ResultAnswer> {
@@ -145,6 +149,7 @@ export class RunCoordinator extends DurableObject<Env> {
     const verdict = judgeResult(task, result.leaseToken);
     if (verdict === 'duplicate') return { ok: true, duplicate: true };
     if (verdict === 'stale') return { ok: false, code: 'LEASE_LOST' };
+    if (result.events?.length) this.emitNodeEvents(task, result.events);
     const now = Date.now();
     if (result.blocked?.length) this.store.addBlocked(taskId, task.attempt, result.blocked, now);
     if (result.crawlDelayMs && meta.politeness) {
