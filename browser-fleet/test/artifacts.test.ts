@@ -68,7 +68,7 @@ describe('artifact recording', () => {
     expect(files).toEqual([]);
   });
 
-  it('keeps the trace and the final screenshot of a failed page by default', async () => {
+  it('keeps the trace and the final screenshot of a failed page when the task still carries on-retry (the coordinator resolves it per attempt)', async () => {
     const { outcome, files } = await record(makeTask(`${site.url}/status/404`));
     expect(outcome).toBe('failed');
     expect(names(files)).toEqual(['step-1-navigate.png', 'trace.zip']);

@@ -2,15 +2,25 @@ import { z } from 'zod';
 
 /**
  * What a task records for later explanation. Traces and HAR: never, only when the task failed, or always.
+ * Traces also `on-retry` (the default): recorded on the attempts after a failure and kept when that attempt fails
+ * too, like Playwright's `on-first-retry`; a job that never retries (maxAttempts 1) records every attempt. Every
+ * error code whose explanation needs a trace (ERRORS[code].look) is retryable, so a task failing for one of them
+ * ends with a traced attempt; a trace of every first attempt ('on-failure') costs ~20% of a task's time.
  * Screenshots: none, the last page, one per step, or the last page only when the task failed.
  */
 export const ArtifactsSpec = z.object({
-  trace: z.enum(['off', 'on-failure', 'always']).default('on-failure'),
+  trace: z.enum(['off', 'on-retry', 'on-failure', 'always']).default('on-retry'),
   har: z.enum(['off', 'on-failure', 'always']).default('off'),
   screenshots: z.enum(['off', 'final', 'each-step', 'on-failure']).default('on-failure'),
 }).strict();
 export type ArtifactsSpec = z.infer<typeof ArtifactsSpec>;
-export const DEFAULT_ARTIFACTS: ArtifactsSpec = { trace: 'on-failure', har: 'off', screenshots: 'on-failure' };
+export const DEFAULT_ARTIFACTS: ArtifactsSpec = { trace: 'on-retry', har: 'off', screenshots: 'on-failure' };
+
+/** What one attempt records: the coordinator resolves `on-retry` per attempt, so a node only sees the other modes. */
+export function artifactsForAttempt(spec: ArtifactsSpec, attempt: number, maxAttempts: number): ArtifactsSpec {
+  if (spec.trace !== 'on-retry') return spec;
+  return { ...spec, trace: attempt > 1 || maxAttempts <= 1 ? 'on-failure' : 'off' };
+}
 
 export const ARTIFACT_KINDS = ['trace', 'har', 'screenshot'] as const;
 export const ArtifactKind = z.enum(ARTIFACT_KINDS);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERRORS, ERROR_CODES, JobSpec, issuesOf, newId, signRequest, verifyRequest } from '@trawl/schemas';
+import { ERRORS, ERROR_CODES, JobSpec, artifactsForAttempt, issuesOf, newId, signRequest, verifyRequest } from '@trawl/schemas';
 
 describe('JobSpec', () => {
   it('fills defaults for a minimal spec', () => {
@@ -54,5 +54,23 @@ describe('request signing', () => {
     expect(await verifyRequest('another-secret-entirely', headers(h), 'POST', '/internal/x', '{"a":1}', now)).toBe('mismatch');
     expect(await verifyRequest(secret, headers(h), 'POST', '/internal/x', '{"a":1}', now + 6 * 60_000)).toBe('skew');
     expect(await verifyRequest(secret, headers({}), 'POST', '/internal/x', '', now)).toBe('missing');
+  });
+});
+
+describe('artifacts per attempt', () => {
+  const spec = JobSpec.parse({ startUrls: ['https://example.com/'], itemSelector: 'li', fields: { a: {} } });
+
+  it('traces retries by default: none on a first attempt, on-failure from the second; every attempt when the job never retries', () => {
+    expect(spec.artifacts).toEqual({ trace: 'on-retry', har: 'off', screenshots: 'on-failure' });
+    expect(artifactsForAttempt(spec.artifacts, 1, 3).trace).toBe('off');
+    expect(artifactsForAttempt(spec.artifacts, 2, 3).trace).toBe('on-failure');
+    expect(artifactsForAttempt(spec.artifacts, 1, 1).trace).toBe('on-failure');
+    for (const trace of ['off', 'on-failure', 'always'] as const) expect(artifactsForAttempt({ ...spec.artifacts, trace }, 1, 3).trace).toBe(trace);
+  });
+
+  it('every error code a trace explains is retried by default, so on-retry leaves such a failure a traced attempt', () => {
+    const needTrace = ERROR_CODES.filter((c) => ERRORS[c].look.includes('trace'));
+    expect(needTrace.length).toBeGreaterThan(0);
+    for (const code of needTrace) expect(ERRORS[code].retryable, code).toBe(true);
   });
 });

@@ -87,6 +87,9 @@ describe('run coordinator (real Durable Object, queue and D1 under wrangler dev)
     expect(t2.taskId).toBe(t1.taskId);
     expect(t2.attempt).toBe(2);
     expect(t2.leaseToken).not.toBe(t1.leaseToken);
+    // The default trace setting, on-retry: the first attempt records none, the retry records and keeps it on failure.
+    expect(t1.spec.artifacts.trace).toBe('off');
+    expect(t2.spec.artifacts.trace).toBe('on-failure');
     await node.call(edgeInternalPaths.taskStart(runId, t2.taskId), { leaseToken: t2.leaseToken, nodeId: node.nodeId });
     await node.call(edgeInternalPaths.taskResult(runId, t2.taskId), fail(t2));
     const run = await waitForRun(org.key, runId);

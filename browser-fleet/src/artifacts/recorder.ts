@@ -124,6 +124,7 @@ export class ArtifactRecorder implements TaskObserver {
   }
 }
 
-function keep(mode: 'off' | 'on-failure' | 'always', failed: boolean): boolean {
-  return mode === 'always' || (mode === 'on-failure' && failed);
+/** `on-retry` is resolved per attempt by the coordinator; a task that still carries it is recorded as on-failure. */
+function keep(mode: 'off' | 'on-retry' | 'on-failure' | 'always', failed: boolean): boolean {
+  return mode === 'always' || ((mode === 'on-failure' || mode === 'on-retry') && failed);
 }

@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
-  ERRORS, traceparentOf, detailTaskSpecOf, initialUrls, newId, randomString, taskSpecOf, isFinalStatus,
+  ERRORS, artifactsForAttempt, traceparentOf, detailTaskSpecOf, initialUrls, newId, randomString, taskSpecOf, isFinalStatus,
   type EgressPolicy, type Failure, type JobSpec, type RunCounts, type RunEvent, type RunEventInput, type RunStatus, type Task, type TaskResult,
 } from '@trawl/schemas';
 import { dedupeKeyOf } from '@trawl/engine/keys';
@@ -284,8 +284,10 @@ export class RunCoordinator extends DurableObject<Env> {
       data: { detail: true, merged, timings: result.timings, attempt: task.attempt } });
   }
 
-  private specFor(spec: JobSpec, taskId: string) {
-    return (this.details.isDetail(taskId) ? detailTaskSpecOf(spec) : null) ?? taskSpecOf(spec);
+  /** The task's spec for this attempt (a detail page's own; `on-retry` traces resolved for the attempt). */
+  private specFor(spec: JobSpec, taskId: string, attempt: number) {
+    const base = (this.details.isDetail(taskId) ? detailTaskSpecOf(spec) : null) ?? taskSpecOf(spec);
+    return { ...base, artifacts: artifactsForAttempt(base.artifacts, attempt, spec.retry.maxAttempts) };
   }
 
   private renewLease(taskId: string, leaseToken: string): LeaseAnswer {
@@ -314,7 +316,7 @@ export class RunCoordinator extends DurableObject<Env> {
       this.store.updateTask({ ...t, status: 'queued', attempt, leaseToken, leaseDeadline: now + dispatchTimeoutMs });
       return {
         runId: meta.runId, orgId: meta.orgId, taskId: t.taskId, attempt, leaseToken, url: t.url, depth: t.depth, kind: this.details.isDetail(t.taskId) ? 'detail' : 'page',
-        spec: this.specFor(meta.spec, t.taskId), login: meta.spec.login, deadline: Math.min(meta.deadline, now + meta.spec.limits.taskTimeoutMs + 10_000),
+        spec: this.specFor(meta.spec, t.taskId, attempt), login: meta.spec.login, deadline: Math.min(meta.deadline, now + meta.spec.limits.taskTimeoutMs + 10_000),
         edgeUrl: meta.edgeUrl, leaseMs: this.leaseMs(), policy: meta.policy, traceparent: traceparentOf(meta.runId, t.taskId),
       };
     });
