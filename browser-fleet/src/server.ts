@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { NodeHealth, NodeHeartbeat, Task } from '@trawl/schemas';
+import { Task, fleetPaths, verifyRequest, type NextTask, type NodeHealth, type NodeHeartbeat } from '@trawl/schemas';
 import pkg from '../package.json' with { type: 'json' };
 import { createApp } from './app.ts';
 import type { FleetConfig } from './config.ts';
@@ -67,18 +67,52 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
     secret: config.secret, nodeId: config.nodeId, limiter, log, health, metrics, metricsToken: config.metricsToken,
     isRunning: (t) => sessions.has(keyOf(t)),
     preview: (task, screenshot) => runPreview(task, { pool, nodeId: config.nodeId, egress }, screenshot),
-    accept: (task) => {
-      const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log, metrics, spans, egress, warm });
-      const done = session.run()
-        .catch((e: unknown) => log.log('error', 'task session failed', { runId: task.runId, taskId: task.taskId, error: messageOf(e) }))
-        .finally(() => {
-          sessions.delete(keyOf(task));
-          limiter.release();
-          onSlotFreed();
-        });
-      sessions.set(keyOf(task), { session, done });
-    },
+    accept: (task) => startSession(task),
   });
+
+  /** Runs an admitted task (its slot reserved); when it ends, its slot goes to the task handed back with its result, if any. */
+  function startSession(task: Task): void {
+    const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log, metrics, spans, egress, warm, acceptNext: () => !limiter.draining });
+    const done = session.run()
+      .catch((e: unknown) => {
+        log.log('error', 'task session failed', { runId: task.runId, taskId: task.taskId, error: messageOf(e) });
+        return null;
+      })
+      .then(async (next) => {
+        sessions.delete(keyOf(task));
+        if (next && await takeNext(next)) return;
+        limiter.release();
+        onSlotFreed();
+      });
+    sessions.set(keyOf(task), { session, done });
+  }
+
+  /**
+   * A task the edge handed back with a result, checked like an offer (signature, schema) and run in the slot that
+   * just freed. Refused (draining, bad signature, already running): false, and a valid one goes back to the edge.
+   */
+  async function takeNext(next: NextTask): Promise<boolean> {
+    const bad = await verifyRequest(config.secret, new Headers(next.headers), 'POST', fleetPaths.tasks, next.body);
+    let parsed: ReturnType<typeof Task.safeParse> | null = null;
+    try {
+      parsed = bad ? null : Task.safeParse(JSON.parse(next.body));
+    } catch {
+      parsed = null;
+    }
+    if (!parsed?.success) {
+      log.log('error', 'a task handed back with a result was refused', { reason: bad ?? 'invalid task' });
+      return false;
+    }
+    const task = parsed.data;
+    if (sessions.has(keyOf(task))) return false;
+    if (limiter.draining) {
+      await edge.release(task, 'the fleet node is shutting down');
+      return false;
+    }
+    log.log('info', 'task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url, via: 'result' });
+    startSession(task);
+    return true;
+  }
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));

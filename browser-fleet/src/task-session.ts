@@ -1,4 +1,4 @@
-import { TaskLogin, parseTraceparent, traceIdOf, type Task, type TaskResult } from '@trawl/schemas';
+import { NextTask, TaskLogin, parseTraceparent, traceIdOf, type Task, type TaskResult } from '@trawl/schemas';
 import type { LoginAccess } from './rules/login.ts';
 import { ArtifactRecorder } from './artifacts/recorder.ts';
 import { uploadArtifacts } from './artifacts/upload.ts';
@@ -29,6 +29,8 @@ export interface SessionDeps {
   egress?: EgressProxy;
   /** Contexts made ahead of time (warm-contexts.ts). */
   warm?: WarmContexts | undefined;
+  /** Whether the node takes another task in the answer to this one's result (it is not draining). */
+  acceptNext?: () => boolean;
 }
 
 /** How long a node keeps trying to announce a task start before it lets the lease expire. */
@@ -58,14 +60,14 @@ export class TaskSession {
     return this.#abort.signal.aborted ? (this.#abort.signal.reason as StopReason) : null;
   }
 
-  /** Never rejects. */
-  async run(): Promise<void> {
+  /** Never rejects. Resolves to the task the edge handed back with the result, if it did (see NextTask). */
+  async run(): Promise<NextTask | null> {
     const { task, deps } = this;
     const start = await this.#announceStart();
     if (start.kind !== 'ok') {
       this.#log.log('warn', 'task dropped: the edge did not confirm its start', { answer: start.kind });
       deps.metrics?.taskFinished('dropped', undefined, null);
-      return;
+      return null;
     }
     const waitForSlotMs = Math.round(performance.now() - this.acceptedAt);
     deps.metrics?.slotWait.observe(waitForSlotMs / 1000);
@@ -96,14 +98,17 @@ export class TaskSession {
       batcher.stop();
       if (reason === 'shutdown') await this.#release('the fleet node is shutting down');
       else this.#log.log('warn', 'lease lost; task dropped without a result');
-      return;
+      return null;
     }
     const events = await batcher.drain();
     if (events.length) result.events = events.map((e) => ({ ...e, level: e.level ?? 'info' }));
+    if (deps.acceptNext?.()) result.acceptNext = true;
     const answer = await deps.edge.result(task, result, task.deadline + (deps.resultGraceMs ?? 30_000));
     this.#log.log(answer.kind === 'ok' ? 'info' : 'warn', `task ${result.outcome}; result ${answer.kind === 'ok' ? 'delivered' : `not delivered (${answer.kind})`}`, {
       outcome: result.outcome, code: result.error?.code, items: result.items.length, totalMs: result.timings.totalMs,
     });
+    const next = answer.kind === 'ok' ? NextTask.safeParse((answer.body as { next?: unknown } | null)?.next) : null;
+    return next?.success ? next.data : null;
   }
 
   async #attach(result: TaskResult, files: Awaited<ReturnType<ArtifactRecorder['collect']>>): Promise<void> {

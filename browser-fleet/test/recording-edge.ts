@@ -17,6 +17,8 @@ export interface RecordingEdge {
   calls: Recorded[];
   /** Status to answer per kind (default 200 with {ok:true}). */
   statusFor: Map<string, number>;
+  /** Fields added to the next 200 answer of a kind, once (e.g. a task handed back with a result). */
+  answerOnce: Map<string, Record<string, unknown>>;
   /** Resolves with the first call (already received or future) that matches. */
   waitFor(match: (r: Recorded) => boolean, timeoutMs?: number): Promise<Recorded>;
   close(): Promise<void>;
@@ -25,6 +27,7 @@ export interface RecordingEdge {
 export async function startRecordingEdge(secret: string): Promise<RecordingEdge> {
   const calls: Recorded[] = [];
   const statusFor = new Map<string, number>();
+  const answerOnce = new Map<string, Record<string, unknown>>();
   let waiters: Array<{ match: (r: Recorded) => boolean; resolve: (r: Recorded) => void }> = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -40,7 +43,9 @@ export async function startRecordingEdge(secret: string): Promise<RecordingEdge>
         calls.push(rec);
         const status = statusFor.get(kind) ?? 200;
         res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(status === 200 ? { ok: true } : { error: { code: 'LEASE_LOST', message: 'stale', hint: '' } }));
+        const extra = status === 200 ? answerOnce.get(kind) : undefined;
+        answerOnce.delete(kind);
+        res.end(JSON.stringify(status === 200 ? { ok: true, ...extra } : { error: { code: 'LEASE_LOST', message: 'stale', hint: '' } }));
         waiters = waiters.filter((w) => (w.match(rec) ? (w.resolve(rec), false) : true));
       })();
     });
@@ -50,6 +55,7 @@ export async function startRecordingEdge(secret: string): Promise<RecordingEdge>
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     calls,
     statusFor,
+    answerOnce,
     waitFor(match, timeoutMs = 10_000) {
       const seen = calls.find(match);
       if (seen) return Promise.resolve(seen);

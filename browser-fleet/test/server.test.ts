@@ -26,6 +26,7 @@ afterEach(async () => {
   await Promise.all(nodes.splice(0).map((n) => n.close()));
   edge.calls.length = 0;
   edge.statusFor.clear();
+  edge.answerOnce.clear();
 });
 afterAll(async () => {
   await Promise.all([pool?.close(), site?.close(), edge?.close()]);
@@ -90,6 +91,31 @@ describe('fleet node HTTP', () => {
     expect(edge.calls.every((c) => c.signature === null)).toBe(true);
     const hb = await edge.waitFor((c) => c.kind === 'heartbeat');
     expect(hb.body).toMatchObject({ nodeId: n.nodeId, url: n.url, slots: 4 });
+  });
+
+  it('runs the task the edge hands back with a result in the freed slot, and refuses one with a bad signature', async () => {
+    const n = await node({ FLEET_SLOTS: '1' });
+    const [first, second, forged] = [task('/listing'), task('/listing'), task('/listing')];
+    const body = JSON.stringify(second);
+    edge.answerOnce.set('result', { next: { body, headers: await signRequest(SECRET, 'POST', fleetPaths.tasks, body) } });
+    expect((await offer(n, first)).status).toBe(202);
+    // The node said it had room, got the next task in the answer, and ran it without any offer.
+    const r1 = await edge.waitFor((c) => c.kind === 'result' && c.path.includes(first.taskId));
+    expect((r1.body as { acceptNext?: boolean }).acceptNext).toBe(true);
+    const r2 = await edge.waitFor((c) => c.kind === 'result' && c.path.includes(second.taskId));
+    expect(TaskResult.parse(r2.body)).toMatchObject({ outcome: 'succeeded', leaseToken: second.leaseToken });
+    expect(edge.calls.find((c) => c.kind === 'start' && c.path.includes(second.taskId))).toBeDefined();
+
+    // A handed-back task signed with another secret never starts; the slot is free for offers again.
+    const forgedBody = JSON.stringify(forged);
+    edge.answerOnce.set('result', { next: { body: forgedBody, headers: await signRequest('another-secret-0123456789', 'POST', fleetPaths.tasks, forgedBody) } });
+    const third = task('/listing');
+    expect((await offer(n, third)).status).toBe(202);
+    await edge.waitFor((c) => c.kind === 'result' && c.path.includes(third.taskId));
+    const fourth = task('/listing');
+    await expect.poll(async () => (await offer(n, fourth)).status, { timeout: 5000 }).toBe(202);
+    await edge.waitFor((c) => c.kind === 'result' && c.path.includes(fourth.taskId));
+    expect(edge.calls.some((c) => c.path.includes(forged.taskId))).toBe(false);
   });
 
   it('answers 503 FLEET_BUSY with Retry-After when no slot is free', async () => {

@@ -73,8 +73,18 @@ export const TaskResult = z.object({
    * applied, as if posted to /events first).
    */
   events: z.array(RunEventInput).max(500).optional(),
+  /** The node has room for one more task: the edge may hand the run's next one back in its answer (a NextTask). */
+  acceptNext: z.boolean().optional(),
 });
 export type TaskResult = z.infer<typeof TaskResult>;
+
+/**
+ * A task handed back in the answer to a result, signed by the edge exactly like an offer to the node's task route
+ * (same path, same headers), so a node trusts it on the same terms. Saves the queue round trip for the slot that
+ * just freed.
+ */
+export const NextTask = z.object({ body: z.string(), headers: z.record(z.string(), z.string()) });
+export type NextTask = z.infer<typeof NextTask>;
 
 export const LeaseRequest = z.object({ leaseToken: z.string(), nodeId: z.string() });
 export const ReleaseRequest = LeaseRequest.extend({ reason: z.string().max(500) });

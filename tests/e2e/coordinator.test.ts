@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { edgeInternalPaths, type Task } from '@trawl/schemas';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { NextTask, Task, edgeInternalPaths, fleetPaths, verifyRequest } from '@trawl/schemas';
 import { api, followEvents, newOrg, waitForRun } from './client.ts';
 import { startProtocolNode, type ProtocolNode } from './protocol-node.ts';
 
@@ -39,7 +39,8 @@ describe('run coordinator (real Durable Object, queue and D1 under wrangler dev)
       events: [{ type: 'page.navigated', level: 'info', message: 'navigated (HTTP 200) in 5 ms', ts: Date.now(), data: { status: 200 } }] };
     const first = await node.call(edgeInternalPaths.taskResult(runId, t1.taskId), r1);
     expect(first).toEqual({ status: 200, body: { ok: true, duplicate: false } });
-    const again = await node.call(edgeInternalPaths.taskResult(runId, t1.taskId), r1);
+    const again = await node.call(edgeInternalPaths.taskResult(runId, t1.taskId), { ...r1, acceptNext: true });
+    // A duplicate hands nothing back: the next page already went out when the result was first applied.
     expect(again).toEqual({ status: 200, body: { ok: true, duplicate: true } });
     const forged = await node.call(edgeInternalPaths.taskResult(runId, t1.taskId), { ...r1, leaseToken: 'other', items: items(100, 5) });
     expect(forged.status).toBe(409);
@@ -98,6 +99,29 @@ describe('run coordinator (real Durable Object, queue and D1 under wrangler dev)
     expect((run.counts as { retries: number }).retries).toBe(1);
     const res = await api(org.key, 'GET', `/v1/runs/${runId}/results?format=json`);
     expect(res.body).toEqual([]);
+  });
+
+  it('hands the run\'s next task back in the answer to a result when the node has room, signed like an offer', async () => {
+    const runId = await startRun();
+    const t1 = await node.nextTask(runId);
+    await node.call(edgeInternalPaths.taskStart(runId, t1.taskId), { leaseToken: t1.leaseToken, nodeId: node.nodeId });
+    // Past the test deployment's spacing between two starts on one site (SITE_MIN_DELAY_MS 50), so p2 may go at once.
+    await new Promise((r) => setTimeout(r, 150));
+    const answer = await node.call(edgeInternalPaths.taskResult(runId, t1.taskId), { ...result(t1, node.nodeId, items(1, 2), ['http://127.0.0.1:9/p2']), acceptNext: true });
+    expect(answer.status).toBe(200);
+    const next = NextTask.parse(answer.body.next);
+    expect(await verifyRequest(inject('fleetSecret'), new Headers(next.headers), 'POST', fleetPaths.tasks, next.body)).toBeNull();
+    expect(await verifyRequest('another-secret-0123456789', new Headers(next.headers), 'POST', fleetPaths.tasks, next.body)).not.toBeNull();
+    const t2 = Task.parse(JSON.parse(next.body));
+    expect(t2).toMatchObject({ runId, url: 'http://127.0.0.1:9/p2', attempt: 1, depth: 1 });
+    // It is leased like a dispatched task: the start call with its token is accepted, a forged one fenced off.
+    expect((await node.call(edgeInternalPaths.taskStart(runId, t2.taskId), { leaseToken: 'forged', nodeId: node.nodeId })).status).toBe(409);
+    expect((await node.call(edgeInternalPaths.taskStart(runId, t2.taskId), { leaseToken: t2.leaseToken, nodeId: node.nodeId })).status).toBe(200);
+    const last = await node.call(edgeInternalPaths.taskResult(runId, t2.taskId), { ...result(t2, node.nodeId, items(3, 2)), acceptNext: true });
+    expect(last.body).toEqual({ ok: true, duplicate: false });
+    const run = await waitForRun(org.key, runId);
+    expect(run.status).toBe('succeeded');
+    expect((run.counts as { items: number }).items).toBe(4);
   });
 
   it('re-dispatches a task whose node stopped renewing its lease', async () => {

@@ -37,7 +37,7 @@ export interface RunSnapshot {
 }
 
 export type LeaseAnswer = { ok: true; leaseMs: number } | { ok: false; code: 'LEASE_LOST' | 'NOT_FOUND' };
-export type ResultAnswer = { ok: true; duplicate: boolean } | { ok: false; code: 'LEASE_LOST' | 'NOT_FOUND' };
+export type ResultAnswer = { ok: true; duplicate: boolean; next?: Task } | { ok: false; code: 'LEASE_LOST' | 'NOT_FOUND' };
 
 const BACKLOG_LIMIT = 5000;
 
@@ -163,8 +163,9 @@ export class RunCoordinator extends DurableObject<Env> {
     if (result.outcome === 'succeeded') this.applySuccess(this.requireMeta(), task, result, now);
     else this.applyFailure(task, failureOf(result, task.url), now);
     await this.freeSlot(task);
-    await this.pump();
-    return { ok: true, duplicate: false };
+    // A node with room gets the run's next task in the answer instead of through the queue.
+    const [next] = await this.pump(result.acceptNext ? 1 : 0);
+    return { ok: true, duplicate: false, ...(next ? { next } : {}) };
   }
 
   /** A draining node hands a task back: dispatch it again soon, without spending an attempt. */
@@ -298,15 +299,18 @@ export class RunCoordinator extends DurableObject<Env> {
     return { ok: true, leaseMs: this.leaseMs() };
   }
 
-  /** Dispatches what may run now, ends the run when nothing is left, and arms the next alarm. */
-  private async pump(): Promise<void> {
+  /**
+   * Dispatches what may run now, ends the run when nothing is left, and arms the next alarm. The first `handBack`
+   * dispatched tasks are returned for the caller to hand to a node directly; the rest go to the queue.
+   */
+  private async pump(handBack = 0): Promise<Task[]> {
     const meta = this.requireMeta();
-    if (isFinalStatus(meta.status)) return;
+    if (isFinalStatus(meta.status)) return [];
     const now = Date.now();
     const live = this.store.liveTasks();
     if (live.length === 0) {
       await this.finish({ kind: 'drained' });
-      return;
+      return [];
     }
     const { dispatchTimeoutMs } = configOf(this.env);
     const picked = pickDispatchable(live, meta.spec.concurrency, now);
@@ -321,12 +325,14 @@ export class RunCoordinator extends DurableObject<Env> {
       };
     });
     const admitted = await this.admit(meta, messages, now);
-    if (admitted.length) {
+    const handed = admitted.slice(0, handBack);
+    const queued = admitted.slice(handBack);
+    if (queued.length) {
       try {
-        await this.env.TASKS.sendBatch(admitted.map((body) => ({ body })));
+        await this.env.TASKS.sendBatch(queued.map((body) => ({ body })));
       } catch (err) {
         this.log.error('queue send failed; tasks go back to pending', { runId: meta.runId, err: String(err) });
-        for (const m of admitted) {
+        for (const m of queued) {
           const t = this.store.getTask(m.taskId);
           if (t && t.leaseToken === m.leaseToken) this.store.updateTask({ ...t, status: 'pending', leaseToken: null, leaseDeadline: null, notBefore: now + 1000 });
           await this.freeSlot({ url: m.url, leaseToken: m.leaseToken });
@@ -334,6 +340,7 @@ export class RunCoordinator extends DurableObject<Env> {
       }
     }
     await this.ctx.storage.setAlarm(nextWake(this.store.liveTasks(), meta.deadline, now));
+    return handed;
   }
 
   /**

@@ -1,5 +1,8 @@
 import { Hono } from 'hono';
-import { EventBatch, LeaseRequest, NodeHeartbeat, ReleaseRequest, TaskResult, issuesOf, type ErrorCode } from '@trawl/schemas';
+import {
+  EventBatch, LeaseRequest, NodeHeartbeat, ReleaseRequest, TaskResult, fleetPaths, issuesOf, signRequest, type ErrorCode, type NextTask, type Task,
+} from '@trawl/schemas';
+import { configOf } from '../../env.ts';
 import type { z } from 'zod';
 import type { AppEnv } from '../../app.ts';
 import { ApiError } from '../../lib/errors.ts';
@@ -63,8 +66,15 @@ internalRoutes.post('/runs/:runId/tasks/:taskId/result', async (c) => {
   const res = await coordinator(c.env, c.req.param('runId')).taskResult(c.req.param('taskId'), result);
   // Task-level stats: recorded once per applied result, after the answer.
   if (res.ok && !res.duplicate) c.executionCtx.waitUntil(recordTaskAttempt(c.get('services'), c.req.param('runId'), c.req.param('taskId'), result).catch(() => undefined));
-  return c.json(answer(res, res.ok ? { duplicate: res.duplicate } : {}));
+  const next = res.ok && res.next ? await signedNextTask(configOf(c.env).fleetSecret, res.next) : undefined;
+  return c.json(answer(res, res.ok ? { duplicate: res.duplicate, ...(next ? { next } : {}) } : {}));
 });
+
+/** A task for the node that posted a result, signed as an offer to its task route would be. */
+async function signedNextTask(secret: string, task: Task): Promise<NextTask> {
+  const body = JSON.stringify(task);
+  return { body, headers: await signRequest(secret, 'POST', fleetPaths.tasks, body) };
+}
 
 internalRoutes.post('/runs/:runId/tasks/:taskId/release', async (c) => {
   const { leaseToken, reason } = await parse(c.req.raw, ReleaseRequest);
