@@ -48,8 +48,12 @@ describe('runTask', () => {
     expect(titles).not.toContain('Item 902');
   });
 
-  it('waits for items rendered by script after load', async () => {
-    const { result } = await run(makeTask(`${site.url}/late`, {}, { browser: { waitUntil: 'load' } }));
+  // An attempt without a trace waits with the engine's in-page resolver; a traced one through Playwright (wait-attached.ts).
+  const TRACED = { artifacts: { trace: 'on-failure', har: 'off', screenshots: 'off' } };
+  const UNTRACED = { artifacts: { trace: 'off', har: 'off', screenshots: 'off' } };
+
+  it.each([['untraced', UNTRACED], ['traced', TRACED]])('waits for items rendered by script after load (%s)', async (_, artifacts) => {
+    const { result } = await run(makeTask(`${site.url}/late`, {}, { browser: { waitUntil: 'load' }, ...artifacts }));
     expect(result.outcome).toBe('succeeded');
     expect(result.items.map((i) => i.title)).toEqual(['Item 1', 'Item 2', 'Item 3', 'Item 4', 'Item 5']);
   });
@@ -91,12 +95,12 @@ describe('runTask', () => {
     expect(allowed.result).toMatchObject({ outcome: 'succeeded', items: [] });
   });
 
-  it('reports items that never appear as EXTRACTION_EMPTY (or an empty success when allowed), and an explicit wait rule as SELECTOR_TIMEOUT', async () => {
-    const waited = await run(makeTask(`${site.url}/empty`, {}, { wait: { forItems: true, timeoutMs: 300 } }));
+  it.each([['untraced', UNTRACED], ['traced', TRACED]])('reports items that never appear as EXTRACTION_EMPTY (or an empty success when allowed), and an explicit wait rule as SELECTOR_TIMEOUT (%s)', async (_, artifacts) => {
+    const waited = await run(makeTask(`${site.url}/empty`, {}, { wait: { forItems: true, timeoutMs: 300 }, ...artifacts }));
     expect(waited.result.error).toMatchObject({ code: 'EXTRACTION_EMPTY', step: 'extract' });
-    const allowed = await run(makeTask(`${site.url}/empty`, {}, { wait: { forItems: true, timeoutMs: 300 }, allowEmpty: true }));
+    const allowed = await run(makeTask(`${site.url}/empty`, {}, { wait: { forItems: true, timeoutMs: 300 }, allowEmpty: true, ...artifacts }));
     expect(allowed.result).toMatchObject({ outcome: 'succeeded', items: [] });
-    const rule = await run(makeTask(`${site.url}/empty`, {}, { wait: { selector: '.never-there', timeoutMs: 300 } }));
+    const rule = await run(makeTask(`${site.url}/empty`, {}, { wait: { selector: '.never-there', timeoutMs: 300 }, ...artifacts }));
     expect(rule.result.error).toMatchObject({ code: 'SELECTOR_TIMEOUT', step: 'wait' });
   });
 

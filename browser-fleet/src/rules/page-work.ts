@@ -8,6 +8,7 @@ import { collectSignals } from './page-signals.ts';
 import { collectAll } from './paginate.ts';
 import { classifyPage } from './soft-failure.ts';
 import type { PageTools } from './tools.ts';
+import { waitAttached } from './wait-attached.ts';
 
 export interface PageOutcome {
   items: ItemData[];
@@ -33,7 +34,11 @@ export async function workPage(page: Page, task: Task, tools: PageTools): Promis
     if (selector) {
       const t = performance.now();
       try {
-        await tools.race(target.waitForSelector(selector, { state: 'attached', timeout: tools.budget(spec.wait.timeoutMs) }));
+        const timeout = tools.budget(spec.wait.timeoutMs);
+        // A traced attempt waits through Playwright, so the trace shows the wait with its locator (wait-attached.ts).
+        await tools.race(spec.artifacts.trace === 'off'
+          ? waitAttached(target, selector, timeout)
+          : target.waitForSelector(selector, { state: 'attached', timeout }).then(() => undefined));
         const ms = tools.lap('waitMs', t);
         tools.emit('page.waited', `waited for ${selector} ${ms} ms`, { selector, ms });
       } catch (error) {
