@@ -26,6 +26,9 @@ import { mean, percentile, round, table } from './lib/stats.ts';
 import { baselineTable, runBaseline, type BaselineResult } from './baseline.ts';
 import { HEADLESS_SHELL, defaultChromiumPath } from '../browser-fleet/src/chromium-path.ts';
 
+/** The fixture README's "bare playwright-core over CDP" row (200 static pages, a 2-core machine of this kind), by concurrency. */
+const README_BARE_STATIC: Record<number, number> = { 1: 3.3, 2: 4.3, 4: 4.1, 8: 4.3 };
+
 const { values: args } = parseArgs({ options: {
   variants: { type: 'string', default: 'static,js' },
   concurrency: { type: 'string', default: '1,2,4,8' },
@@ -323,19 +326,22 @@ async function main(): Promise<void> {
       `${r.cpu.fleetNode}/${r.cpu.chromium}/${r.cpu.edge}`, `${r.cpu.loadStart}-${r.cpu.loadEnd}`,
       verificationOk(r.verification) ? 'yes' : `NO (${r.verification.received}/${r.verification.expected}, ${r.verification.missing} missing, ${r.verification.mismatched} mismatched)`]),
   ));
-  const ratios: Array<{ variant: Variant; concurrency: number; trawl: number; bare: number; bareBlocked: number; ratio: number; ratioBlocked: number }> = [];
+  const ratios: Array<{ variant: Variant; concurrency: number; trawl: number; bare: number; bareBlocked: number | null; ratio: number; ratioBlocked: number | null; ratioReference: number | null }> = [];
   if (baseline.length) {
     console.log(`\nBare playwright-core baseline\n${baselineTable(baseline)}`);
     for (const r of results.filter((x) => x.job === jobVariants[0]!.name)) {
       const bare = baseline.find((b) => b.scraper === 'bare' && b.variant === r.variant && b.concurrency === r.concurrency);
       const blocked = baseline.find((b) => b.scraper === 'bare-blocked' && b.variant === r.variant && b.concurrency === r.concurrency);
-      if (!bare || !blocked) continue;
-      ratios.push({ variant: r.variant, concurrency: r.concurrency, trawl: r.pagesPerSec, bare: bare.pagesPerSec, bareBlocked: blocked.pagesPerSec,
-        ratio: round(r.pagesPerSec / bare.pagesPerSec, 2), ratioBlocked: round(r.pagesPerSec / blocked.pagesPerSec, 2) });
+      if (!bare) continue;
+      const reference = r.variant === 'static' ? README_BARE_STATIC[r.concurrency] : undefined;
+      ratios.push({ variant: r.variant, concurrency: r.concurrency, trawl: r.pagesPerSec, bare: bare.pagesPerSec, bareBlocked: blocked?.pagesPerSec ?? null,
+        ratio: round(r.pagesPerSec / bare.pagesPerSec, 2), ratioBlocked: blocked ? round(r.pagesPerSec / blocked.pagesPerSec, 2) : null,
+        ratioReference: reference ? round(r.pagesPerSec / reference, 2) : null });
     }
-    console.log('\nTrawl / bare (target >= 0.9)');
-    console.log(table(['variant', 'conc', 'trawl pages/s', 'bare', 'trawl/bare', 'bare blocked', 'trawl/blocked'],
-      ratios.map((x) => [x.variant, x.concurrency, x.trawl, x.bare, `${x.ratio}${x.ratio < 0.9 ? ' (<0.9)' : ''}`, x.bareBlocked, `${x.ratioBlocked}${x.ratioBlocked < 0.9 ? ' (<0.9)' : ''}`])));
+    const mark = (x: number | null): string => (x === null ? '-' : `${x}${x < 0.9 ? ' (<0.9)' : ''}`);
+    console.log('\nTrawl / bare (target >= 0.9; "README" is the fixture README\'s bare reference, static pages only)');
+    console.log(table(['variant', 'conc', 'trawl pages/s', 'bare', 'trawl/bare', 'bare blocked', 'trawl/blocked', 'trawl/README'],
+      ratios.map((x) => [x.variant, x.concurrency, x.trawl, x.bare, mark(x.ratio), x.bareBlocked ?? '-', mark(x.ratioBlocked), mark(x.ratioReference)])));
   }
 
   const file = save(startedAt, results, baseline, ratios);

@@ -19,7 +19,9 @@ import { defaultChromiumPath } from '../src/chromium-path.ts';
 const PAGES = Number(process.env.PAGES ?? 200);
 const SETTINGS: Record<string, ArtifactsSpec> = {
   off: { trace: 'off', har: 'off', screenshots: 'off' },
-  'default (trace+shot on failure)': { trace: 'on-failure', har: 'off', screenshots: 'on-failure' },
+  // The default (trace on-retry) records a first attempt as the first row below and a retry as the second.
+  'default, first attempt (shot on failure)': { trace: 'off', har: 'off', screenshots: 'on-failure' },
+  'default on a retry = trace on-failure (+shot)': { trace: 'on-failure', har: 'off', screenshots: 'on-failure' },
   'all on failure': { trace: 'on-failure', har: 'on-failure', screenshots: 'on-failure' },
   'trace always': { trace: 'always', har: 'off', screenshots: 'off' },
   'har always': { trace: 'off', har: 'always', screenshots: 'off' },

@@ -16,13 +16,20 @@ const GONE_RE = /Execution context was destroyed|Cannot find context|navigat/i;
 export async function waitAttached(target: Page | Frame, selector: string, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   const args: CollectArgs = { itemSelector: selector, fields: {} };
-  const poll = `(async () => { const __name = (f) => f; const collect = ${collectInPage.toString()}; const arg = ${JSON.stringify(args)};
-    const end = Date.now() + TIMEOUT;
-    for (;;) {
-      if (collect(arg).matched > 0) return true;
-      if (Date.now() >= end) return false;
-      await new Promise((r) => setTimeout(r, 16));
-    } })()`;
+  // Checked at once, on DOM mutations (at most once per task of the event loop), and every 100 ms (shadow roots and
+  // frames' own documents are not observed), until the timeout.
+  const poll = `(() => { const __name = (f) => f; const collect = ${collectInPage.toString()}; const arg = ${JSON.stringify(args)};
+    const found = () => collect(arg).matched > 0;
+    if (found()) return true;
+    return new Promise((resolve) => {
+      let pending = false;
+      const done = (value) => { observer.disconnect(); clearInterval(timer); clearTimeout(limit); resolve(value); };
+      const check = () => { pending = false; if (found()) done(true); };
+      const observer = new MutationObserver(() => { if (!pending) { pending = true; setTimeout(check, 0); } });
+      observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
+      const timer = setInterval(check, 100);
+      const limit = setTimeout(() => done(found()), TIMEOUT);
+    }); })()`;
   for (;;) {
     const left = end - Date.now();
     if (left <= 0) break;
