@@ -3,9 +3,7 @@
  * 200-page local crawl of a 20-item listing, half of the pages failing (an explicit wait that never matches),
  * so on-failure settings are measured both ways. Settings are interleaved per page (the machine is shared).
  *   node --import tsx browser-fleet/bench/artifact-cost.ts        (PAGES=200 by default)
- * Measured (PAGES=30, 2 shared cores under load from other work, so times are noisy; per page kept: trace
- * 5-8 KiB, HAR gz 2.5 KiB, PNG 49 KiB): off 1.45 s/task; default on a failing page +0.6 s and 55 KiB;
- * everything always with a PNG per step +1.2 s and 160 KiB per page. Screenshots dominate the bytes.
+ * Figures for PAGES=200 (quiet machine, headless shell) are in bench/README.md ("Cost of artifacts").
  */
 import type { ArtifactsSpec } from '@trawl/schemas';
 import { ArtifactRecorder } from '../src/artifacts/recorder.ts';
