@@ -187,9 +187,11 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null>, timeoutMs: 
   }
 }
 
+const version = (bin: string): string => { try { return execFileSync(bin, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { return 'unknown'; } };
+const mark = (x: number | null): string => (x === null ? '-' : `${x}${x < 0.9 ? ' (<0.9)' : ''}`);
+
 /** Writes (and rewrites after every measurement, so an interrupted benchmark keeps what it measured) the results file. */
 function save(startedAt: Date, trawl: readonly TrawlResult[], baseline: readonly BaselineResult[], ratios: readonly unknown[]): string {
-  const version = (bin: string): string => { try { return execFileSync(bin, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { return 'unknown'; } };
   // The fleet launches its default browser (the headless shell when installed); the baselines full Chromium.
   const chromiumVersion = { fleet: `${defaultChromiumPath()}: ${version(defaultChromiumPath())}`, baseline: `/usr/bin/chromium: ${version('/usr/bin/chromium')} (modes ending in @shell: ${HEADLESS_SHELL})` };
   const out = {
@@ -338,7 +340,6 @@ async function main(): Promise<void> {
         ratio: round(r.pagesPerSec / bare.pagesPerSec, 2), ratioBlocked: blocked ? round(r.pagesPerSec / blocked.pagesPerSec, 2) : null,
         ratioReference: reference ? round(r.pagesPerSec / reference, 2) : null });
     }
-    const mark = (x: number | null): string => (x === null ? '-' : `${x}${x < 0.9 ? ' (<0.9)' : ''}`);
     console.log('\nTrawl / bare (target >= 0.9; "README" is the fixture README\'s bare reference, static pages only)');
     console.log(table(['variant', 'conc', 'trawl pages/s', 'bare', 'trawl/bare', 'bare blocked', 'trawl/blocked', 'trawl/README'],
       ratios.map((x) => [x.variant, x.concurrency, x.trawl, x.bare, mark(x.ratio), x.bareBlocked ?? '-', mark(x.ratioBlocked), mark(x.ratioReference)])));

@@ -1,7 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { ERRORS, Task, fleetPaths, type PreviewResult, issuesOf, timingSafeEqual, verifyRequest, type ErrorCode, type ErrorIssue, type NodeHealth } from '@trawl/schemas';
+import { ERRORS, Task, fleetPaths, type PreviewResult, timingSafeEqual, type ErrorCode, type ErrorIssue, type NodeHealth } from '@trawl/schemas';
+import { parseSigned } from './signed.ts';
 import type { Limiter } from './limiter.ts';
 import type { Logger } from './log.ts';
 import { PROMETHEUS_CONTENT_TYPE } from './metrics/registry.ts';
@@ -35,17 +36,8 @@ type Signed<T> = { ok: true; data: T } | { ok: false; res: Response };
 
 /** A body signed by the edge and valid for `schema`, or the answer to send instead (401 or 400 with the issues). */
 async function signedBody<T extends z.ZodType>(c: Context, secret: string, schema: T, what: string): Promise<Signed<z.infer<T>>> {
-  const body = await c.req.text();
-  const bad = await verifyRequest(secret, c.req.raw.headers, 'POST', c.req.path, body);
-  if (bad) return { ok: false, res: fail(c, 'UNAUTHORIZED', `request signature ${bad}`) };
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return { ok: false, res: fail(c, 'INVALID_REQUEST', 'the body is not JSON', [{ path: '(root)', message: 'malformed JSON' }]) };
-  }
-  const parsed = schema.safeParse(json);
-  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, res: fail(c, 'INVALID_REQUEST', `invalid ${what}`, issuesOf(parsed.error)) };
+  const parsed = await parseSigned(secret, c.req.raw.headers, 'POST', c.req.path, await c.req.text(), schema, what);
+  return parsed.ok ? parsed : { ok: false, res: fail(c, parsed.code, parsed.message, parsed.issues) };
 }
 
 /** The node's HTTP surface: the edge offers tasks here; /health is open and reveals nothing secret. */

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { Task, fleetPaths, verifyRequest, type NextTask, type NodeHealth, type NodeHeartbeat } from '@trawl/schemas';
+import { Task, fleetPaths, type NextTask, type NodeHealth, type NodeHeartbeat } from '@trawl/schemas';
+import { parseSigned } from './signed.ts';
 import pkg from '../package.json' with { type: 'json' };
 import { createApp } from './app.ts';
 import type { FleetConfig } from './config.ts';
@@ -92,15 +93,9 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
    * just freed. Refused (draining, bad signature, already running): false, and a valid one goes back to the edge.
    */
   async function takeNext(next: NextTask): Promise<boolean> {
-    const bad = await verifyRequest(config.secret, new Headers(next.headers), 'POST', fleetPaths.tasks, next.body);
-    let parsed: ReturnType<typeof Task.safeParse> | null = null;
-    try {
-      parsed = bad ? null : Task.safeParse(JSON.parse(next.body));
-    } catch {
-      parsed = null;
-    }
-    if (!parsed?.success) {
-      log.log('error', 'a task handed back with a result was refused', { reason: bad ?? 'invalid task' });
+    const parsed = await parseSigned(config.secret, new Headers(next.headers), 'POST', fleetPaths.tasks, next.body, Task, 'task');
+    if (!parsed.ok) {
+      log.log('error', 'a task handed back with a result was refused', { reason: parsed.message });
       return false;
     }
     const task = parsed.data;

@@ -18,7 +18,7 @@ export async function waitAttached(target: Page | Frame, selector: string, timeo
   const args: CollectArgs = { itemSelector: selector, fields: {} };
   // Checked at once, on DOM mutations (at most once per task of the event loop), and every 100 ms (shadow roots and
   // frames' own documents are not observed), until the timeout.
-  const poll = `(() => { const __name = (f) => f; const collect = ${collectInPage.toString()}; const arg = ${JSON.stringify(args)};
+  const poll = (ms: number): string => `(() => { const __name = (f) => f; const collect = ${collectInPage.toString()}; const arg = ${JSON.stringify(args)};
     const found = () => collect(arg).matched > 0;
     if (found()) return true;
     return new Promise((resolve) => {
@@ -28,13 +28,13 @@ export async function waitAttached(target: Page | Frame, selector: string, timeo
       const observer = new MutationObserver(() => { if (!pending) { pending = true; setTimeout(check, 0); } });
       observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
       const timer = setInterval(check, 100);
-      const limit = setTimeout(() => done(found()), TIMEOUT);
+      const limit = setTimeout(() => done(found()), ${ms});
     }); })()`;
   for (;;) {
     const left = end - Date.now();
     if (left <= 0) break;
     try {
-      if (await target.evaluate(poll.replace('TIMEOUT', String(left)))) return;
+      if (await target.evaluate(poll(left))) return;
     } catch (e) {
       if (!(e instanceof Error) || !GONE_RE.test(e.message)) throw e;
       await sleep(Math.min(50, Math.max(0, end - Date.now())));
