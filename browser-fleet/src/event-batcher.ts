@@ -43,6 +43,9 @@ export class EventBatcher {
     await this.#sending;
     const rest = this.#stopped ? [] : this.#buffer;
     this.stop();
+    // A batch put back after a failed send can push the buffer past its cap; a result carries at most 500 events.
+    const cap = Math.min(500, this.opts.maxBuffered ?? 500);
+    if (rest.length > cap) this.dropped += rest.splice(0, rest.length - cap).length;
     return rest;
   }
 

@@ -81,7 +81,11 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
       })
       .then(async (next) => {
         sessions.delete(keyOf(task));
-        if (next && await takeNext(next)) return;
+        const taken = next ? await takeNext(next).catch((e: unknown) => {
+          log.log('error', 'taking the task handed back with a result failed', { error: messageOf(e) });
+          return false;
+        }) : false;
+        if (taken) return;
         limiter.release();
         onSlotFreed();
       });

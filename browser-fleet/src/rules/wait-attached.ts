@@ -34,7 +34,13 @@ export async function waitAttached(target: Page | Frame, selector: string, timeo
     const left = end - Date.now();
     if (left <= 0) break;
     try {
-      if (await target.evaluate(poll(left))) return;
+      // Node keeps its own clock too: a page that blocks its main thread or replaces setTimeout cannot stretch the wait.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), left + 50);
+      });
+      const found = await Promise.race([target.evaluate(poll(left)), late]).finally(() => clearTimeout(timer));
+      if (found) return;
     } catch (e) {
       if (!(e instanceof Error) || !GONE_RE.test(e.message)) throw e;
       await sleep(Math.min(50, Math.max(0, end - Date.now())));
