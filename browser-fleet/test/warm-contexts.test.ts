@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserPool } from '../src/pool.ts';
 import { runTask } from '../src/runner.ts';
 import { silentLogger } from '../src/log.ts';
 import { EgressProxy } from '../src/egress/proxy.ts';
 import { parseAllowance } from '../src/egress/allowance.ts';
 import { WarmContexts, type WarmContext } from '../src/warm-contexts.ts';
+import type { Task } from '@trawl/schemas';
 import { startTestSite, type TestSite } from './test-server.ts';
 import { makeTask } from './fixtures.ts';
 import { startTestPool } from './test-pool.ts';
@@ -38,50 +39,55 @@ afterAll(async () => {
   await Promise.all([pool?.close(), site?.close()]);
 });
 
+const stocks: WarmContexts[] = [];
+afterEach(async () => {
+  await Promise.all(stocks.splice(0).map((w) => w.close()));
+});
+
+/** A stock of one warm context, ready, closed after the test. */
+async function readyStock(): Promise<Recorded> {
+  const warm = new Recorded({ source: pool, egress, size: 1, log: silentLogger }).start();
+  stocks.push(warm);
+  await until(() => warm.ready === 1);
+  return warm;
+}
+
+const runWith = (warm: WarmContexts, task: Task) => runTask(task, pool, { nodeId: 'n', egress, warm });
+
 describe('warm contexts', () => {
   it('each task takes a fresh warm context, which is closed after it and replaced, never reused', async () => {
-    const warm = new Recorded({ source: pool, egress, size: 1, log: silentLogger }).start();
-    try {
-      await until(() => warm.ready === 1);
-      const first = await runTask(makeTask(`${site.url}/listing`), pool, { nodeId: 'n', egress, warm });
-      expect(first.outcome).toBe('succeeded');
-      expect(first.items).toHaveLength(20);
-      expect(warm.taken).toHaveLength(1);
-      expect(warm.taken[0]!.page.isClosed()).toBe(true);
+    const warm = await readyStock();
+    const first = await runWith(warm, makeTask(`${site.url}/listing`));
+    expect(first.outcome).toBe('succeeded');
+    expect(first.items).toHaveLength(20);
+    expect(warm.taken).toHaveLength(1);
+    expect(warm.taken[0]!.page.isClosed()).toBe(true);
 
-      await until(() => warm.ready === 1);
-      const second = await runTask(makeTask(`${site.url}/listing`), pool, { nodeId: 'n', egress, warm });
-      expect(second.outcome).toBe('succeeded');
-      expect(warm.taken).toHaveLength(2);
-      expect(warm.taken[1]!.context).not.toBe(warm.taken[0]!.context);
-      expect(warm.taken[1]!.page.isClosed()).toBe(true);
-    } finally {
-      await warm.close();
-    }
+    await until(() => warm.ready === 1);
+    const second = await runWith(warm, makeTask(`${site.url}/listing`));
+    expect(second.outcome).toBe('succeeded');
+    expect(warm.taken).toHaveLength(2);
+    expect(warm.taken[1]!.context).not.toBe(warm.taken[0]!.context);
+    expect(warm.taken[1]!.page.isClosed()).toBe(true);
   });
 
   it('a warm context reaches nothing until a task binds its lane, and then only what the task\'s policy allows', async () => {
-    const warm = new WarmContexts({ source: pool, egress, size: 1, log: silentLogger }).start();
-    try {
-      await until(() => warm.ready === 1);
-      const w = warm.take()!;
-      const before = site.hits('/listing');
-      const answer = await w.page.goto(`${site.url}/listing`).catch((e: Error) => e);
-      // Refused by the proxy: its 403 page, or a failed navigation; the site never saw the request.
-      if (!(answer instanceof Error)) expect(answer?.headers()['x-trawl-egress']).toBe('blocked');
-      expect(site.hits('/listing')).toBe(before);
-      await w.context.close();
-      await w.lane?.close();
+    const warm = await readyStock();
+    const w = warm.take()!;
+    const before = site.hits('/listing');
+    const answer = await w.page.goto(`${site.url}/listing`).catch((e: Error) => e);
+    // Refused by the proxy: its 403 page, or a failed navigation; the site never saw the request.
+    if (!(answer instanceof Error)) expect(answer?.headers()['x-trawl-egress']).toBe('blocked');
+    expect(site.hits('/listing')).toBe(before);
+    await w.context.close();
+    await w.lane?.close();
 
-      // A task whose policy denies the site: the warm lane takes that policy and the task is refused.
-      await until(() => warm.ready === 1);
-      const denied = await runTask(makeTask(`${site.url}/listing`, { policy: { allowDomains: ['example.org'], denyDomains: [] } }), pool, { nodeId: 'n', egress, warm });
-      expect(denied.outcome).toBe('failed');
-      expect(denied.error?.code).toBe('BLOCKED_BY_POLICY');
-      expect(site.hits('/listing')).toBe(before);
-    } finally {
-      await warm.close();
-    }
+    // A task whose policy denies the site: the warm lane takes that policy and the task is refused.
+    await until(() => warm.ready === 1);
+    const denied = await runWith(warm, makeTask(`${site.url}/listing`, { policy: { allowDomains: ['example.org'], denyDomains: [] } }));
+    expect(denied.outcome).toBe('failed');
+    expect(denied.error?.code).toBe('BLOCKED_BY_POLICY');
+    expect(site.hits('/listing')).toBe(before);
   });
 
   it('a lane belongs to one task: binding it again throws', async () => {
@@ -95,15 +101,10 @@ describe('warm contexts', () => {
   });
 
   it('tasks that need their own context options (user agent, HAR, login) do not take a warm one', async () => {
-    const warm = new Recorded({ source: pool, egress, size: 1, log: silentLogger }).start();
-    try {
-      await until(() => warm.ready === 1);
-      const r = await runTask(makeTask(`${site.url}/listing`, {}, { browser: { userAgent: 'TrawlTest/1.0' } }), pool, { nodeId: 'n', egress, warm });
-      expect(r.outcome).toBe('succeeded');
-      expect(warm.taken).toHaveLength(0);
-      expect(warm.ready).toBe(1);
-    } finally {
-      await warm.close();
-    }
+    const warm = await readyStock();
+    const r = await runWith(warm, makeTask(`${site.url}/listing`, {}, { browser: { userAgent: 'TrawlTest/1.0' } }));
+    expect(r.outcome).toBe('succeeded');
+    expect(warm.taken).toHaveLength(0);
+    expect(warm.ready).toBe(1);
   });
 });
