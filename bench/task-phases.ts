@@ -31,7 +31,7 @@ const SETTINGS: Record<string, Setting> = {
 
 const fixture = await startFixture({ pages: PAGES });
 const pool = await new BrowserPool({ browsers: 1, chromiumPath: defaultChromiumPath(), log: silentLogger }).start();
-const egress = new EgressProxy({ allow: parseAllowance('127.0.0.1') });
+const egress = new EgressProxy({ allow: parseAllowance(new URL(fixture.base).host) });
 const chromiumPid = pool.pids()[0]!;
 const spec = {
   itemSelector: 'article.product',

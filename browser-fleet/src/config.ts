@@ -9,7 +9,7 @@ import { defaultChromiumPath } from './chromium-path.ts';
  */
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' });
-const cidrList = z.string().superRefine((v, ctx) => {
+const hostPortList = z.string().superRefine((v, ctx) => {
   try {
     parseAllowance(v);
   } catch (e) {
@@ -33,7 +33,7 @@ const TABLE = {
   drainMs: { env: 'FLEET_DRAIN_MS', schema: intFrom(0, 3_600_000), default: '20000' },
   metricsToken: { env: 'FLEET_METRICS_TOKEN', schema: z.string().min(16, 'must be at least 16 characters').optional(), default: undefined },
   otlpEndpoint: { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', schema: httpUrl.optional(), default: undefined },
-  egressAllow: { env: 'FLEET_EGRESS_ALLOW', schema: cidrList.optional(), default: undefined },
+  egressAllow: { env: 'FLEET_EGRESS_ALLOW', schema: hostPortList.optional(), default: undefined },
 } as const;
 
 type Table = typeof TABLE;
@@ -62,8 +62,8 @@ export interface FleetConfig {
   /** OTLP/HTTP base URL for task and step spans; unset means no spans are made. */
   otlpEndpoint?: string | undefined;
   /**
-   * Private addresses pages may reach anyway (IPs/CIDRs, comma-separated). Unset in production: the
-   * egress proxy refuses every private address. Local development and tests pass 127.0.0.1/32.
+   * Private host:port pairs pages may reach anyway (comma-separated, no ranges). Unset in production: the egress
+   * proxy refuses every private address. The local stack and tests pass their demo and fixture sites' ports.
    */
   egressAllow?: string | undefined;
 }

@@ -99,6 +99,12 @@ export class BrowserPool implements ContextSource {
     return this.#slots.flatMap((s) => (s.proc ? [s.proc.pid] : []));
   }
 
+  /** The CDP ports of the browsers now running (or of TRAWL_CDP_ENDPOINT): the egress proxy never lets a page reach them. */
+  debugPorts(): number[] {
+    const endpoints = this.opts.cdpEndpoint ? [this.opts.cdpEndpoint] : this.#slots.flatMap((s) => (s.proc ? [s.proc.wsEndpoint] : []));
+    return endpoints.filter((e) => URL.canParse(e)).map((e) => Number(new URL(e).port)).filter((p) => p > 0);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.all(this.#slots.map(async (s) => {

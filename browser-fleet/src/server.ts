@@ -34,6 +34,11 @@ export interface FleetNodeOptions {
   pool?: BrowserPool;
 }
 
+const portOfUrl = (u: string): number => {
+  const url = new URL(u);
+  return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+};
+
 /** A task is identified by id and lease: a re-dispatch after lease expiry is a new attempt. */
 const keyOf = (t: Task): string => `${t.taskId}:${t.leaseToken}`;
 
@@ -45,6 +50,9 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   const egress = new EgressProxy({ allow: parseAllowance(config.egressAllow) });
   if (egress.allow.entries.length) log.log('warn', 'egress allows private addresses (development only)', { allow: egress.allow.entries });
   const pool = opts.pool ?? await new BrowserPool({ browsers: config.browsers, chromiumPath: config.chromiumPath, cdpEndpoint: config.cdpEndpoint, log, requireProxy: true }).start();
+  // Whatever the allowance says, pages never reach the node's control port, the edge or a browser's CDP port.
+  if (config.edgeUrl) egress.allow.reserve(portOfUrl(config.edgeUrl));
+  egress.allow.reserve(() => pool.debugPorts());
   const warm = config.warmContexts > 0 ? new WarmContexts({ source: pool, egress, size: config.warmContexts, log }).start() : undefined;
   const limiter = new Limiter(config.slots);
   const edge = new EdgeClient(config.secret, config.nodeId, log);
@@ -117,6 +125,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
+  egress.allow.reserve(port);
   url ||= `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
   const beat = async (): Promise<void> => {

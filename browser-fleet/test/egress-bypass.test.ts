@@ -26,8 +26,10 @@ const connects: string[] = [];
 // Names never reach a real DNS server: the test's resolver answers for the few it knows.
 const NAMES: Record<string, string[]> = { localhost: ['127.0.0.1'], 'evil.test': ['127.0.0.1'], 'mixed.test': ['127.0.0.2', '10.0.0.1'] };
 let rebindLookups = 0;
-const egress = new EgressProxy({
-  allow: parseAllowance('127.0.0.2/32'),
+let egress: EgressProxy;
+// The attacker's site is allowed by host and port (127.0.0.2:P), the way the local stack allows its demo sites.
+const egressFor = (port: number): EgressProxy => new EgressProxy({
+  allow: parseAllowance(`127.0.0.2:${port}`),
   onConnect: (address, port) => connects.push(`${address}:${port}`),
   resolve: async (host) => {
     // DNS rebinding: the first answer passes the check, every later one points at the target.
@@ -78,6 +80,7 @@ beforeAll(async () => {
     startServers(),
   ]);
   P = servers.port;
+  egress = egressFor(P);
 });
 afterAll(async () => {
   process.stdout.write(`egress bypass suite: ${tally.tried} attacks tried, ${tally.blocked} blocked, ${servers?.targetHits() ?? '?'} reached the target\n`);

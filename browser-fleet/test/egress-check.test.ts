@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import { domainAllowed, EgressPolicy } from '@trawl/schemas';
-import { addressDenyReason } from '../src/egress/address.ts';
 import { parseAllowance } from '../src/egress/allowance.ts';
 import { decide, normalizeTargetHost, type EgressRules } from '../src/egress/check.ts';
 import { EgressProxy } from '../src/egress/proxy.ts';
@@ -9,36 +8,36 @@ import { startServers } from './egress-sites.ts';
 
 const OPEN: EgressPolicy = { allowDomains: [], denyDomains: [] };
 
-describe('addressDenyReason', () => {
-  it.each([
-    ['127.0.0.1', 'loopback'], ['0.0.0.0', 'unspecified'], ['10.1.2.3', 'private'], ['172.31.0.1', 'private'],
-    ['192.168.1.1', 'private'], ['169.254.169.254', 'link-local'], ['100.64.0.1', 'CGNAT'], ['224.0.0.1', 'multicast'],
-    ['240.0.0.1', 'reserved'], ['255.255.255.255', 'broadcast'], ['198.18.0.1', 'benchmarking'], ['192.0.2.1', 'documentation'],
-    ['::1', 'loopback'], ['::', 'unspecified'], ['fe80::1', 'link-local'], ['fd00::1', 'unique-local'], ['ff02::1', 'multicast'],
-    ['::ffff:127.0.0.1', 'IPv4-mapped'], ['::ffff:7f00:1', 'IPv4-mapped'], ['::ffff:8.8.8.8', 'IPv4-mapped'], ['::7f00:1', 'IPv4-compatible'],
-    ['64:ff9b::a00:1', 'NAT64'], ['2002:7f00:1::', '6to4'], ['2001::1', 'Teredo'], ['2001:db8::1', 'documentation'],
-    ['fe80::1%eth0', 'not an IPv6'], ['localhost', 'not an IP'],
-  ])('%s is denied (%s)', (ip, reason) => {
-    expect(addressDenyReason(ip)).toContain(reason);
-  });
-
-  it.each(['8.8.8.8', '1.1.1.1', '2606:4700::1111', '64:ff9b::808:808', '2002:808:808::1'])('%s is public', (ip) => {
-    expect(addressDenyReason(ip)).toBeNull();
-  });
-
-  it.each(['2130706433', '0x7f000001', '0177.0.0.1', '127.1', '0x7f.1', '127.0.0.1.'])('the spelling %s normalizes to 127.0.0.1 and is denied', (host) => {
-    const normal = normalizeTargetHost(host);
-    expect(normal).toBe('127.0.0.1');
-    expect(addressDenyReason(normal ?? '')).toBe('loopback');
+// Which addresses and names are private is one table, run through this check and the edge's: schemas/test/address-class.test.ts.
+describe('host spelling', () => {
+  it.each(['2130706433', '0x7f000001', '0177.0.0.1', '127.1', '0x7f.1', '127.0.0.1.'])('the spelling %s normalizes to 127.0.0.1 and is refused', async (host) => {
+    expect(normalizeTargetHost(host)).toBe('127.0.0.1');
+    expect(await decide({ host, port: 80 }, rules({}))).toMatchObject({ ok: false, host: '127.0.0.1', reason: expect.stringContaining('Loopback') });
   });
 });
 
 describe('allowance and domain policy', () => {
-  it('allows only what is listed, and never the IPv4-mapped form of it', () => {
-    const allow = parseAllowance('127.0.0.2/32, 10.0.0.0/8');
-    expect([allow.allows('127.0.0.2'), allow.allows('10.9.9.9'), allow.allows('127.0.0.1'), allow.allows('::ffff:127.0.0.2')]).toEqual([true, true, false, false]);
-    expect(() => parseAllowance('127.0.0.1/33')).toThrow(/CIDR/);
+  it('allows only the host:port pairs listed, never the IPv4-mapped form, never a reserved port', () => {
+    const allow = parseAllowance('127.0.0.2:3000, [::1]:3001, localhost:5173');
+    const pairs: Array<[string, string, number]> = [
+      ['127.0.0.2', '127.0.0.2', 3000], ['evil.test', '127.0.0.2', 3000], ['x', '::1', 3001], ['localhost', '127.0.0.1', 5173],
+      ['127.0.0.2', '127.0.0.2', 3001], ['127.0.0.1', '127.0.0.1', 3000], ['x', '::ffff:127.0.0.2', 3000], ['127.0.0.1', '127.0.0.1', 5173],
+    ];
+    expect(pairs.map(([h, a, p]) => allow.allows(h, a, p))).toEqual([true, true, true, true, false, false, false, false]);
+    allow.reserve(3000);
+    allow.reserve(() => [3001]);
+    expect(allow.allows('127.0.0.2', '127.0.0.2', 3000)).toBe(false);
+    expect(allow.allows('x', '::1', 3001)).toBe(false);
+    expect(allow.allows('localhost', '127.0.0.1', 5173)).toBe(true);
+  });
+
+  it.each(['127.0.0.1/32', '127.0.0.1', '10.0.0.0/8:80', '127.0.0.1:0', '127.0.0.1:70000', 'localhost:', '::1:80', 'http://127.0.0.1:80'])('refuses the entry %s', (entry) => {
+    expect(() => parseAllowance(entry)).toThrow(/host:port/);
+  });
+
+  it('has nothing to allow when empty', () => {
     expect(parseAllowance('').entries).toEqual([]);
+    expect(parseAllowance(undefined).allows('127.0.0.1', '127.0.0.1', 80)).toBe(false);
   });
 
   it('matches exact hosts and wildcards; deny wins; an empty allow-list allows any host', () => {
@@ -61,6 +60,14 @@ describe('decide', () => {
     expect(await decide({ host: 'pub.test', port: 80 }, rules({ 'pub.test': ['8.8.8.8'] }))).toEqual({ ok: true, host: 'pub.test', address: '8.8.8.8', port: 80 });
     expect(await decide({ host: 'gone.test', port: 80 }, rules({}))).toMatchObject({ ok: false, reason: expect.stringContaining('did not resolve') });
   });
+
+  it('lets an allowed name resolve to its private address on its port only, and never a special name otherwise', async () => {
+    const answers = { localhost: ['127.0.0.1'] };
+    expect(await decide({ host: 'LOCALHOST.', port: 5173 }, rules(answers, 'localhost:5173'))).toEqual({ ok: true, host: 'localhost', address: '127.0.0.1', port: 5173 });
+    expect(await decide({ host: 'localhost', port: 5174 }, rules(answers, 'localhost:5173'))).toMatchObject({ ok: false, reason: expect.stringContaining('loopback name') });
+    expect(await decide({ host: 'localhost', port: 5173 }, rules(answers, '127.0.0.1:5173'))).toMatchObject({ ok: false, reason: expect.stringContaining('loopback name') });
+    expect(await decide({ host: '127.0.0.1', port: 5173 }, rules(answers, '127.0.0.1:5173'))).toMatchObject({ ok: true });
+  });
 });
 
 describe('EgressProxy', () => {
@@ -69,7 +76,7 @@ describe('EgressProxy', () => {
     const connects: string[] = [];
     let lookups = 0;
     const proxy = new EgressProxy({
-      allow: parseAllowance('127.0.0.2/32'), onConnect: (a, p) => connects.push(`${a}:${p}`),
+      allow: parseAllowance(`127.0.0.2:${servers.port}`), onConnect: (a, p) => connects.push(`${a}:${p}`),
       resolve: async () => (lookups++ % 2 === 0 ? ['127.0.0.2'] : ['127.0.0.1']),
     });
     const blocked: string[] = [];
@@ -85,7 +92,7 @@ describe('EgressProxy', () => {
       expect(first).toMatch(/^HTTP\/1\.1 200/);
       const second = await ask(`GET http://rebind.test:${servers.port}/ok HTTP/1.1\r\nhost: rebind.test:${servers.port}\r\nconnection: close\r\n\r\n`);
       expect(second).toMatch(/^HTTP\/1\.1 403/);
-      expect(second).toContain('127.0.0.1 is a loopback address');
+      expect(second).toContain('127.0.0.1 is not a public address: Loopback (127.0.0.0/8, RFC1122)');
       expect(await ask(`CONNECT 10.0.0.1:80 HTTP/1.1\r\nhost: 10.0.0.1:80\r\n\r\n`)).toMatch(/^HTTP\/1\.1 403/);
       expect(await ask(`GET /ok HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/);
       expect(blocked).toEqual(['rebind.test 127.0.0.1', '10.0.0.1 10.0.0.1']);

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type AddressInfo } from 'node:net';
 import { NodeHealth, TaskResult, fleetPaths, signRequest, type Task } from '@trawl/schemas';
 import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/log.ts';
@@ -10,6 +11,13 @@ import { startTestSite, type TestSite } from './test-server.ts';
 import { startTestPool } from './test-pool.ts';
 
 const SECRET = 'test-secret-0123456789abcdef';
+
+const freePort = (): Promise<number> => new Promise((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = s.address() as AddressInfo;
+    s.close(() => resolve(port));
+  });
+});
 let pool: BrowserPool;
 let site: TestSite;
 let edge: RecordingEdge;
@@ -33,8 +41,8 @@ afterAll(async () => {
 });
 
 async function node(env: Record<string, string> = {}): Promise<FleetNode> {
-  // The test site lives on loopback: allowed explicitly here, as production config never does.
-  const config = loadConfig({ FLEET_SECRET: SECRET, FLEET_PORT: '0', TRAWL_EDGE_URL: edge.url, FLEET_HEARTBEAT_MS: '200', FLEET_EGRESS_ALLOW: '127.0.0.1/32', ...env });
+  // The test site lives on loopback: its host:port is allowed explicitly here, as production config never does.
+  const config = loadConfig({ FLEET_SECRET: SECRET, FLEET_PORT: '0', TRAWL_EDGE_URL: edge.url, FLEET_HEARTBEAT_MS: '200', FLEET_EGRESS_ALLOW: new URL(site.url).host, ...env });
   const n = await startFleetNode(config, { log: silentLogger, pool, releaseWaitMs: 3000 });
   nodes.push(n);
   return n;
@@ -149,6 +157,23 @@ describe('fleet node HTTP', () => {
     await n.close();
     expect(Date.now() - t0).toBeLessThan(2000); // the page was stopped, not waited out
     expect(edge.calls.filter((c) => ['result', 'release'].includes(c.kind))).toHaveLength(0);
+  });
+
+  it("never lets a page reach the node's own port, the edge or Chromium's debugging port, even when they are listed", async () => {
+    const own = await freePort();
+    const [cdp] = pool.debugPorts();
+    const listed = [new URL(site.url).host, `127.0.0.1:${own}`, new URL(edge.url).host, `127.0.0.1:${cdp}`];
+    const n = await node({ FLEET_PORT: String(own), FLEET_EGRESS_ALLOW: listed.join(',') });
+    const outcome = async (url: string): Promise<string> => {
+      const t = makeTask(url, { edgeUrl: edge.url });
+      expect((await offer(n, t)).status).toBe(202);
+      const r = TaskResult.parse((await edge.waitFor((c) => c.kind === 'result' && c.path.includes(t.taskId))).body);
+      return r.outcome === 'succeeded' ? 'succeeded' : r.error?.code ?? r.outcome;
+    };
+    expect(await outcome(`${site.url}/listing`)).toBe('succeeded');
+    expect(await outcome(`http://127.0.0.1:${own}/health`)).toBe('BLOCKED_BY_POLICY');
+    expect(await outcome(`${edge.url}/health`)).toBe('BLOCKED_BY_POLICY');
+    expect(await outcome(`http://127.0.0.1:${cdp}/json/version`)).toBe('BLOCKED_BY_POLICY');
   });
 
   it('close() releases tasks still running after the drain time', async () => {

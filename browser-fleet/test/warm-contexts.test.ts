@@ -12,7 +12,7 @@ import { startTestPool } from './test-pool.ts';
 
 let pool: BrowserPool;
 let site: TestSite;
-const egress = new EgressProxy({ allow: parseAllowance('127.0.0.1') });
+let egress: EgressProxy;
 
 /** Records what each take() handed out, so a test can check it was used once and closed. */
 class Recorded extends WarmContexts {
@@ -34,6 +34,7 @@ async function until(check: () => boolean, ms = 10_000): Promise<void> {
 
 beforeAll(async () => {
   [pool, site] = await Promise.all([startTestPool(), startTestSite()]);
+  egress = new EgressProxy({ allow: parseAllowance(new URL(site.url).host) });
 });
 afterAll(async () => {
   await Promise.all([pool?.close(), site?.close()]);

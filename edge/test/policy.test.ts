@@ -1,32 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { policyIssues } from '../src/services/policy/policy.ts';
-import { privateAddressReason } from '../src/services/policy/private-address.ts';
+import type { EgressPolicy } from '@trawl/schemas';
+import { checkTargets } from '../src/services/policy/targets.ts';
 import { can, effectivePermissions } from '../src/services/permissions.ts';
 
-const open = { allowDomains: [], denyDomains: [] };
+const open: EgressPolicy = { allowDomains: [], denyDomains: [] };
 
-describe('save-time policy check', () => {
-  it('refuses private and loopback hosts in every spelling URL parsing accepts', () => {
-    const urls = ['http://127.0.0.1/', 'http://2130706433/', 'http://0x7f.1/', 'http://0177.0.0.1/', 'http://127.1/', 'http://[::1]/',
-      'http://[::ffff:127.0.0.1]/', 'http://169.254.169.254/latest/', 'http://10.1.2.3/', 'http://192.168.0.1/', 'http://100.64.0.1/',
-      'http://[fd00::1]/', 'http://localhost:8080/', 'http://0.0.0.0/', 'http://224.0.0.1/'];
-    const issues = policyIssues(urls, open, false);
-    expect(issues.map((i) => i.path)).toEqual(urls.map((_, i) => `spec.startUrls.${i}`));
-    expect(policyIssues(['https://example.com/', 'http://8.8.8.8/'], open, false)).toEqual([]);
-    expect(policyIssues(['http://127.0.0.1/'], open, true)).toEqual([]);
+/** The issues a save would report, and under which code (null: saved). */
+function verdict(urls: string[], policy: EgressPolicy, allowPrivate = false): { code: string; paths: string[] } | null {
+  try {
+    checkTargets(urls.map((url, i) => ({ path: `spec.startUrls.${i}`, url })), policy, allowPrivate);
+    return null;
+  } catch (e) {
+    const err = e as { code: string; details: { issues: Array<{ path: string }> } };
+    return { code: err.code, paths: err.details.issues.map((i) => i.path) };
+  }
+}
+
+// The full table of private and special-purpose targets is schemas/test/address-class.test.ts (edge and fleet alike).
+describe('save-time target check', () => {
+  it('lists every private URL under UNREACHABLE_TARGET before the domain policy is asked', () => {
+    const urls = ['http://127.0.0.1/', 'https://example.com/', 'http://[::1]/', 'http://localhost./'];
+    expect(verdict(urls, { allowDomains: ['nowhere.test'], denyDomains: [] })).toEqual({ code: 'UNREACHABLE_TARGET', paths: ['spec.startUrls.0', 'spec.startUrls.2', 'spec.startUrls.3'] });
+    expect(verdict(['https://example.com/', 'http://8.8.8.8/'], open)).toBeNull();
+    expect(verdict(['http://127.0.0.1/'], open, true)).toBeNull();
   });
 
   it('applies allow and deny lists with wildcards, deny winning', () => {
     const policy = { allowDomains: ['*.shop.test'], denyDomains: ['admin.shop.test'] };
-    expect(policyIssues(['http://www.shop.test/', 'http://admin.shop.test/', 'http://shop.test/', 'http://other.test/'], policy, false)
-      .map((i) => i.path)).toEqual(['spec.startUrls.1', 'spec.startUrls.2', 'spec.startUrls.3']);
+    expect(verdict(['http://www.shop.test/', 'http://admin.shop.test/', 'http://shop.test/', 'http://other.test/'], policy))
+      .toEqual({ code: 'BLOCKED_BY_POLICY', paths: ['spec.startUrls.1', 'spec.startUrls.2', 'spec.startUrls.3'] });
   });
 
-  it('names the kind of address', () => {
-    expect(privateAddressReason('169.254.169.254')).toBe('link-local');
-    expect(privateAddressReason('100.64.1.1')).toBe('CGNAT');
-    expect(privateAddressReason('::ffff:7f00:1')).toBe('IPv4-mapped');
-    expect(privateAddressReason('93.184.216.34')).toBeNull();
+  it('reports a URL template once, at its first refused page', () => {
+    const targets = [1, 2, 3].map((n) => ({ path: 'spec.pagination.template', url: `http://10.0.0.${n}/` }));
+    expect(() => checkTargets(targets, open, false)).toThrow(expect.objectContaining({ code: 'UNREACHABLE_TARGET', details: { issues: [{ path: 'spec.pagination.template', message: expect.stringContaining('http://10.0.0.1/') }] } }));
   });
 });
 

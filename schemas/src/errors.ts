@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   // API errors
   'INVALID_SPEC',
   'INVALID_REQUEST',
+  'UNREACHABLE_TARGET',
   'UNAUTHORIZED',
   'FORBIDDEN',
   'NOT_FOUND',
@@ -71,6 +72,7 @@ export const ERRORS: Record<ErrorCode, ErrorInfo> = {
   INTERNAL: { status: 500, retryable: true, backoffMs: 1000, hint: 'An internal error. Quote the request id when you report it.', look: ['logs'] },
   INVALID_SPEC: { status: 400, retryable: false, backoffMs: 0, hint: 'Fix the fields listed in details.issues and send the request again.', look: ['spec'] },
   INVALID_REQUEST: { status: 400, retryable: false, backoffMs: 0, hint: 'Fix the request parameters listed in details.issues.', look: ['none'] },
+  UNREACHABLE_TARGET: { status: 400, retryable: false, backoffMs: 0, hint: 'The URL names a private, loopback or special-purpose address or name (localhost, 10.0.0.0/8, ::1, *.local...) or port 0; the fleet only fetches public hosts. See details.issues.', look: ['spec'] },
   UNAUTHORIZED: { status: 401, retryable: false, backoffMs: 0, hint: 'Send a valid API key as "Authorization: Bearer <key>".', look: ['none'] },
   FORBIDDEN: { status: 403, retryable: false, backoffMs: 0, hint: 'The key or role lacks the permission this call needs.', look: ['none'] },
   NOT_FOUND: { status: 404, retryable: false, backoffMs: 0, hint: 'Check the id and that it belongs to your organization.', look: ['none'] },

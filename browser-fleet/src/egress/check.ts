@@ -1,19 +1,8 @@
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
-import { domainBlockReason, type EgressPolicy } from '@trawl/schemas';
-import { addressDenyReason } from './address.ts';
+import { addressRefusal, canonicalHost, domainBlockReason, isIpLiteral, nameRefusal, portRefusal, type EgressPolicy } from '@trawl/schemas';
 import type { Allowance } from './allowance.ts';
 
-/** Name → every address it resolves to. Injected in tests so no test ever asks a real DNS server. */
+/** Name → every address it resolves to (resolver.ts asks the system; tests inject their own, never a real DNS server). */
 export type Resolver = (host: string) => Promise<string[]>;
-
-const RESOLVE_MS = 5000;
-
-export const systemResolver: Resolver = async (host) => {
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('DNS lookup timed out')), RESOLVE_MS).unref());
-  const answers = await Promise.race([lookup(host, { all: true, order: 'verbatim' }), timeout]);
-  return answers.map((a) => a.address);
-};
 
 export interface EgressRules {
   policy: EgressPolicy;
@@ -32,37 +21,29 @@ export type Decision =
   | { ok: true; host: string; address: string; port: number }
   | { ok: false; host: string; reason: string; address?: string };
 
-/**
- * WHATWG host parsing, as Chromium does it: 2130706433, 0x7f.1, 0177.0.0.1 and 127.1 all become
- * 127.0.0.1, so every later check sees one spelling. Unparseable hosts are refused.
- */
-export function normalizeTargetHost(host: string): string | null {
-  const h = host.trim();
-  if (!h || /[/?#@\s\\]/.test(h)) return null;
-  try {
-    return new URL(`http://${isIP(h) === 6 ? `[${h}]` : h}/`).hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
-  } catch {
-    return null;
-  }
-}
+/** WHATWG host parsing, as Chromium does it (the shared classifier's); unparseable hosts are null. */
+export const normalizeTargetHost = canonicalHost;
 
 /**
- * The whole check for one request, in order: host spelling, domain policy, resolution (ours, once),
- * every resolved address public or explicitly allowed. The caller connects to `address` and nothing
- * else, so a DNS answer that changes between check and connect (rebinding) cannot redirect the socket.
+ * The whole check for one request, in order: host spelling, port, domain policy, special-use names, resolution
+ * (ours, once), every resolved address public or explicitly allowed. The order up to resolution is what the edge
+ * checks on save (the shared classifier in @trawl/schemas). The caller connects to `address` and nothing else,
+ * so a DNS answer that changes between check and connect (rebinding) cannot redirect the socket.
  */
 export async function decide(target: Target, rules: EgressRules): Promise<Decision> {
-  const host = normalizeTargetHost(target.host);
+  const host = canonicalHost(target.host);
   if (host === null) return { ok: false, host: target.host.slice(0, 300), reason: 'the host is not a valid host name or address' };
-  if (!Number.isInteger(target.port) || target.port < 1 || target.port > 65535) {
-    return { ok: false, host, reason: `port ${target.port} is not valid` };
-  }
+  const badPort = portRefusal(target.port);
+  if (badPort) return { ok: false, host, reason: badPort };
   const domainReason = domainBlockReason(host, rules.policy);
   if (domainReason) return { ok: false, host, reason: domainReason };
 
   let addresses: string[];
-  if (isIP(host)) addresses = [host];
+  if (isIpLiteral(host)) addresses = [host];
   else {
+    const named = nameRefusal(host);
+    // An allowance for the name itself (localhost:5173 in development) lets it resolve; nothing else does.
+    if (named && !rules.allow.allows(host, '', target.port)) return { ok: false, host, reason: `${host} is ${named}, not a public host` };
     try {
       addresses = await rules.resolve(host);
     } catch (e) {
@@ -72,9 +53,9 @@ export async function decide(target: Target, rules: EgressRules): Promise<Decisi
   if (addresses.length === 0) return { ok: false, host, reason: 'the host did not resolve to any address' };
   // Every answer must pass: a name that resolves to one public and one private address is refused.
   for (const address of addresses) {
-    const denied = addressDenyReason(address);
-    if (denied && !rules.allow.allows(address)) {
-      return { ok: false, host, address, reason: `${address} is a ${denied} address; private networks are not reachable` };
+    const refused = addressRefusal(address);
+    if (refused && !rules.allow.allows(host, address, target.port)) {
+      return { ok: false, host, address, reason: `${address} is not a public address: ${refused}; private networks are not reachable` };
     }
   }
   const [address = ''] = addresses;

@@ -3,7 +3,8 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { BlockedRequest, EgressPolicy } from '@trawl/schemas';
 import { NO_ALLOWANCE, type Allowance } from './allowance.ts';
-import { decide, systemResolver, type Decision, type Resolver } from './check.ts';
+import { decide, type Decision, type Resolver } from './check.ts';
+import { systemResolver } from './resolver.ts';
 import { forwardHeaders, rawRequestHead } from './headers.ts';
 
 export interface EgressOptions {

@@ -13,7 +13,7 @@ const create = createRoute({
   method: 'post', path: '/v1/jobs', tags, security, 'x-trawl-permission': 'jobs:write', summary: 'Create a job',
   description: 'A job is what to collect: start URLs, the item selector and fields, pagination and limits. Invalid specs answer 400 INVALID_SPEC with the path of every problem.',
   request: { body: { content: { 'application/json': { schema: JobInput } }, required: true } },
-  responses: { 201: { description: 'The job', content: { 'application/json': { schema: Job } } }, ...errorResponses('INVALID_SPEC', 'FORBIDDEN') },
+  responses: { 201: { description: 'The job', content: { 'application/json': { schema: Job } } }, ...errorResponses('INVALID_SPEC', 'FORBIDDEN', 'UNREACHABLE_TARGET', 'BLOCKED_BY_POLICY') },
 });
 const list = createRoute({
   method: 'get', path: '/v1/jobs', tags, security, 'x-trawl-permission': 'jobs:read', summary: 'List jobs (newest first, paginated by cursor)',
@@ -27,7 +27,7 @@ const get = createRoute({
 const update = createRoute({
   method: 'patch', path: '/v1/jobs/{id}', tags, security, 'x-trawl-permission': 'jobs:write', summary: 'Change a job\'s name or spec (runs already started keep their copy)',
   request: { params: IdParam('job'), body: { content: { 'application/json': { schema: JobPatch } }, required: true } },
-  responses: { 200: { description: 'The job', content: { 'application/json': { schema: Job } } }, ...errorResponses('NOT_FOUND', 'INVALID_SPEC', 'FORBIDDEN') },
+  responses: { 200: { description: 'The job', content: { 'application/json': { schema: Job } } }, ...errorResponses('NOT_FOUND', 'INVALID_SPEC', 'FORBIDDEN', 'UNREACHABLE_TARGET', 'BLOCKED_BY_POLICY') },
 });
 const remove = createRoute({
   method: 'delete', path: '/v1/jobs/{id}', tags, security, 'x-trawl-permission': 'jobs:write', summary: 'Delete a job (its runs and results stay readable)',

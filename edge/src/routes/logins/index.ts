@@ -9,7 +9,7 @@ const create = createRoute({
   method: 'post', path: '/v1/logins', tags, security, 'x-trawl-permission': 'jobs:write', summary: 'Store a login (session and/or credential)',
   description: 'A Playwright `storageState`, and/or a credential with the `flow` that uses it. Secrets are encrypted at rest and never returned. A job references the login with `spec.login.id`; each task\'s browser starts with the session, and a node that logs in with the credential saves the new session for the next tasks.',
   request: { body: { content: { 'application/json': { schema: LoginInput } }, required: true } },
-  responses: { 201: { description: 'The login, without its secrets', content: { 'application/json': { schema: Login } } }, ...errorResponses('INVALID_REQUEST', 'CONFLICT', 'FORBIDDEN') },
+  responses: { 201: { description: 'The login, without its secrets', content: { 'application/json': { schema: Login } } }, ...errorResponses('INVALID_REQUEST', 'CONFLICT', 'FORBIDDEN', 'UNREACHABLE_TARGET', 'BLOCKED_BY_POLICY') },
 });
 const list = createRoute({
   method: 'get', path: '/v1/logins', tags, security, 'x-trawl-permission': 'jobs:read', summary: 'List stored logins (no secrets)',

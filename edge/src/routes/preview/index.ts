@@ -9,7 +9,7 @@ const preview = createRoute({
   summary: 'Run a spec on one page and see what it extracts',
   description: 'Runs the listing part of `spec` (or its detail part with `part: "detail"`) on `url` (default: the first start URL) on a fleet node, exactly as a run would, and answers with the items (first 100), per-field fill rates, warnings such as "price empty in 18 of 20 items", and a PNG screenshot (base64). Nothing is stored.',
   request: { body: { content: { 'application/json': { schema: PreviewRequest } }, required: true } },
-  responses: { 200: { description: 'What the page gave', content: { 'application/json': { schema: PreviewResult } } }, ...errorResponses('INVALID_SPEC', 'FORBIDDEN', 'BLOCKED_BY_POLICY', 'FLEET_UNAVAILABLE') },
+  responses: { 200: { description: 'What the page gave', content: { 'application/json': { schema: PreviewResult } } }, ...errorResponses('INVALID_SPEC', 'FORBIDDEN', 'BLOCKED_BY_POLICY', 'UNREACHABLE_TARGET', 'FLEET_UNAVAILABLE') },
 });
 
 export function registerPreviewRoute(app: ReturnType<typeof createApp>) {

@@ -6,15 +6,20 @@ import type { ActorContext } from '../context.ts';
 import { authorize } from '../permissions.ts';
 import { pageOf, type Page, type PageQuery } from '../pagination.ts';
 import { auditStatement } from '../audit/audit.ts';
-import { policyIssues, policyOf } from '../policy/policy.ts';
+import { policyOf } from '../policy/policy.ts';
+import { checkTargets } from '../policy/targets.ts';
 import { configOf } from '../../env.ts';
 
 type JobRow = typeof jobs.$inferSelect;
 
-/** Saving a job dry-runs its start URLs against the organization's domain policy and the private-network rule. */
-async function checkPolicy(ctx: ActorContext, startUrls: readonly string[]): Promise<void> {
-  const issues = policyIssues(startUrls, await policyOf(ctx, ctx.actor.orgId), configOf(ctx.env).allowPrivateTargets);
-  if (issues.length) throw new ApiError('BLOCKED_BY_POLICY', 'Some start URLs are outside the organization\'s policy', { issues });
+/** Saving a job dry-runs every URL it starts from (start URLs, a URL template's pages) against the network and domain rules. */
+async function checkPolicy(ctx: ActorContext, spec: JobSpec): Promise<void> {
+  const targets = spec.startUrls.map((url, i) => ({ path: `spec.startUrls.${i}`, url }));
+  if (spec.pagination?.type === 'urlTemplate') {
+    const { template, from, to } = spec.pagination;
+    for (let n = from; n <= to; n++) targets.push({ path: 'spec.pagination.template', url: template.replaceAll('{n}', String(n)) });
+  }
+  checkTargets(targets, await policyOf(ctx, ctx.actor.orgId), configOf(ctx.env).allowPrivateTargets);
 }
 const toJob = (r: JobRow): Job => ({ id: r.id, name: r.name, spec: r.spec, createdAt: r.createdAt, updatedAt: r.updatedAt });
 
@@ -29,7 +34,7 @@ export async function createJob(ctx: ActorContext, body: unknown): Promise<Job> 
   authorize(ctx, 'jobs:write');
   const input = parseJobInput(body);
   const now = Date.now();
-  await checkPolicy(ctx, input.spec.startUrls);
+  await checkPolicy(ctx, input.spec);
   const row: JobRow = { id: newId('job', now), orgId: ctx.actor.orgId, name: input.name, spec: input.spec, createdAt: now, updatedAt: now, deletedAt: null };
   await ctx.db.batch([ctx.db.insert(jobs).values(row), auditStatement(ctx, 'job.create', row.id, { name: row.name })]);
   return toJob(row);
@@ -64,7 +69,7 @@ export async function updateJob(ctx: ActorContext, id: string, body: unknown): P
   }
   const current = await getJobRow(ctx, id);
   const next: JobRow = { ...current, name: parsed.data.name ?? current.name, spec: parsed.data.spec ?? JobSpec.parse(current.spec), updatedAt: Date.now() };
-  if (parsed.data.spec) await checkPolicy(ctx, parsed.data.spec.startUrls);
+  if (parsed.data.spec) await checkPolicy(ctx, parsed.data.spec);
   await ctx.db.batch([
     ctx.db.update(jobs).set({ name: next.name, spec: next.spec, updatedAt: next.updatedAt }).where(and(eq(jobs.id, id), eq(jobs.orgId, ctx.actor.orgId))),
     auditStatement(ctx, 'job.update', id, { name: next.name, specChanged: parsed.data.spec !== undefined }),

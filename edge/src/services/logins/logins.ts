@@ -7,6 +7,8 @@ import { seal, sealedWith, unseal } from '../../lib/secret-box.ts';
 import { auditStatement } from '../audit/audit.ts';
 import type { ActorContext, ServiceContext } from '../context.ts';
 import { authorize } from '../permissions.ts';
+import { policyOf } from '../policy/policy.ts';
+import { checkTargets } from '../policy/targets.ts';
 
 type LoginRow = typeof logins.$inferSelect;
 
@@ -36,6 +38,7 @@ export async function createLogin(ctx: ActorContext, body: unknown): Promise<Log
   if (!parsed.success) throw invalid('INVALID_REQUEST', 'The login is not valid', issuesOf(parsed.error));
   const key = credentialsKey(ctx);
   const { name, storageState, credential, flow } = parsed.data;
+  if (flow) checkTargets([{ path: 'flow.url', url: flow.url }], await policyOf(ctx, ctx.actor.orgId), configOf(ctx.env).allowPrivateTargets);
   const now = Date.now();
   const id = newId('lgn', now);
   const orgId = ctx.actor.orgId;

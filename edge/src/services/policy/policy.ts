@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { orgPolicies } from '@trawl/db';
-import { EgressPolicy, domainAllowed, issuesOf, type ErrorIssue } from '@trawl/schemas';
+import { EgressPolicy, issuesOf } from '@trawl/schemas';
 import { z } from 'zod';
 import { invalid } from '../../lib/errors.ts';
 import { configOf } from '../../env.ts';
@@ -8,7 +8,6 @@ import type { Politeness } from '../../coordinator/politeness.ts';
 import type { ActorContext, ServiceContext } from '../context.ts';
 import { authorize } from '../permissions.ts';
 import { auditStatement } from '../audit/audit.ts';
-import { privateAddressReason } from './private-address.ts';
 
 const Limits = z.object({
   siteMaxConcurrent: z.number().int().min(1).max(1000).nullable().default(null),
@@ -66,23 +65,4 @@ export async function putPolicy(ctx: ActorContext, body: unknown) {
     auditStatement(ctx, 'policy.update', ctx.actor.orgId, { before: before ?? null, after: policy }),
   ]);
   return getPolicy(ctx);
-}
-
-/**
- * The save-time dry run of a job's start URLs against the organization's policy and the private-network rule.
- * The fleet checks every request again after DNS resolution; this gives the user the error while they edit.
- */
-export function policyIssues(urls: readonly string[], policy: EgressPolicy, allowPrivate: boolean): ErrorIssue[] {
-  const issues: ErrorIssue[] = [];
-  urls.forEach((raw, i) => {
-    const url = new URL(raw);
-    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (!domainAllowed(host, policy)) {
-      issues.push({ path: `spec.startUrls.${i}`, message: `${host} is not allowed by the organization's domain policy` });
-      return;
-    }
-    const reason = allowPrivate ? null : privateAddressReason(host);
-    if (reason) issues.push({ path: `spec.startUrls.${i}`, message: `${host} is a ${reason} address; private networks are not reachable` });
-  });
-  return issues;
 }

@@ -6,7 +6,8 @@ import { ApiError, invalid } from '../../lib/errors.ts';
 import type { ActorContext } from '../context.ts';
 import { availableNodes } from '../fleet/nodes.ts';
 import { authorize } from '../permissions.ts';
-import { policyIssues, policyOf } from '../policy/policy.ts';
+import { policyOf } from '../policy/policy.ts';
+import { checkTargets } from '../policy/targets.ts';
 
 /** The longest a preview may hold a request open, whatever the spec's task timeout says. */
 const PREVIEW_MAX_MS = 45_000;
@@ -25,8 +26,7 @@ export async function previewSpec(ctx: ActorContext, body: unknown): Promise<Pre
   const taskSpec = part === 'detail' ? detailTaskSpecOf(spec) : taskSpecOf(spec);
   if (!taskSpec) throw invalid('INVALID_SPEC', 'The spec has no detail part to preview', [{ path: 'spec.detail', message: 'required for part "detail"' }]);
   const policy = await policyOf(ctx, ctx.actor.orgId);
-  const blocked = policyIssues([url], policy, configOf(ctx.env).allowPrivateTargets);
-  if (blocked.length) throw new ApiError('BLOCKED_BY_POLICY', 'The URL is outside the organization\'s policy', { issues: blocked });
+  checkTargets([{ path: parsed.data.url ? 'url' : 'spec.startUrls.0', url }], policy, configOf(ctx.env).allowPrivateTargets);
 
   const budget = Math.min(spec.limits.taskTimeoutMs, PREVIEW_MAX_MS);
   const task: Task = {
