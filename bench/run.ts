@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import type { JobSpecInput, RunEvent } from '@trawl/schemas';
-import { createOrg, startEdge, startFleet, ROOT } from '../scripts/lib/stack.ts';
+import { createOrg, hostPorts, startEdge, startFleet, ROOT } from '../scripts/lib/stack.ts';
 import { Api, health } from './lib/api.ts';
 import { startFixture, verificationOk, verify, type Variant, type Verification } from './lib/fixture.ts';
 import { captureLines, jsonOf, type Line } from './lib/lines.ts';
@@ -240,7 +240,7 @@ async function main(): Promise<void> {
       for (const concurrency of levels) {
         const slots = args.slots === 'match' ? concurrency : Math.max(concurrency, Number(args.slots));
         for (const jv of jobVariants) {
-        const fleet = await startFleet({ edgeUrl: edge.url, secret, slots, nodeId: `bench-${variant}-${concurrency}`, echo: args.echo });
+        const fleet = await startFleet({ edgeUrl: edge.url, secret, allow: hostPorts(fixture.base), slots, nodeId: `bench-${variant}-${concurrency}`, echo: args.echo });
         const forgetFleet = onInterrupt(() => fleet.kill());
         const fleetLog = captureLines(fleet.proc.child);
         try {

@@ -11,7 +11,7 @@ import { startDemoSite } from '../demo/src/server.ts';
 import { demoJobSpec } from './lib/demo-job.ts';
 import { startDevOidc } from '../oidc-dev/src/provider.ts';
 import { freePort } from './lib/proc.ts';
-import { ROOT, createOrg, startEdge, startFleet } from './lib/stack.ts';
+import { ROOT, createOrg, hostPorts, startEdge, startFleet } from './lib/stack.ts';
 
 interface DevState { fleetSecret: string; adminToken: string; credentialsKey?: string; key?: string; orgId?: string; jobId?: string }
 
@@ -25,6 +25,14 @@ const state: DevState = existsSync(statePath)
 state.credentialsKey ??= randomBytes(32).toString('hex');
 const save = () => writeFileSync(statePath, JSON.stringify(state, null, 2), { mode: 0o600 });
 save();
+
+/** TRAWL_DEV_ALLOW="127.0.0.1:3000,localhost:5173": local sites of the developer's own that dev pages may reach. */
+function devAllow(text: string | undefined): string[] {
+  const entries = (text ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const bad = entries.filter((e) => !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(e));
+  if (bad.length) throw new Error(`TRAWL_DEV_ALLOW takes host:port entries (like 127.0.0.1:3000,localhost:5173), not: ${bad.join(', ')}`);
+  return entries;
+}
 
 const portOr = async (want: number) => {
   const { createServer } = await import('node:net');
@@ -64,9 +72,11 @@ try {
   stops.push(() => edge.stop());
   console.log(`Edge (API)  ${edge.url}`);
 
-  const fleet = await startFleet({ edgeUrl: edge.url, secret: state.fleetSecret, port: await portOr(8790), slots: 4, echo: process.env.TRAWL_VERBOSE === '1' });
+  // Pages reach the demo site and the developer's own sites of TRAWL_DEV_ALLOW (host:port list), nothing else local.
+  const allow = [...hostPorts(demo.url), ...devAllow(process.env.TRAWL_DEV_ALLOW)];
+  const fleet = await startFleet({ edgeUrl: edge.url, secret: state.fleetSecret, allow, port: await portOr(8790), slots: 4, echo: process.env.TRAWL_VERBOSE === '1' });
   stops.push(() => fleet.stop(10_000));
-  console.log(`Fleet node  ${fleet.url}`);
+  console.log(`Fleet node  ${fleet.url}   (pages may reach: ${allow.join(', ')})`);
 
   const auth = () => ({ authorization: `Bearer ${state.key}`, 'content-type': 'application/json' });
   const keyWorks = state.key ? (await fetch(`${edge.url}/v1/jobs?limit=1`, { headers: auth() })).ok : false;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { randomString } from '@trawl/schemas';
 import { parseAllowance } from './egress/allowance.ts';
+import { parseHosts } from './egress/resolver.ts';
 import { defaultChromiumPath } from './chromium-path.ts';
 
 /**
@@ -12,6 +13,14 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s
 const hostPortList = z.string().superRefine((v, ctx) => {
   try {
     parseAllowance(v);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: e instanceof Error ? e.message : 'invalid' });
+  }
+});
+
+const hostMap = z.string().superRefine((v, ctx) => {
+  try {
+    parseHosts(v);
   } catch (e) {
     ctx.addIssue({ code: 'custom', message: e instanceof Error ? e.message : 'invalid' });
   }
@@ -34,6 +43,7 @@ const TABLE = {
   metricsToken: { env: 'FLEET_METRICS_TOKEN', schema: z.string().min(16, 'must be at least 16 characters').optional(), default: undefined },
   otlpEndpoint: { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', schema: httpUrl.optional(), default: undefined },
   egressAllow: { env: 'FLEET_EGRESS_ALLOW', schema: hostPortList.optional(), default: undefined },
+  hosts: { env: 'FLEET_HOSTS', schema: hostMap.optional(), default: undefined },
 } as const;
 
 type Table = typeof TABLE;
@@ -66,6 +76,8 @@ export interface FleetConfig {
    * proxy refuses every private address. The local stack and tests pass their demo and fixture sites' ports.
    */
   egressAllow?: string | undefined;
+  /** Names answered without DNS (name=address, comma-separated); unset in production. */
+  hosts?: string | undefined;
 }
 
 export class ConfigError extends Error {

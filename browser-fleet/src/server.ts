@@ -12,6 +12,7 @@ import { FleetMetrics } from './metrics/fleet-metrics.ts';
 import { BrowserPool } from './pool.ts';
 import { parseAllowance } from './egress/allowance.ts';
 import { EgressProxy } from './egress/proxy.ts';
+import { parseHosts, resolverWith } from './egress/resolver.ts';
 import { exporterFromEnv } from './telemetry/otlp-exporter.ts';
 import { TaskSession } from './task-session.ts';
 import { WarmContexts } from './warm-contexts.ts';
@@ -47,7 +48,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   const log = opts.log ?? createLogger({ nodeId: config.nodeId });
   const startedAt = Date.now();
   // Every task's traffic leaves through the egress proxy; the node's own pool refuses contexts without one.
-  const egress = new EgressProxy({ allow: parseAllowance(config.egressAllow) });
+  const egress = new EgressProxy({ allow: parseAllowance(config.egressAllow), resolve: resolverWith(parseHosts(config.hosts)) });
   if (egress.allow.entries.length) log.log('warn', 'egress allows private addresses (development only)', { allow: egress.allow.entries });
   const pool = opts.pool ?? await new BrowserPool({ browsers: config.browsers, chromiumPath: config.chromiumPath, cdpEndpoint: config.cdpEndpoint, log, requireProxy: true }).start();
   // Whatever the allowance says, pages never reach the node's control port, the edge or a browser's CDP port.

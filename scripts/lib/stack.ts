@@ -4,7 +4,7 @@
  * and browser-fleet nodes as child processes.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, startProc, waitForHttp, type Proc } from './proc.ts';
@@ -46,16 +46,32 @@ export async function applyMigrations(persistDir: string): Promise<void> {
   await run(join(BIN, 'wrangler'), ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir], { cwd: ROOT, env: { ...quietWrangler, CI: 'true' } });
 }
 
+/** Writes the Worker's vars as a dotenv file only this user can read; values are plain (no quotes or line breaks). */
+export function writeDevVars(dir: string, vars: Record<string, string>): string {
+  const lines = Object.entries(vars).map(([k, v]) => {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(k) || /["'\\\n\r`$#]/.test(v)) throw new Error(`var ${k} cannot be written to .dev.vars as is`);
+    return `${k}="${v}"`;
+  });
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, '.dev.vars');
+  writeFileSync(path, `${lines.join('\n')}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return path;
+}
+
 export async function startEdge(opts: EdgeOptions): Promise<Edge> {
   await Promise.all([buildSiteIfStale(), applyMigrations(opts.persistDir)]);
   const port = opts.port ?? await freePort();
   const inspector = await freePort();
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector), '--persist-to', opts.persistDir, '--show-interactive-dev-session=false'];
   // The local stack's sites (demo, fixtures, benchmark) live on loopback, so local runs allow private targets;
   // production config never sets ALLOW_PRIVATE_TARGETS (and the edge refuses it when ENVIRONMENT=production).
   const vars = { PUBLIC_URL: `http://127.0.0.1:${port}`, ALLOW_PRIVATE_TARGETS: 'true', ...opts.vars };
-  for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
-  const proc = startProc(join(BIN, 'wrangler'), args, { cwd: ROOT, env: quietWrangler, name: 'edge', echo: opts.echo });
+  // Vars (secrets among them) go in a mode-600 .dev.vars in the persist dir, never on the command line where
+  // `ps` shows them to every user. --env-file makes wrangler read this file and no other (.dev.vars, .env).
+  const varsFile = writeDevVars(opts.persistDir, vars);
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector), '--persist-to', opts.persistDir,
+    '--env-file', varsFile, '--show-interactive-dev-session=false'];
+  const proc = startProc(join(BIN, 'wrangler'), args, { cwd: ROOT, env: { ...quietWrangler, CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: 'true', CLOUDFLARE_INCLUDE_PROCESS_ENV: 'false' }, name: 'edge', echo: opts.echo });
   const url = `http://127.0.0.1:${port}`;
   try {
     await proc.waitFor(/Ready on http/, 60_000);
@@ -70,12 +86,25 @@ export async function startEdge(opts: EdgeOptions): Promise<Edge> {
 export interface FleetOptions {
   edgeUrl: string;
   secret: string;
+  /**
+   * FLEET_EGRESS_ALLOW: the private host:port pairs pages may reach (the demo and fixture sites a caller uses).
+   * Required, so each caller names exactly what it needs; the node's own port and the edge's stay refused anyway.
+   */
+  allow: readonly string[];
+  /** FLEET_HOSTS: names answered without DNS (name=address), for a stack that runs with production settings. */
+  hosts?: Record<string, string>;
   port?: number;
   slots?: number;
   nodeId?: string;
   env?: Record<string, string>;
   echo?: boolean;
 }
+/** The host:port of each URL: the allowance entries for a caller's local sites. */
+export const hostPorts = (...urls: string[]): string[] => urls.map((u) => {
+  const url = new URL(u);
+  return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+});
+
 export interface FleetNode { url: string; proc: Proc; stop(graceMs?: number): Promise<void>; kill(): Promise<void> }
 
 export async function startFleet(opts: FleetOptions): Promise<FleetNode> {
@@ -83,9 +112,11 @@ export async function startFleet(opts: FleetOptions): Promise<FleetNode> {
   const env = {
     ...process.env, FLEET_HOST: '127.0.0.1', FLEET_PORT: String(port), FLEET_SECRET: opts.secret, TRAWL_EDGE_URL: opts.edgeUrl,
     FLEET_SLOTS: String(opts.slots ?? 4), ...(opts.nodeId ? { FLEET_NODE_ID: opts.nodeId } : {}),
-    // The demo and test sites listen on 127.0.0.1, which the egress proxy refuses unless a node allows it
-    // explicitly. Local stack only: production config never sets FLEET_EGRESS_ALLOW.
-    FLEET_EGRESS_ALLOW: '127.0.0.1/32', ...opts.env,
+    // The demo and test sites listen on 127.0.0.1, which the egress proxy refuses unless a node allows their
+    // host:port explicitly. Local stack only: production config never sets FLEET_EGRESS_ALLOW.
+    FLEET_EGRESS_ALLOW: opts.allow.join(','),
+    ...(opts.hosts ? { FLEET_HOSTS: Object.entries(opts.hosts).map(([n, a]) => `${n}=${a}`).join(',') } : {}),
+    ...opts.env,
   };
   const proc = startProc(process.execPath, ['--import', 'tsx', join(ROOT, 'browser-fleet', 'src', 'main.ts')], { cwd: ROOT, env, name: 'fleet', echo: opts.echo });
   const m = await proc.waitFor(/FLEET READY (\S+)/, 30_000);

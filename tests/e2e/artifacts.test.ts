@@ -29,7 +29,7 @@ describe('every failed task can be explained: trace, HAR, screenshot, logs, metr
   let before: ReturnType<typeof parsePrometheus>;
 
   beforeAll(async () => {
-    [org, other, fleet] = await Promise.all([newOrg('Artifacts'), newOrg('Outsider'), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), slots: 2 })]);
+    [org, other, fleet] = await Promise.all([newOrg('Artifacts'), newOrg('Outsider'), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), allow: inject('fleetAllow'), slots: 2 })]);
     before = await metricsOf(fleet.url);
     const demoUrl = inject('demoUrl');
     const job = await api(org.key, 'POST', '/v1/jobs', { name: 'Always fails', spec: {

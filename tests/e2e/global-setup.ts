@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
-import { startEdge } from '../../scripts/lib/stack.ts';
+import { hostPorts, startEdge } from '../../scripts/lib/stack.ts';
 import { freePort } from '../../scripts/lib/proc.ts';
 import { startDevOidc } from '../../oidc-dev/src/provider.ts';
 import { startDemoSite } from '../../demo/src/server.ts';
@@ -19,6 +19,8 @@ declare module 'vitest' {
     fixtureUrl: string;
     fleetSecret: string;
     adminToken: string;
+    /** FLEET_EGRESS_ALLOW for the files' fleet nodes: the demo and fixture sites' host:port, nothing else. */
+    fleetAllow: string[];
   }
 }
 
@@ -52,6 +54,7 @@ export default async function setup(project: TestProject) {
   project.provide('fixtureUrl', fixtures.url);
   project.provide('fleetSecret', fleetSecret);
   project.provide('adminToken', adminToken);
+  project.provide('fleetAllow', hostPorts(demo.url, fixtures.url));
   return async () => {
     await edge.stop();
     await demo.close();

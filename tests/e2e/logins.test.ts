@@ -10,7 +10,7 @@ describe('stored logins', () => {
   let org: Awaited<ReturnType<typeof newOrg>>;
   let fleet: FleetNode;
   beforeAll(async () => {
-    [org, fleet] = await Promise.all([newOrg('Logins'), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), slots: 2 })]);
+    [org, fleet] = await Promise.all([newOrg('Logins'), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), allow: inject('fleetAllow'), slots: 2 })]);
   });
   afterAll(async () => { await fleet?.stop(); });
 

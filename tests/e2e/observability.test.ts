@@ -46,7 +46,7 @@ describe('stats and artifact lifetime', () => {
   let a: Org;
   let b: Org;
   beforeAll(async () => {
-    [a, b, fleet] = await Promise.all([newOrg('Stats A'), newOrg('Stats B'), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), slots: 2 })]);
+    [a, b, fleet] = await Promise.all([newOrg('Stats A'), newOrg('Stats B'), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), allow: inject('fleetAllow'), slots: 2 })]);
   });
   afterAll(async () => { await fleet?.stop(); });
 

@@ -13,7 +13,7 @@ describe('fixture patterns end to end', () => {
   let fleet: FleetNode;
   let jobs: ReturnType<typeof fixtureJobs>;
   beforeAll(async () => {
-    [org, fleet] = await Promise.all([newOrg('Patterns'), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), slots: 4 })]);
+    [org, fleet] = await Promise.all([newOrg('Patterns'), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), allow: inject('fleetAllow'), slots: 4 })]);
     jobs = fixtureJobs(inject('fixtureUrl'), `e2e-${Date.now()}`);
   });
   afterAll(async () => { await fleet?.stop(); });

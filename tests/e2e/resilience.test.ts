@@ -14,7 +14,7 @@ describe('resilience', () => {
 
   it('a fleet node killed in the middle of a run: after a restart the run completes with every record exactly once', async () => {
     const demoUrl = inject('demoUrl');
-    const fleetOpts = { edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), slots: 2 };
+    const fleetOpts = { edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), allow: inject('fleetAllow'), slots: 2 };
     const first = await startFleet({ ...fleetOpts, nodeId: 'node-a' });
     nodes.push(first);
     // The JS variant with a pause per page keeps the node busy long enough to be killed mid-task.

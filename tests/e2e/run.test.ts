@@ -12,7 +12,7 @@ describe('a job runs end to end: API, coordinator, queue, fleet, Chromium', () =
   let org: Awaited<ReturnType<typeof newOrg>>;
   let fleet: FleetNode;
   beforeAll(async () => {
-    [org, fleet] = await Promise.all([newOrg('E2E'), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), slots: 2 })]);
+    [org, fleet] = await Promise.all([newOrg('E2E'), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), allow: inject('fleetAllow'), slots: 2 })]);
   });
   afterAll(async () => { await fleet?.stop(); });
 
