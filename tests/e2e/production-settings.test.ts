@@ -74,7 +74,7 @@ async function finishedRun(url: string): Promise<{ id: string; run: Record<strin
 const blockedUrls = async (runId: string): Promise<string[]> => {
   const res = await call('GET', `/v1/runs/${runId}/blocked`);
   expect(res.status).toBe(200);
-  return [...new Set((res.body.data as Array<{ url: string }>).map((b) => b.url))].sort();
+  return [...new Set((res.body.data as Array<{ url: string }>).map((b) => b.url))].toSorted();
 };
 
 describe('the stack with production settings', () => {
@@ -135,8 +135,8 @@ describe('the stack with production settings', () => {
     const { id, run } = await finishedRun(`http://${SITE_NAME}:${ports.site}/`);
     expect(run.status).toBe('succeeded');
     const items = await call('GET', `/v1/runs/${id}/results?format=json`);
-    expect((items.body as unknown as Array<{ name: string }>).map((i) => i.name).sort()).toEqual(ITEMS);
-    expect(await blockedUrls(id)).toEqual(attacks().sort());
+    expect((items.body as unknown as Array<{ name: string }>).map((i) => i.name).toSorted()).toEqual(ITEMS);
+    expect(await blockedUrls(id)).toEqual(attacks().toSorted());
     expect(otherHits).toBe(0);
   });
 

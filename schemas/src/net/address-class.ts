@@ -27,7 +27,7 @@ const v6Compiled: Compiled[] = IPV6_SPECIAL.map((r) => ({ ...r, bytes: parseIPv6
 
 /** The most specific row that contains the address (the registry nests ranges: 192.0.0.9/32 inside 192.0.0.0/24). */
 function mostSpecific<R extends SpecialRange>(rows: R[], hit: (r: R) => boolean): R | undefined {
-  return rows.filter(hit).sort((a, b) => b.bits - a.bits)[0];
+  return rows.filter(hit).toSorted((a, b) => b.bits - a.bits)[0];
 }
 
 const classOf = (r: SpecialRange, extra: Partial<AddressClass> = {}): AddressClass => ({

@@ -15,6 +15,7 @@ export function parseIPv4(text: string): number | null {
 export const formatIPv4 = (n: number): string => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
 
 const hexGroup = /^[0-9a-f]{1,4}$/;
+const groups = (s: string | undefined): string[] => (s ? s.split(':') : []);
 
 /** The 16 bytes of an IPv6 literal (no brackets), or null. Zone ids (fe80::1%eth0) are refused: on-link only. */
 export function parseIPv6(text: string): Uint8Array | null {
@@ -29,7 +30,6 @@ export function parseIPv6(text: string): Uint8Array | null {
   }
   const halves = t.split('::');
   if (halves.length > 2) return null;
-  const groups = (s: string | undefined): string[] => (s ? s.split(':') : []);
   const left = groups(halves[0]);
   const right = groups(halves[1]);
   if (![...left, ...right].every((g) => hexGroup.test(g))) return null;
