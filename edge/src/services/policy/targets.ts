@@ -15,7 +15,7 @@ export function checkTargets(targets: ReadonlyArray<{ path: string; url: string 
   for (const { path, url } of targets) {
     // A URL template's pages share one path: its first refused page is enough to show.
     if (seen.has(path)) continue;
-    const why = allowPrivate ? null : urlRefusal(url);
+    const why = allowPrivate ? (URL.canParse(url) ? null : 'not a valid URL') : urlRefusal(url);
     if (why) {
       unreachable.push({ path, message: `${url.slice(0, 200)}: ${why}` });
       seen.add(path);
