@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import { domainAllowed, EgressPolicy } from '@trawl/schemas';
 import { parseAllowance } from '../src/egress/allowance.ts';
+import { parseHosts, resolverWith } from '../src/egress/resolver.ts';
+import { loadConfig } from '../src/config.ts';
 import { decide, normalizeTargetHost, type EgressRules } from '../src/egress/check.ts';
 import { EgressProxy } from '../src/egress/proxy.ts';
 import { startServers } from './egress-sites.ts';
@@ -33,6 +35,13 @@ describe('allowance and domain policy', () => {
 
   it.each(['127.0.0.1/32', '127.0.0.1', '10.0.0.0/8:80', '127.0.0.1:0', '127.0.0.1:70000', 'localhost:', '::1:80', 'http://127.0.0.1:80'])('refuses the entry %s', (entry) => {
     expect(() => parseAllowance(entry)).toThrow(/host:port/);
+  });
+
+  it('answers FLEET_HOSTS names before DNS, and refuses entries that are not name=address', async () => {
+    const resolve = resolverWith(parseHosts('Shop.Test.=127.0.0.1, v6.test=[::1]'), async (h) => [`dns:${h}`]);
+    expect([await resolve('shop.test'), await resolve('v6.test'), await resolve('other.test')]).toEqual([['127.0.0.1'], ['::1'], ['dns:other.test']]);
+    for (const bad of ['shop.test', 'shop.test=', '127.0.0.1=127.0.0.1', 'shop.test=not-an-ip', 'a=1.2.3.4=5']) expect(() => parseHosts(bad), bad).toThrow(/name=address/);
+    expect(() => loadConfig({ FLEET_SECRET: 'x'.repeat(16), FLEET_EGRESS_ALLOW: '127.0.0.1/32' })).toThrow(/FLEET_EGRESS_ALLOW: "127.0.0.1\/32" is not host:port/);
   });
 
   it('has nothing to allow when empty', () => {
