@@ -54,6 +54,7 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 try {
+  const ownSites = devAllow(process.env.TRAWL_DEV_ALLOW);
   const demo = await startDemoSite({ port: await portOr(8788) });
   stops.push(() => demo.close());
   console.log(`Demo site   ${demo.url}`);
@@ -73,7 +74,7 @@ try {
   console.log(`Edge (API)  ${edge.url}`);
 
   // Pages reach the demo site and the developer's own sites of TRAWL_DEV_ALLOW (host:port list), nothing else local.
-  const allow = [...hostPorts(demo.url), ...devAllow(process.env.TRAWL_DEV_ALLOW)];
+  const allow = [...hostPorts(demo.url), ...ownSites];
   const fleet = await startFleet({ edgeUrl: edge.url, secret: state.fleetSecret, allow, port: await portOr(8790), slots: 4, echo: process.env.TRAWL_VERBOSE === '1' });
   stops.push(() => fleet.stop(10_000));
   console.log(`Fleet node  ${fleet.url}   (pages may reach: ${allow.join(', ')})`);
