@@ -79,7 +79,7 @@ describe('security: every route against every role and another organization', ()
     // Every case is checked before failing, so one run names every route that answers wrongly.
     expect(wrong).toEqual([]);
     // The table above and the product's routes are the same list: a new route needs its expected answer written down.
-    expect(routes.sort()).toEqual(Object.keys(ALLOWED_STATUS).sort());
+    expect(routes.toSorted()).toEqual(Object.keys(ALLOWED_STATUS).toSorted());
     console.log(`security matrix: ${routes.length} routes x ${ROLES.length} roles + other-organization checks`);
   });
 
