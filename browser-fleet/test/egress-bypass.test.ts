@@ -77,7 +77,7 @@ function reportOf(result: TaskResult, attack: string): TaskResult['blocked'] ext
 const tally = { tried: 0, blocked: 0 };
 
 /** Runs `url` (a page that carries the attacks in `carried`) and gives, for each attack without proof that it was blocked, why. */
-async function attempt(label: string, url: string, carried: string[], refused: (r: TaskResult, attack: string) => boolean, waitMs?: number) {
+async function attempt(label: string, url: string, carried: string[], refused: (r: TaskResult, attack: string) => boolean, waitMs?: number, proof = 'refusal recorded') {
   const hitsBefore = servers.targetHits();
   const connectsBefore = connects.length;
   const result = await run(url, waitMs);
@@ -86,7 +86,7 @@ async function attempt(label: string, url: string, carried: string[], refused: (
   const misses: string[] = [];
   for (const attack of carried) {
     tally.tried++;
-    const why = !refused(result, attack) ? `no refusal recorded (blocked: ${JSON.stringify(result.blocked ?? [])}, error: ${JSON.stringify(result.error ?? null)})`
+    const why = !refused(result, attack) ? `no ${proof} (blocked: ${JSON.stringify(result.blocked ?? [])}, error: ${JSON.stringify(result.error ?? null)})`
       : reached > 0 ? `the target accepted ${reached} connection(s)`
         : stray.length > 0 ? `the proxy connected to ${stray.join(', ')}` : null;
     if (why) misses.push(`${label} ${attack}: ${why}`);
@@ -187,7 +187,7 @@ describe('egress bypass suite (production policy, real Chromium)', () => {
     const scriptFetches = servers.siteHits('/sw.js');
     // The decoy is the attacker's own site: a registration that went ahead would have fetched its /sw.js.
     const { result, misses } = await attempt('service-worker', `${servers.siteUrl}/attack/service-worker?u=${encodeURIComponent(attack)}`, [attack],
-      () => servers.siteHits('/sw.js') === scriptFetches, 15_000);
+      () => servers.siteHits('/sw.js') === scriptFetches, 15_000, 'refused registration: the site served /sw.js');
     expect(result.outcome).toBe('succeeded');
     expect(misses).toEqual([]);
   });
