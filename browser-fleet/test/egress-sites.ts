@@ -10,6 +10,8 @@ import type { AddressInfo, Socket } from 'node:net';
 export interface Servers {
   port: number;
   targetHits(): number;
+  /** Requests the attacker's site served for `path` (the service-worker script must never be fetched). */
+  siteHits(path: string): number;
   siteUrl: string;
   close(): Promise<void>;
 }
@@ -79,12 +81,18 @@ export async function startServers(): Promise<Servers> {
     hits++;
     keep(s);
   });
-  const site = createServer(route).on('connection', keep);
+  const served = new Map<string, number>();
+  const site = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    served.set(path, (served.get(path) ?? 0) + 1);
+    route(req, res);
+  }).on('connection', keep);
   const port = await listen(target, '127.0.0.1', 0);
   await listen(site, '127.0.0.2', port);
   return {
     port,
     targetHits: () => hits,
+    siteHits: (path) => served.get(path) ?? 0,
     siteUrl: `http://127.0.0.2:${port}`,
     close: async () => {
       for (const s of sockets) s.destroy();

@@ -75,6 +75,8 @@ describe('jobs API', () => {
   });
 
   it('rejects malformed JSON and invalid specs with INVALID_SPEC and the path of every problem, storing nothing', async () => {
+    const kept = await api(a.key, 'POST', '/v1/jobs', { name: 'Kept', spec: spec('http://127.0.0.1:9/kept') });
+    expect(kept.status).toBe(201);
     const before = await api<{ data: unknown[] }>(a.key, 'GET', '/v1/jobs?limit=200');
     const malformed = await api(a.key, 'POST', '/v1/jobs', '{"name": "x", spec: }');
     expect(malformed.status).toBe(400);
@@ -93,8 +95,13 @@ describe('jobs API', () => {
     }
     const noType = await api(a.key, 'POST', '/v1/jobs', 'name=x', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(noType.status).toBe(400);
-    const patchBad = await api(a.key, 'PATCH', `/v1/jobs/${String(before.body.data.length ? (before.body.data[0] as { id: string }).id : 'job_x')}`, { spec: { startUrls: [] } });
-    expect([400, 404]).toContain(patchBad.status);
+    const patchBad = await api(a.key, 'PATCH', `/v1/jobs/${String(kept.body.id)}`, { name: 'Changed', spec: { startUrls: [] } });
+    expect(patchBad.status, patchBad.text).toBe(400);
+    const patchErr = patchBad.body.error as { code: string; details: { issues: Array<{ path: string }> } };
+    expect(patchErr.code).toBe('INVALID_SPEC');
+    expect(patchErr.details.issues.map((i) => i.path)).toContain('spec.startUrls');
+    const unchanged = await api(a.key, 'GET', `/v1/jobs/${String(kept.body.id)}`);
+    expect([unchanged.body.name, (unchanged.body.spec as { startUrls: string[] }).startUrls]).toEqual(['Kept', ['http://127.0.0.1:9/kept']]);
     const after = await api<{ data: unknown[] }>(a.key, 'GET', '/v1/jobs?limit=200');
     expect(after.body.data.length).toBe(before.body.data.length);
   });

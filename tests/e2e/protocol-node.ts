@@ -1,12 +1,13 @@
 /**
  * A fleet node that speaks the protocol by hand: it registers with the edge, accepts tasks (202) and hands
  * them to the test, which then plays start / result calls — to check the real coordinator's fencing and
- * idempotency exactly, which a real browser node cannot be made to do on cue.
+ * idempotency exactly, which a real browser node cannot be made to do on cue. A preview it answers at once with an
+ * empty page.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
-import { edgeInternalPaths, signRequest, type Task } from '@trawl/schemas';
+import { edgeInternalPaths, fleetPaths, signRequest, type PreviewResult, type Task } from '@trawl/schemas';
 
 export interface ProtocolNode {
   nodeId: string;
@@ -19,6 +20,12 @@ export interface ProtocolNode {
   close(): Promise<void>;
 }
 
+/** A preview answer that says nothing was found on the page: the node runs no browser. */
+function previewOf(body: string): PreviewResult {
+  const { task } = JSON.parse(body) as { task: Task };
+  return { url: task.url, outcome: 'succeeded', items: [], itemCount: 0, matched: 0, incomplete: 0, fillRates: {}, warnings: [], discovered: [], screenshot: null, timings: { totalMs: 1 } };
+}
+
 export async function startProtocolNode(): Promise<ProtocolNode> {
   const nodeId = `protocol-${Math.random().toString(36).slice(2, 8)}`;
   const tasks: Task[] = [];
@@ -29,6 +36,7 @@ export async function startProtocolNode(): Promise<ProtocolNode> {
     let data = '';
     req.on('data', (c: Buffer) => { data += c.toString(); });
     req.on('end', () => {
+      if (req.url === fleetPaths.preview) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(previewOf(data)));
       const task = JSON.parse(data) as Task;
       receivedAt.set(task, Date.now());
       tasks.push(task);

@@ -73,7 +73,7 @@ describe('a job runs end to end: API, coordinator, queue, fleet, Chromium', () =
     for (const f of failed) expect(f.hint).toBeTruthy();
     // 503 and empty listings are retryable: they were attempted again; 404 was not.
     expect(events.filter((e) => e.type === 'task.retrying')).toHaveLength(2);
-    expect((await fetch(`${inject('edgeUrl')}/health`)).ok).toBe(true);
-    expect((await fetch(`${fleet.url}/health`)).ok).toBe(true);
+    expect((await fetch(`${inject('edgeUrl')}/health`)).status).toBe(200);
+    expect((await fetch(`${fleet.url}/health`)).status).toBe(200);
   });
 });

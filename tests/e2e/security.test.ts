@@ -2,37 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { api, newOrg } from './client.ts';
-
-type Role = 'owner' | 'admin' | 'editor' | 'viewer';
-const ROLES: Role[] = ['owner', 'admin', 'editor', 'viewer'];
-/** The permission matrix as the product documents it, written out independently of the code. */
-const ALLOWED: Record<string, Role[]> = {
-  'jobs:read': ROLES, 'jobs:write': ['owner', 'admin', 'editor'], 'runs:read': ROLES, 'runs:write': ['owner', 'admin', 'editor'],
-  'results:read': ROLES, 'policy:read': ROLES, 'policy:write': ['owner', 'admin'], 'keys:read': ['owner', 'admin'],
-  'keys:write': ['owner', 'admin'], 'audit:read': ['owner', 'admin'], 'status:read': ROLES,
-  'members:read': ['owner', 'admin'], 'members:write': ['owner', 'admin'],
-};
-
-/** A valid body for each route that takes one, so every refusal is about who asks, not what they send. */
-function bodyFor(method: string, path: string): unknown {
-  if (method === 'post' && path === '/v1/jobs') return { name: 'x', spec };
-  if (method === 'patch' && path.startsWith('/v1/members/')) return { role: 'editor' };
-  if (method === 'patch') return { name: 'renamed' };
-  if (method === 'put') return { allowDomains: [], denyDomains: [] };
-  if (method === 'post' && path === '/v1/invitations') return { role: 'viewer' };
-  if (method === 'post' && path === '/v1/keys') return { kind: 'secret', name: 'k', role: 'viewer', scopes: ['jobs:read'] };
-  if (method === 'post' && path === '/v1/logins') return { name: `login-${Math.random().toString(36).slice(2)}`, storageState: { cookies: [], origins: [] } };
-  if (method === 'post' && path === '/v1/jobs/validate') return { spec };
-  if (method === 'post' && path === '/v1/preview') return { spec, screenshot: false };
-  return undefined;
-}
-
-/**
- * Routes whose resource only a real browser run produces (artifacts.test.ts covers their positive case): here an
- * allowed role must get past the permission check to the lookup (404 for an id that is not an artifact), and every
- * other role must get 403.
- */
-const NO_CHEAP_FIXTURE = new Set(['/v1/artifacts/{id}']);
+import { startProtocolNode, type ProtocolNode } from './protocol-node.ts';
+import { ALLOWED, ALLOWED_STATUS, ARTIFACT_BYTES, ROLES, RouteFixtures, bodyFor, spec, upgradeStatus, type Role } from './route-matrix.ts';
 
 const secrets: string[] = [];
 const bodies: string[] = [];
@@ -41,7 +12,6 @@ async function call(key: string | null, method: string, path: string, body?: unk
   bodies.push(res.text);
   return res;
 }
-const spec = { startUrls: ['http://127.0.0.1:9/sec'], itemSelector: 'li', fields: { a: {} } };
 
 async function keyFor(owner: string, role: Role, extra: Record<string, unknown> = {}) {
   const res = await call(owner, 'POST', '/v1/keys', { kind: 'secret', name: `${role} key`, role, scopes: ['*'], ...extra });
@@ -50,87 +20,67 @@ async function keyFor(owner: string, role: Role, extra: Record<string, unknown> 
   return { id: String(res.body.id), key: String(res.body.key) };
 }
 
+/** One request of the matrix; a WebSocket route is asked for its upgrade. */
+async function ask(key: string, method: string, path: string, url: string, body: unknown) {
+  if (path === '/v1/runs/{id}/events') return { status: await upgradeStatus(key, url), text: '', body: null as Record<string, unknown> | null };
+  const res = await call(key, method.toUpperCase(), url, body);
+  if (res.body && typeof res.body.key === 'string') secrets.push(res.body.key);
+  return res;
+}
+
 describe('security: every route against every role and another organization', () => {
   let a: Awaited<ReturnType<typeof newOrg>>;
   let b: Awaited<ReturnType<typeof newOrg>>;
+  let node: ProtocolNode;
   const keys = {} as Record<Role, string>;
   beforeAll(async () => {
-    [a, b] = await Promise.all([newOrg('SecA'), newOrg('SecB')]);
+    [a, b, node] = await Promise.all([newOrg('SecA'), newOrg('SecB'), startProtocolNode()]);
     secrets.push(a.key, b.key);
     keys.owner = a.key;
     for (const role of ['admin', 'editor', 'viewer'] as const) keys[role] = (await keyFor(a.key, role)).key;
   });
-
-  /** Reads share one resource per path; anything else gets a fresh one, so destructive routes never disturb the next case. */
-  const shared = new Map<string, Record<string, string>>();
-  async function idsFor(path: string, method = 'post'): Promise<Record<string, string>> {
-    if (method !== 'get') return freshIds(path);
-    if (!shared.has(path)) shared.set(path, await freshIds(path));
-    return shared.get(path)!;
-  }
-
-  async function freshIds(path: string): Promise<Record<string, string>> {
-    const job = await call(a.key, 'POST', '/v1/jobs', { name: 'matrix', spec });
-    const jobId = String(job.body.id);
-    if (path.startsWith('/v1/runs/')) {
-      const run = await call(a.key, 'POST', `/v1/jobs/${jobId}/runs`);
-      await call(a.key, 'POST', `/v1/runs/${String(run.body.id)}/cancel`);
-      return { id: String(run.body.id) };
-    }
-    if (path.startsWith('/v1/keys/')) return { id: (await keyFor(a.key, 'viewer')).id };
-    if (path.startsWith('/v1/logins/')) {
-      const login = await call(a.key, 'POST', '/v1/logins', bodyFor('post', '/v1/logins'));
-      expect(login.status, login.text).toBe(201);
-      return { id: String(login.body.id) };
-    }
-    if (path.startsWith('/v1/members/')) {
-      const res = await fetch(`${inject('edgeUrl')}/internal/admin/orgs/${a.orgId}/members`, {
-        method: 'POST', headers: { authorization: `Bearer ${inject('adminToken')}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ email: `m-${Math.random().toString(36).slice(2)}@example.test`, name: 'M', role: 'viewer' }),
-      });
-      return { id: ((await res.json()) as { userId: string }).userId };
-    }
-    return { id: jobId, jobId };
-  }
+  afterAll(async () => { await node?.close(); });
 
   it('checks the route table: each route declares its permission and answers each role exactly', async () => {
+    const fixtures = new RouteFixtures(call, a.key, a.orgId, node, (role) => keyFor(a.key, role));
     const doc = (await call(null, 'GET', '/v1/openapi.json')).body as { paths: Record<string, Record<string, { 'x-trawl-permission'?: string }>> };
-    const cases: string[] = [];
+    const routes: string[] = [];
+    const wrong: string[] = [];
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
         if (!path.startsWith('/v1/')) continue;
+        const route = `${method.toUpperCase()} ${path}`;
+        routes.push(route);
         const permission = op['x-trawl-permission'];
-        expect(permission, `${method.toUpperCase()} ${path} declares no x-trawl-permission`).toBeTruthy();
-        expect(Object.keys(ALLOWED), `${permission} is not in the documented matrix`).toContain(permission);
+        expect(Object.keys(ALLOWED), `${route} declares x-trawl-permission ${String(permission)}, not one of the documented matrix`).toContain(permission);
         for (const role of ROLES) {
-          const ids = await idsFor(path, method);
-          const url = path.replace('{id}', ids.id!) + (path === '/v1/status' ? `?jobs=${ids.jobId ?? ''}` : '');
-          const body = bodyFor(method, path);
-          const res = await api(keys[role], method.toUpperCase(), url, body);
-          bodies.push(res.text);
-          if (res.body && typeof res.body.key === 'string') secrets.push(res.body.key);
+          const ids = await fixtures.idsFor(path, method);
+          const url = path.replace('{id}', ids.id) + (path === '/v1/status' ? `?jobs=${ids.jobId ?? ''}` : '');
+          const res = await ask(keys[role], method, path, url, bodyFor(method, path));
           // A run started by the matrix is cancelled at once, so its tasks never reach a later test's fleet node.
-          if (res.status === 201 && path === '/v1/jobs/{id}/runs') await call(a.key, 'POST', `/v1/runs/${String(res.body.id)}/cancel`);
-          const should = ALLOWED[permission!]!.includes(role);
-          const label = `${role} ${method.toUpperCase()} ${path} → ${res.status} ${res.text.slice(0, 120)}`;
-          if (should && NO_CHEAP_FIXTURE.has(path)) expect(res.status, label).toBe(404);
-          else if (should) expect([401, 403, 404].includes(res.status), label).toBe(false);
-          else {
-            expect(res.status, label).toBe(403);
-            expect((res.body.error as { code: string }).code).toBe('FORBIDDEN');
-          }
-          cases.push(label);
+          if (res.status === 201 && path === '/v1/jobs/{id}/runs') expect((await call(a.key, 'POST', `/v1/runs/${String(res.body!.id)}/cancel`)).status).toBe(200);
+          await fixtures.after(path, method, ids, res.status);
+          const allowed = ALLOWED[permission!]!.includes(role);
+          const expected = allowed ? ALLOWED_STATUS[route] : 403;
+          const code = allowed ? undefined : 'FORBIDDEN';
+          const got = allowed ? undefined : (res.body?.error as { code?: string } | undefined)?.code;
+          if (res.status !== expected || got !== code) wrong.push(`${role} ${route}: expected ${String(expected)}, got ${res.status} ${res.text.slice(0, 160)}`);
+          if (allowed && path === '/v1/artifacts/{id}' && res.text !== ARTIFACT_BYTES) wrong.push(`${role} ${route}: the download is not the uploaded bytes`);
         }
         // Another organization's owner: resources of A are invisible.
         if (path.includes('{id}')) {
-          const ids = await idsFor(path, method);
-          const res = await call(b.key, method.toUpperCase(), path.replace('{id}', ids.id!), bodyFor(method, path));
-          expect(res.status, `other org ${method} ${path}`).toBe(404);
+          const ids = await fixtures.idsFor(path, method);
+          const res = await ask(b.key, method, path, path.replace('{id}', ids.id), bodyFor(method, path));
+          await fixtures.after(path, method, ids, res.status);
+          if (res.status !== 404) wrong.push(`other organization ${route}: expected 404, got ${res.status} ${res.text.slice(0, 160)}`);
         }
       }
     }
-    expect(cases.length).toBeGreaterThanOrEqual(ROLES.length * 15);
-    console.log(`security matrix: ${cases.length / ROLES.length} routes x ${ROLES.length} roles + other-organization checks`);
+    // Every case is checked before failing, so one run names every route that answers wrongly.
+    expect(wrong).toEqual([]);
+    // The table above and the product's routes are the same list: a new route needs its expected answer written down.
+    expect(routes.toSorted()).toEqual(Object.keys(ALLOWED_STATUS).toSorted());
+    console.log(`security matrix: ${routes.length} routes x ${ROLES.length} roles + other-organization checks`);
   });
 
   it('refuses missing, malformed, revoked, expired and wrong-scope keys', async () => {
@@ -240,7 +190,10 @@ describe('security: every route against every role and another organization', ()
     expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
     expect(statuses.slice(5)).toEqual([429, 429]);
     expect((last!.body.error as { code: string }).code).toBe('RATE_LIMITED_API');
-    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    // 5 a minute refill one request every 12 s: the wait for the next is a whole number of seconds from 1 to 12.
+    const retryAfter = last!.headers.get('retry-after');
+    expect(retryAfter).toMatch(/^[1-9]\d*$/);
+    expect(Number(retryAfter)).toBeLessThanOrEqual(12);
     expect((await call(keys.viewer, 'GET', '/v1/jobs?limit=1')).status).toBe(200);
   });
 

@@ -1,0 +1,140 @@
+/**
+ * The route × role matrix's fixtures (security.test.ts): what each route answers a role allowed to call it, and the
+ * request body and stored state that make that answer the right one. Written out here, never read from the product,
+ * so a route that answers 500 (or 409, or 503) where it should succeed fails the matrix.
+ */
+import WebSocket from 'ws';
+import { expect, inject } from 'vitest';
+import { LEASE_HEADER, edgeInternalPaths, signRequest } from '@trawl/schemas';
+import type { Answer } from './client.ts';
+import type { ProtocolNode } from './protocol-node.ts';
+
+export type Role = 'owner' | 'admin' | 'editor' | 'viewer';
+export const ROLES: Role[] = ['owner', 'admin', 'editor', 'viewer'];
+
+/** The permission matrix as the product documents it, written out independently of the code. */
+export const ALLOWED: Record<string, Role[]> = {
+  'jobs:read': ROLES, 'jobs:write': ['owner', 'admin', 'editor'], 'runs:read': ROLES, 'runs:write': ['owner', 'admin', 'editor'],
+  'results:read': ROLES, 'policy:read': ROLES, 'policy:write': ['owner', 'admin'], 'keys:read': ['owner', 'admin'],
+  'keys:write': ['owner', 'admin'], 'audit:read': ['owner', 'admin'], 'status:read': ROLES,
+  'members:read': ['owner', 'admin'], 'members:write': ['owner', 'admin'],
+};
+
+/** The exact answer to an allowed role, with the body from `bodyFor` and the state `RouteFixtures` sets up. */
+export const ALLOWED_STATUS: Record<string, number> = {
+  'POST /v1/jobs/validate': 200, 'POST /v1/jobs': 201, 'GET /v1/jobs': 200, 'GET /v1/jobs/{id}': 200,
+  'PATCH /v1/jobs/{id}': 200, 'DELETE /v1/jobs/{id}': 204, 'POST /v1/jobs/{id}/runs': 201,
+  'GET /v1/runs': 200, 'GET /v1/runs/{id}': 200, 'GET /v1/runs/{id}/results': 200, 'GET /v1/runs/{id}/blocked': 200,
+  'GET /v1/runs/{id}/logs': 200, 'GET /v1/runs/{id}/artifacts': 200, 'POST /v1/runs/{id}/cancel': 200,
+  // A WebSocket: the upgrade itself is the answer.
+  'GET /v1/runs/{id}/events': 101,
+  'GET /v1/artifacts/{id}': 200, 'POST /v1/preview': 200,
+  'POST /v1/logins': 201, 'GET /v1/logins': 200, 'DELETE /v1/logins/{id}': 204,
+  'POST /v1/keys': 201, 'GET /v1/keys': 200, 'DELETE /v1/keys/{id}': 200, 'POST /v1/keys/{id}/rotate': 201,
+  'GET /v1/policy': 200, 'PUT /v1/policy': 200, 'GET /v1/audit': 200, 'GET /v1/status': 200,
+  'GET /v1/members': 200, 'PATCH /v1/members/{id}': 200, 'DELETE /v1/members/{id}': 204, 'POST /v1/invitations': 201,
+  'GET /v1/stats': 200, 'GET /v1/storage': 200,
+};
+
+export const spec = { startUrls: ['http://127.0.0.1:9/sec'], itemSelector: 'li', fields: { a: {} } };
+/** What the matrix's artifact holds: an allowed download must give exactly these bytes. */
+export const ARTIFACT_BYTES = 'matrix artifact bytes';
+
+/** A valid body for each route that takes one, so every refusal is about who asks, not what they send. */
+export function bodyFor(method: string, path: string): unknown {
+  if (method === 'post' && path === '/v1/jobs') return { name: 'x', spec };
+  if (method === 'patch' && path.startsWith('/v1/members/')) return { role: 'editor' };
+  if (method === 'patch') return { name: 'renamed' };
+  if (method === 'put') return { allowDomains: [], denyDomains: [] };
+  if (method === 'post' && path === '/v1/invitations') return { role: 'viewer' };
+  if (method === 'post' && path === '/v1/keys') return { kind: 'secret', name: 'k', role: 'viewer', scopes: ['jobs:read'] };
+  if (method === 'post' && path === '/v1/logins') return { name: `login-${Math.random().toString(36).slice(2)}`, storageState: { cookies: [], origins: [] } };
+  if (method === 'post' && path === '/v1/jobs/validate') return { spec };
+  if (method === 'post' && path === '/v1/preview') return { spec, screenshot: false };
+  return undefined;
+}
+
+/** The status a WebSocket route answers: 101 when it upgrades, else the refusal's status. */
+export function upgradeStatus(key: string, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${inject('edgeUrl').replace(/^http/, 'ws')}${path}`, { headers: { authorization: `Bearer ${key}` } });
+    ws.on('upgrade', (res) => { resolve(res.statusCode ?? 0); ws.terminate(); });
+    ws.on('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); res.resume(); ws.terminate(); });
+    ws.on('error', (err) => reject(err));
+  });
+}
+
+type Call = (key: string | null, method: string, path: string, body?: unknown) => Promise<Answer>;
+export interface Ids { id: string; jobId?: string }
+
+/**
+ * Sets up the state each route needs for its allowed answer: a job, a run (ended, or still live for cancel), a key, a
+ * login, a member, or an artifact uploaded by a protocol-level fleet node holding a real task lease.
+ */
+export class RouteFixtures {
+  readonly #shared = new Map<string, Ids>();
+  constructor(
+    private readonly call: Call,
+    private readonly owner: string,
+    private readonly orgId: string,
+    private readonly node: ProtocolNode,
+    private readonly newKey: (role: Role) => Promise<{ id: string }>,
+  ) {}
+
+  /** Reads share one resource per path; anything else gets a fresh one, so destructive routes never disturb the next case. */
+  async idsFor(path: string, method: string): Promise<Ids> {
+    if (method !== 'get') return this.fresh(path);
+    if (!this.#shared.has(path)) this.#shared.set(path, await this.fresh(path));
+    return this.#shared.get(path)!;
+  }
+
+  /** After a case: a run left live for the cancel route is ended here when the caller did not end it. */
+  async after(path: string, method: string, ids: Ids, status: number): Promise<void> {
+    if (method === 'post' && path === '/v1/runs/{id}/cancel' && status !== 200) {
+      const res = await this.call(this.owner, 'POST', `/v1/runs/${ids.id}/cancel`);
+      expect(res.status, res.text).toBe(200);
+    }
+  }
+
+  private async fresh(path: string): Promise<Ids> {
+    const job = await this.call(this.owner, 'POST', '/v1/jobs', { name: 'matrix', spec });
+    expect(job.status, job.text).toBe(201);
+    const jobId = String(job.body.id);
+    if (path.startsWith('/v1/runs/') || path.startsWith('/v1/artifacts/')) {
+      const run = await this.call(this.owner, 'POST', `/v1/jobs/${jobId}/runs`);
+      expect(run.status, run.text).toBe(201);
+      const runId = String(run.body.id);
+      const artifact = path.startsWith('/v1/artifacts/') ? await this.uploadArtifact(runId) : null;
+      if (path !== '/v1/runs/{id}/cancel') expect((await this.call(this.owner, 'POST', `/v1/runs/${runId}/cancel`)).status).toBe(200);
+      return { id: artifact ?? runId };
+    }
+    if (path.startsWith('/v1/keys/')) return { id: (await this.newKey('viewer')).id };
+    if (path.startsWith('/v1/logins/')) {
+      const login = await this.call(this.owner, 'POST', '/v1/logins', bodyFor('post', '/v1/logins'));
+      expect(login.status, login.text).toBe(201);
+      return { id: String(login.body.id) };
+    }
+    if (path.startsWith('/v1/members/')) {
+      const res = await fetch(`${inject('edgeUrl')}/internal/admin/orgs/${this.orgId}/members`, {
+        method: 'POST', headers: { authorization: `Bearer ${inject('adminToken')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ email: `m-${Math.random().toString(36).slice(2)}@example.test`, name: 'M', role: 'viewer' }),
+      });
+      expect(res.status).toBe(201);
+      return { id: ((await res.json()) as { userId: string }).userId };
+    }
+    return { id: jobId, jobId };
+  }
+
+  /** Plays the fleet node: takes the run's task and uploads a screenshot under its lease, as a browser node would. */
+  private async uploadArtifact(runId: string): Promise<string> {
+    const task = await this.node.nextTask(runId);
+    const path = edgeInternalPaths.taskArtifact(runId, task.taskId, task.attempt, 'step-1-matrix.png');
+    const bytes = new TextEncoder().encode(ARTIFACT_BYTES);
+    const res = await fetch(`${inject('edgeUrl')}${path}`, {
+      method: 'PUT', body: bytes,
+      headers: { 'content-type': 'image/png', [LEASE_HEADER]: task.leaseToken, ...(await signRequest(inject('fleetSecret'), 'PUT', path, bytes)) },
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    return String(((await res.json()) as { id: string }).id);
+  }
+}
