@@ -7,6 +7,7 @@ import type { ActorContext } from '../context.ts';
 import { availableNodes } from '../fleet/nodes.ts';
 import { authorize } from '../permissions.ts';
 import { policyIssues, policyOf } from '../policy/policy.ts';
+import { checkLoginRef } from '../logins/login-ref.ts';
 
 /** The longest a preview may hold a request open, whatever the spec's task timeout says. */
 const PREVIEW_MAX_MS = 45_000;
@@ -27,6 +28,7 @@ export async function previewSpec(ctx: ActorContext, body: unknown): Promise<Pre
   const policy = await policyOf(ctx, ctx.actor.orgId);
   const blocked = policyIssues([url], policy, configOf(ctx.env).allowPrivateTargets);
   if (blocked.length) throw new ApiError('BLOCKED_BY_POLICY', 'The URL is outside the organization\'s policy', { issues: blocked });
+  await checkLoginRef(ctx, spec);
 
   const budget = Math.min(spec.limits.taskTimeoutMs, PREVIEW_MAX_MS);
   const task: Task = {
