@@ -52,7 +52,11 @@ describe('tenancy: roles through invitations and the last owner', () => {
 
   it('accepting an invitation never lowers a role: the last owner stays owner, an admin stays admin, a viewer is raised', async () => {
     const owner = await signIn(browser, `${who}-owner`);
-    const team = async () => (await as(owner, 'GET', '/v1/members')).body.data as Member[];
+    const team = async () => {
+      const res = await as(owner, 'GET', '/v1/members');
+      expect(res.status, 'the owner can still list members').toBe(200);
+      return res.body.data as Member[];
+    };
     const roleOf = async (login: string) => (await team()).find((m) => m.email === `${login}@example.test`)?.role;
     const invite = async (role: string) => new URL(String((await as(owner, 'POST', '/v1/invitations', { role })).body.link)).pathname;
 
