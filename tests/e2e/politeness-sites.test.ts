@@ -109,11 +109,13 @@ describe('politeness per site, across organizations (real coordinator, limiter, 
     expect(after.body.instanceId).not.toBe(before.body.instanceId);
     expect(after.body.inUse).toBeGreaterThanOrEqual(1);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(SITE_DELAY_MS - TOLERANCE_MS);
-    // Fair shares: while every organization still has pages to start, no organization takes three starts in a row
-    // (in round robin each gets every third), and none waits for all of another's pages.
+    // Fair shares: while every organization still has pages to start, each one starts at least once in every four
+    // consecutive starts (round robin gives each every third; one more for a turn that lapsed), and none waits for
+    // all of another's pages.
+    const WINDOW = ORGS.length + 1;
     const remaining = (k: number, org: string) => starts.slice(k).filter((s) => s.org === org).length;
-    for (let k = 0; k + 3 <= starts.length && ORGS.every((o) => remaining(k, o) > 0); k++) {
-      expect(new Set(starts.slice(k, k + 3).map((s) => s.org)).size, `starts ${k}..${k + 2}`).toBeGreaterThan(1);
+    for (let k = 0; k + WINDOW <= starts.length && ORGS.every((o) => remaining(k + WINDOW - 1, o) > 0); k++) {
+      expect(new Set(starts.slice(k, k + WINDOW).map((s) => s.org)).size, `starts ${k}..${k + WINDOW - 1}`).toBe(ORGS.length);
     }
     for (const o of ORGS) {
       const first = starts.findIndex((s) => s.org === o);
