@@ -19,10 +19,18 @@ export interface DevOidc {
   close(): Promise<void>;
 }
 
-/** `alice` signs in as alice@example.test; a login that contains "@" is used as the e-mail itself. */
-function claimsFor(login: string) {
-  const email = login.includes('@') ? login.toLowerCase() : `${login.toLowerCase()}@example.test`;
-  return { sub: login, email, email_verified: true, name: login.split('@')[0] ?? login };
+/**
+ * `alice` signs in as alice@example.test; a login that contains "@" is used as the e-mail itself. The login is the
+ * subject. Development only: a login written `<tag>:<login>` is another subject with the same address, and the tag
+ * `unverified` answers `email_verified: false`, `unstated` leaves the claim out (a provider that lets anyone claim an
+ * address, for the tests of account linking).
+ */
+export function claimsFor(login: string) {
+  const tag = /^([a-z0-9-]+):(.+)$/.exec(login);
+  const name = tag ? tag[2]! : login;
+  const email = name.includes('@') ? name.toLowerCase() : `${name.toLowerCase()}@example.test`;
+  const verified = tag?.[1] === 'unverified' ? { email_verified: false } : tag?.[1] === 'unstated' ? {} : { email_verified: true };
+  return { sub: login, email, ...verified, name: name.split('@')[0] ?? name };
 }
 
 export async function startDevOidc(opts: DevOidcOptions): Promise<DevOidc> {

@@ -35,6 +35,7 @@ export const ERROR_CODES = [
   'FLEET_BUSY',
   'RUN_NOT_FINISHED',
   'RATE_LIMITED_API',
+  'EMAIL_NOT_VERIFIED',
 ] as const;
 
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -81,6 +82,7 @@ export const ERRORS: Record<ErrorCode, ErrorInfo> = {
   FLEET_BUSY: { status: 503, retryable: true, backoffMs: 500, hint: 'The fleet node has no free slot; the task is retried on another node.', look: ['none'] },
   RUN_NOT_FINISHED: { status: 409, retryable: true, backoffMs: 1000, hint: 'Results are written when the run ends; follow /events or poll the run.', look: ['none'] },
   RATE_LIMITED_API: { status: 429, retryable: true, backoffMs: 1000, hint: 'Too many requests; wait for Retry-After.', look: ['none'] },
+  EMAIL_NOT_VERIFIED: { status: 403, retryable: false, backoffMs: 0, hint: 'Verify the e-mail address with your identity provider, or sign in with the identity you first used.', look: ['none'] },
 };
 
 export const isRetryableCode = (code: ErrorCode): boolean => ERRORS[code].retryable;

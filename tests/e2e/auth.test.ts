@@ -1,26 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser.ts';
-
-
-interface Session { cookie: string; csrf: string; context: BrowserContext }
-
-/** Signs in as a person would: Trawl's /auth/login, the provider's own login form, back to Trawl with cookies. */
-async function signIn(browser: Browser, login: string, start = '/auth/login?return_to=/'): Promise<Session> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${inject('edgeUrl')}${start}`);
-  await page.locator('input[name="login"]').fill(login);
-  await page.locator('input[name="password"]').fill('any password');
-  await Promise.all([page.waitForURL(`${inject('edgeUrl')}/**`, { timeout: 20_000 }), page.locator('button[type="submit"]').click()]);
-  const cookies = await context.cookies(inject('edgeUrl'));
-  const session = cookies.find((c) => c.name === 'trawl_session');
-  const csrf = cookies.find((c) => c.name === 'trawl_csrf');
-  expect(session?.httpOnly).toBe(true);
-  expect(csrf?.httpOnly).toBe(false);
-  return { cookie: `trawl_session=${session!.value}; trawl_csrf=${csrf!.value}`, csrf: csrf!.value, context };
-}
+import { as, signIn } from './people.ts';
 
 /**
  * Goes through /auth/login?return_to=<raw> to the provider and back: the Location the callback answers, and where the
@@ -47,18 +29,6 @@ async function signInLocation(page: Page, login: string, raw: string): Promise<{
   return { location, landed: failed ?? page.url().replace(/^(https?:\/\/[^/]*).*$/, '$1') };
 }
 
-async function as(s: Pick<Session, 'cookie'> & { csrf?: string; context?: BrowserContext }, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${inject('edgeUrl')}${path}`, {
-    method, body: body === undefined ? undefined : JSON.stringify(body),
-    headers: { cookie: s.cookie, ...(s.csrf ? { 'x-csrf-token': s.csrf } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-  });
-  const text = await res.text();
-  const setCookie = res.headers.getSetCookie();
-  // Like a browser: a rotated session cookie replaces the old one for the next request.
-  const rotated = setCookie.find((c) => c.startsWith('trawl_session='));
-  if (rotated && 'context' in s) s.cookie = s.cookie.replace(/trawl_session=[^;]*/, rotated.split(';')[0]!);
-  return { status: res.status, body: text ? JSON.parse(text) as Record<string, unknown> : {}, setCookie };
-}
 
 describe('people sign in with OpenID Connect (a real provider), sessions rotate, changes need the CSRF token', () => {
   let browser: Browser;

@@ -1,10 +1,12 @@
 import { getDomain } from 'tldts';
-import type { Env } from '../env.ts';
+import { configOf, type Env } from '../env.ts';
 import type { SlotAnswer } from '../rate-limit/slot-limiter.ts';
 
 /** The limits a run dispatches under: the organization's settings, or the deployment's defaults. */
 export interface Politeness {
+  /** This organization's cap per site (its policy), within the site's own limit shared by every organization. */
   siteMaxConcurrent: number;
+  /** This organization's spacing per site (its policy); the site's shared spacing applies as well. */
   siteMinDelayMs: number;
   orgMaxTasksInFlight: number;
   /** Crawl-delays the sites' robots.txt asked for, by site, learnt from task results during the run. */
@@ -17,7 +19,13 @@ export function siteOf(url: string): string {
   return getDomain(host, { allowPrivateDomains: true }) ?? host;
 }
 
-const limiter = (env: Env, name: string) => env.SLOT_LIMITER.get(env.SLOT_LIMITER.idFromName(name));
+/**
+ * One limiter per site for the whole deployment, not per organization: N organizations must not put N times the
+ * load on a site. The organizations share it fairly (slot-decision.ts); the organization's own cap is a second object.
+ */
+export const siteLimiterName = (site: string) => `site:${site}`;
+const orgLimiterName = (orgId: string) => `org:${orgId}`;
+export const slotLimiter = (env: Env, name: string) => env.SLOT_LIMITER.get(env.SLOT_LIMITER.idFromName(name));
 
 /**
  * A slot for one dispatch: first the organization's task cap, then the target site's concurrency and spacing.
@@ -25,18 +33,23 @@ const limiter = (env: Env, name: string) => env.SLOT_LIMITER.get(env.SLOT_LIMITE
  */
 export async function acquireSlot(env: Env, orgId: string, url: string, token: string, limits: Politeness, ttlMs: number): Promise<SlotAnswer & { site: string }> {
   const site = siteOf(url);
-  const org = await limiter(env, `org:${orgId}`).acquire({ token, maxConcurrent: limits.orgMaxTasksInFlight, minDelayMs: 0, jitterMs: 0, ttlMs });
+  const org = await slotLimiter(env, orgLimiterName(orgId)).acquire({
+    token, org: orgId, maxConcurrent: limits.orgMaxTasksInFlight, orgMaxConcurrent: limits.orgMaxTasksInFlight, minDelayMs: 0, orgMinDelayMs: 0, ttlMs,
+  });
   if (!org.granted) return { ...org, site };
-  const minDelayMs = Math.max(limits.siteMinDelayMs, limits.crawlDelays?.[site] ?? 0);
-  const jitter = Math.round(minDelayMs / 2);
-  const answer = await limiter(env, `site:${orgId}:${site}`).acquire({ token, maxConcurrent: limits.siteMaxConcurrent, minDelayMs, jitterMs: jitter, ttlMs });
-  if (!answer.granted) await limiter(env, `org:${orgId}`).release(token);
+  const operator = configOf(env);
+  const answer = await slotLimiter(env, siteLimiterName(site)).acquire({
+    token, org: orgId, ttlMs, crawlDelayMs: limits.crawlDelays?.[site],
+    maxConcurrent: operator.siteMaxConcurrent, minDelayMs: operator.siteMinDelayMs,
+    orgMaxConcurrent: limits.siteMaxConcurrent, orgMinDelayMs: limits.siteMinDelayMs,
+  });
+  if (!answer.granted) await slotLimiter(env, orgLimiterName(orgId)).release(token);
   return { ...answer, site };
 }
 
 export async function releaseSlot(env: Env, orgId: string, url: string, token: string): Promise<void> {
   await Promise.all([
-    limiter(env, `org:${orgId}`).release(token),
-    limiter(env, `site:${orgId}:${siteOf(url)}`).release(token),
+    slotLimiter(env, orgLimiterName(orgId)).release(token),
+    slotLimiter(env, siteLimiterName(siteOf(url))).release(token),
   ]);
 }

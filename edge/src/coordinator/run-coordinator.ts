@@ -41,6 +41,12 @@ export type ResultAnswer = { ok: true; duplicate: boolean; next?: Task } | { ok:
 
 const BACKLOG_LIMIT = 5000;
 
+const WAIT_MESSAGES = {
+  busy: (site: string) => `Waiting for a free slot for ${site} (the site's or the organization's concurrency limit)`,
+  spacing: (site: string) => `Spacing requests to ${site} (politeness delay)`,
+  turn: (site: string) => `Waiting for a turn on ${site}: other organizations' pages share the site's slots`,
+} as const;
+
 /**
  * One per run: owns the frontier, the tasks in flight and their leases, the items (idempotently, by key)
  * and the event stream. Decisions live in machine.ts; this class persists them and talks to the outside.
@@ -345,7 +351,7 @@ export class RunCoordinator extends DurableObject<Env> {
 
   /**
    * Politeness: each dispatch needs a slot of the organization's task cap and of the target site's concurrency
-   * and spacing, shared by every run of the organization. A task without a slot goes back to pending until then.
+   * and spacing, shared by every run of every organization. A task without a slot goes back to pending until then.
    */
   private async admit(meta: RunMeta, messages: Task[], now: number): Promise<Task[]> {
     if (!meta.politeness) return messages;
@@ -362,7 +368,7 @@ export class RunCoordinator extends DurableObject<Env> {
       if (!this.waitNoticed.has(`${t.taskId}:${answer.reason}`)) {
         this.waitNoticed.add(`${t.taskId}:${answer.reason}`);
         this.emit({ type: 'task.waiting', taskId: t.taskId, url: t.url, data: { site: answer.site, reason: answer.reason, retryInMs: answer.retryInMs },
-          message: answer.reason === 'busy' ? `Waiting for a free slot for ${answer.site} (the organization's concurrency limits)` : `Spacing requests to ${answer.site} (politeness delay)` });
+          message: WAIT_MESSAGES[answer.reason](answer.site) });
       }
     });
     return admitted;

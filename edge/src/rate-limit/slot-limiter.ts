@@ -1,47 +1,62 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
+import {
+  decideSlot, emptySlotState, pruned, releaseSlot, subjectLimits,
+  type SlotAnswer, type SlotRequest, type SlotState, type SubjectOverride,
+} from './slot-decision.ts';
 
-export interface SlotRequest {
-  token: string;
-  maxConcurrent: number;
-  /** Minimum time between two starts, plus up to `jitterMs` more at random. */
-  minDelayMs: number;
-  jitterMs: number;
-  /** A slot not released within this time is taken back (its holder died). */
-  ttlMs: number;
-}
-export type SlotAnswer = { granted: true } | { granted: false; retryInMs: number; reason: 'busy' | 'spacing' };
+export type { SlotAnswer, SlotRequest, SubjectOverride } from './slot-decision.ts';
+
+const STATE_KEY = 'slots';
 
 /**
- * Concurrency and spacing for one subject shared by every run and fleet node: a target site of an organization
- * (`site:<org>:<registrable domain>`) or an organization as a whole (`org:<org>`). In memory: an evicted object
- * starts empty, which errs on the side of letting work through rather than blocking it forever.
+ * Concurrency and spacing for one subject shared by every run, fleet node and organization: a target site
+ * (`site:<registrable domain>`) or an organization's pages in flight (`org:<org>`). Decisions are slot-decision.ts;
+ * this object keeps its state in its own storage and writes it with every change, so an eviction, a restart or a
+ * deploy loses neither the slots held nor the time of the last start. A holder that dies frees its slot when the
+ * slot's lease runs out.
  */
 export class SlotLimiter extends DurableObject<Env> {
-  private readonly held = new Map<string, number>();
-  private nextStartAt = 0;
+  private state: SlotState;
+  /** Which incarnation answers (a restart or eviction makes a new one): lets a test see the restart happened. */
+  private readonly instanceId = crypto.randomUUID();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.state = ctx.storage.kv.get<SlotState>(STATE_KEY) ?? emptySlotState();
+  }
 
   acquire(req: SlotRequest, now = Date.now()): SlotAnswer {
-    for (const [token, expires] of this.held) if (expires <= now) this.held.delete(token);
-    if (this.held.has(req.token)) return { granted: true };
-    if (this.held.size >= req.maxConcurrent) {
-      const soonest = Math.min(...this.held.values());
-      // Slots are usually released long before they expire; ask again soon (a release in the same run wakes it sooner).
-      return { granted: false, retryInMs: Math.max(250, Math.min(1000, soonest - now)), reason: 'busy' };
-    }
-    if (now < this.nextStartAt) return { granted: false, retryInMs: this.nextStartAt - now, reason: 'spacing' };
-    this.held.set(req.token, now + req.ttlMs);
-    this.nextStartAt = now + req.minDelayMs + Math.floor(Math.random() * (req.jitterMs + 1));
-    return { granted: true };
+    const { answer, state } = decideSlot(this.state, req, now, Math.random());
+    this.save(state);
+    return answer;
   }
 
   release(token: string): void {
-    this.held.delete(token);
+    this.save(releaseSlot(this.state, token));
   }
 
-  /** For tests and the stats page: how many slots are held now. */
-  inUse(now = Date.now()): number {
-    for (const [token, expires] of this.held) if (expires <= now) this.held.delete(token);
-    return this.held.size;
+  /** Operator settings for this subject (null: back to the deployment's defaults). */
+  configure(override: SubjectOverride | null): void {
+    this.save({ ...this.state, override: override && (override.maxConcurrent !== null || override.minDelayMs !== null) ? override : null });
+  }
+
+  /** For the operator, the stats page and tests: what this subject holds now and its effective limits. */
+  describe(defaults: { maxConcurrent: number; minDelayMs: number }, now = Date.now()) {
+    const s = pruned(this.state, now);
+    const byOrg: Record<string, number> = {};
+    for (const h of s.holders) byOrg[h.org] = (byOrg[h.org] ?? 0) + 1;
+    return { instanceId: this.instanceId, inUse: s.holders.length, byOrg, waiting: s.waiters.map((w) => w.org), lastStartAt: s.lastStartAt, override: s.override, ...subjectLimits(s, defaults, now) };
+  }
+
+  /** For tests and operators: drops this object's memory as an eviction would; what it knows is in storage. */
+  restart(): void {
+    this.ctx.abort('restarted by the operator');
+  }
+
+  private save(state: SlotState): void {
+    this.state = state;
+    // Synchronous SQLite-backed storage: the answer leaves only after the write is durable (output gate).
+    this.ctx.storage.kv.put(STATE_KEY, state);
   }
 }

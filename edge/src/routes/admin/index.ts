@@ -6,6 +6,7 @@ import { configOf } from '../../env.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { addMember, createOrgKey, createOrgWithOwner } from '../../services/orgs/create-org.ts';
 import { rotateLoginKeys } from '../../services/logins/logins.ts';
+import { describeSite, restartSiteLimiter, setSiteLimits } from '../../services/policy/site-limits.ts';
 
 /**
  * Operator provisioning, enabled only when the ADMIN_TOKEN secret is set (dev and tests set it;
@@ -58,3 +59,8 @@ adminRoutes.post('/orgs/:orgId/members', async (c) => {
 
 /** Step two of a key rotation: seal every stored login again with the current CREDENTIALS_KEY. */
 adminRoutes.post('/credentials/rotate', async (c) => c.json(await rotateLoginKeys(c.get('services'))));
+
+/** A site's shared politeness limits (ADR 0025): what it holds now, the operator's own limits for it, a restart. */
+adminRoutes.get('/sites/:host', async (c) => c.json(await describeSite(c.get('services'), c.req.param('host'))));
+adminRoutes.put('/sites/:host', async (c) => c.json(await setSiteLimits(c.get('services'), c.req.param('host'), await c.req.json().catch(() => undefined))));
+adminRoutes.post('/sites/:host/restart', async (c) => c.json(await restartSiteLimiter(c.get('services'), c.req.param('host'))));

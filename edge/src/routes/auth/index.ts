@@ -6,7 +6,7 @@ import { configOf } from '../../env.ts';
 import { finishLogin, safeReturnTo, startLogin } from '../../services/auth/oidc.ts';
 import { createSession, revokeSession, verifySession } from '../../services/auth/sessions.ts';
 import { CSRF_COOKIE, SESSION_COOKIE, setSessionCookies } from '../../lib/session-cookies.ts';
-import { userForSignIn } from '../../services/members/members.ts';
+import { userForSignIn } from '../../services/members/sign-in.ts';
 
 /** Browser sign-in (OIDC authorization code + PKCE), sign-out, the session's own view, and invitation links. */
 export const authRoutes = new Hono<AppEnv>();

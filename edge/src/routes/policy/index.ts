@@ -16,7 +16,7 @@ const get = createRoute({
 });
 const put = createRoute({
   method: 'put', path: '/v1/policy', tags, security, 'x-trawl-permission': 'policy:write', summary: 'Replace the domain policy',
-  description: 'Wildcards: `*.example.com` matches subdomains. Deny wins; an empty allow-list allows any public host. Private networks are never reachable whatever the lists say. `limits` (null: the deployment default): per target site (registrable domain) the pages at once and the minimum delay between starts (plus up to half again of jitter), shared by every job and run of the organization; per organization the pages at once and the runs queued or running.',
+  description: 'Wildcards: `*.example.com` matches subdomains. Deny wins; an empty allow-list allows any public host. Private networks are never reachable whatever the lists say. `limits` (null: the deployment default): per target site (registrable domain) this organization\'s share of pages at once and the minimum delay between its starts, for every job and run of the organization; a site\'s own limits are shared by every organization, and a policy can only be more polite than the deployment (at most SITE_MAX_CONCURRENT, at least SITE_MIN_DELAY_MS: see `effective`); per organization the pages at once and the runs queued or running.',
   request: { body: { content: { 'application/json': { schema: PolicyInput } }, required: true } },
   responses: { 200: { description: 'The new policy', content: { 'application/json': { schema: Policy } } }, ...errorResponses('INVALID_REQUEST', 'FORBIDDEN') },
 });

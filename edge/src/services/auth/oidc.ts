@@ -62,7 +62,11 @@ export async function startLogin(ctx: ServiceContext, returnTo: string, inviteTo
   return url.href;
 }
 
-export interface SignedIn { issuer: string; subject: string; email: string; name: string; returnTo: string; inviteTokenHash: string | null }
+export interface SignedIn {
+  issuer: string; subject: string; email: string; name: string; returnTo: string; inviteTokenHash: string | null;
+  /** Only an explicit `email_verified: true` counts; absent or false means the address may be anyone's. */
+  emailVerified: boolean;
+}
 
 /** The callback: one-time state, code exchange with the verifier, ID token signature, issuer, audience and nonce. */
 export async function finishLogin(ctx: ServiceContext, code: string, state: string): Promise<SignedIn> {
@@ -90,9 +94,10 @@ export async function finishLogin(ctx: ServiceContext, code: string, state: stri
     if (body.sub === payload.sub) profile = { ...payload, ...body };
   }
   const claims = z.object({ sub: z.string(), email: z.email(), name: z.string().optional(), email_verified: z.boolean().optional() }).safeParse(profile);
-  if (!claims.success || claims.data.email_verified === false) throw new ApiError('UNAUTHORIZED', 'The identity provider did not give a verified e-mail');
+  if (!claims.success) throw new ApiError('UNAUTHORIZED', 'The identity provider did not give a subject and an e-mail address');
+  // Whether an unverified address may be used is decided with the account (services/members/sign-in.ts).
   return {
     issuer: cfg.issuer, subject: claims.data.sub, email: claims.data.email.toLowerCase(), name: claims.data.name ?? claims.data.email,
-    returnTo: pending.returnTo, inviteTokenHash: pending.inviteTokenHash,
+    returnTo: pending.returnTo, inviteTokenHash: pending.inviteTokenHash, emailVerified: claims.data.email_verified === true,
   };
 }

@@ -9,6 +9,7 @@ import { auditStatement } from '../audit/audit.ts';
 import { policyOf } from '../policy/policy.ts';
 import { checkTargets } from '../policy/targets.ts';
 import { configOf } from '../../env.ts';
+import { checkLoginRef } from '../logins/login-ref.ts';
 
 type JobRow = typeof jobs.$inferSelect;
 
@@ -35,6 +36,7 @@ export async function createJob(ctx: ActorContext, body: unknown): Promise<Job> 
   const input = parseJobInput(body);
   const now = Date.now();
   await checkPolicy(ctx, input.spec);
+  await checkLoginRef(ctx, input.spec);
   const row: JobRow = { id: newId('job', now), orgId: ctx.actor.orgId, name: input.name, spec: input.spec, createdAt: now, updatedAt: now, deletedAt: null };
   await ctx.db.batch([ctx.db.insert(jobs).values(row), auditStatement(ctx, 'job.create', row.id, { name: row.name })]);
   return toJob(row);
@@ -69,7 +71,10 @@ export async function updateJob(ctx: ActorContext, id: string, body: unknown): P
   }
   const current = await getJobRow(ctx, id);
   const next: JobRow = { ...current, name: parsed.data.name ?? current.name, spec: parsed.data.spec ?? JobSpec.parse(current.spec), updatedAt: Date.now() };
-  if (parsed.data.spec) await checkPolicy(ctx, parsed.data.spec);
+  if (parsed.data.spec) {
+    await checkPolicy(ctx, parsed.data.spec);
+    await checkLoginRef(ctx, parsed.data.spec);
+  }
   await ctx.db.batch([
     ctx.db.update(jobs).set({ name: next.name, spec: next.spec, updatedAt: next.updatedAt }).where(and(eq(jobs.id, id), eq(jobs.orgId, ctx.actor.orgId))),
     auditStatement(ctx, 'job.update', id, { name: next.name, specChanged: parsed.data.spec !== undefined }),

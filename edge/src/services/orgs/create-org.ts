@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { apiKeys, members, organizations, users } from '@trawl/db';
+import { keepingLastOwner } from '../members/last-owner.ts';
 import { newId } from '@trawl/schemas';
 import type { ServiceContext } from '../context.ts';
 import { notFound } from '../../lib/errors.ts';
@@ -40,7 +41,7 @@ export async function addMember(ctx: ServiceContext, orgId: string, email: strin
   const [existing] = await ctx.db.select().from(users).where(eq(users.email, email.toLowerCase())).limit(1);
   const user = existing ?? { id: newId('usr', now), email: email.toLowerCase(), name, createdAt: now };
   const member = ctx.db.insert(members).values({ orgId, userId: user.id, role, createdAt: now }).onConflictDoUpdate({ target: [members.orgId, members.userId], set: { role } });
-  if (existing) await member;
+  if (existing) await keepingLastOwner(member, 'The organization\'s last owner cannot be given another role');
   else await ctx.db.batch([ctx.db.insert(users).values(user), member]);
   return { userId: user.id, email: user.email, role };
 }

@@ -30,13 +30,17 @@ export async function policyOf(ctx: ServiceContext, orgId: string): Promise<Egre
   return row ? { allowDomains: row.allowDomains, denyDomains: row.denyDomains } : { allowDomains: [], denyDomains: [] };
 }
 
-/** The limits a run of this organization dispatches under: its overrides, else the deployment's defaults. */
+/**
+ * The limits a run of this organization dispatches under: its overrides, else the deployment's defaults. A site's
+ * limits are shared by every organization (ADR 0025): a policy can lower its own share of a site or space its own
+ * pages further, never go beyond the operator's SITE_MAX_CONCURRENT or below SITE_MIN_DELAY_MS.
+ */
 export async function politenessOf(ctx: ServiceContext, orgId: string): Promise<Politeness & { maxConcurrentRuns: number }> {
   const row = await policyRow(ctx, orgId);
   const c = configOf(ctx.env);
   return {
-    siteMaxConcurrent: row?.siteMaxConcurrent ?? c.siteMaxConcurrent,
-    siteMinDelayMs: row?.siteMinDelayMs ?? c.siteMinDelayMs,
+    siteMaxConcurrent: Math.min(row?.siteMaxConcurrent ?? c.siteMaxConcurrent, c.siteMaxConcurrent),
+    siteMinDelayMs: Math.max(row?.siteMinDelayMs ?? c.siteMinDelayMs, c.siteMinDelayMs),
     orgMaxTasksInFlight: row?.maxTasksInFlight ?? c.orgMaxTasksInFlight,
     maxConcurrentRuns: row?.maxConcurrentRuns ?? c.orgMaxConcurrentRuns,
   };

@@ -8,6 +8,7 @@ import { availableNodes } from '../fleet/nodes.ts';
 import { authorize } from '../permissions.ts';
 import { policyOf } from '../policy/policy.ts';
 import { checkTargets } from '../policy/targets.ts';
+import { checkLoginRef } from '../logins/login-ref.ts';
 
 /** The longest a preview may hold a request open, whatever the spec's task timeout says. */
 const PREVIEW_MAX_MS = 45_000;
@@ -27,6 +28,7 @@ export async function previewSpec(ctx: ActorContext, body: unknown): Promise<Pre
   if (!taskSpec) throw invalid('INVALID_SPEC', 'The spec has no detail part to preview', [{ path: 'spec.detail', message: 'required for part "detail"' }]);
   const policy = await policyOf(ctx, ctx.actor.orgId);
   checkTargets([{ path: parsed.data.url ? 'url' : 'spec.startUrls.0', url }], policy, configOf(ctx.env).allowPrivateTargets);
+  await checkLoginRef(ctx, spec);
 
   const budget = Math.min(spec.limits.taskTimeoutMs, PREVIEW_MAX_MS);
   const task: Task = {
