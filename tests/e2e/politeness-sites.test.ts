@@ -58,7 +58,8 @@ describe('politeness per site, across organizations (real coordinator, limiter, 
   let fleet: FleetNode;
   beforeAll(async () => {
     // More fleet slots than the site's limit: the limiter, not the fleet, must be what holds pages back.
-    [site, fleet] = await Promise.all([startCountingSite(), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), slots: 8 })]);
+    site = await startCountingSite();
+    fleet = await startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), slots: 8, allow: [new URL(site.origin).host] });
     const set = await admin('PUT', '/sites/localhost', { maxConcurrent: SITE_LIMIT, minDelayMs: SITE_DELAY_MS });
     expect(set.status, JSON.stringify(set.body)).toBe(200);
   });
