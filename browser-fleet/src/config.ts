@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { randomString } from '@trawl/schemas';
 import { parseAllowance } from './egress/allowance.ts';
 import { defaultChromiumPath } from './chromium-path.ts';
+import { DEFAULT_CHROMIUM_USER } from './chromium-user.ts';
 
 /**
  * Fleet configuration: one table of key, schema, default and env var, validated once at start.
@@ -34,6 +35,8 @@ const TABLE = {
   metricsToken: { env: 'FLEET_METRICS_TOKEN', schema: z.string().min(16, 'must be at least 16 characters').optional(), default: undefined },
   otlpEndpoint: { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', schema: httpUrl.optional(), default: undefined },
   egressAllow: { env: 'FLEET_EGRESS_ALLOW', schema: cidrList.optional(), default: undefined },
+  chromiumUser: { env: 'FLEET_CHROMIUM_USER', schema: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'a system user name'), default: DEFAULT_CHROMIUM_USER },
+  chromiumNoSandbox: { env: 'FLEET_CHROMIUM_NO_SANDBOX', schema: z.enum(['true', 'false'], 'true or false').transform((v) => v === 'true'), default: 'false' },
 } as const;
 
 type Table = typeof TABLE;
@@ -66,6 +69,10 @@ export interface FleetConfig {
    * egress proxy refuses every private address. Local development and tests pass 127.0.0.1/32.
    */
   egressAllow?: string | undefined;
+  /** As root, the node starts Chromium as this system user (made when missing); ignored when not root. */
+  chromiumUser?: string;
+  /** Chromium's sandbox off (--no-sandbox): only when set explicitly, and then warned about at start and on /health. */
+  chromiumNoSandbox?: boolean;
 }
 
 export class ConfigError extends Error {
