@@ -8,6 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, startProc, waitForHttp, type Proc } from './proc.ts';
+import { writeSecretFile } from './secret-file.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
@@ -54,7 +55,10 @@ export async function startEdge(opts: EdgeOptions): Promise<Edge> {
   // The local stack's sites (demo, fixtures, benchmark) live on loopback, so local runs allow private targets;
   // production config never sets ALLOW_PRIVATE_TARGETS (and the edge refuses it when ENVIRONMENT=production).
   const vars = { PUBLIC_URL: `http://127.0.0.1:${port}`, ALLOW_PRIVATE_TARGETS: 'true', ...opts.vars };
-  for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
+  // Vars hold secrets (FLEET_SECRET, CREDENTIALS_KEY): in an owner-only file, not in the readable command line.
+  const envFile = join(opts.persistDir, 'edge.env');
+  writeSecretFile(envFile, Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(v)}\n`).join(''));
+  args.push('--env-file', envFile);
   const proc = startProc(join(BIN, 'wrangler'), args, { cwd: ROOT, env: quietWrangler, name: 'edge', echo: opts.echo });
   const url = `http://127.0.0.1:${port}`;
   try {

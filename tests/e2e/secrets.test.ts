@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -108,5 +108,19 @@ describe('stored secrets never reach an artifact, an event, a log or a result', 
     console.log(`secrets scan: ${scanned.bytes} bytes scanned, ${scanned.hits.length} hits`);
     expect(scanned.hits).toEqual([]);
     expect(scanned.bytes).toBeGreaterThan(50_000);
+  });
+
+  it('no command line on this machine carries the fleet secret (the browsers\' user can read every /proc/*/cmdline)', () => {
+    const secret = inject('fleetSecret');
+    const carriers: string[] = [];
+    let seen = 0;
+    for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+      let cmdline = '';
+      try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
+      seen++;
+      if (cmdline.includes(secret)) carriers.push(cmdline.replaceAll('\0', ' ').slice(0, 120));
+    }
+    expect(seen).toBeGreaterThan(10);
+    expect(carriers).toEqual([]);
   });
 });
