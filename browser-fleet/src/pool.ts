@@ -97,6 +97,11 @@ export class BrowserPool implements ContextSource {
     return this.#slots.reduce((n, s) => n + s.contexts, 0);
   }
 
+  /** CDP endpoints of the browsers this pool launched (their loopback bridges; tests attack them). */
+  endpoints(): string[] {
+    return this.#slots.flatMap((s) => (s.proc ? [s.proc.wsEndpoint] : []));
+  }
+
   /** Pids of the browsers this pool launched (tests check they are gone after close). */
   pids(): number[] {
     return this.#slots.flatMap((s) => (s.proc ? [s.proc.pid] : []));
