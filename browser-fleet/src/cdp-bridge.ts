@@ -1,4 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -26,19 +27,14 @@ export async function bridgePipe(toBrowser: Writable, fromBrowser: Readable): Pr
   let client: WebSocket | null = null;
   const wss = new WebSocketServer({
     host: '127.0.0.1', port: 0, maxPayload: MAX_MESSAGE,
-    verifyClient: ({ req }) => {
+    verifyClient: ({ req }: { req: IncomingMessage }) => {
       const path = Buffer.from(req.url ?? '');
       return client === null && path.length === secretPath.length && timingSafeEqual(path, secretPath);
     },
   });
   await new Promise<void>((resolve, reject) => wss.once('listening', resolve).once('error', reject));
 
-  let onReady: () => void = () => undefined;
-  let onClosed: (e: Error) => void = () => undefined;
-  const ready = new Promise<void>((resolve, reject) => {
-    onReady = resolve;
-    onClosed = reject;
-  });
+  const { promise: ready, resolve: onReady, reject: onClosed } = withResolvers();
   ready.catch(() => undefined);
   const early: Buffer[] = [];
   const deliver = (message: Buffer): void => {
@@ -83,4 +79,14 @@ export async function bridgePipe(toBrowser: Writable, fromBrowser: Readable): Pr
       wss.close(() => resolve());
     }),
   };
+}
+
+function withResolvers(): { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } {
+  let resolve!: () => void;
+  let reject!: (e: Error) => void;
+  const promise = new Promise<void>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
 }

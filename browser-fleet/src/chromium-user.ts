@@ -70,7 +70,7 @@ async function createUser(name: string): Promise<ChromiumIdentity> {
     // Another node on this machine may have made it in the meantime.
     const made = await lookUp(name);
     if (made) return made;
-    throw new Error(`the fleet runs as root and needs the system user ${name} for Chromium, but useradd failed: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`the fleet runs as root and needs the system user ${name} for Chromium, but useradd failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   const made = await lookUp(name);
   if (!made) throw new Error(`useradd ${name} succeeded but the user cannot be found`);

@@ -56,6 +56,6 @@ export class Secrets {
       v, encodeURIComponent(v), new URLSearchParams({ v }).toString().slice(2), JSON.stringify(v).slice(1, -1),
     ]);
     // Longest first, so a value that contains another is masked whole.
-    this.#variants = [...new Set([...this.#variants, ...forms])].sort((a, b) => b.length - a.length);
+    this.#variants = [...new Set([...this.#variants, ...forms])].toSorted((a, b) => b.length - a.length);
   }
 }

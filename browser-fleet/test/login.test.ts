@@ -85,14 +85,14 @@ describe('stored logins', () => {
     expect(result.outcome).toBe('succeeded');
     // Before the login: the login wall (navigate, wait); none of the login; after it: the task's own steps.
     expect(files.filter((f) => f.kind === 'screenshot').map((f) => f.name)).toEqual(['step-1-navigate.png', 'step-2-wait.png', 'step-3-navigate.png', 'step-4-wait.png', 'step-5-extract.png']);
-    expect(files.filter((f) => f.kind !== 'screenshot').map((f) => f.kind).sort()).toEqual(['har', 'trace']);
+    expect(files.filter((f) => f.kind !== 'screenshot').map((f) => f.kind).toSorted()).toEqual(['har', 'trace']);
     expect(leaks(files, result, [LOGIN.user, LOGIN.password, encodeURIComponent(LOGIN.user), 'correct+horse', 'fixture-session-ok'])).toEqual([]);
   });
 
   it('a failed login recorded at always leaves no screenshot of the form and no typed value anywhere', async () => {
     const { result, files } = await runWithLogin({ storageState: null, credential: { username: LOGIN.user, password: 'hunter2-wrong' }, flow: LoginFlow.parse(fixtureLoginFlow(site.url)) }, true);
     expect(result.error?.code).toBe('LOGIN_REQUIRED');
-    expect(files.map((f) => f.kind).sort()).toEqual(['har', 'trace']);
+    expect(files.map((f) => f.kind).toSorted()).toEqual(['har', 'trace']);
     expect(leaks(files, result, [LOGIN.user, 'hunter2-wrong', encodeURIComponent(LOGIN.user)])).toEqual([]);
   });
 });

@@ -47,6 +47,15 @@ function catAs(who: ChromiumIdentity, path: string): { status: number | null; st
   return { status: r.status, stderr: r.stderr, stdout: r.stdout };
 }
 
+/** 'open', or why the WebSocket was refused. */
+function open(url: string): Promise<string> {
+  return new Promise<string>((resolve) => {
+    const ws = new WebSocket(url);
+    ws.once('open', () => resolve('open'));
+    ws.once('error', (e) => resolve(e.message));
+  });
+}
+
 /** Uids of TCP sockets in LISTEN state (/proc/net/tcp and tcp6: column 8 is the owner's uid, st 0A is LISTEN). */
 function listeningUids(): number[] {
   return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((f) => readFileSync(f, 'utf8').split('\n').slice(1)
@@ -114,11 +123,6 @@ describe.skipIf(!asRoot)('a node running as root: Chromium sandboxed as its own 
   it('CDP has no port: the browsers\' user listens on nothing; the bridge takes one client, with its secret path', async () => {
     expect(listeningUids()).not.toContain(who.uid);
     const proc = await launchChromium(defaultChromiumPath(), await planSandbox());
-    const open = (url: string) => new Promise<string>((resolve) => {
-      const ws = new WebSocket(url);
-      ws.once('open', () => resolve('open'));
-      ws.once('error', (e) => resolve(e.message));
-    });
     try {
       const wrong = proc.wsEndpoint.replace(/[0-9a-f]{48}$/, '0'.repeat(48));
       expect(await open(wrong)).toBe('Unexpected server response: 401');
