@@ -64,15 +64,18 @@ async function lookUp(name: string): Promise<ChromiumIdentity | null> {
 }
 
 async function createUser(name: string): Promise<ChromiumIdentity> {
-  try {
-    await run('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', name]);
-  } catch (e) {
-    // Another node on this machine may have made it in the meantime.
+  let error: unknown = null;
+  // Nodes starting together on one machine race for /etc/passwd's lock: the loser finds the user, or tries again.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      await run('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', name]);
+    } catch (e) {
+      error = e;
+    }
     const made = await lookUp(name);
     if (made) return made;
-    throw new Error(`the fleet runs as root and needs the system user ${name} for Chromium, but useradd failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
   }
-  const made = await lookUp(name);
-  if (!made) throw new Error(`useradd ${name} succeeded but the user cannot be found`);
-  return made;
+  const why = error instanceof Error ? error.message : 'the user cannot be found after useradd';
+  throw new Error(`the fleet runs as root and needs the system user ${name} for Chromium, but useradd failed: ${why}`, { cause: error });
 }
