@@ -59,8 +59,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
   const state: RunState = { step: 'policy', stop: null, crashed: false, deadlineBound: false, context: null };
   const secrets = hooks.secrets ?? new Secrets();
   const emit = (type: RunEventInput['type'], message: string, data: Record<string, unknown>, level: RunEventInput['level'] = 'info'): void => {
-    const safe = secrets.empty ? data : (JSON.parse(secrets.mask(JSON.stringify(data))) as Record<string, unknown>);
-    hooks.onEvent?.({ type, level, message: secrets.mask(message), ts: Date.now(), taskId: task.taskId, url: task.url, data: safe });
+    hooks.onEvent?.({ type, level, message: secrets.mask(message), ts: Date.now(), taskId: task.taskId, url: task.url, data: secrets.maskJson(data) });
   };
 
   let rejectStopped: (e: Error) => void = noop;

@@ -33,6 +33,16 @@ export class Secrets {
     return out;
   }
 
+  /** A JSON-able value with every secret masked; an unparseable result (a secret spanning JSON syntax) becomes {}. */
+  maskJson(value: Record<string, unknown>): Record<string, unknown> {
+    if (this.empty) return value;
+    try {
+      return JSON.parse(this.mask(JSON.stringify(value))) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  }
+
   /** The same on raw bytes (UTF-8 forms), for blobs that may not be text at all. */
   maskBytes(bytes: Uint8Array): Uint8Array {
     let buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
