@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,4 +124,30 @@ describe('stored secrets never reach an artifact, an event, a log or a result', 
     expect(seen).toBeGreaterThan(10);
     expect(carriers).toEqual([]);
   });
+
+  it('the real node\'s browsers run sandboxed as another user, who cannot read the node\'s environment (part 4)', async () => {
+    const health = (await (await fetch(`${fleet.url}/health`)).json()) as { sandbox: boolean; chromiumUser: string | null };
+    expect(health).toMatchObject({ sandbox: true, chromiumUser: 'trawl-chromium' });
+    const status = (pid: string) => { try { return readFileSync(`/proc/${pid}/status`, 'utf8'); } catch { return ''; } };
+    const field = (text: string, name: string) => new RegExp(`^${name}:\\s*(\\S+)`, 'm').exec(text)?.[1] ?? '';
+    const parent = new Map(readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map((pid) => [pid, field(status(pid), 'PPid')]));
+    const node = String(fleet.proc.child.pid);
+    const descends = (pid: string): boolean => { for (let p = parent.get(pid); p && p !== '0'; p = parent.get(p)) if (p === node) return true; return false; };
+    // The browser's processes, not the root watchdog that kills them if the node dies (its arguments name the profile dir).
+    const cmdline = (pid: string) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return ''; } };
+    const browsers = [...parent.keys()].filter((pid) => descends(pid) && cmdline(pid).includes('chromium') && !cmdline(pid).includes('trawl-watchdog'));
+    expect(browsers.length).toBeGreaterThanOrEqual(3);
+    const uids = new Set(browsers.map((pid) => field(status(pid), 'Uid')));
+    const nodeUid = field(status(node), 'Uid');
+    expect(uids.size).toBe(1);
+    expect([...uids][0]).not.toBe(nodeUid);
+    // The control: root reads the node's environment and finds the secret there.
+    expect(readFileSync(`/proc/${node}/environ`, 'utf8')).toContain(inject('fleetSecret'));
+    const uid = Number([...uids][0]);
+    const gid = Number(field(status(browsers[0]!), 'Gid'));
+    const cat = spawnSync('cat', [`/proc/${node}/environ`], { uid, gid, encoding: 'utf8', env: {} });
+    expect([cat.status, cat.stdout.includes(inject('fleetSecret'))]).toEqual([1, false]);
+    expect(cat.stderr).toContain('Permission denied');
+  });
 });
+
