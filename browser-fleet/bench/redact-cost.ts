@@ -15,6 +15,7 @@ import { makeTask } from '../test/fixtures.ts';
 import { defaultChromiumPath } from '../src/chromium-path.ts';
 
 const PAGES = Number(process.env.PAGES ?? 20);
+const median = (xs: number[]): string => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(1);
 const artifacts = { trace: 'always', har: 'always', screenshots: 'off' } as const;
 const pool = await new BrowserPool({ browsers: 1, chromiumPath: defaultChromiumPath(), log: silentLogger }).start();
 const site = await startTestSite();
@@ -43,7 +44,6 @@ try {
     redactHar(har, some, []);
     rows.har.push(performance.now() - s);
   }
-  const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(1);
   console.log(`task with trace+HAR always: median ${median(rows.task)} ms; trace zip ${(rows.traceBytes / PAGES / 1024).toFixed(0)} KiB, HAR ${(rows.harBytes / PAGES / 1024).toFixed(0)} KiB`);
   console.log(`redact trace (headers only) ${median(rows.trace)} ms, trace with secrets ${median(rows.traceMasked)} ms, HAR with secrets ${median(rows.har)} ms`);
 } finally {

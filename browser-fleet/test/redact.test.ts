@@ -13,6 +13,8 @@ function secrets(): Secrets {
   return s;
 }
 
+const at = (ms: number): string => new Date(ms).toISOString();
+
 describe('Secrets and artifact redaction (ADR 0023)', () => {
   it('masks each value raw, URL-encoded, form-encoded and JSON-escaped; short values are left alone', () => {
     const s = secrets();
@@ -38,7 +40,6 @@ describe('Secrets and artifact redaction (ADR 0023)', () => {
   });
 
   it('a HAR loses every request started during a login, and the others lose their sessions and secrets', () => {
-    const at = (ms: number) => new Date(ms).toISOString();
     const har = { log: { entries: [
       { startedDateTime: at(1000), request: { url: 'https://shop.test/login', headers: [] } },
       { startedDateTime: at(2000), request: { url: 'https://shop.test/login', postData: { text: `pw=${PASSWORD}` }, headers: [] } },
@@ -55,7 +56,7 @@ describe('Secrets and artifact redaction (ADR 0023)', () => {
     const network = JSON.stringify({ type: 'resource-snapshot', snapshot: { request: { headers: [{ name: 'Cookie', value: `s=${COOKIE}` }] } } });
     const zip = zipSync({ 'trace.trace': strToU8(`{"type":"before","title":"${USER}"}\n`), 'trace.network': strToU8(`${network}\n`), 'resources/abc.html': strToU8(`<input value="${USER}">`) });
     const files = unzipSync(redactTrace(zip, secrets()));
-    expect(Object.keys(files).sort()).toEqual(['resources/abc.html', 'trace.network', 'trace.trace']);
+    expect(Object.keys(files).toSorted()).toEqual(['resources/abc.html', 'trace.network', 'trace.trace']);
     expect(strFromU8(files['trace.trace']!)).toBe('{"type":"before","title":"***"}\n');
     expect(strFromU8(files['trace.network']!)).toBe('{"type":"resource-snapshot","snapshot":{"request":{"headers":[]}}}\n');
     expect(strFromU8(files['resources/abc.html']!)).toBe('<input value="***">');

@@ -33,6 +33,18 @@ async function download(url: string, headers: Record<string, string> = {}): Prom
   return { status: res.status, bytes: new Uint8Array(await res.arrayBuffer()) };
 }
 
+/** A /proc file of a process, or '' once it is gone. */
+function procFile(pid: string, name: 'status' | 'cmdline'): string {
+  try {
+    return readFileSync(`/proc/${pid}/${name}`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+const status = (pid: string): string => procFile(pid, 'status');
+const cmdline = (pid: string): string => procFile(pid, 'cmdline');
+const field = (text: string, name: string): string => new RegExp(`^${name}:\\s*(\\S+)`, 'm').exec(text)?.[1] ?? '';
+
 /** Issue #9 part 3: a run that logs in with a stored credential, every artifact at `always`, leaks none of it. */
 describe('stored secrets never reach an artifact, an event, a log or a result', () => {
   let org: Awaited<ReturnType<typeof newOrg>>;
@@ -116,10 +128,10 @@ describe('stored secrets never reach an artifact, an event, a log or a result', 
     const carriers: string[] = [];
     let seen = 0;
     for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-      let cmdline = '';
-      try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
+      const line = cmdline(pid);
+      if (!line) continue;
       seen++;
-      if (cmdline.includes(secret)) carriers.push(cmdline.replaceAll('\0', ' ').slice(0, 120));
+      if (line.includes(secret)) carriers.push(line.replaceAll('\0', ' ').slice(0, 120));
     }
     expect(seen).toBeGreaterThan(10);
     expect(carriers).toEqual([]);
@@ -128,13 +140,10 @@ describe('stored secrets never reach an artifact, an event, a log or a result', 
   it('the real node\'s browsers run sandboxed as another user, who cannot read the node\'s environment (part 4)', async () => {
     const health = (await (await fetch(`${fleet.url}/health`)).json()) as { sandbox: boolean; chromiumUser: string | null };
     expect(health).toMatchObject({ sandbox: true, chromiumUser: 'trawl-chromium' });
-    const status = (pid: string) => { try { return readFileSync(`/proc/${pid}/status`, 'utf8'); } catch { return ''; } };
-    const field = (text: string, name: string) => new RegExp(`^${name}:\\s*(\\S+)`, 'm').exec(text)?.[1] ?? '';
     const parent = new Map(readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map((pid) => [pid, field(status(pid), 'PPid')]));
     const node = String(fleet.proc.child.pid);
     const descends = (pid: string): boolean => { for (let p = parent.get(pid); p && p !== '0'; p = parent.get(p)) if (p === node) return true; return false; };
     // The browser's processes, not the root watchdog that kills them if the node dies (its arguments name the profile dir).
-    const cmdline = (pid: string) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return ''; } };
     const browsers = [...parent.keys()].filter((pid) => descends(pid) && cmdline(pid).includes('chromium') && !cmdline(pid).includes('trawl-watchdog'));
     expect(browsers.length).toBeGreaterThanOrEqual(3);
     const uids = new Set(browsers.map((pid) => field(status(pid), 'Uid')));
