@@ -4,7 +4,7 @@
  * First start creates a dev organization, an owner, an API key and a demo job; they are kept in .trawl/dev.json.
  * Ctrl-C stops everything it started.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startDemoSite } from '../demo/src/server.ts';
@@ -17,7 +17,9 @@ interface DevState { fleetSecret: string; adminToken: string; credentialsKey?: s
 
 const stateDir = join(ROOT, '.trawl');
 const statePath = join(stateDir, 'dev.json');
-mkdirSync(stateDir, { recursive: true });
+// Owner-only: it holds the dev secrets and the local database, and the fleet's browsers run as another user.
+mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+chmodSync(stateDir, 0o700);
 const state: DevState = existsSync(statePath)
   ? (JSON.parse(readFileSync(statePath, 'utf8')) as DevState)
   : { fleetSecret: randomBytes(24).toString('hex'), adminToken: randomBytes(24).toString('hex') };

@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { bridgePipe, type CdpBridge } from './cdp-bridge.ts';
+import { defaultSandboxPlan, type SandboxPlan } from './chromium-user.ts';
 import { waitGroupGone } from './process-group.ts';
 
 /** A Chromium we started: its CDP endpoint and how to make sure it is gone. */
@@ -17,7 +20,6 @@ export interface ChromiumProcess {
 
 const FLAGS = [
   '--headless',
-  '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
   '--no-first-run',
@@ -43,24 +45,40 @@ const FLAGS = [
   // the proxy; without the WebRTC policy, WebRTC sends UDP around it.
   '--proxy-bypass-list=<-loopback>',
   '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
-  // Port 0: the OS picks a free port, so several browsers and nodes never collide. Loopback only, and
-  // pages cannot reach it: their requests go through the egress proxy, which refuses loopback.
-  '--remote-debugging-address=127.0.0.1',
-  '--remote-debugging-port=0',
+  // CDP over fds 3 and 4, not a port any local user could connect to (cdp-bridge.ts).
+  '--remote-debugging-pipe',
 ];
+
+/** The only variables the browser gets: never FLEET_SECRET, TRAWL_* or any key the node holds. */
+const PASSED_ENV = ['PATH', 'LANG', 'LANGUAGE', 'LC_ALL', 'LC_CTYPE', 'TZ', 'FONTCONFIG_PATH', 'FONTCONFIG_FILE'];
+
+function browserEnv(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { HOME: home };
+  for (const k of PASSED_ENV) if (process.env[k] !== undefined) env[k] = process.env[k];
+  return env;
+}
 
 /** How long a browser gets to exit on SIGTERM before its group is killed. */
 const GRACE_MS = 3000;
 
-const READY_RE = /DevTools listening on (ws:\/\/\S+)/;
-
-export async function launchChromium(path: string, timeoutMs = 15_000): Promise<ChromiumProcess> {
+/**
+ * Starts Chromium as the plan says (ADR 0023): as root, under the dedicated user, with a profile dir (mode 700)
+ * that user owns and only the variables of PASSED_ENV; the sandbox is on unless the plan turned it off.
+ */
+export async function launchChromium(path: string, plan?: SandboxPlan, timeoutMs = 15_000): Promise<ChromiumProcess> {
+  const { identity, sandbox } = plan ?? await defaultSandboxPlan();
+  // mkdtemp makes it 0700; handed to the browser's user, it is theirs alone.
   const dir = await mkdtemp(join(tmpdir(), 'trawl-chromium-'));
+  if (identity) await chown(dir, identity.uid, identity.gid);
   // detached: the browser leads its own process group, so one signal reaches all its children.
-  const child = spawn(path, [...FLAGS, `--user-data-dir=${dir}`, 'about:blank'], {
+  const child = spawn(path, [...FLAGS, ...(sandbox ? [] : ['--no-sandbox']), `--user-data-dir=${dir}`, 'about:blank'], {
     detached: true,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+    env: browserEnv(dir),
+    cwd: dir,
+    ...(identity ? { uid: identity.uid, gid: identity.gid } : {}),
   });
+  let bridge: CdpBridge | null = null;
   const watchdog = child.pid === undefined ? null : startWatchdog(child.pid, dir);
   // Last resort if this process dies without close(): a detached browser would outlive it.
   const onProcessExit = (): void => {
@@ -88,47 +106,49 @@ export async function launchChromium(path: string, timeoutMs = 15_000): Promise<
     if (!exited) await exitPromise;
     if (child.pid !== undefined) await waitGroupGone(child.pid, GRACE_MS);
     watchdog?.kill('SIGKILL');
+    await bridge?.close();
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const wsEndpoint = await readEndpoint(child, timeoutMs);
+    bridge = await bridgePipe(child.stdio[3] as Writable, child.stdio[4] as Readable);
+    await waitReady(child, bridge, timeoutMs);
     if (child.pid === undefined) throw new Error('chromium has no pid');
-    return { pid: child.pid, wsEndpoint, kill, get exited() { return exited; } };
+    return { pid: child.pid, wsEndpoint: bridge.wsEndpoint, kill, get exited() { return exited; } };
   } catch (e) {
     await kill();
     throw e;
   }
 }
 
-function readEndpoint(child: ChildProcess, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let tail = '';
-    const timer = setTimeout(() => fail(new Error(`chromium did not print its DevTools endpoint within ${timeoutMs} ms`)), timeoutMs);
-    const onData = (chunk: Buffer): void => {
-      tail = (tail + chunk.toString('utf8')).slice(-4000);
-      const m = READY_RE.exec(tail);
-      if (m?.[1]) {
-        cleanup();
-        // Keep draining stderr so a chatty browser never blocks on a full pipe.
-        child.stderr?.resume();
-        resolve(m[1]);
-      }
-    };
+/** Until the browser answers the bridge's probe; its stderr tail explains an early exit (a sandbox that cannot start). */
+function waitReady(child: ChildProcess, bridge: CdpBridge, timeoutMs: number): Promise<void> {
+  let tail = '';
+  const onData = (chunk: Buffer): void => {
+    tail = (tail + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stderr?.on('data', onData);
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`chromium did not answer over its CDP pipe within ${timeoutMs} ms: ${tail.slice(-500)}`)), timeoutMs);
     const onExit = (code: number | null): void => fail(new Error(`chromium exited (${code}) before it was ready: ${tail.slice(-500)}`));
     const onError = (e: Error): void => fail(e);
     function cleanup(): void {
       clearTimeout(timer);
-      child.stderr?.off('data', onData);
       child.off('exit', onExit);
       child.off('error', onError);
+      // Keep draining stderr so a chatty browser never blocks on a full pipe.
+      child.stderr?.off('data', onData);
+      child.stderr?.resume();
     }
     function fail(e: Error): void {
       cleanup();
       reject(e);
     }
-    child.stderr?.on('data', onData);
     child.once('exit', onExit);
     child.once('error', onError);
+    bridge.ready.then(() => {
+      cleanup();
+      resolve();
+    }, (e: unknown) => setTimeout(() => fail(e instanceof Error ? e : new Error(String(e))), 200));
   });
 }
 

@@ -3,6 +3,7 @@ import { randomString } from '@trawl/schemas';
 import { parseAllowance } from './egress/allowance.ts';
 import { parseHosts } from './egress/resolver.ts';
 import { defaultChromiumPath } from './chromium-path.ts';
+import { DEFAULT_CHROMIUM_USER } from './chromium-user.ts';
 
 /**
  * Fleet configuration: one table of key, schema, default and env var, validated once at start.
@@ -44,6 +45,8 @@ const TABLE = {
   otlpEndpoint: { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', schema: httpUrl.optional(), default: undefined },
   egressAllow: { env: 'FLEET_EGRESS_ALLOW', schema: hostPortList.optional(), default: undefined },
   hosts: { env: 'FLEET_HOSTS', schema: hostMap.optional(), default: undefined },
+  chromiumUser: { env: 'FLEET_CHROMIUM_USER', schema: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'a system user name'), default: DEFAULT_CHROMIUM_USER },
+  chromiumNoSandbox: { env: 'FLEET_CHROMIUM_NO_SANDBOX', schema: z.enum(['true', 'false'], 'true or false').transform((v) => v === 'true'), default: 'false' },
 } as const;
 
 type Table = typeof TABLE;
@@ -78,6 +81,10 @@ export interface FleetConfig {
   egressAllow?: string | undefined;
   /** Names answered without DNS (name=address, comma-separated); unset in production. */
   hosts?: string | undefined;
+  /** As root, the node starts Chromium as this system user (made when missing); ignored when not root. */
+  chromiumUser?: string;
+  /** Chromium's sandbox off (--no-sandbox): only when set explicitly, and then warned about at start and on /health. */
+  chromiumNoSandbox?: boolean;
 }
 
 export class ConfigError extends Error {

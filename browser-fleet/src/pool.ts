@@ -1,6 +1,7 @@
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
 import type { StorageState } from '@trawl/schemas';
 import { launchChromium, type ChromiumProcess } from './chromium-process.ts';
+import type { SandboxPlan } from './chromium-user.ts';
 import { messageOf, type Logger } from './log.ts';
 
 /** Options a task may set on its context. */
@@ -27,6 +28,8 @@ export interface PoolOptions {
   log: Logger;
   /** Refuse contexts without an egress proxy (the node sets this; tests of the browser alone do not). */
   requireProxy?: boolean;
+  /** As whom, and how sandboxed, browsers run (chromium-user.ts); absent: the secure default. */
+  sandbox?: SandboxPlan;
 }
 
 interface Slot {
@@ -94,6 +97,11 @@ export class BrowserPool implements ContextSource {
     return this.#slots.reduce((n, s) => n + s.contexts, 0);
   }
 
+  /** CDP endpoints of the browsers this pool launched (their loopback bridges; tests attack them). */
+  endpoints(): string[] {
+    return this.#slots.flatMap((s) => (s.proc ? [s.proc.wsEndpoint] : []));
+  }
+
   /** Pids of the browsers this pool launched (tests check they are gone after close). */
   pids(): number[] {
     return this.#slots.flatMap((s) => (s.proc ? [s.proc.pid] : []));
@@ -131,7 +139,7 @@ export class BrowserPool implements ContextSource {
     slot.proc = null;
     slot.browser = null;
     await old?.kill();
-    const proc = this.opts.cdpEndpoint ? null : await launchChromium(this.opts.chromiumPath);
+    const proc = this.opts.cdpEndpoint ? null : await launchChromium(this.opts.chromiumPath, this.opts.sandbox);
     let browser: Browser;
     try {
       browser = await chromium.connectOverCDP(proc?.wsEndpoint ?? this.opts.cdpEndpoint ?? '', { timeout: 15_000 });

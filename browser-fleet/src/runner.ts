@@ -10,6 +10,7 @@ import type { TaskObserver } from './task-observer.ts';
 import type { EgressProxy } from './egress/proxy.ts';
 import { TaskEgress } from './egress/task-egress.ts';
 import { RobotsCache } from './robots.ts';
+import { Secrets } from './secrets.ts';
 
 /** One robots.txt cache per node, shared by its tasks. */
 const robots = new RobotsCache();
@@ -30,6 +31,8 @@ export interface RunHooks {
   egress?: EgressProxy;
   /** Contexts made ahead of time (the node's; absent: every task makes its own). */
   warm?: WarmContexts;
+  /** The task's secret values (stored login), shared with the artifact recorder; masked in every event. */
+  secrets?: Secrets;
 }
 
 /**
@@ -54,8 +57,9 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
   const started = performance.now();
   const timings: TaskTimings = { totalMs: 0, ...(hooks.waitForSlotMs === undefined ? {} : { waitForSlotMs: hooks.waitForSlotMs }) };
   const state: RunState = { step: 'policy', stop: null, crashed: false, deadlineBound: false, context: null };
+  const secrets = hooks.secrets ?? new Secrets();
   const emit = (type: RunEventInput['type'], message: string, data: Record<string, unknown>, level: RunEventInput['level'] = 'info'): void => {
-    hooks.onEvent?.({ type, level, message, ts: Date.now(), taskId: task.taskId, url: task.url, data });
+    hooks.onEvent?.({ type, level, message: secrets.mask(message), ts: Date.now(), taskId: task.taskId, url: task.url, data: secrets.maskJson(data) });
   };
 
   let rejectStopped: (e: Error) => void = noop;
@@ -120,6 +124,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
       ({ context, page } = warm);
     } else {
       login = task.login && hooks.login ? await race(loadLogin(hooks.login)) : null;
+      secrets.addLogin(login);
       const opening = source.newContext({ ...options, proxy, ...(login?.storageState ? { storageState: login.storageState } : {}) });
       // A context that arrives after the task stopped is closed, not leaked.
       opening.then((c) => {
@@ -149,7 +154,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
       if (bad) throw bad;
       return workPage(page, task, tools);
     };
-    const outcome = await visitWithLogin(visit, { page, context, login, access: hooks.login, tools });
+    const outcome = await visitWithLogin(visit, { page, context, login, access: hooks.login, tools, observer, secrets });
     // A main-frame navigation the proxy refused after load (meta refresh, location change) fails the task too.
     egress.check();
     failed = false;
@@ -162,6 +167,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     // A refused main-frame navigation explains whatever failed after it (an empty 403 page, a timeout).
     const refused = egress.blockedNavigation();
     const failure = failureOf({ error: refused ?? error, step: refused ? 'navigate' : state.step, stop: state.stop, crashed: state.crashed, deadlineBound: state.deadlineBound }, task.url, task.attempt);
+    failure.message = secrets.mask(failure.message);
     emit('task.failed', `${failure.code}: ${failure.message}`, { code: failure.code, step: failure.step }, 'error');
     timings.totalMs = Math.round(performance.now() - started);
     return {

@@ -10,6 +10,7 @@ import { Limiter } from './limiter.ts';
 import { createLogger, messageOf, type Logger } from './log.ts';
 import { FleetMetrics } from './metrics/fleet-metrics.ts';
 import { BrowserPool } from './pool.ts';
+import { planSandbox, type SandboxPlan } from './chromium-user.ts';
 import { parseAllowance } from './egress/allowance.ts';
 import { EgressProxy } from './egress/proxy.ts';
 import { parseHosts, resolverWith } from './egress/resolver.ts';
@@ -50,7 +51,12 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   // Every task's traffic leaves through the egress proxy; the node's own pool refuses contexts without one.
   const egress = new EgressProxy({ allow: parseAllowance(config.egressAllow), resolve: resolverWith(parseHosts(config.hosts)) });
   if (egress.allow.entries.length) log.log('warn', 'egress allows private addresses (development only)', { allow: egress.allow.entries });
-  const pool = opts.pool ?? await new BrowserPool({ browsers: config.browsers, chromiumPath: config.chromiumPath, cdpEndpoint: config.cdpEndpoint, log, requireProxy: true }).start();
+  // A remote CDP endpoint runs its browsers elsewhere: nothing to plan here, and nothing known about its sandbox.
+  const sandbox: SandboxPlan | null = config.cdpEndpoint ? null : await planSandbox({ user: config.chromiumUser, noSandbox: config.chromiumNoSandbox });
+  for (const w of sandbox?.warnings ?? []) log.log('warn', w);
+  if (sandbox) log.log('info', 'browsers run as', { user: sandbox.identity?.name ?? 'the node\'s own user', sandbox: sandbox.sandbox });
+  const pool = opts.pool ?? await new BrowserPool({ browsers: config.browsers, chromiumPath: config.chromiumPath, cdpEndpoint: config.cdpEndpoint, log, requireProxy: true,
+    ...(sandbox ? { sandbox } : {}) }).start();
   // Whatever the allowance says, pages never reach the node's control port, the edge or a browser's CDP port.
   if (config.edgeUrl) egress.allow.reserve(portOfUrl(config.edgeUrl));
   egress.allow.reserve(() => pool.debugPorts());
@@ -69,6 +75,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   const health = (): NodeHealth => ({
     ...heartbeat(), ok: !limiter.draining && pool.browsers > 0, browsers: pool.browsers, contexts: pool.contexts,
     rssBytes: process.memoryUsage.rss(), uptimeMs: Date.now() - startedAt,
+    sandbox: sandbox?.sandbox ?? null, chromiumUser: sandbox?.identity?.name ?? null, warnings: sandbox?.warnings ?? [],
   });
 
   // Tell the edge at once when a slot frees (debounced), instead of at the next periodic heartbeat.

@@ -13,6 +13,9 @@ export interface TaskObserver {
   attach?(context: BrowserContext, page: Page): Promise<void>;
   /** The runner enters a step. */
   step?(step: Step): Promise<void>;
+  /** A stored login runs from here to loginEnded (always called, in a finally): nothing may be recorded meanwhile. */
+  loginStarted?(): Promise<void>;
+  loginEnded?(): Promise<void>;
   /** The task's outcome is known and the context is still open (skipped when the task was stopped). */
   beforeClose?(failed: boolean, step: Step): Promise<void>;
 }
@@ -26,6 +29,12 @@ export function combineObservers(list: TaskObserver[]): TaskObserver {
     },
     async step(step) {
       for (const o of list) await o.step?.(step);
+    },
+    async loginStarted() {
+      for (const o of list) await o.loginStarted?.();
+    },
+    async loginEnded() {
+      for (const o of list) await o.loginEnded?.();
     },
     async beforeClose(failed, step) {
       for (const o of list) await o.beforeClose?.(failed, step);

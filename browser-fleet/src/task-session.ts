@@ -2,6 +2,7 @@ import { NextTask, TaskLogin, parseTraceparent, traceIdOf, type Task, type TaskR
 import type { LoginAccess } from './rules/login.ts';
 import { ArtifactRecorder } from './artifacts/recorder.ts';
 import { uploadArtifacts } from './artifacts/upload.ts';
+import { Secrets } from './secrets.ts';
 import { sleep, type EdgeAnswer, type EdgeClient } from './edge-client.ts';
 import { EventBatcher } from './event-batcher.ts';
 import type { StopReason } from './failure.ts';
@@ -71,7 +72,8 @@ export class TaskSession {
     }
     const waitForSlotMs = Math.round(performance.now() - this.acceptedAt);
     deps.metrics?.slotWait.observe(waitForSlotMs / 1000);
-    const recorder = await ArtifactRecorder.create(task.spec.artifacts).catch(() => null);
+    const secrets = new Secrets();
+    const recorder = await ArtifactRecorder.create(task.spec.artifacts, secrets).catch(() => null);
     const spans = deps.spans ? new TaskSpans(task, deps.spans) : null;
     const observers: TaskObserver[] = [recorder, spans].filter((o): o is ArtifactRecorder | TaskSpans => o !== null);
     const lose = (): void => this.stop('lease-lost');
@@ -86,6 +88,7 @@ export class TaskSession {
       egress: deps.egress,
       ...(deps.warm ? { warm: deps.warm } : {}),
       login: task.login ? this.#loginAccess() : undefined,
+      secrets,
     });
     // Uploads happen while the lease is still renewed; the result then names what was stored.
     const files = await recorder?.collect(result.outcome === 'failed') ?? [];

@@ -37,4 +37,13 @@ describe('loadConfig', () => {
     const c = loadConfig({ FLEET_SECRET: SECRET, FLEET_PORT: '0', FLEET_SLOTS: '2', FLEET_NODE_ID: 'node-a', TRAWL_CDP_ENDPOINT: 'ws://127.0.0.1:3000' });
     expect(c).toMatchObject({ port: 0, slots: 2, nodeId: 'node-a', cdpEndpoint: 'ws://127.0.0.1:3000' });
   });
+
+  it('the sandbox is on unless FLEET_CHROMIUM_NO_SANDBOX is exactly "true"; anything else but "false" stops the node', () => {
+    expect(loadConfig({ FLEET_SECRET: SECRET })).toMatchObject({ chromiumNoSandbox: false, chromiumUser: 'trawl-chromium' });
+    expect(loadConfig({ FLEET_SECRET: SECRET, FLEET_CHROMIUM_NO_SANDBOX: 'true' }).chromiumNoSandbox).toBe(true);
+    expect(loadConfig({ FLEET_SECRET: SECRET, FLEET_CHROMIUM_NO_SANDBOX: 'false' }).chromiumNoSandbox).toBe(false);
+    expect(() => loadConfig({ FLEET_SECRET: SECRET, FLEET_CHROMIUM_NO_SANDBOX: 'yes' })).toThrow(/FLEET_CHROMIUM_NO_SANDBOX: true or false/);
+    expect(() => loadConfig({ FLEET_SECRET: SECRET, FLEET_CHROMIUM_USER: 'root; rm' })).toThrow(/FLEET_CHROMIUM_USER/);
+  });
 });
+

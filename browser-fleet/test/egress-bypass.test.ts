@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { TaskResult } from '@trawl/schemas';
 import { parseAllowance } from '../src/egress/allowance.ts';
 import { EgressProxy } from '../src/egress/proxy.ts';
@@ -137,10 +136,9 @@ describe('egress bypass suite (production policy, real Chromium)', () => {
     expect(result.error).toMatchObject({ code: 'BLOCKED_BY_POLICY', step: 'navigate' });
   });
 
-  it('a page cannot reach the browser\'s own CDP port (Chromium listens on 127.0.0.1 only)', async () => {
-    const [pid] = pool.pids();
-    const dataDir = /--user-data-dir=(\S+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '))?.[1] ?? '';
-    const cdpPort = Number(readFileSync(join(dataDir, 'DevToolsActivePort'), 'utf8').split('\n')[0]);
+  it('a page cannot reach the browser\'s CDP bridge (the node\'s WebSocket on 127.0.0.1; Chromium itself has no port)', async () => {
+    const [endpoint] = pool.endpoints();
+    const cdpPort = Number(new URL(endpoint!).port);
     const hex = cdpPort.toString(16).toUpperCase().padStart(4, '0');
     const listeners = ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((f) => readFileSync(f, 'utf8').split('\n'))
       .map((l) => l.trim().split(/\s+/)).filter((c) => c[1]?.endsWith(`:${hex}`) && c[3] === '0A').map((c) => c[1]);

@@ -18,5 +18,10 @@ export const NodeHealth = NodeHeartbeat.extend({
   contexts: z.number().int(),
   rssBytes: z.number().int(),
   uptimeMs: z.number().int(),
+  /** Chromium's sandbox (null: browsers behind a remote CDP endpoint, not started by this node). */
+  sandbox: z.boolean().nullable(),
+  /** The system user the browsers run as (null: the node's own user). */
+  chromiumUser: z.string().nullable(),
+  warnings: z.array(z.string()),
 });
 export type NodeHealth = z.infer<typeof NodeHealth>;

@@ -4,10 +4,11 @@
  * and browser-fleet nodes as child processes.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, startProc, waitForHttp, type Proc } from './proc.ts';
+import { writeSecretFile } from './secret-file.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
@@ -52,10 +53,8 @@ export function writeDevVars(dir: string, vars: Record<string, string>): string 
     if (!/^[A-Z][A-Z0-9_]*$/.test(k) || /["'\\\n\r`$#]/.test(v)) throw new Error(`var ${k} cannot be written to .dev.vars as is`);
     return `${k}="${v}"`;
   });
-  mkdirSync(dir, { recursive: true });
   const path = join(dir, '.dev.vars');
-  writeFileSync(path, `${lines.join('\n')}\n`, { mode: 0o600 });
-  chmodSync(path, 0o600);
+  writeSecretFile(path, `${lines.join('\n')}\n`);
   return path;
 }
 

@@ -7,7 +7,9 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { ArtifactKind, ArtifactsSpec } from '@trawl/schemas';
 import type { Step } from '../failure.ts';
 import type { ContextOptions } from '../pool.ts';
+import { Secrets } from '../secrets.ts';
 import type { TaskObserver } from '../task-observer.ts';
+import { redactHar, redactTrace, type Window } from './redact.ts';
 
 export interface RecordedFile {
   name: string;
@@ -26,6 +28,8 @@ const PICTURED: ReadonlySet<Step> = new Set(['navigate', 'wait', 'extract']);
  * Records one task's trace, HAR and screenshots as its spec asks. Tracing and HAR run for the whole task even
  * when they are kept only on failure (whether it fails is known only at the end); a kept trace is written by
  * tracing.stop, the HAR by the context's close, so `collect` runs after the runner closed the context.
+ * A stored login is never recorded (ADR 0023): the trace chunk stops while it runs, no screenshot is taken, the
+ * HAR loses every request started meanwhile, and both files lose session headers and the task's secret values.
  */
 export class ArtifactRecorder implements TaskObserver {
   readonly #shots: RecordedFile[] = [];
@@ -35,13 +39,20 @@ export class ArtifactRecorder implements TaskObserver {
   #grouped = false;
   #traceWritten = false;
   #failed = true;
+  readonly #logins: Window[] = [];
+  /** The page still shows the login form (typed values) until the runner enters a step after the login. */
+  #loginOnPage = false;
 
-  private constructor(private readonly spec: ArtifactsSpec, private readonly dir: string) {}
+  private constructor(private readonly spec: ArtifactsSpec, private readonly dir: string, private readonly secrets: Secrets) {}
 
   /** Null when the spec records nothing (no temp dir, no overhead). */
-  static async create(spec: ArtifactsSpec): Promise<ArtifactRecorder | null> {
+  static async create(spec: ArtifactsSpec, secrets = new Secrets()): Promise<ArtifactRecorder | null> {
     if (spec.trace === 'off' && spec.har === 'off' && spec.screenshots === 'off') return null;
-    return new ArtifactRecorder(spec, await mkdtemp(join(tmpdir(), 'trawl-artifacts-')));
+    return new ArtifactRecorder(spec, await mkdtemp(join(tmpdir(), 'trawl-artifacts-')), secrets);
+  }
+
+  get #inLogin(): boolean {
+    return this.#logins.at(-1)?.to === Infinity;
   }
 
   get #harPath(): string {
@@ -64,6 +75,8 @@ export class ArtifactRecorder implements TaskObserver {
   async step(step: Step): Promise<void> {
     const previous = this.#step;
     this.#step = step;
+    if (this.#inLogin) return;
+    this.#loginOnPage = false;
     if (this.spec.screenshots === 'each-step' && PICTURED.has(previous)) await this.#shoot(previous);
     if (this.spec.trace === 'off' || !this.#context) return;
     // Named groups make the viewer's action list read as the task's steps.
@@ -71,6 +84,28 @@ export class ArtifactRecorder implements TaskObserver {
       if (this.#grouped) await this.#context?.tracing.groupEnd();
       await this.#context?.tracing.group(step);
       this.#grouped = true;
+    });
+  }
+
+  async loginStarted(): Promise<void> {
+    this.#logins.push({ from: Date.now(), to: Infinity });
+    if (this.spec.trace === 'off' || !this.#context) return;
+    // Without a path the chunk so far is dropped: a trace starts again after the login.
+    await this.#ignore(async () => {
+      if (this.#grouped) await this.#context?.tracing.groupEnd();
+      this.#grouped = false;
+      await this.#context?.tracing.stopChunk();
+    });
+  }
+
+  async loginEnded(): Promise<void> {
+    const last = this.#logins.at(-1);
+    if (last) last.to = Date.now();
+    this.#loginOnPage = true;
+    this.#step = 'policy';
+    if (this.spec.trace === 'off' || !this.#context) return;
+    await this.#ignore(async () => {
+      await this.#context?.tracing.startChunk({ title: this.#page?.url() });
     });
   }
 
@@ -86,6 +121,7 @@ export class ArtifactRecorder implements TaskObserver {
       });
     }
     const shots = this.spec.screenshots;
+    if (this.#loginOnPage || this.#inLogin) return;
     if (PICTURED.has(step) && (shots === 'final' || shots === 'each-step' || (shots === 'on-failure' && failed))) await this.#shoot(step);
   }
 
@@ -94,11 +130,12 @@ export class ArtifactRecorder implements TaskObserver {
     const files: RecordedFile[] = [...this.#shots];
     try {
       if (this.#traceWritten) {
-        files.push({ name: 'trace.zip', kind: 'trace', contentType: 'application/zip', bytes: await readFile(join(this.dir, 'trace.zip')) });
+        const trace = redactTrace(await readFile(join(this.dir, 'trace.zip')), this.secrets);
+        files.push({ name: 'trace.zip', kind: 'trace', contentType: 'application/zip', bytes: trace });
       }
       if (keep(this.spec.har, failed || this.#failed)) {
         const har = await readFile(this.#harPath).catch(() => null);
-        if (har) files.push({ name: 'network.har.gz', kind: 'har', contentType: 'application/json', bytes: await gzipAsync(har, { level: 6 }) });
+        if (har) files.push({ name: 'network.har.gz', kind: 'har', contentType: 'application/json', bytes: await gzipAsync(redactHar(har, this.secrets, this.#logins), { level: 6 }) });
       }
     } finally {
       await rm(this.dir, { recursive: true, force: true });

@@ -4,6 +4,8 @@ import { runRules } from './actions.ts';
 import { NetworkTracker } from './network.ts';
 import type { PageOutcome } from './page-work.ts';
 import type { PageTools } from './tools.ts';
+import type { Secrets } from '../secrets.ts';
+import type { TaskObserver } from '../task-observer.ts';
 
 /** After the steps (whose click already waited for the form to submit), how long the success URL may take. */
 const SUCCESS_WAIT_MS = 5000;
@@ -21,6 +23,10 @@ export interface LoginScope {
   login: TaskLogin | null;
   access?: LoginAccess;
   tools: PageTools;
+  /** Told when the login starts and ends, so that nothing is recorded meanwhile (artifacts/recorder.ts). */
+  observer?: TaskObserver | undefined;
+  /** Learns the new session's values, which no event or artifact may show. */
+  secrets?: Secrets | undefined;
 }
 
 /** The stored login, or LOGIN_REQUIRED when it cannot be had (deleted, unreadable, edge unreachable). */
@@ -58,13 +64,16 @@ export async function visitWithLogin(visit: () => Promise<PageOutcome>, scope: L
 }
 
 async function logIn(scope: LoginScope, login: TaskLogin & { credential: NonNullable<TaskLogin['credential']>; flow: NonNullable<TaskLogin['flow']> }): Promise<void> {
-  const { page, context, tools } = scope;
-  await tools.enter('actions');
-  await tools.race(page.goto(login.flow.url, { waitUntil: 'domcontentloaded', timeout: tools.budget() }));
-  const fill = (v: string): string => v.replaceAll('{{username}}', login.credential.username).replaceAll('{{password}}', login.credential.password);
-  const steps: Rule[] = login.flow.steps.map((s) => (s.do === 'fill' ? { ...s, value: fill(s.value) } : s));
-  const tracker = new NetworkTracker(page);
+  const { page, context, tools, observer } = scope;
+  await observer?.loginStarted?.();
+  let tracker: NetworkTracker | null = null;
+  let state: StorageState;
   try {
+    await tools.enter('actions');
+    await tools.race(page.goto(login.flow.url, { waitUntil: 'domcontentloaded', timeout: tools.budget() }));
+    const fill = (v: string): string => v.replaceAll('{{username}}', login.credential.username).replaceAll('{{password}}', login.credential.password);
+    const steps: Rule[] = login.flow.steps.map((s) => (s.do === 'fill' ? { ...s, value: fill(s.value) } : s));
+    tracker = new NetworkTracker(page);
     await runRules(page, steps, tools, tracker);
     const expected = login.flow.successUrlContains;
     if (expected) {
@@ -73,11 +82,13 @@ async function logIn(scope: LoginScope, login: TaskLogin & { credential: NonNull
           throw new TrawlError('LOGIN_REQUIRED', `logging in with the stored credential did not reach a URL containing "${expected}" (${e instanceof Error ? e.message.split('\n')[0] : 'timeout'})`);
         });
     }
+    state = (await tools.race(context.storageState())) as StorageState;
+    scope.secrets?.addState(state);
   } finally {
-    tracker.dispose();
+    tracker?.dispose();
+    await observer?.loginEnded?.();
   }
-  const state = await tools.race(context.storageState());
-  await scope.access?.save(state as StorageState).then(
+  await scope.access?.save(state).then(
     () => tools.emit('log', 'logged in with the stored credential; the new session is saved for the next tasks', {}),
     () => tools.emit('log', 'logged in, but saving the new session failed; the next tasks log in again', {}, 'warn'),
   );
