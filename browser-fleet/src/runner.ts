@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import { errors, type BrowserContext, type Page } from 'playwright-core';
 import { TrawlError, type RunEventInput, type Task, type TaskResult, type TaskTimings } from '@trawl/schemas';
 import { blockResources, type BlockStrategy } from './block-resources.ts';
 import { failureOf, statusError, type Step, type StopReason } from './failure.ts';
@@ -10,6 +10,7 @@ import type { TaskObserver } from './task-observer.ts';
 import type { EgressProxy } from './egress/proxy.ts';
 import { TaskEgress } from './egress/task-egress.ts';
 import { RobotsCache } from './robots.ts';
+import { PageGuard } from './page-guard.ts';
 
 /** One robots.txt cache per node, shared by its tasks. */
 const robots = new RobotsCache();
@@ -39,6 +40,9 @@ export interface RunHooks {
  */
 const BACKSTOP_MS = 150;
 
+/** How long a failed navigation waits for the download event that may explain it (page-guard.ts). */
+const DOWNLOAD_WAIT_MS = 250;
+
 const noop = (): void => undefined;
 
 interface RunState {
@@ -47,13 +51,15 @@ interface RunState {
   crashed: boolean;
   deadlineBound: boolean;
   context: BrowserContext | null;
+  /** What the page did that ends the task (PAGE_CRASHED, PAGE_CLOSED; page-guard.ts); it explains any step error after it. */
+  pageError: TrawlError | null;
 }
 
 /** Runs one task in a fresh context and returns its result. Never throws; the context is always closed. */
 export async function runTask(task: Task, source: ContextSource, hooks: RunHooks): Promise<TaskResult> {
   const started = performance.now();
   const timings: TaskTimings = { totalMs: 0, ...(hooks.waitForSlotMs === undefined ? {} : { waitForSlotMs: hooks.waitForSlotMs }) };
-  const state: RunState = { step: 'policy', stop: null, crashed: false, deadlineBound: false, context: null };
+  const state: RunState = { step: 'policy', stop: null, crashed: false, deadlineBound: false, context: null, pageError: null };
   const emit = (type: RunEventInput['type'], message: string, data: Record<string, unknown>, level: RunEventInput['level'] = 'info'): void => {
     hooks.onEvent?.({ type, level, message, ts: Date.now(), taskId: task.taskId, url: task.url, data });
   };
@@ -68,6 +74,13 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     state.stop = reason;
     rejectStopped(new Error(`task stopped: ${reason}`));
     // Closing the context makes every pending Playwright call in it reject at once.
+    void state.context?.close().catch(() => undefined);
+  };
+  /** The page ended its own task: every pending step rejects with this error and the context closes. */
+  const failNow = (error: TrawlError): void => {
+    if (state.stop || state.pageError) return;
+    state.pageError = error;
+    rejectStopped(error);
     void state.context?.close().catch(() => undefined);
   };
   const backstop = setTimeout(() => stopNow('deadline'), Math.max(0, task.deadline - Date.now()) + BACKSTOP_MS);
@@ -99,6 +112,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
   let finalUrl: string | undefined;
   let crawlDelayMs: number | undefined;
   const egress = new TaskEgress(task, emit);
+  let guard: PageGuard | null = null;
   try {
     const protocol = URL.canParse(task.url) ? new URL(task.url).protocol : '';
     if (protocol !== 'http:' && protocol !== 'https:') throw new TrawlError('BLOCKED_BY_POLICY', 'only http and https URLs are fetched');
@@ -130,6 +144,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
       page = await race(context.newPage());
     }
     watchCrashes(context, page, state);
+    guard = new PageGuard(context, page, { emit, fail: failNow });
     egress.watch(context, page);
     await race(blockResources(page, spec.browser.blockResources, hooks.blockStrategy));
     await race(observer?.attach?.(context, page) ?? Promise.resolve());
@@ -160,8 +175,10 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     };
   } catch (error) {
     // A refused main-frame navigation explains whatever failed after it (an empty 403 page, a timeout).
-    const refused = egress.blockedNavigation();
-    const failure = failureOf({ error: refused ?? error, step: refused ? 'navigate' : state.step, stop: state.stop, crashed: state.crashed, deadlineBound: state.deadlineBound }, task.url, task.attempt);
+    // A navigation that ended in a refused download explains its own failure ("Download is starting").
+    const downloaded = state.step === 'navigate' && !state.stop && !(error instanceof errors.TimeoutError) ? await guard?.navigationError(DOWNLOAD_WAIT_MS) : null;
+    const refused = egress.blockedNavigation() ?? downloaded ?? null;
+    const failure = failureOf({ error: refused ?? state.pageError ?? error, step: refused ? 'navigate' : state.step, stop: state.stop, crashed: state.crashed, deadlineBound: state.deadlineBound }, task.url, task.attempt);
     emit('task.failed', `${failure.code}: ${failure.message}`, { code: failure.code, step: failure.step }, 'error');
     timings.totalMs = Math.round(performance.now() - started);
     return {
@@ -169,6 +186,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
       items: [], discovered: [], error: failure, httpStatus, finalUrl, timings, blocked: egress.list(), crawlDelayMs,
     };
   } finally {
+    guard?.finish();
     clearTimeout(backstop);
     hooks.signal?.removeEventListener('abort', onAbort);
     // A stopped task's context is already closing; recording then would only delay the stop.
