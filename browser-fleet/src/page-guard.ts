@@ -23,6 +23,8 @@ const MAX_EVENTS = 5;
  * - downloads: refused (the pool makes contexts with acceptDownloads false); counted.
  * - dialogs (alert, confirm, prompt, beforeunload): dismissed (beforeunload accepted, so leaving is never held).
  * - renderer crash (a memory bomb, a crash): PAGE_CRASHED; the page closing itself (window.close()): PAGE_CLOSED.
+ * Frames need nothing here: Chromium itself attaches at most 1,000 subframes to a page (a 10,000-iframe page
+ * gets 1,000 frames, measured), and a page's workers run in its renderer and fetch through its egress lane.
  */
 export class PageGuard {
   readonly #counts = { popups: 0, downloads: 0, dialogs: 0 };
@@ -50,7 +52,7 @@ export class PageGuard {
   finish(): void {
     this.#done = true;
     const { popups, downloads, dialogs } = this.#counts;
-    if (popups + downloads + dialogs > 0) this.hooks.emit('log', `the page opened ${popups} popups, ${downloads} downloads and ${dialogs} dialogs (all refused)`, { ...this.#counts }, 'warn');
+    if (popups + downloads + dialogs > 0) this.hooks.emit('log', `the page opened ${popups} popups, ${downloads} downloads and ${dialogs} dialogs (all refused)`, { popups, downloads, dialogs }, 'warn');
   }
 
   get counts(): Readonly<{ popups: number; downloads: number; dialogs: number }> {

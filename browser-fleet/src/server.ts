@@ -32,6 +32,8 @@ export interface FleetNodeOptions {
   releaseWaitMs?: number;
   /** A pool owned by the caller (tests share one per file); close() leaves it running. */
   pool?: BrowserPool;
+  /** Told when a task is taken and when it is over (main.ts passes it to its supervisor); must not throw. */
+  onTask?: (phase: 'started' | 'ended', task: Task) => void;
 }
 
 /** A task is identified by id and lease: a re-dispatch after lease expiry is a new attempt. */
@@ -81,6 +83,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
       })
       .then(async (next) => {
         sessions.delete(keyOf(task));
+        opts.onTask?.('ended', task);
         const taken = next ? await takeNext(next).catch((e: unknown) => {
           log.log('error', 'taking the task handed back with a result failed', { error: messageOf(e) });
           return false;
@@ -90,6 +93,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
         onSlotFreed();
       });
     sessions.set(keyOf(task), { session, done });
+    opts.onTask?.('started', task);
   }
 
   /**
