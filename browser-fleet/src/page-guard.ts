@@ -41,11 +41,10 @@ export class PageGuard {
       this.#onDownload(d);
     }));
     page.once('crash', this.#safe('crash', () => this.hooks.fail(new TrawlError('PAGE_CRASHED', 'the page crashed its renderer'))));
-    // A browser that dies closes its pages too: that is BROWSER_CRASHED (runner.ts), so the check waits until
-    // the same connection event has marked the browser gone.
-    page.once('close', this.#safe('close', () => setImmediate(this.#safe('close', () => {
-      if (!this.#done && context.browser()?.isConnected() !== false) this.hooks.fail(new TrawlError('PAGE_CLOSED', 'the page closed itself before the task finished'));
-    }))));
+    // A browser that dies closes its pages too: the runner asks browserAlive() before it reports PAGE_CLOSED.
+    page.once('close', this.#safe('close', () => {
+      if (!this.#done && context.browser()?.isConnected() !== false) this.hooks.fail(new TrawlError('PAGE_CLOSED', 'the page closed before the task finished'));
+    }));
   }
 
   /** Called before the runner closes the context itself: the page closing from then on is expected. */
@@ -53,6 +52,17 @@ export class PageGuard {
     this.#done = true;
     const { popups, downloads, dialogs } = this.#counts;
     if (popups + downloads + dialogs > 0) this.hooks.emit('log', `the page opened ${popups} popups, ${downloads} downloads and ${dialogs} dialogs (all refused)`, { popups, downloads, dialogs }, 'warn');
+  }
+
+  /** Whether the page's browser still answers (a page closed with its browser is BROWSER_CRASHED, not PAGE_CLOSED). */
+  async browserAlive(): Promise<boolean> {
+    const browser = this.context.browser();
+    if (!browser?.isConnected()) return false;
+    const probe = browser.newBrowserCDPSession().then(async (s) => {
+      await s.detach().catch(() => undefined);
+      return true;
+    }, () => false);
+    return Promise.race([probe, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000))]);
   }
 
   get counts(): Readonly<{ popups: number; downloads: number; dialogs: number }> {

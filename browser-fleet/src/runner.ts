@@ -178,7 +178,11 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     // A navigation that ended in a refused download explains its own failure ("Download is starting").
     const downloaded = state.step === 'navigate' && !state.stop && !(error instanceof errors.TimeoutError) ? await guard?.navigationError(DOWNLOAD_WAIT_MS) : null;
     const refused = egress.blockedNavigation() ?? downloaded ?? null;
-    const failure = failureOf({ error: refused ?? state.pageError ?? error, step: refused ? 'navigate' : state.step, stop: state.stop, crashed: state.crashed, deadlineBound: state.deadlineBound }, task.url, task.attempt);
+    // A page closed because its browser died is the browser's failure, not the page's.
+    if (state.pageError?.code === 'PAGE_CLOSED' && !state.crashed && !(await guard?.browserAlive())) state.crashed = true;
+    const browserGone = state.crashed && state.pageError?.code === 'PAGE_CLOSED';
+    const cause = browserGone ? (error === state.pageError ? new Error('the browser closed') : error) : state.pageError ?? error;
+    const failure = failureOf({ error: refused ?? cause, step: refused ? 'navigate' : state.step, stop: state.stop, crashed: state.crashed, deadlineBound: state.deadlineBound }, task.url, task.attempt);
     emit('task.failed', `${failure.code}: ${failure.message}`, { code: failure.code, step: failure.step }, 'error');
     timings.totalMs = Math.round(performance.now() - started);
     return {

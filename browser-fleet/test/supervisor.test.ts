@@ -42,6 +42,7 @@ describe('fleet node supervisor', () => {
 
     const report = await edge.waitFor((c) => c.kind === 'result' && c.path.includes(`/tasks/${task.taskId}/`), 10_000);
     const reportedMs = Date.now() - killedAt;
+    console.info(`the killed node's task was reported to the edge ${reportedMs} ms after the kill`);
     const result = report.body as TaskResult;
     expect(report.signature).toBeNull();
     expect({ outcome: result.outcome, code: result.error?.code, message: result.error?.message, leaseToken: result.leaseToken, nodeId: result.nodeId })

@@ -53,6 +53,8 @@ describe('resilience', () => {
   });
 
   it('a fleet node process that dies: its supervisor reports the task at once and restarts the node, and the run completes', async () => {
+    // Only this node takes the run's tasks: the nodes of the test above are stopped first.
+    for (const n of nodes.splice(0)) await n.stop(2000);
     const node = await startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), slots: 2, nodeId: 'node-supervised' });
     nodes.push(node);
     const spec = { ...demoJobSpec(inject('demoUrl'), 'catalog-js'), concurrency: 1 };
