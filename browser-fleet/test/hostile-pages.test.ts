@@ -17,6 +17,8 @@ import { startTestSite, type TestSite } from './test-server.ts';
  */
 const SECRET = 'hostile-secret-0123456789abcdef';
 let node: NodeProcess;
+/** Resolves when the node process exits: a case that kills it fails at once instead of waiting for results. */
+let died: Promise<'died'>;
 let edge: RecordingEdge;
 let hostile: HostileSite;
 let site: TestSite;
@@ -25,6 +27,7 @@ const rows: string[] = [];
 beforeAll(async () => {
   [edge, hostile, site] = await Promise.all([startRecordingEdge(SECRET), startHostileSite(), startTestSite()]);
   node = await startNodeProcess('main.ts', { FLEET_SECRET: SECRET, TRAWL_EDGE_URL: edge.url, FLEET_EGRESS_ALLOW: '127.0.0.1/32', FLEET_SLOTS: '4' });
+  died = new Promise((resolve) => node.child.once('exit', () => resolve('died')));
 }, 60_000);
 
 afterAll(async () => {
@@ -83,14 +86,21 @@ describe('hostile pages on a fleet node process', () => {
       const bad = makeTask(`${hostile.url}${c.path}`, { orgId: 'org_hostile', edgeUrl: edge.url, deadline: Date.now() + (c.deadlineMs ?? 10_000) }, c.actions ? { actions: c.actions } : {});
       // The neighbour holds its page for a while, so it runs alongside the hostile one from start to end.
       const neighbour = makeTask(`${site.url}/listing`, { orgId: 'org_neighbour', edgeUrl: edge.url, deadline: Date.now() + 30_000 }, { actions: hold(1500), pagination: undefined });
+      const linesBefore = node.lines.length;
       expect((await node.offer(neighbour)).status).toBe(202);
       expect((await node.offer(bad)).status).toBe(202);
       await c.meanwhile?.(bad);
-      const [badSeen, { result: neighbourResult }] = await Promise.all([resultOf(bad), resultOf(neighbour)]);
+      const both = Promise.all([resultOf(bad), resultOf(neighbour)]);
+      const outcome = await Promise.race([both, died]);
+      if (outcome === 'died') {
+        rows.push(`| ${c.name} | node process died (${node.child.signalCode ?? `exit ${node.child.exitCode}`}) | NO | NO |`);
+        throw new Error(`the node process died during "${c.name}":\n${node.lines.slice(-10).join('\n')}`);
+      }
+      const [badSeen, { result: neighbourResult }] = outcome;
       const badResult = badSeen.result;
       const health = await node.health();
       const up = node.child.exitCode === null && node.child.signalCode === null && health?.status === 200 && health.ok;
-      const uncaught = node.lines.filter((l) => /uncaught exception|unhandled promise rejection/.test(l));
+      const uncaught = node.lines.slice(linesBefore).filter((l) => /uncaught exception|unhandled promise rejection/.test(l));
       const neighbourOk = neighbourResult.outcome === 'succeeded' && neighbourResult.items.length === 20;
       rows.push(`| ${c.name} | ${badResult.outcome}${badResult.error ? ` ${badResult.error.code}` : ` (${badResult.items.length} items)`} | ${up && uncaught.length === 0 ? 'yes' : 'NO'} | ${neighbourOk ? 'yes' : 'NO'} |`);
 
