@@ -20,6 +20,7 @@ export interface SupervisorOptions {
 }
 
 const STABLE_MS = 60_000;
+const CONFIG_EXIT = 2;
 const MAX_DELAY_MS = 30_000;
 /** How long reporting the lost tasks may take before the restart goes ahead anyway. */
 const REPORT_MS = 10_000;
@@ -49,6 +50,8 @@ export function supervise(opts: SupervisorOptions): { stop(signal: NodeJS.Signal
     c.once('exit', (code, signal) => {
       child = null;
       if (stopping) return finish(code ?? 1);
+      // Bad configuration (main.ts exits 2) does not get better by restarting.
+      if (code === CONFIG_EXIT) return finish(code);
       log.log('error', 'fleet node process died; reporting its tasks and restarting it', { code, signal, tasks: held.size });
       const how = signal ? `signal ${signal}` : `exit code ${code ?? 'unknown'}`;
       void Promise.race([reportLost([...held.values()], how), new Promise((r) => setTimeout(r, REPORT_MS))]).then(() => {
