@@ -1,5 +1,6 @@
-import type { BrowserContext, Dialog, Download, Page } from 'playwright-core';
+import { errors, type BrowserContext, type Dialog, type Download, type Page } from 'playwright-core';
 import { TrawlError, type RunEventInput } from '@trawl/schemas';
+import type { Step } from './failure.ts';
 import { messageOf } from './log.ts';
 
 type Emit = (type: RunEventInput['type'], message: string, data: Record<string, unknown>, level?: RunEventInput['level']) => void;
@@ -12,6 +13,8 @@ export interface GuardHooks {
 
 /** Reported as events up to this many per kind; the rest only counted. */
 const MAX_EVENTS = 5;
+/** How long a failed navigation waits for the download event that may explain it. */
+const DOWNLOAD_WAIT_MS = 250;
 
 /**
  * Everything a page can set off outside the task's own steps, handled so that it ends at most its own task.
@@ -119,4 +122,28 @@ export class PageGuard {
       }
     };
   }
+}
+
+export interface CauseFacts {
+  error: unknown;
+  step: Step;
+  stopped: boolean;
+  /** What the guard failed the task with, if it did. */
+  pageError: TrawlError | null;
+  /** The browser was seen disconnecting. */
+  crashed: boolean;
+}
+
+/**
+ * What explains a failed task, given what its page did. A navigation that became a refused download is
+ * DOWNLOAD_REFUSED (not the "Download is starting" error); PAGE_CRASHED or PAGE_CLOSED explain any step error after
+ * them; but a page closed because its whole browser died is the browser's failure (BROWSER_CRASHED), so PAGE_CLOSED
+ * counts only while the browser still answers.
+ */
+export async function pageCause(guard: PageGuard | null, f: CauseFacts): Promise<{ error: unknown; navigation: TrawlError | null; crashed: boolean }> {
+  const navigation = guard && f.step === 'navigate' && !f.stopped && !(f.error instanceof errors.TimeoutError) ? await guard.navigationError(DOWNLOAD_WAIT_MS) : null;
+  const closed = f.pageError?.code === 'PAGE_CLOSED';
+  const crashed = f.crashed || (closed && !(await guard?.browserAlive()));
+  if (closed && crashed) return { error: f.error === f.pageError ? new Error('the browser closed') : f.error, navigation, crashed };
+  return { error: f.pageError ?? f.error, navigation, crashed };
 }

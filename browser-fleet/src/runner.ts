@@ -1,4 +1,4 @@
-import { errors, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { TrawlError, type RunEventInput, type Task, type TaskResult, type TaskTimings } from '@trawl/schemas';
 import { blockResources, type BlockStrategy } from './block-resources.ts';
 import { failureOf, statusError, type Step, type StopReason } from './failure.ts';
@@ -10,7 +10,7 @@ import type { TaskObserver } from './task-observer.ts';
 import type { EgressProxy } from './egress/proxy.ts';
 import { TaskEgress } from './egress/task-egress.ts';
 import { RobotsCache } from './robots.ts';
-import { PageGuard } from './page-guard.ts';
+import { PageGuard, pageCause } from './page-guard.ts';
 
 /** One robots.txt cache per node, shared by its tasks. */
 const robots = new RobotsCache();
@@ -39,9 +39,6 @@ export interface RunHooks {
  * (context creation, evaluate) and the task ends as TASK_TIMEOUT.
  */
 const BACKSTOP_MS = 150;
-
-/** How long a failed navigation waits for the download event that may explain it (page-guard.ts). */
-const DOWNLOAD_WAIT_MS = 250;
 
 const noop = (): void => undefined;
 
@@ -174,15 +171,11 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
       items: outcome.items, discovered: outcome.discovered, httpStatus, finalUrl, timings, blocked: egress.list(), crawlDelayMs,
     };
   } catch (error) {
-    // A refused main-frame navigation explains whatever failed after it (an empty 403 page, a timeout).
-    // A navigation that ended in a refused download explains its own failure ("Download is starting").
-    const downloaded = state.step === 'navigate' && !state.stop && !(error instanceof errors.TimeoutError) ? await guard?.navigationError(DOWNLOAD_WAIT_MS) : null;
-    const refused = egress.blockedNavigation() ?? downloaded ?? null;
-    // A page closed because its browser died is the browser's failure, not the page's.
-    if (state.pageError?.code === 'PAGE_CLOSED' && !state.crashed && !(await guard?.browserAlive())) state.crashed = true;
-    const browserGone = state.crashed && state.pageError?.code === 'PAGE_CLOSED';
-    const cause = browserGone ? (error === state.pageError ? new Error('the browser closed') : error) : state.pageError ?? error;
-    const failure = failureOf({ error: refused ?? cause, step: refused ? 'navigate' : state.step, stop: state.stop, crashed: state.crashed, deadlineBound: state.deadlineBound }, task.url, task.attempt);
+    // What the page did (crash, close, a download) explains a step's failure after it (page-guard.ts); a refused
+    // main-frame navigation explains whatever failed after it (an empty 403 page, a timeout).
+    const cause = await pageCause(guard, { error, step: state.step, stopped: state.stop !== null, pageError: state.pageError, crashed: state.crashed });
+    const refused = egress.blockedNavigation() ?? cause.navigation;
+    const failure = failureOf({ error: refused ?? cause.error, step: refused ? 'navigate' : state.step, stop: state.stop, crashed: cause.crashed, deadlineBound: state.deadlineBound }, task.url, task.attempt);
     emit('task.failed', `${failure.code}: ${failure.message}`, { code: failure.code, step: failure.step }, 'error');
     timings.totalMs = Math.round(performance.now() - started);
     return {
