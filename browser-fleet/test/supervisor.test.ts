@@ -36,6 +36,8 @@ describe('fleet node supervisor', () => {
 
     const [nodePid, ...others] = nodeProcesses();
     expect(others).toEqual([]);
+    const browsers = childPids(nodePid ?? 0);
+    expect(browsers.length).toBeGreaterThan(0);
     const killedAt = Date.now();
     process.kill(nodePid ?? 0, 'SIGKILL');
     const restarted = sup.nextReady();
@@ -57,6 +59,10 @@ describe('fleet node supervisor', () => {
     expect(await sup.health()).toEqual({ status: 200, ok: true });
     expect(nodeProcesses()).not.toContain(nodePid);
     expect(nodeProcesses()).toHaveLength(1);
+    // The dead node's Chromium does not outlive it (its watchdog kills the browser's process group).
+    const alive = (): number[] => browsers.filter((p) => { try { process.kill(p, 0); return true; } catch { return false; } });
+    for (let i = 0; i < 50 && alive().length; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(alive()).toEqual([]);
   }, 90_000);
 
   it('stops with its node on SIGTERM', async () => {
