@@ -64,7 +64,7 @@ const CASES: Case[] = [
   { name: 'window.open about:blank', path: '/open-blank', expect: ok5, also: (r) => expect(eventsOf(r)).toContain('closed a popup the page opened') },
   { name: 'window.open javascript:', path: '/open-javascript', expect: ok5 },
   { name: '50 window.open in a loop', path: '/open-many', expect: ok5 },
-  { name: 'target=_blank click', path: '/blank-link', actions: [{ do: 'click', selector: '#out' }], expect: ok5, also: (r) => expect(eventsOf(r)).toContain('closed a popup the page opened') },
+  { name: 'target=_blank click', path: '/blank-link', actions: [{ do: 'click', selector: '#out' }, ...hold(1000)], expect: ok5, also: (r) => expect(eventsOf(r)).toContain('closed a popup the page opened') },
   { name: '<a download> click', path: '/download-link', actions: [{ do: 'click', selector: '#dl' }], expect: ok5, also: (r) => expect(eventsOf(r)).toContain('refused a download') },
   { name: '100 MB download click', path: '/download-big-link', actions: [{ do: 'click', selector: '#dl' }], expect: ok5 },
   { name: 'Content-Disposition: attachment as the page', path: '/attachment', expect: { outcome: 'failed', code: 'DOWNLOAD_REFUSED' } },
@@ -101,8 +101,10 @@ describe('hostile pages on a fleet node process', () => {
       const health = await node.health();
       const up = node.child.exitCode === null && node.child.signalCode === null && health?.status === 200 && health.ok;
       const uncaught = node.lines.slice(linesBefore).filter((l) => /uncaught exception|unhandled promise rejection/.test(l));
+      // Playwright's own late-event race (last-line.ts) is logged and survived, and said so in the table.
+      const dropped = node.lines.slice(linesBefore).filter((l) => l.includes('a Playwright event for a closed context was dropped')).length;
       const neighbourOk = neighbourResult.outcome === 'succeeded' && neighbourResult.items.length === 20;
-      rows.push(`| ${c.name} | ${badResult.outcome}${badResult.error ? ` ${badResult.error.code}` : ` (${badResult.items.length} items)`} | ${up && uncaught.length === 0 ? 'yes' : 'NO'} | ${neighbourOk ? 'yes' : 'NO'} |`);
+      rows.push(`| ${c.name} | ${badResult.outcome}${badResult.error ? ` ${badResult.error.code}` : ` (${badResult.items.length} items)`} | ${up && uncaught.length === 0 ? `yes${dropped ? ` (${dropped} Playwright late event dropped)` : ''}` : 'NO'} | ${neighbourOk ? 'yes' : 'NO'} |`);
 
       if (c.expect.outcome === 'succeeded') {
         expect({ outcome: badResult.outcome, error: badResult.error?.message, items: badResult.items.length }).toEqual({ outcome: 'succeeded', error: undefined, items: c.expect.items });
