@@ -71,8 +71,9 @@ export class BrowserPool implements ContextSource {
       for (let attempt = 0; ; attempt++) {
         const browser = await this.#ensure(slot);
         try {
-          // Service workers would fetch outside the page's CDP session and its resource blocking.
-          const context = await browser.newContext({ userAgent: opts.userAgent, recordHar: opts.recordHar, proxy: opts.proxy, serviceWorkers: 'block',
+          // Service workers would fetch outside the page's CDP session and its resource blocking. Downloads are
+          // refused: a page could otherwise fill the node's disk (page-guard.ts counts them).
+          const context = await browser.newContext({ userAgent: opts.userAgent, recordHar: opts.recordHar, proxy: opts.proxy, serviceWorkers: 'block', acceptDownloads: false,
             ...(opts.storageState ? { storageState: opts.storageState as BrowserContextOptions['storageState'] } : {}) });
           context.once('close', () => slot.contexts--);
           return context;

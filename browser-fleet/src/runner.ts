@@ -11,6 +11,7 @@ import type { EgressProxy } from './egress/proxy.ts';
 import { TaskEgress } from './egress/task-egress.ts';
 import { RobotsCache } from './robots.ts';
 import { Secrets } from './secrets.ts';
+import { PageGuard, pageCause } from './page-guard.ts';
 
 /** One robots.txt cache per node, shared by its tasks. */
 const robots = new RobotsCache();
@@ -50,13 +51,15 @@ interface RunState {
   crashed: boolean;
   deadlineBound: boolean;
   context: BrowserContext | null;
+  /** What the page did that ends the task (PAGE_CRASHED, PAGE_CLOSED; page-guard.ts); it explains any step error after it. */
+  pageError: TrawlError | null;
 }
 
 /** Runs one task in a fresh context and returns its result. Never throws; the context is always closed. */
 export async function runTask(task: Task, source: ContextSource, hooks: RunHooks): Promise<TaskResult> {
   const started = performance.now();
   const timings: TaskTimings = { totalMs: 0, ...(hooks.waitForSlotMs === undefined ? {} : { waitForSlotMs: hooks.waitForSlotMs }) };
-  const state: RunState = { step: 'policy', stop: null, crashed: false, deadlineBound: false, context: null };
+  const state: RunState = { step: 'policy', stop: null, crashed: false, deadlineBound: false, context: null, pageError: null };
   const secrets = hooks.secrets ?? new Secrets();
   const emit = (type: RunEventInput['type'], message: string, data: Record<string, unknown>, level: RunEventInput['level'] = 'info'): void => {
     hooks.onEvent?.({ type, level, message: secrets.mask(message), ts: Date.now(), taskId: task.taskId, url: task.url, data: secrets.maskJson(data) });
@@ -72,6 +75,13 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     state.stop = reason;
     rejectStopped(new Error(`task stopped: ${reason}`));
     // Closing the context makes every pending Playwright call in it reject at once.
+    void state.context?.close().catch(() => undefined);
+  };
+  /** The page ended its own task: every pending step rejects with this error and the context closes. */
+  const failNow = (error: TrawlError): void => {
+    if (state.stop || state.pageError) return;
+    state.pageError = error;
+    rejectStopped(error);
     void state.context?.close().catch(() => undefined);
   };
   const backstop = setTimeout(() => stopNow('deadline'), Math.max(0, task.deadline - Date.now()) + BACKSTOP_MS);
@@ -103,6 +113,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
   let finalUrl: string | undefined;
   let crawlDelayMs: number | undefined;
   const egress = new TaskEgress(task, emit);
+  let guard: PageGuard | null = null;
   try {
     const protocol = URL.canParse(task.url) ? new URL(task.url).protocol : '';
     if (protocol !== 'http:' && protocol !== 'https:') throw new TrawlError('BLOCKED_BY_POLICY', 'only http and https URLs are fetched');
@@ -135,6 +146,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
       page = await race(context.newPage());
     }
     watchCrashes(context, page, state);
+    guard = new PageGuard(context, page, { emit, fail: failNow });
     egress.watch(context, page);
     await race(blockResources(page, spec.browser.blockResources, hooks.blockStrategy));
     await race(observer?.attach?.(context, page) ?? Promise.resolve());
@@ -164,9 +176,11 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
       items: outcome.items, discovered: outcome.discovered, httpStatus, finalUrl, timings, blocked: egress.list(), crawlDelayMs,
     };
   } catch (error) {
-    // A refused main-frame navigation explains whatever failed after it (an empty 403 page, a timeout).
-    const refused = egress.blockedNavigation();
-    const failure = failureOf({ error: refused ?? error, step: refused ? 'navigate' : state.step, stop: state.stop, crashed: state.crashed, deadlineBound: state.deadlineBound }, task.url, task.attempt);
+    // What the page did (crash, close, a download) explains a step's failure after it (page-guard.ts); a refused
+    // main-frame navigation explains whatever failed after it (an empty 403 page, a timeout).
+    const cause = await pageCause(guard, { error, step: state.step, stopped: state.stop !== null, pageError: state.pageError, crashed: state.crashed });
+    const refused = egress.blockedNavigation() ?? cause.navigation;
+    const failure = failureOf({ error: refused ?? cause.error, step: refused ? 'navigate' : state.step, stop: state.stop, crashed: cause.crashed, deadlineBound: state.deadlineBound }, task.url, task.attempt);
     failure.message = secrets.mask(failure.message);
     emit('task.failed', `${failure.code}: ${failure.message}`, { code: failure.code, step: failure.step }, 'error');
     timings.totalMs = Math.round(performance.now() - started);
@@ -175,6 +189,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
       items: [], discovered: [], error: failure, httpStatus, finalUrl, timings, blocked: egress.list(), crawlDelayMs,
     };
   } finally {
+    guard?.finish();
     clearTimeout(backstop);
     hooks.signal?.removeEventListener('abort', onAbort);
     // A stopped task's context is already closing; recording then would only delay the stop.

@@ -34,6 +34,8 @@ export interface FleetNodeOptions {
   releaseWaitMs?: number;
   /** A pool owned by the caller (tests share one per file); close() leaves it running. */
   pool?: BrowserPool;
+  /** Told when a task is taken and when it is over (main.ts passes it to its supervisor); must not throw. */
+  onTask?: (phase: 'started' | 'ended', task: Task) => void;
 }
 
 const portOfUrl = (u: string): number => {
@@ -97,6 +99,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
       })
       .then(async (next) => {
         sessions.delete(keyOf(task));
+        opts.onTask?.('ended', task);
         const taken = next ? await takeNext(next).catch((e: unknown) => {
           log.log('error', 'taking the task handed back with a result failed', { error: messageOf(e) });
           return false;
@@ -106,6 +109,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
         onSlotFreed();
       });
     sessions.set(keyOf(task), { session, done });
+    opts.onTask?.('started', task);
   }
 
   /**

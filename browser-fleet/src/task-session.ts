@@ -108,7 +108,7 @@ export class TaskSession {
     if (deps.acceptNext?.()) result.acceptNext = true;
     const answer = await deps.edge.result(task, result, task.deadline + (deps.resultGraceMs ?? 30_000));
     this.#log.log(answer.kind === 'ok' ? 'info' : 'warn', `task ${result.outcome}; result ${answer.kind === 'ok' ? 'delivered' : `not delivered (${answer.kind})`}`, {
-      outcome: result.outcome, code: result.error?.code, items: result.items.length, totalMs: result.timings.totalMs,
+      outcome: result.outcome, code: result.error?.code, error: result.error?.message, items: result.items.length, totalMs: result.timings.totalMs,
     });
     const next = answer.kind === 'ok' ? NextTask.safeParse((answer.body as { next?: unknown } | null)?.next) : null;
     return next?.success ? next.data : null;

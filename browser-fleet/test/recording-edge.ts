@@ -39,7 +39,7 @@ export async function startRecordingEdge(secret: string): Promise<RecordingEdge>
         const headers = { get: (n: string) => (typeof req.headers[n] === 'string' ? req.headers[n] : null) };
         const signature = await verifyRequest(secret, headers, req.method ?? '', path, text);
         const kind = path.split('/').at(-1) ?? '';
-        const rec: Recorded = { path, kind, body: JSON.parse(text || 'null'), signature };
+        const rec: Recorded = { path, kind, body: parseBody(text), signature };
         calls.push(rec);
         const status = statusFor.get(kind) ?? 200;
         res.writeHead(status, { 'content-type': 'application/json' });
@@ -72,4 +72,13 @@ export async function startRecordingEdge(secret: string): Promise<RecordingEdge>
       server.close(() => resolve());
     }),
   };
+}
+
+/** JSON bodies as values; an artifact upload (PNG, zip) is recorded by its size, not parsed. */
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text || 'null');
+  } catch {
+    return { bytes: text.length };
+  }
 }

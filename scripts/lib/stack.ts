@@ -4,7 +4,7 @@
  * and browser-fleet nodes as child processes.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, startProc, waitForHttp, type Proc } from './proc.ts';
@@ -104,7 +104,20 @@ export const hostPorts = (...urls: string[]): string[] => urls.map((u) => {
   return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
 });
 
-export interface FleetNode { url: string; proc: Proc; stop(graceMs?: number): Promise<void>; kill(): Promise<void> }
+export interface FleetNode { url: string; proc: Proc; stop(graceMs?: number): Promise<void>; kill(): Promise<void>; killNode(): number }
+
+/** The node process (main.ts) its supervisor runs: a child of the supervisor (Linux /proc). */
+export function nodeProcessOf(supervisorPid: number): number {
+  for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const ppid = /^PPid:\s*(\d+)$/m.exec(readFileSync(`/proc/${d}/status`, 'utf8'))?.[1];
+      if (ppid === String(supervisorPid) && readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('main.ts')) return Number(d);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  throw new Error(`no fleet node process under supervisor ${supervisorPid}`);
+}
 
 export async function startFleet(opts: FleetOptions): Promise<FleetNode> {
   const port = opts.port ?? await freePort();
@@ -117,13 +130,20 @@ export async function startFleet(opts: FleetOptions): Promise<FleetNode> {
     ...(opts.hosts ? { FLEET_HOSTS: Object.entries(opts.hosts).map(([n, a]) => `${n}=${a}`).join(',') } : {}),
     ...opts.env,
   };
-  const proc = startProc(process.execPath, ['--import', 'tsx', join(ROOT, 'browser-fleet', 'src', 'main.ts')], { cwd: ROOT, env, name: 'fleet', echo: opts.echo });
+  // Under its supervisor, as in the fleet image: a node process that dies is restarted and its tasks reported at once.
+  const proc = startProc(process.execPath, ['--import', 'tsx', join(ROOT, 'browser-fleet', 'src', 'supervisor.ts')], { cwd: ROOT, env, name: 'fleet', echo: opts.echo });
   const m = await proc.waitFor(/FLEET READY (\S+)/, 30_000);
   return {
     url: m[1]!,
     proc,
     stop: (graceMs = 25_000) => proc.stop(graceMs),
-    /** Like a crashed machine: SIGKILL to the node and its browsers, no chance to hand work back. */
+    /** Like a crashed node process (its supervisor lives on): SIGKILL to the node process only; returns its pid. */
+    killNode() {
+      const pid = nodeProcessOf(proc.child.pid!);
+      process.kill(pid, 'SIGKILL');
+      return pid;
+    },
+    /** Like a crashed machine: SIGKILL to the supervisor, the node and its browsers, no chance to hand work back. */
     async kill() {
       try { process.kill(-proc.child.pid!, 'SIGKILL'); } catch { /* gone */ }
       await proc.stop(100);

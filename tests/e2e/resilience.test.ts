@@ -51,4 +51,29 @@ describe('resilience', () => {
     const sort = <T extends { sku: string }>(r: T[]) => [...r].sort((a, b) => a.sku.localeCompare(b.sku));
     expect(sort(rows)).toEqual(sort(expectedRecords(demoUrl)));
   });
+
+  it('a fleet node process that dies: its supervisor reports the task at once and restarts the node, and the run completes', async () => {
+    // Only this node takes the run's tasks: the nodes of the test above are stopped first.
+    for (const n of nodes.splice(0)) await n.stop(2000);
+    const node = await startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), allow: inject('fleetAllow'), slots: 2, nodeId: 'node-supervised' });
+    nodes.push(node);
+    const spec = { ...demoJobSpec(inject('demoUrl'), 'catalog-js'), concurrency: 1 };
+    const job = await api(org.key, 'POST', '/v1/jobs', { name: 'Supervised', spec });
+    const run = await api(org.key, 'POST', `/v1/jobs/${String(job.body.id)}/runs`);
+    const runId = String(run.body.id);
+    let killedPid = 0;
+    const events = await followEvents(org.key, runId, 90_000, 0, (e: RunEvent) => {
+      if (!killedPid && e.type === 'task.started' && e.url?.includes('page-2')) killedPid = node.killNode();
+    });
+    expect(killedPid).toBeGreaterThan(0);
+    const done = await waitForRun(org.key, runId);
+    expect(done.status).toBe('succeeded');
+    expect(done.counts).toMatchObject({ items: 60, pagesSucceeded: 3, pagesFailed: 0 });
+    // The retry comes from the supervisor's report, not from the lease running out ("Lease expired: ...").
+    const retry = events.find((e) => e.type === 'task.retrying' && e.url?.includes('page-2'));
+    expect(retry?.message).toContain('the fleet node process died (signal SIGKILL) while running the task');
+    expect(events.some((e) => String(e.message).startsWith('Lease expired'))).toBe(false);
+    // The same supervisor restarted the node (same URL and node id): page 2 ran again on it.
+    expect(node.proc.output().match(/FLEET READY/g)).toHaveLength(2);
+  });
 });

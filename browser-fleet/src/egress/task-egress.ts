@@ -58,7 +58,15 @@ export class TaskEgress {
 
   /** Learns each request's type and which ones navigate the main frame; records what Chromium refuses itself. */
   watch(context: BrowserContext, page: Page): void {
-    const isMainNavigation = (r: Request): boolean => r.isNavigationRequest() && r.frame() === page.mainFrame();
+    // request.frame() throws for a navigation whose frame does not exist yet (a popup's first request, issue #9):
+    // such a request is never the task page's main frame, and a throw here would end the node process.
+    const isMainNavigation = (r: Request): boolean => {
+      try {
+        return r.isNavigationRequest() && r.frame() === page.mainFrame();
+      } catch {
+        return false;
+      }
+    };
     context.on('request', (r: Request) => {
       const key = keyOf(r.url());
       if (key === null) return;
