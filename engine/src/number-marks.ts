@@ -6,6 +6,8 @@
 export interface Marks {
   /** The decimal mark the field was told about; null to work it out. */
   decimal: string | null;
+  /** A second decimal mark the locale uses (for money or for other numbers), tried when the first does not fit. */
+  alternate?: string;
   /** Without a decimal mark: how the text's currency settles one separator before three digits (see currency.ts). */
   currency?: 'group' | '.' | ',' | null;
 }
@@ -44,6 +46,11 @@ function decimalOf(token: string, marks: Marks): string | null | MarksProblem {
 
 /** "1.234,56" → "1234.56"; a plain decimal string Number() reads exactly. */
 export function resolveMarks(token: string, marks: Marks): string | MarksProblem {
+  const out = resolveWith(token, marks);
+  return typeof out === 'string' || !marks.alternate ? out : resolveWith(token, { decimal: marks.alternate });
+}
+
+function resolveWith(token: string, marks: Marks): string | MarksProblem {
   const dec = decimalOf(token, marks);
   if (typeof dec === 'object' && dec !== null) return dec;
   let int = token;

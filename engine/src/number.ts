@@ -37,7 +37,11 @@ const fail = (problem: NumberProblem): NumberReading => ({ value: null, problem 
 function marksOf(opts: NumberOptions, text: string): Marks {
   if (opts.decimal === '.' || opts.decimal === ',') return { decimal: opts.decimal };
   const symbols = opts.locale ? localeSymbols(opts.locale) : null;
-  if (symbols) return { decimal: symbols.decimal };
+  if (symbols) {
+    const money = currencyIn(text) !== null;
+    const [decimal, other] = money ? [symbols.currencyDecimal, symbols.decimal] : [symbols.decimal, symbols.currencyDecimal];
+    return other === decimal ? { decimal } : { decimal, alternate: other };
+  }
   return { decimal: null, currency: currencyDecimal(currencyIn(text)) };
 }
 
@@ -73,29 +77,34 @@ export function readNumber(input: string, opts: NumberOptions = {}): NumberReadi
       digits = nd;
       tail = tail.slice(next![0].length);
     }
-  } else if (scaleAt(rest, SCALE_WORDS) || (/^[A-Za-z]/.test(rest) && scaleAt(rest, ATTACHED_SCALE))) {
-    return fail('scale');
   }
-  if (!terms.length) terms.push([first, 0]);
+  if (!terms.length) {
+    // A scale word the step was not told to read: "1.2 Mio." is not 1.2.
+    if (scaleAt(rest, SCALE_WORDS) || (/^[A-Za-z]/.test(rest) && scaleAt(rest, ATTACHED_SCALE))) return fail('scale');
+    terms.push([first, 0]);
+  }
   const pct = /^ ?%/.test(rest) || /% ?$/.test(prefix);
   const shift = pct && opts.percent === 'fraction' ? -2 : 0;
   // Scaled by exponent in the string, so "4.2" million is 4200000 and 12.5% is 0.125, without float drift.
   const value = terms.reduce((sum, [d, e]) => sum + Number(`${d}e${e + shift}`), 0);
   if (!Number.isFinite(value)) return fail('unreadable');
-  const negative = isMinus(prefix) || (opts.accounting === true && /\([^\d()]{0,8}$/.test(prefix) && /^[^\d()]{0,12}\)/.test(rest));
+  const negative = isMinus(prefix, rest) || (opts.accounting === true && /\([^\d()]{0,8}$/.test(prefix) && /^[^\d()]{0,12}\)/.test(rest));
   return { value: negative && value !== 0 ? -value : value };
 }
 
 /**
- * A minus sign before the number: leading the text with at most a currency between ("-$5", "-CHF 5", "-%12"),
- * or right before the digits after a space, a colon, a currency ("CHF-5", "US$ -5"). In a word ("AB-12") it is a hyphen.
+ * A minus sign before the number: leading the text with at most a currency between ("-$5", "-CHF 5", "-Rs 5",
+ * "-%12"), or right before the digits after a space, a colon, a currency or a word in a non-Latin script
+ * (CLDR's "CHF-5", "US$ -5", currency names); or right after it ("€ 3,47-", Frisian). In a Latin word ("AB-12")
+ * it is a hyphen, and "10-20" is a range.
  */
-function isMinus(prefix: string): boolean {
-  if (/^ ?-(?:[\p{Sc}%]|[A-Z]{1,3}\p{Sc}|[A-Z]{3})? ?$/u.test(prefix)) return true;
+function isMinus(prefix: string, rest: string): boolean {
+  if (/^-(?:$|[\s)\p{Sc}%])/u.test(rest)) return true;
+  if (/^ ?-(?:[\p{Sc}%]|\p{L}{1,4}\.?\p{Sc}?)? ?$/u.test(prefix)) return true;
   const m = /- ?$/.exec(prefix);
   if (!m) return false;
   const before = prefix.slice(0, m.index);
-  return /(?:^|[\s:=(\p{Sc}])$/u.test(before) || isCurrencyCode(/\b([A-Z]{3})$/.exec(before)?.[1]);
+  return /(?:^|[\s:=(\p{Sc}]|(?![A-Za-z])\p{L}\p{M}*)$/u.test(before) || isCurrencyCode(/\b([A-Z]{3})$/.exec(before)?.[1]);
 }
 
 /** The `number` step: "$1,299.00", "1.234,56 €", "₩12,900", "−12.5%"; null when there is none. */

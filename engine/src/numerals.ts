@@ -45,6 +45,8 @@ export interface LocaleSymbols {
   decimal: string;
   /** Normalised group mark: ".", ",", "'" or " " (empty when the locale does not group). */
   group: string;
+  /** The decimal mark of amounts of money, which a few locales write differently (fr-CH: "1,5" but "CHF 1.50"). */
+  currencyDecimal: string;
 }
 
 const symbolCache = new Map<string, LocaleSymbols | null>();
@@ -57,7 +59,9 @@ export function localeSymbols(locale: string): LocaleSymbols | null {
     const parts = new Intl.NumberFormat(locale, { useGrouping: true }).formatToParts(1234567.5);
     const decimal = normalizeNumerals(parts.find((p) => p.type === 'decimal')?.value ?? '.');
     const group = normalizeNumerals(parts.find((p) => p.type === 'group')?.value ?? '');
-    out = { decimal, group };
+    const money = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD' }).formatToParts(1.5);
+    const currencyDecimal = normalizeNumerals(money.find((p) => p.type === 'decimal')?.value ?? decimal);
+    out = { decimal, group, currencyDecimal };
   } catch {
     out = null;
   }
