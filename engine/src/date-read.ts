@@ -1,0 +1,110 @@
+/**
+ * Reads a date written the way a locale writes it ("30. November 2026", "30 de noviembre de 2026, 14:05",
+ * "2026년 11월 30일 오후 2:05", "٣٠‏/١١‏/٢٠٢٦"): the time first, then the weekday and the month name, then the
+ * numbers left, placed by the locale's numeric order. Without a locale (English names only), a numeric date that
+ * reads two ways ("03/04/2026") is ambiguous rather than guessed.
+ */
+import type { LocaleDates, Part } from './date-locale.ts';
+import { normalizeNumerals } from './numerals.ts';
+
+export type DateProblem = 'ambiguous' | 'unreadable';
+
+export interface DateParts {
+  y: number;
+  M: number;
+  d: number;
+  time?: { H: number; m: number; s: number };
+}
+
+const GENERIC_TIME = /(?<![\d.:/-])(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)/;
+const CJK_DATE = /(\d{4}) ?[年년] ?(\d{1,2}) ?[月월] ?(\d{1,2}) ?[日일]/;
+
+/** Where `word` stands on its own in `s` (no letter touching it); with `loose`, anywhere as a fallback. */
+function wordAt(s: string, word: string, loose: boolean): number {
+  for (let i = s.indexOf(word); i >= 0; i = s.indexOf(word, i + 1)) {
+    if (!/\p{L}/u.test(s[i - 1] ?? '') && !/[\p{L}\p{M}]/u.test(s[i + word.length] ?? '')) return i;
+  }
+  return loose ? s.indexOf(word) : -1;
+}
+
+function cut(s: string, at: number, length: number): string {
+  return `${s.slice(0, at)} ${s.slice(at + length)}`;
+}
+
+/** Two-digit years land within 80 years before and 20 after the fetch year. */
+const fullYear = (yy: number, nowYear: number): number => {
+  const y = Math.floor(nowYear / 100) * 100 + yy;
+  return y > nowYear + 20 ? y - 100 : y < nowYear - 80 ? y + 100 : y;
+};
+
+function readTime(s: string, data: LocaleDates): { rest: string; time?: DateParts['time'] } | DateProblem {
+  const m = data.time.exec(s) ?? GENERIC_TIME.exec(s);
+  if (!m) return { rest: s };
+  let rest = cut(s, m.index, m[0].length);
+  let H = Number(m[1]);
+  const pm = data.pm.map((w) => [w, wordAt(rest, w, false)] as const).find(([, i]) => i >= 0);
+  const am = pm ? undefined : data.am.map((w) => [w, wordAt(rest, w, false)] as const).find(([, i]) => i >= 0);
+  const period = pm ?? am;
+  if (period) {
+    if (H < 1 || H > 12) return 'unreadable';
+    H = (H % 12) + (pm ? 12 : 0);
+    rest = cut(rest, period[1], period[0].length);
+  }
+  const time = { H, m: Number(m[2]), s: Number(m[3] ?? 0) };
+  if (time.H > 23 || time.m > 59 || time.s > 59) return 'unreadable';
+  return { rest, time };
+}
+
+/** Numeric day and month without a locale: settled only when one of them cannot be a month. */
+function unorderedDayMonth(a: number, b: number): { M: number; d: number } | DateProblem {
+  if (a === b || (a > 12 && b <= 12)) return { M: b, d: a };
+  if (b > 12 && a <= 12) return { M: a, d: b };
+  return a <= 12 && b <= 12 ? 'ambiguous' : 'unreadable';
+}
+
+export function readLocaleDate(text: string, data: LocaleDates, ordered: boolean, nowYear: number): DateParts | DateProblem {
+  let s = ` ${normalizeNumerals(text).toLowerCase()} `;
+  const t = readTime(s, data);
+  if (typeof t === 'string') return t;
+  s = t.rest;
+  const cjk = CJK_DATE.exec(s);
+  if (cjk) return { y: Number(cjk[1]), M: Number(cjk[2]), d: Number(cjk[3]), time: t.time };
+  for (const w of data.weekdays) {
+    const at = wordAt(s, w, false);
+    if (at >= 0) s = cut(s, at, w.length);
+  }
+  let month = 0;
+  let monthAt = -1;
+  for (const loose of [false, true]) {
+    const hit = data.months.map(([name, M]) => [name, M, wordAt(s, name, loose)] as const).find(([, , i]) => i >= 0);
+    if (hit) {
+      [, month, monthAt] = hit;
+      s = cut(s, monthAt, hit[0].length);
+      break;
+    }
+  }
+  const runs = [...s.matchAll(/\d+/g)].map((r) => ({ v: r[0], at: r.index }));
+  let parts: DateParts;
+  if (month) {
+    const years = runs.filter((r) => r.v.length === 4);
+    const days = runs.filter((r) => r.v.length <= 2).sort((a, b) => Math.abs(a.at - monthAt) - Math.abs(b.at - monthAt));
+    if (years.length !== 1 || !days[0]) return 'unreadable';
+    parts = { y: Number(years[0]!.v), M: month, d: Number(days[0].v) };
+  } else {
+    if (runs.length !== 3) return 'unreadable';
+    const order: Part[] | null = ordered ? data.order : runs[0]!.v.length === 4 ? ['y', 'M', 'd'] : null;
+    if (order) {
+      const at = (p: Part): string => runs[order.indexOf(p)]?.v ?? '';
+      if (at('y').length !== 4 && (at('y').length !== 2 || !data.gregorian)) return 'unreadable';
+      parts = { y: at('y').length === 2 ? fullYear(Number(at('y')), nowYear) : Number(at('y')), M: Number(at('M')), d: Number(at('d')) };
+    } else {
+      if (runs[2]!.v.length !== 4) return runs[2]!.v.length === 2 ? 'ambiguous' : 'unreadable';
+      const dm = unorderedDayMonth(Number(runs[0]!.v), Number(runs[1]!.v));
+      if (typeof dm === 'string') return dm;
+      parts = { y: Number(runs[2]!.v), ...dm };
+    }
+  }
+  // A year in another calendar (Buddhist 2569, Persian 1405) must not pass for a Gregorian one.
+  if (!data.gregorian && (parts.y < 1900 || parts.y > 2200)) return 'unreadable';
+  return { ...parts, time: t.time };
+}
