@@ -39,11 +39,17 @@ function namesOf(locale: string): Pick<LocaleDates, 'months' | 'weekdays'> {
   for (let m = 0; m < 12; m++) {
     const date = new Date(Date.UTC(2026, m, 15));
     for (const options of styles) {
-      for (const p of partsOf(locale, options, date)) {
+      const parts = partsOf(locale, options, date);
+      parts.forEach((p, k) => {
         const name = lower(p.value);
         // Names with digits ("11월", "11月") are numeric months, read by position like "11".
-        if (p.type === 'month' && name && !/\d/.test(name)) months.set(name, m + 1);
-      }
+        if (p.type !== 'month' || !name || /\d/.test(name)) return;
+        months.set(name, m + 1);
+        // Letters the locale glues to the name count with it: Hebrew "בנובמבר", Basque "azaroaren".
+        const before = /\p{L}+$/u.exec(parts[k - 1]?.type === 'literal' ? parts[k - 1]!.value : '')?.[0] ?? '';
+        const after = /^[\p{L}\p{M}]+/u.exec(parts[k + 1]?.type === 'literal' ? parts[k + 1]!.value : '')?.[0] ?? '';
+        if (before || after) months.set(lower(before + p.value + after), m + 1);
+      });
     }
   }
   for (let d = 0; d < 7; d++) {
@@ -69,11 +75,21 @@ function timeOf(locale: string): Pick<LocaleDates, 'time' | 'am' | 'pm'> {
   const ms = escape(between('minute', 'second')).replace(/ /g, ' ?');
   // Not inside a longer run of digits and marks ("30.11.2026" is a date, not 30:11).
   const time = new RegExp(`(?<![\\d.:/-])(\\d{1,2})${hm}(\\d{2})(?:${ms}(\\d{2}))?(?![\\d]|[.:/-]\\d)`);
-  const period = (hour: number): string[] => {
-    const p = partsOf(locale, { hour: 'numeric', hour12: true }, new Date(Date.UTC(2026, 0, 1, hour))).find((x) => x.type === 'dayPeriod');
-    return p ? [lower(p.value)] : [];
+  // Every day-period word the locale writes beside an hour ("PM", "오후", "م", zh-TW's "晚上"), by the hours it covers.
+  const hours = new Map<string, Set<number>>();
+  for (let h = 0; h < 24; h++) {
+    const at = new Date(Date.UTC(2026, 0, 1, h, 5));
+    for (const options of [{ timeStyle: 'short' }, { hour: 'numeric', hour12: true }] as Intl.DateTimeFormatOptions[]) {
+      const word = partsOf(locale, options, at).find((x) => x.type === 'dayPeriod');
+      if (word) hours.set(lower(word.value), (hours.get(lower(word.value)) ?? new Set()).add(h));
+    }
+  }
+  const words = [...hours].filter(([w]) => w).sort((a, b) => b[0].length - a[0].length);
+  return {
+    time,
+    am: [...words.filter(([, hs]) => [...hs].every((h) => h < 12)).map(([w]) => w), 'a.m.', 'am'],
+    pm: [...words.filter(([, hs]) => [...hs].every((h) => h >= 12)).map(([w]) => w), 'p.m.', 'pm'],
   };
-  return { time, am: [...period(1), 'am', 'a.m.'], pm: [...period(13), 'pm', 'p.m.'] };
 }
 
 function orderOf(locale: string): Part[] {

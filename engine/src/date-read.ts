@@ -19,12 +19,12 @@ export interface DateParts {
 const GENERIC_TIME = /(?<![\d.:/-])(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)/;
 const CJK_DATE = /(\d{4}) ?[年년] ?(\d{1,2}) ?[月월] ?(\d{1,2}) ?[日일]/;
 
-/** Where `word` stands on its own in `s` (no letter touching it); with `loose`, anywhere as a fallback. */
-function wordAt(s: string, word: string, loose: boolean): number {
+/** Where `word` stands on its own in `s` (no letter touching it), or -1. */
+function wordAt(s: string, word: string): number {
   for (let i = s.indexOf(word); i >= 0; i = s.indexOf(word, i + 1)) {
     if (!/\p{L}/u.test(s[i - 1] ?? '') && !/[\p{L}\p{M}]/u.test(s[i + word.length] ?? '')) return i;
   }
-  return loose ? s.indexOf(word) : -1;
+  return -1;
 }
 
 function cut(s: string, at: number, length: number): string {
@@ -42,8 +42,8 @@ function readTime(s: string, data: LocaleDates): { rest: string; time?: DatePart
   if (!m) return { rest: s };
   let rest = cut(s, m.index, m[0].length);
   let H = Number(m[1]);
-  const pm = data.pm.map((w) => [w, wordAt(rest, w, false)] as const).find(([, i]) => i >= 0);
-  const am = pm ? undefined : data.am.map((w) => [w, wordAt(rest, w, false)] as const).find(([, i]) => i >= 0);
+  const pm = data.pm.map((w) => [w, wordAt(rest, w)] as const).find(([, i]) => i >= 0);
+  const am = pm ? undefined : data.am.map((w) => [w, wordAt(rest, w)] as const).find(([, i]) => i >= 0);
   const period = pm ?? am;
   if (period) {
     if (H < 1 || H > 12) return 'unreadable';
@@ -70,18 +70,15 @@ export function readLocaleDate(text: string, data: LocaleDates, ordered: boolean
   const cjk = CJK_DATE.exec(s);
   if (cjk) return { y: Number(cjk[1]), M: Number(cjk[2]), d: Number(cjk[3]), time: t.time };
   for (const w of data.weekdays) {
-    const at = wordAt(s, w, false);
+    const at = wordAt(s, w);
     if (at >= 0) s = cut(s, at, w.length);
   }
   let month = 0;
   let monthAt = -1;
-  for (const loose of [false, true]) {
-    const hit = data.months.map(([name, M]) => [name, M, wordAt(s, name, loose)] as const).find(([, , i]) => i >= 0);
-    if (hit) {
-      [, month, monthAt] = hit;
-      s = cut(s, monthAt, hit[0].length);
-      break;
-    }
+  const hit = data.months.map(([name, M]) => [name, M, wordAt(s, name)] as const).find(([, , i]) => i >= 0);
+  if (hit) {
+    [, month, monthAt] = hit;
+    s = cut(s, monthAt, hit[0].length);
   }
   const runs = [...s.matchAll(/\d+/g)].map((r) => ({ v: r[0], at: r.index }));
   let parts: DateParts;
