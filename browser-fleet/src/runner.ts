@@ -157,6 +157,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     return {
       leaseToken: task.leaseToken, attempt: task.attempt, nodeId: hooks.nodeId, outcome: 'succeeded',
       items: outcome.items, discovered: outcome.discovered, httpStatus, finalUrl, timings, blocked: egress.list(), crawlDelayMs,
+      ...(outcome.unparsed.length ? { unparsed: outcome.unparsed } : {}),
     };
   } catch (error) {
     // A refused main-frame navigation explains whatever failed after it (an empty 403 page, a timeout).
