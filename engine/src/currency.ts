@@ -51,14 +51,21 @@ export function currencyIn(text: string): CurrencyMention | null {
  */
 export function currencyDecimal(mention: CurrencyMention | null): 'group' | '.' | ',' | null {
   if (!mention || mention.bareDollar) return null;
+  if (!decimalCache.has(mention.code)) decimalCache.set(mention.code, conventionOf(mention.code));
+  return decimalCache.get(mention.code)!;
+}
+
+const decimalCache = new Map<string, 'group' | '.' | ',' | null>();
+
+function conventionOf(code: string): 'group' | '.' | ',' | null {
   let minor = 2;
   try {
-    minor = new Intl.NumberFormat('en', { style: 'currency', currency: mention.code }).resolvedOptions().maximumFractionDigits ?? 2;
+    minor = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
     return null;
   }
   if (minor === 0) return 'group';
-  const locale = CONVENTIONS[mention.code];
+  const locale = CONVENTIONS[code];
   const mark = locale ? localeSymbols(locale)?.decimal : undefined;
   return mark === '.' || mark === ',' ? mark : null;
 }

@@ -9,7 +9,7 @@ export interface Marks {
   /** A second decimal mark the locale uses (for money or for other numbers), tried when the first does not fit. */
   alternate?: string;
   /** Without a decimal mark: how the text's currency settles one separator before three digits (see currency.ts). */
-  currency?: 'group' | '.' | ',' | null;
+  currency?: () => 'group' | '.' | ',' | null;
 }
 
 export type MarksProblem = { problem: 'ambiguous' | 'unreadable' };
@@ -39,9 +39,9 @@ function decimalOf(token: string, marks: Marks): string | null | MarksProblem {
   // Not three digits after it, or spaces/apostrophes grouping before it, or a head no group could start
   // ("0.500", "1234.567"): only a decimal mark fits.
   if (tail.length !== 3 || /['\s]/.test(head) || head.startsWith('0') || head.length > 3) return c;
-  if (marks.currency === 'group') return null;
-  if (marks.currency) return marks.currency;
-  return { problem: 'ambiguous' };
+  const settled = marks.currency?.() ?? null;
+  if (settled === 'group') return null;
+  return settled ?? { problem: 'ambiguous' };
 }
 
 /** "1.234,56" → "1234.56"; a plain decimal string Number() reads exactly. */

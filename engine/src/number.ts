@@ -42,7 +42,8 @@ function marksOf(opts: NumberOptions, text: string): Marks {
     const [decimal, other] = money ? [symbols.currencyDecimal, symbols.decimal] : [symbols.decimal, symbols.currencyDecimal];
     return other === decimal ? { decimal } : { decimal, alternate: other };
   }
-  return { decimal: null, currency: currencyDecimal(currencyIn(text)) };
+  // Only asked for when the token alone does not settle its marks.
+  return { decimal: null, currency: () => currencyDecimal(currencyIn(text)) };
 }
 
 /** Korean, Japanese and Chinese write "4,500만" with the comma grouping: a CJK scale settles the marks. */
@@ -99,6 +100,7 @@ export function readNumber(input: string, opts: NumberOptions = {}): NumberReadi
  * it is a hyphen, and "10-20" is a range.
  */
 function isMinus(prefix: string, rest: string): boolean {
+  if (!prefix.includes('-') && rest[0] !== '-') return false;
   if (/^-(?:$|[\s)\p{Sc}%])/u.test(rest)) return true;
   if (/^ ?-(?:[\p{Sc}%]|\p{L}{1,4}\.?\p{Sc}?)? ?$/u.test(prefix)) return true;
   const m = /- ?$/.exec(prefix);

@@ -11,33 +11,37 @@ const DIGIT_ZEROS = [0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xb
 /** Every minus sign: hyphen-minus, U+2212, figure and en/em dashes U+2012–2015, small and fullwidth hyphen-minus. */
 export const MINUS_SIGNS = '-\u2212\u2012\u2013\u2014\u2015\ufe63\uff0d';
 
-const MINUS = new RegExp(`[${MINUS_SIGNS.replace('-', '\\-')}]`, 'g');
+const MINUSES = new Set(MINUS_SIGNS);
 /** Direction marks (RLM, LRM, ALM, isolates, embeddings): Intl puts them around signs in RTL locales. */
-const BIDI = /[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g;
-/** NBSP, thin, narrow no-break, figure, punctuation and other spaces: all group digits the same way. */
-const SPACES = /[\s\u00a0\u2007\u2008\u2009\u202f\u205f\u3000]+/g;
+const BIDI = /[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/;
 /** Apostrophe-like group marks (Swiss "1’980", Arabic "١٬٢٣٤"): grouping only, never a decimal mark. */
-const APOSTROPHES = /['\u2019\u02bc\u066c\uff07]/g;
+const APOSTROPHES = new Set(['\u2019', '\u02bc', '\u066c', '\uff07']);
+const SAME: Record<string, string> = { '\uff0c': ',', '\uff0e': '.', '\u066a': '%', '\uff05': '%', '\ufe6a': '%' };
 
-function digitOf(ch: string): string {
-  const c = ch.codePointAt(0)!;
+function digitOf(c: number): string | null {
   for (const zero of DIGIT_ZEROS) if (c >= zero && c <= zero + 9) return String(c - zero);
-  return ch;
+  return null;
 }
+
+function mapChar(ch: string): string {
+  if (MINUSES.has(ch)) return '-';
+  if (APOSTROPHES.has(ch)) return "'";
+  if (/\s/.test(ch)) return ' '; // NBSP, thin, narrow no-break, figure spaces… all group digits the same way
+  if (BIDI.test(ch)) return '';
+  return SAME[ch] ?? digitOf(ch.codePointAt(0)!) ?? ch;
+}
+
+/** Printable ASCII with single spaces: nothing to change (the common case, kept cheap). */
+const PLAIN = /^[\x21-\x7e]*(?: [\x21-\x7e]+)*$/;
 
 /**
  * One spelling for every way of writing the same number: ASCII digits, "-" for each minus sign, one space for
- * each space, "'" for apostrophe grouping, "." and "," for fullwidth ones, "٫" (the Arabic decimal mark) kept as
- * the only decimal-only mark, "%" for the Arabic and fullwidth percent signs.
+ * each run of spaces, "'" for apostrophe grouping, "." and "," for fullwidth ones, "٫" (the Arabic decimal mark)
+ * kept as the only decimal-only mark, "%" for the Arabic and fullwidth percent signs.
  */
 export function normalizeNumerals(s: string): string {
-  return s.replace(BIDI, '')
-    .replace(/\p{Nd}/gu, (d) => (d >= '0' && d <= '9' ? d : digitOf(d)))
-    .replace(MINUS, '-')
-    .replace(SPACES, ' ')
-    .replace(APOSTROPHES, "'")
-    .replace(/\uff0c/g, ',').replace(/[\uff0e\u3002](?=\d)/g, '.')
-    .replace(/[\u066a\uff05\ufe6a]/g, '%');
+  if (PLAIN.test(s)) return s;
+  return s.replace(/[^\x21-\x7e]/gu, mapChar).replace(/ {2,}/g, ' ');
 }
 
 export interface LocaleSymbols {
