@@ -57,6 +57,19 @@ export function unitTable(units: boolean | readonly string[] | undefined, locale
  */
 const LOOSE = new Set(['k', 'K', 'M', 'B', 'L', 'cr', 'Cr', 'Md', '十', '십']);
 export const SCALE_WORDS: UnitTable = new Map([...Object.entries(WORDS), ...Object.entries(CJK)].filter(([w]) => !LOOSE.has(w)));
+const refusals = new Map<string, UnitTable>();
+
+/** The words that make a value unreadable without `units`: the table's unambiguous ones plus the locale's own ("млн"). */
+export function scaleWordsOf(locale: string | undefined): UnitTable {
+  if (!locale) return SCALE_WORDS;
+  const cached = refusals.get(locale);
+  if (cached) return cached;
+  const own = compactWords(locale).filter(([w]) => w.length > 1 && !LOOSE.has(w));
+  const table = new Map([...SCALE_WORDS, ...own]);
+  refusals.set(locale, table);
+  return table;
+}
+
 export const ATTACHED_SCALE: UnitTable = new Map([['k', 3], ['K', 3], ['M', 6], ['B', 9], ['bn', 9], ['mn', 6]]);
 
 /**

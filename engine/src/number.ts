@@ -4,7 +4,7 @@
  */
 import { currencyDecimal, currencyIn, isCurrencyCode } from './currency.ts';
 import { resolveMarks, type Marks } from './number-marks.ts';
-import { ATTACHED_SCALE, SCALE_WORDS, scaleAt, startsWithCjkScale, unitTable, type UnitTable } from './number-units.ts';
+import { ATTACHED_SCALE, scaleAt, scaleWordsOf, startsWithCjkScale, unitTable, type UnitTable } from './number-units.ts';
 import { localeSymbols, normalizeNumerals } from './numerals.ts';
 
 export type DecimalMark = 'auto' | '.' | ',';
@@ -81,7 +81,7 @@ export function readNumber(input: string, opts: NumberOptions = {}): NumberReadi
   }
   if (!terms.length) {
     // A scale word the step was not told to read: "1.2 Mio." is not 1.2.
-    if (scaleAt(rest, SCALE_WORDS) || (/^[A-Za-z]/.test(rest) && scaleAt(rest, ATTACHED_SCALE))) return fail('scale');
+    if (scaleAt(rest, scaleWordsOf(opts.locale)) || (/^[A-Za-z]/.test(rest) && scaleAt(rest, ATTACHED_SCALE))) return fail('scale');
     terms.push([first, 0]);
   }
   const pct = /^ ?%/.test(rest) || /% ?$/.test(prefix);

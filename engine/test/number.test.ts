@@ -13,6 +13,8 @@ describe('numbers seen wrong in issue #10, read right', () => {
     ['₹12,34,567.00', {}, 1234567], // lakh grouping
     ['3억 4,500만', { units: true }, 345000000],
     ['4,2 Mio.', { locale: 'de', units: true }, 4200000],
+    ['4,2 млн', { locale: 'ru', units: true }, 4200000],
+    ['35L', { locale: 'en-IN', units: true }, 3500000],
     ['1.5 Mrd.', { units: true, decimal: '.' }, 1500000000],
     ['2.5 lakh', { units: true }, 250000],
     ['1,5 crore', { units: true, decimal: ',' }, 15000000],
@@ -52,6 +54,7 @@ describe('no guess: null with the reason', () => {
     ['1.2 Mio.', {}, 'scale'],
     ['1.2M views', {}, 'scale'],
     ['3억', {}, 'scale'],
+    ['4,2 млн', { locale: 'ru' }, 'scale'], // the locale's own compact word
     ['price on request', {}, 'unreadable'],
     ['1,234.56', { locale: 'de' }, 'unreadable'], // a group mark after the decimal one
     ['1,5', { decimal: '.' }, 'unreadable'], // not a group of three
