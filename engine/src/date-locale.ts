@@ -84,11 +84,14 @@ function timeOf(locale: string): Pick<LocaleDates, 'time' | 'am' | 'pm'> {
       if (word) hours.set(lower(word.value), (hours.get(lower(word.value)) ?? new Set()).add(h));
     }
   }
-  const words = [...hours].filter(([w]) => w).sort((a, b) => b[0].length - a[0].length);
+  // A word that joins date and time in the locale's own writing is not a day period there (Welsh "am" = "at").
+  const joiners = new Set(partsOf(locale, { dateStyle: 'long', timeStyle: 'short' }, new Date(Date.UTC(2026, 0, 1, 14, 5)))
+    .filter((p) => p.type === 'literal').flatMap((p) => lower(p.value).match(/\p{L}+/gu) ?? []));
+  const words = [...hours].filter(([w]) => w && !joiners.has(w)).sort((a, b) => b[0].length - a[0].length);
   return {
     time,
-    am: [...words.filter(([, hs]) => [...hs].every((h) => h < 12)).map(([w]) => w), 'a.m.', 'am'],
-    pm: [...words.filter(([, hs]) => [...hs].every((h) => h >= 12)).map(([w]) => w), 'p.m.', 'pm'],
+    am: words.filter(([, hs]) => [...hs].every((h) => h < 12)).map(([w]) => w),
+    pm: words.filter(([, hs]) => [...hs].every((h) => h >= 12)).map(([w]) => w),
   };
 }
 

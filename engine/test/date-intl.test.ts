@@ -5,7 +5,7 @@ import { seeded } from './intl-locales.ts';
 /** At least 20 languages, several scripts, digit systems and orders (d/M/y, M/d/y, y/M/d, two-digit years). */
 const LOCALES = Intl.DateTimeFormat.supportedLocalesOf([
   'en-US', 'en-GB', 'de', 'fr', 'fr-CA', 'es', 'it', 'pt-BR', 'nl', 'pl', 'ru', 'uk', 'cs', 'sv', 'fi', 'da', 'nb', 'tr', 'el',
-  'hu', 'ro', 'lt', 'ko', 'ja', 'zh', 'zh-TW', 'ar-EG', 'he', 'fa', 'hi', 'bn', 'th', 'vi', 'id', 'kk', 'eu', 'my', 'am', 'ca', 'hr',
+  'hu', 'ro', 'lt', 'ko', 'ja', 'zh', 'zh-TW', 'ar-EG', 'he', 'fa', 'hi', 'bn', 'th', 'vi', 'id', 'kk', 'eu', 'my', 'am', 'ca', 'hr', 'cy',
 ]);
 const GREGORIAN = (locale: string): boolean => ['gregory', 'iso8601'].includes(new Intl.DateTimeFormat(locale).resolvedOptions().calendar);
 const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);

@@ -23,6 +23,7 @@ describe('dates written the way a locale writes them', () => {
     ['30/11/2026', undefined, '2026-11-30'], // 30 cannot be a month
     ['Nov 30, 2026, 2:05 PM', undefined, '2026-11-30T14:05:00Z'],
     ['30 novembre 2026', 'fr', '2026-11-30'],
+    ['Dydd Mawrth, 1 Rhagfyr 2026', 'cy', '2026-12-01'], // Tuesday is "dydd Mawrth", March "Mawrth"
     ['30 nov. 2026', 'fr', '2026-11-30'],
   ])('%s (%s) is %s', (text, locale, expected) => expect(read(text, locale)).toEqual({ value: expected }));
 

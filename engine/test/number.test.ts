@@ -22,6 +22,8 @@ describe('numbers seen wrong in issue #10, read right', () => {
     ['2천만', { units: true }, 20000000],
     ['1.2M views', { units: true }, 1200000],
     ['1.2M views', { units: ['k'] }, NaN],
+    ['1.234 CHF', { locale: 'fr-CH' }, 1.234], // fr-CH writes money with a point, other numbers with a comma
+    ['1,5', { locale: 'fr-CH' }, 1.5],
     ['12.5%', { percent: 'fraction' }, 0.125],
     ['12.5%', {}, 12.5],
   ])('%s with %j is %d', (text, opts, expected) => {
