@@ -61,24 +61,7 @@ export function readNumber(input: string, opts: NumberOptions = {}): NumberReadi
 
   const table: UnitTable | null = unitTable(opts.units, opts.locale);
   const terms: Array<[string, number]> = [];
-  if (table) {
-    // "3억 4,500만": each further number with a smaller scale adds to the first.
-    let digits = first;
-    for (let tail = rest, last = Infinity; ;) {
-      const scale = scaleAt(tail, table);
-      if (!scale || scale.exp >= last) break;
-      terms.push([digits, scale.exp]);
-      last = scale.exp;
-      rest = tail = tail.slice(scale.length);
-      const next = NEXT_TOKEN.exec(tail);
-      const nd = next ? resolveMarks(next[1]!, marksBefore(tail.slice(next[0].length), marks)) : null;
-      if (typeof nd !== 'string') break;
-      const nextScale = scaleAt(tail.slice(next![0].length), table);
-      if (!nextScale || nextScale.exp >= last) break;
-      digits = nd;
-      tail = tail.slice(next![0].length);
-    }
-  }
+  if (table) rest = scaledTerms(first, rest, table, marks, terms);
   if (!terms.length) {
     // A scale word the step was not told to read: "1.2 Mio." is not 1.2.
     if (scaleAt(rest, scaleWordsOf(opts.locale)) || (/^[A-Za-z]/.test(rest) && scaleAt(rest, ATTACHED_SCALE))) return fail('scale');
@@ -91,6 +74,31 @@ export function readNumber(input: string, opts: NumberOptions = {}): NumberReadi
   if (!Number.isFinite(value)) return fail('unreadable');
   const negative = isMinus(prefix, rest) || (opts.accounting === true && /\([^\d()]{0,8}$/.test(prefix) && /^[^\d()]{0,12}\)/.test(rest));
   return { value: negative && value !== 0 ? -value : value };
+}
+
+/**
+ * "3억 4,500만": the first number with its scale, then each further number with a smaller scale, into `terms`
+ * as [digits, power of ten]. Returns the text after the last scale word read.
+ */
+function scaledTerms(first: string, text: string, table: UnitTable, marks: Marks, terms: Array<[string, number]>): string {
+  let rest = text;
+  let digits = first;
+  for (let tail = text, last = Infinity; ;) {
+    const scale = scaleAt(tail, table);
+    if (!scale || scale.exp >= last) break;
+    terms.push([digits, scale.exp]);
+    last = scale.exp;
+    rest = tail = tail.slice(scale.length);
+    const next = NEXT_TOKEN.exec(tail);
+    if (!next) break;
+    const after = tail.slice(next[0].length);
+    const nd = resolveMarks(next[1]!, marksBefore(after, marks));
+    const nextScale = scaleAt(after, table);
+    if (typeof nd !== 'string' || !nextScale || nextScale.exp >= last) break;
+    digits = nd;
+    tail = after;
+  }
+  return rest;
 }
 
 /**
