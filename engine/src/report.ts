@@ -23,7 +23,9 @@ export function reportOf(items: readonly ItemData[], fields: Record<string, Fiel
     if (items.length === 0 || rate === 1) continue;
     const empty = Math.round((1 - rate) * items.length);
     const f = fields[name];
-    warnings.push(rate === 0 && f?.selector ? `${name}: selector "${f.selector}" matched 0 elements in ${items.length} items` : `${name} empty in ${empty} of ${items.length} items`);
+    // A field whose text was there but unreadable did match: say it is empty, and why below.
+    const matchedNothing = rate === 0 && f?.selector && !unparsed.some((u) => u.field === name);
+    warnings.push(matchedNothing ? `${name}: selector "${f.selector}" matched 0 elements in ${items.length} items` : `${name} empty in ${empty} of ${items.length} items`);
   }
   for (const u of unparsed) warnings.push(unparsedWarning(u));
   return { fillRates: rates, warnings };
