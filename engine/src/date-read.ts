@@ -17,6 +17,7 @@ export interface DateParts {
 }
 
 const GENERIC_TIME = /(?<![\d.:/-])(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)/;
+const NEAR = /^[\s\p{P}]*(?:\p{L}{1,3}[\s\p{P}]*)?$/u;
 const CJK_DATE = /(\d{4}) ?[年년] ?(\d{1,2}) ?[月월] ?(\d{1,2}) ?[日일]/;
 
 /** Where `word` stands on its own in `s` (no letter touching it), or -1. */
@@ -84,7 +85,11 @@ export function readLocaleDate(text: string, data: LocaleDates, ordered: boolean
   let parts: DateParts;
   if (month) {
     const years = runs.filter((r) => r.v.length === 4);
-    const days = runs.filter((r) => r.v.length <= 2).sort((a, b) => Math.abs(a.at - monthAt) - Math.abs(b.at - monthAt));
+    // The day stands next to the month name, with at most a short word between ("30 de noviembre", "30. November"):
+    // "3 comments in May 2024" has no day.
+    const beside = (r: { v: string; at: number }): boolean =>
+      NEAR.test(r.at < monthAt ? s.slice(r.at + r.v.length, monthAt) : s.slice(monthAt + 1, r.at));
+    const days = runs.filter((r) => r.v.length <= 2 && beside(r)).sort((a, b) => Math.abs(a.at - monthAt) - Math.abs(b.at - monthAt));
     if (years.length !== 1 || !days[0]) return 'unreadable';
     parts = { y: Number(years[0]!.v), M: month, d: Number(days[0].v) };
   } else {

@@ -21,6 +21,7 @@ describe('dates written the way a locale writes them', () => {
     ['03/04/2026', 'en-US', '2026-03-04'],
     ['03/04/2026', 'en-GB', '2026-04-03'],
     ['30/11/2026', undefined, '2026-11-30'], // 30 cannot be a month
+    ['Posted on March 5, 2024', undefined, '2024-03-05'],
     ['Nov 30, 2026, 2:05 PM', undefined, '2026-11-30T14:05:00Z'],
     ['30 novembre 2026', 'fr', '2026-11-30'],
     ['Dydd Mawrth, 1 Rhagfyr 2026', 'cy', '2026-12-01'], // Tuesday is "dydd Mawrth", March "Mawrth"
@@ -34,6 +35,7 @@ describe('dates written the way a locale writes them', () => {
     ['30/11/69', 'th', 'unreadable'], // nor is a two-digit one in that calendar
     ['31.02.2024', 'de', 'unreadable'],
     ['soon', undefined, 'unreadable'],
+    ['3 comments in May 2024', undefined, 'unreadable'], // no day beside the month
     ['30 Novembre 2026', 'en', 'unreadable'], // not an English month
   ])('%s (%s) is null: %s', (text, locale, problem) => expect(read(text, locale)).toEqual({ value: null, problem }));
 
