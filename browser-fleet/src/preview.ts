@@ -38,7 +38,7 @@ export async function runPreview(task: Task, deps: PreviewDeps, screenshot = tru
       },
     },
   });
-  const report = reportOf(result.items, task.spec.fields, matched, incomplete);
+  const report = reportOf(result.items, task.spec.fields, matched, incomplete, result.unparsed);
   if (result.error) report.warnings.unshift(`${result.error.code}: ${result.error.message}`);
   return {
     url: task.url, finalUrl: result.finalUrl, httpStatus: result.httpStatus, outcome: result.outcome,

@@ -1,14 +1,19 @@
 /**
  * Dates to ISO 8601 for the `date` step: explicit formats (yyyy, yy, MMMM, MMM, MM, M, dd, d, HH, H, mm, ss, a),
  * then relative forms ("3 days ago", "in 2 hours", "yesterday") measured from the fetch time, then a few
- * unambiguous defaults. Dates without a time come out as "2024-03-05"; with a time, as a UTC instant (pages rarely
- * say their zone; the job can add one later). Null when nothing fits: a wrong date is worse than none.
+ * unambiguous defaults, then the locale's own written forms (date-read.ts; English names without a locale).
+ * Dates without a time come out as "2024-03-05"; with a time, as a UTC instant (pages rarely say their zone; the
+ * job can add one later). Null with the reason when nothing fits: a wrong date is worse than none.
  */
+import { localeDates } from './date-locale.ts';
+import { readLocaleDate, type DateParts, type DateProblem } from './date-read.ts';
+import { normalizeNumerals } from './numerals.ts';
+
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const DEFAULT_FORMATS = ['yyyy-MM-dd', 'yyyy-MM-ddTHH:mm:ss', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'MMMM d, yyyy', 'MMM d, yyyy', 'd MMMM yyyy', 'd MMM yyyy'];
 
 const TOKENS: Array<[string, string]> = [
-  ['yyyy', '(?<y>\\d{4})'], ['yy', '(?<yy>\\d{2})'], ['MMMM', '(?<mon>[A-Za-z]{3,9})'], ['MMM', '(?<mon>[A-Za-z]{3})\\.?'],
+  ['yyyy', '(?<y>\\d{4})'], ['yy', '(?<yy>\\d{2})'], ['MMMM', '(?<mon>\\p{L}[\\p{L}\\p{M}]{2,15})'], ['MMM', '(?<mon>\\p{L}[\\p{L}\\p{M}]{1,5})\\.?'],
   ['MM', '(?<M>\\d{2})'], ['M', '(?<M>\\d{1,2})'], ['dd', '(?<d>\\d{2})'], ['d', '(?<d>\\d{1,2})(?:st|nd|rd|th)?'],
   ['HH', '(?<H>\\d{2})'], ['H', '(?<H>\\d{1,2})'], ['hh', '(?<h>\\d{2})'], ['h', '(?<h>\\d{1,2})'], ['mm', '(?<m>\\d{2})'],
   ['ss', '(?<s>\\d{2})'], ['a', '(?<a>[AaPp][Mm])'],
@@ -26,26 +31,37 @@ function formatRegex(format: string): RegExp {
       i++;
     }
   }
-  return new RegExp(`^${out}$`, 'i');
+  return new RegExp(`^${out}$`, 'iu');
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
-function fromGroups(g: Record<string, string | undefined>): string | null {
+/** "2024-03-05", or with a time "2024-03-05T14:30:00Z"; null for a day the calendar has not (31 February). */
+function isoOf(p: DateParts): string | null {
+  const { y, M, d } = p;
+  if (!(M >= 1 && M <= 12 && d >= 1 && d <= 31 && y > 0)) return null;
+  if (new Date(Date.UTC(y, M - 1, d)).getUTCDate() !== d) return null;
+  const date = `${pad(y, 4)}-${pad(M)}-${pad(d)}`;
+  if (!p.time) return date;
+  const { H, m, s } = p.time;
+  if (H > 23 || m > 59 || s > 59) return null;
+  return `${date}T${pad(H)}:${pad(m)}:${pad(s)}Z`;
+}
+
+/** A month written out: the locale's names (any form Intl writes), then English ones ("Mar", "March"). */
+function monthNamed(name: string, locale: string | undefined): number {
+  const n = normalizeNumerals(name).toLowerCase();
+  const own = locale ? localeDates(locale)?.months.find(([w]) => w === n || w.replace(/\.$/, '') === n)?.[1] : undefined;
+  return own ?? MONTHS.findIndex((m) => m.startsWith(n) && n.length >= 3) + 1;
+}
+
+function fromGroups(g: Record<string, string | undefined>, locale: string | undefined): string | null {
   const year = g.y ? Number(g.y) : g.yy ? 2000 + Number(g.yy) : NaN;
-  const month = g.M ? Number(g.M) : g.mon ? MONTHS.findIndex((m) => m.startsWith(g.mon!.toLowerCase()) && g.mon!.length >= 3) + 1 : NaN;
-  const day = Number(g.d);
-  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && year > 0)) return null;
-  const d = new Date(Date.UTC(year, month - 1, day));
-  if (d.getUTCDate() !== day) return null; // 31 February
-  const date = `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
-  if (g.H === undefined && g.h === undefined) return date;
+  const month = g.M ? Number(g.M) : g.mon ? monthNamed(g.mon, locale) : NaN;
+  if (g.H === undefined && g.h === undefined) return isoOf({ y: year, M: month, d: Number(g.d) });
   let hour = Number(g.H ?? g.h);
   if (g.a) hour = (hour % 12) + (g.a.toLowerCase() === 'pm' ? 12 : 0);
-  const min = Number(g.m ?? 0);
-  const sec = Number(g.s ?? 0);
-  if (hour > 23 || min > 59 || sec > 59) return null;
-  return `${date}T${pad(hour)}:${pad(min)}:${pad(sec)}Z`;
+  return isoOf({ y: year, M: month, d: Number(g.d), time: { H: hour, m: Number(g.m ?? 0), s: Number(g.s ?? 0) } });
 }
 
 const UNIT_MS: Record<string, number> = { second: 1000, minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 };
@@ -71,20 +87,46 @@ function relative(s: string, now: number, dateOnly: boolean): string | null {
   return iso(now + sign * n * UNIT_MS[unit]!, coarse);
 }
 
-export function parseDate(input: string, formats: readonly string[], now: number, dateOnly = false): string | null {
-  const s = input.replace(/[\s\u00a0]+/g, ' ').trim();
-  if (!s) return null;
+export interface DateOptions {
+  formats?: readonly string[];
+  /** BCP 47 tag: month and weekday names, numeric order, time separators and AM/PM words from Intl. */
+  locale?: string;
+  dateOnly?: boolean;
+}
+
+export type DateReading = { value: string; problem?: undefined } | { value: null; problem: DateProblem };
+
+const formatCache = new Map<string, RegExp>();
+const regexOf = (f: string): RegExp => formatCache.get(f) ?? formatCache.set(f, formatRegex(f)).get(f)!;
+
+export function readDate(input: string, opts: DateOptions, now: number): DateReading {
+  const s = normalizeNumerals(input).trim();
+  if (!s) return { value: null, problem: 'unreadable' };
+  const out = (v: string): DateReading => ({ value: opts.dateOnly ? v.slice(0, 10) : v });
+  const formats = opts.formats ?? [];
   for (const f of formats.length ? formats : DEFAULT_FORMATS) {
-    const m = formatRegex(f).exec(s);
-    const out = m?.groups ? fromGroups(m.groups) : null;
-    if (out) return dateOnly ? out.slice(0, 10) : out;
+    const m = regexOf(f).exec(s);
+    const v = m?.groups ? fromGroups(m.groups, opts.locale) : null;
+    if (v) return out(v);
   }
-  const rel = relative(s, now, dateOnly);
-  if (rel) return rel;
+  const rel = relative(s, now, opts.dateOnly ?? false);
+  if (rel) return { value: rel };
   // A full ISO instant with a zone is unambiguous whatever the formats say.
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(s)) {
     const ms = Date.parse(s);
-    if (!Number.isNaN(ms)) return dateOnly ? new Date(ms).toISOString().slice(0, 10) : new Date(ms).toISOString();
+    if (!Number.isNaN(ms)) return out(new Date(ms).toISOString());
   }
-  return null;
+  // Explicit formats without a locale say exactly how the page writes dates: nothing else is tried.
+  if (formats.length && !opts.locale) return { value: null, problem: 'unreadable' };
+  const data = localeDates(opts.locale ?? 'en');
+  if (!data) return { value: null, problem: 'unreadable' };
+  const parts = readLocaleDate(s, data, opts.locale !== undefined, new Date(now).getUTCFullYear());
+  if (typeof parts === 'string') return { value: null, problem: parts };
+  const v = isoOf(parts);
+  return v ? out(v) : { value: null, problem: 'unreadable' };
+}
+
+/** The `date` step's value only (null when it cannot be read; readDate says why). */
+export function parseDate(input: string, formats: readonly string[], now: number, dateOnly = false, locale?: string): string | null {
+  return readDate(input, { formats, dateOnly, locale }, now).value;
 }

@@ -1,6 +1,7 @@
-import type { FieldSpec, ItemData, TaskSpec } from '@trawl/schemas';
+import type { FieldSpec, ItemData, TaskSpec, UnparsedValues } from '@trawl/schemas';
 import type { CollectArgs, CollectField, CollectOutput, RawValue } from './collect.ts';
-import { isEmptyValue, processField, type Value } from './process.ts';
+import { isEmptyValue, processField, type ProcessContext, type Value } from './process.ts';
+import { UnparsedLog } from './unparsed.ts';
 
 export interface Extraction {
   items: ItemData[];
@@ -8,6 +9,8 @@ export interface Extraction {
   incomplete: Array<{ index: number; missing: string[] }>;
   matched: number;
   nextUrl: string | null;
+  /** Fields whose number, currency or date step left non-empty text null: reported, never guessed. */
+  unparsed: UnparsedValues[];
 }
 
 /** What extraction knows besides the page: when it was fetched and which tab or panel was open. */
@@ -36,21 +39,22 @@ interface Scope {
   baseUrl: string;
   pageUrl: string;
   ctx: ExtractContext;
+  unparsed: UnparsedLog;
 }
 
 /** Builds one object from raw values; `missing` receives the names of empty required fields. */
-function buildObject(raw: Record<string, RawValue>, fields: Record<string, FieldSpec>, scope: Scope, missing: string[]): ItemData {
+function buildObject(raw: Record<string, RawValue>, fields: Record<string, FieldSpec>, scope: Scope, missing: string[], path = ''): ItemData {
   const out: ItemData = {};
   for (const [name, field] of Object.entries(fields)) {
-    const v = valueOf(raw[name] ?? null, field, scope);
+    const v = valueOf(raw[name] ?? null, field, scope, `${path}${name}`);
     if (field.required && isEmptyValue(v)) missing.push(name);
     out[name] = v;
   }
   return out;
 }
 
-function valueOf(raw: RawValue, field: FieldSpec, scope: Scope): Value {
-  const pctx = { baseUrl: scope.baseUrl, now: scope.ctx.fetchedAt };
+function valueOf(raw: RawValue, field: FieldSpec, scope: Scope, path: string): Value {
+  const pctx: ProcessContext = { baseUrl: scope.baseUrl, now: scope.ctx.fetchedAt, onUnparsed: (p) => scope.unparsed.add(path, p) };
   if (field.const !== undefined) return processField(field.const, field, pctx);
   if (field.context !== undefined) {
     const v = field.context === 'url' ? scope.pageUrl : field.context === 'fetchedAt' ? new Date(scope.ctx.fetchedAt).toISOString() : (scope.ctx.panel ?? null);
@@ -62,7 +66,7 @@ function valueOf(raw: RawValue, field: FieldSpec, scope: Scope): Value {
     const one = (r: RawValue): ItemData | null => {
       if (r === null || typeof r !== 'object' || Array.isArray(r)) return null;
       const missing: string[] = [];
-      const obj = buildObject(r, nested, scope, missing);
+      const obj = buildObject(r, nested, scope, missing, `${path}.`);
       return missing.length ? null : obj;
     };
     const v: Value = Array.isArray(raw) ? raw.map(one).filter((o): o is ItemData => o !== null) as Value : (one(raw) as Value);
@@ -75,14 +79,14 @@ function valueOf(raw: RawValue, field: FieldSpec, scope: Scope): Value {
 export function buildItems(raw: CollectOutput, spec: Pick<TaskSpec, 'fields'>, ctx: ExtractContext = { fetchedAt: Date.now() }): Extraction {
   const items: ItemData[] = [];
   const incomplete: Extraction['incomplete'] = [];
-  const scope: Scope = { baseUrl: raw.baseUrl, pageUrl: raw.pageUrl, ctx };
+  const scope: Scope = { baseUrl: raw.baseUrl, pageUrl: raw.pageUrl, ctx, unparsed: new UnparsedLog() };
   raw.items.forEach((rawItem, index) => {
     const missing: string[] = [];
     const item = buildObject(rawItem, spec.fields, scope, missing);
     if (missing.length) incomplete.push({ index, missing });
     else items.push(item);
   });
-  return { items, incomplete, matched: raw.matched, nextUrl: raw.nextHref };
+  return { items, incomplete, matched: raw.matched, nextUrl: raw.nextHref, unparsed: scope.unparsed.list() };
 }
 
 /** Share of items in which each field is non-empty (0..1), for previews and warnings. */

@@ -4,3 +4,4 @@ export * from './extract.ts';
 export * from './keys.ts';
 export * from './in-page.ts';
 export * from './report.ts';
+export * from './unparsed.ts';

@@ -1,9 +1,10 @@
 import type { FieldSpec, ProcessStep } from '@trawl/schemas';
-import { parseDate } from './dates.ts';
-import { parseCurrency, parseNumber } from './number.ts';
+import { readDate } from './dates.ts';
+import { readCurrency, readNumber } from './number.ts';
+import type { StepProblem } from './unparsed.ts';
 
-export { parseNumber, parseCurrency } from './number.ts';
-export { parseDate } from './dates.ts';
+export { parseNumber, parseCurrency, readNumber, readCurrency } from './number.ts';
+export { parseDate, readDate } from './dates.ts';
 
 export type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
 
@@ -12,6 +13,14 @@ export interface ProcessContext {
   baseUrl: string;
   /** When the page was fetched (epoch ms), for relative dates. */
   now?: number;
+  /** Told of each non-empty text a number, currency or date step leaves null, so the run can warn about it. */
+  onUnparsed?: (problem: StepProblem) => void;
+}
+
+/** The value, reporting why non-empty text gave none. */
+function reported<T>(r: { value: T | null; problem?: StepProblem['reason'] }, step: StepProblem['step'], raw: string, ctx: ProcessContext): T | null {
+  if (r.value === null && r.problem && raw.trim() !== '') ctx.onUnparsed?.({ step, reason: r.problem, raw });
+  return r.value;
 }
 
 const isObject = (v: Value): v is { [key: string]: Value } => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -36,13 +45,13 @@ export function applyStep(value: Value, step: ProcessStep, ctx: ProcessContext):
     case 'uppercase':
       return s.toUpperCase();
     case 'number':
-      return typeof value === 'number' ? value : parseNumber(s, step.decimal);
+      return typeof value === 'number' ? value : reported(readNumber(s, step), 'number', s, ctx);
     case 'currency': {
-      const money = parseCurrency(s, step.decimal);
+      const money = reported(readCurrency(s, step), 'currency', s, ctx);
       return money ? { amount: money.amount, currency: money.currency } : null;
     }
     case 'date':
-      return parseDate(s, step.formats, ctx.now ?? Date.now(), step.dateOnly);
+      return reported(readDate(s, step, ctx.now ?? Date.now()), 'date', s, ctx);
     case 'absoluteUrl':
       try {
         return s.trim() ? new URL(s.trim(), ctx.baseUrl).href : null;

@@ -14,6 +14,32 @@ const Pattern = z.string().min(1).refine(isValidRegex, 'not a valid regular expr
 /** Date format tokens the `date` step understands (see engine/src/dates.ts). */
 const DateFormat = z.string().min(2).max(64).regex(/(yyyy|yy|M{1,4}|d{1,2})/, 'a date format needs yyyy/yy, M/MM/MMM or d/dd tokens');
 
+function isSupportedLocale(tag: string): boolean {
+  try {
+    return Intl.NumberFormat.supportedLocalesOf([tag]).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** A BCP 47 tag whose data `Intl` has (an unknown one would silently fall back to the default locale's marks). */
+const Locale = z.string().min(2).max(64).refine(isSupportedLocale, 'not a locale Intl knows (a BCP 47 tag such as "de-CH", "ko-KR", "en-IN")');
+
+/** Scale words the `units` option may list (see engine/src/number-units.ts); `true` takes them all. */
+const UnitWord = z.string().min(1).max(16);
+
+const NumberOptions = {
+  /** Forces the decimal mark ("," or "."); `auto` reads it from `locale`, or from the text when that settles it. */
+  decimal: z.enum(['auto', '.', ',']).default('auto'),
+  locale: Locale.optional(),
+  /** Reads scale words: "4,2 Mio.", "1.5bn", "3억 4,500만", "2.5 lakh". Off: a value with one is null and reported. */
+  units: z.union([z.boolean(), z.array(UnitWord).min(1).max(40)]).optional(),
+  /** "(1,377)" as -1377; otherwise parentheses are punctuation. */
+  accounting: z.boolean().optional(),
+  /** "12.5%" as 12.5 (`number`) or 0.125 (`fraction`). */
+  percent: z.enum(['number', 'fraction']).optional(),
+};
+
 /**
  * Post-processing steps applied in order to a field's raw value. A list value is processed element by element
  * (except `join`, which takes the whole list). An unknown op or bad option fails validation with its path.
@@ -21,12 +47,20 @@ const DateFormat = z.string().min(2).max(64).regex(/(yyyy|yy|M{1,4}|d{1,2})/, 'a
 export const ProcessStep = z.discriminatedUnion('op', [
   /** Trims and collapses whitespace, non-breaking and thin spaces included. */
   z.object({ op: z.literal('trim') }).strict(),
-  /** Parses "$1,299.00", "1.234,56 €", "₩12,900"; `decimal` forces the decimal mark when the locale is known. */
-  z.object({ op: z.literal('number'), decimal: z.enum(['auto', '.', ',']).default('auto') }).strict(),
-  /** Splits a price into { amount, currency } (ISO 4217 code from the symbol or code in the text). */
-  z.object({ op: z.literal('currency'), decimal: z.enum(['auto', '.', ',']).default('auto') }).strict(),
-  /** To ISO 8601: tries each format (yyyy-MM-dd, dd.MM.yyyy, MMM d, yyyy, HH:mm…), then relative forms ("3 days ago"). */
-  z.object({ op: z.literal('date'), formats: z.array(DateFormat).max(10).default([]), dateOnly: z.boolean().default(false) }).strict(),
+  /**
+   * Parses "$1,299.00", "1.234,56 €", "₩12,900", "−12.5%". "1.234" alone is ambiguous: null and a warning, unless
+   * `locale` or `decimal` says how the page writes numbers (see README, post-processing).
+   */
+  z.object({ op: z.literal('number'), ...NumberOptions }).strict(),
+  /** Splits a price into { amount, currency } (ISO 4217 code from the symbol or code in the text); same options. */
+  z.object({ op: z.literal('currency'), ...NumberOptions }).strict(),
+  /**
+   * To ISO 8601: tries each format (yyyy-MM-dd, dd.MM.yyyy, MMM d, yyyy, HH:mm…), then the locale's own long and
+   * short forms (month names from Intl), then relative forms ("3 days ago"). "03/04/2026" without either: null.
+   */
+  z.object({
+    op: z.literal('date'), formats: z.array(DateFormat).max(10).default([]), dateOnly: z.boolean().default(false), locale: Locale.optional(),
+  }).strict(),
   z.object({ op: z.literal('absoluteUrl') }).strict(),
   z.object({ op: z.literal('lowercase') }).strict(),
   z.object({ op: z.literal('uppercase') }).strict(),
@@ -42,3 +76,19 @@ export const ProcessStep = z.discriminatedUnion('op', [
 ]);
 export type ProcessStep = z.infer<typeof ProcessStep>;
 export type ProcessStepInput = z.input<typeof ProcessStep>;
+
+/**
+ * A field whose `number`, `currency` or `date` step turned non-empty text into null, with why and one raw value:
+ * the run and the preview warn about it instead of storing a guess ("1.234" is 1.234 or 1234).
+ */
+export const UnparsedValues = z.object({
+  /** The field, dotted for nested ones ("variants.price"). */
+  field: z.string().max(300),
+  step: z.enum(['number', 'currency', 'date']),
+  /** `ambiguous`: it reads two ways without a locale; `scale`: a scale word with `units` off; `unreadable`: no value. */
+  reason: z.enum(['ambiguous', 'unreadable', 'scale']),
+  count: z.number().int().min(1),
+  /** The first raw value seen (cut to 120 characters). */
+  example: z.string().max(120),
+});
+export type UnparsedValues = z.infer<typeof UnparsedValues>;

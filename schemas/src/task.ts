@@ -5,6 +5,7 @@ import { ItemData } from './item.ts';
 import { ArtifactRef } from './artifacts.ts';
 import { BlockedRequest, EgressPolicy } from './policy.ts';
 import { RunEventInput } from './events.ts';
+import { UnparsedValues } from './process-step.ts';
 
 /** What the edge sends a fleet node: one browser visit, fenced by its lease token. */
 export const Task = z.object({
@@ -68,6 +69,8 @@ export const TaskResult = z.object({
   artifacts: z.array(ArtifactRef).max(1000).optional(),
   /** Requests the egress proxy refused during this attempt (capped; the first ones are kept). */
   blocked: z.array(BlockedRequest).max(500).optional(),
+  /** Fields whose number, currency or date step left non-empty text null, with a count and an example each. */
+  unparsed: z.array(UnparsedValues).max(200).optional(),
   /**
    * The attempt's events not sent yet, delivered with the result in one call (they are recorded before it is
    * applied, as if posted to /events first).

@@ -1,6 +1,6 @@
 import type { Frame, Page } from 'playwright-core';
 import type { ItemData, TaskSpec } from '@trawl/schemas';
-import { buildItems, collectArgsOf, collectInPage, type Extraction } from '@trawl/engine';
+import { buildItems, collectArgsOf, collectInPage, mergeUnparsed, type Extraction } from '@trawl/engine';
 import { evaluateFunction } from '../page-function.ts';
 import type { PageTools } from './tools.ts';
 
@@ -43,7 +43,8 @@ export function mergeExtraction(into: Extraction, next: Extraction): Extraction 
     incomplete: [...into.incomplete, ...next.incomplete.map((x) => ({ ...x, index: x.index + into.items.length }))],
     matched: into.matched + next.matched,
     nextUrl: next.nextUrl ?? into.nextUrl,
+    unparsed: mergeUnparsed(into.unparsed, next.unparsed),
   };
 }
 
-export const emptyExtraction = (): Extraction => ({ items: [] as ItemData[], incomplete: [], matched: 0, nextUrl: null });
+export const emptyExtraction = (): Extraction => ({ items: [] as ItemData[], incomplete: [], matched: 0, nextUrl: null, unparsed: [] });

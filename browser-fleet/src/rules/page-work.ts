@@ -1,5 +1,5 @@
 import { errors, type Page } from 'playwright-core';
-import { TrawlError, type Discovered, type ItemData, type Task } from '@trawl/schemas';
+import { TrawlError, type Discovered, type ItemData, type Task, type UnparsedValues } from '@trawl/schemas';
 import { evaluateFunction } from '../page-function.ts';
 import { runRules } from './actions.ts';
 import { extractionTarget } from './extract.ts';
@@ -13,6 +13,8 @@ import { waitAttached } from './wait-attached.ts';
 export interface PageOutcome {
   items: ItemData[];
   discovered: Discovered[];
+  /** Values the number, currency or date steps could not read (reported with the result, see ADR 0026). */
+  unparsed: UnparsedValues[];
 }
 
 /**
@@ -57,6 +59,7 @@ export async function workPage(page: Page, task: Task, tools: PageTools): Promis
     tools.emit('items.extracted', `extracted ${extraction.items.length} items`, {
       count: extraction.items.length, matched: extraction.matched, incomplete: extraction.incomplete.length, ms: extractMs,
       ...(extraction.incomplete.length ? { firstIncomplete: extraction.incomplete.slice(0, 5) } : {}),
+      ...(extraction.unparsed.length ? { unparsed: extraction.unparsed.slice(0, 10) } : {}),
     });
 
     if (spec.softFailures) {
@@ -72,7 +75,7 @@ export async function workPage(page: Page, task: Task, tools: PageTools): Promis
     if (extraction.items.length === 0 && !spec.allowEmpty) {
       throw new TrawlError('EXTRACTION_EMPTY', `no items matched ${spec.itemSelector} (${extraction.matched} matched before visibility and required-field checks)`);
     }
-    return { items: extraction.items, discovered: discoveredOf(task, extraction.items, extraction.nextUrl, page.url()) };
+    return { items: extraction.items, discovered: discoveredOf(task, extraction.items, extraction.nextUrl, page.url()), unparsed: extraction.unparsed };
   } finally {
     tracker.dispose();
   }

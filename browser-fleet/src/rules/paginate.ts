@@ -2,7 +2,7 @@ import { errors } from 'playwright-core';
 import type { PaginationSpec, PanelsSpec, TaskSpec } from '@trawl/schemas';
 import type { Extraction } from '@trawl/engine';
 import type { NetworkTracker } from './network.ts';
-import { countItems, extractOnce, itemSignature, mergeExtraction, type Target } from './extract.ts';
+import { countItems, emptyExtraction, extractOnce, itemSignature, mergeExtraction, type Target } from './extract.ts';
 import type { PageTools } from './tools.ts';
 
 type InTask<T extends PaginationSpec['type']> = Extract<PaginationSpec, { type: T }>;
@@ -118,7 +118,7 @@ async function byPanels(target: Target, spec: TaskSpec, p: PanelsSpec, tools: Pa
   const n = await tools.race(tabs.count());
   const contextFields = Object.entries(spec.fields).filter(([, f]) => f.context === 'panel').map(([k]) => k);
   const seen = new Set<string>();
-  let out: Extraction = { items: [], incomplete: [], matched: 0, nextUrl: null };
+  let out: Extraction = emptyExtraction();
   for (let i = 0; i < n; i++) {
     const tab = tabs.nth(i);
     const label = (await tools.race(tab.innerText())).replace(/\s+/g, ' ').trim();

@@ -1,0 +1,60 @@
+/**
+ * Values a `number`, `currency` or `date` step could not read, gathered per field, step and reason with a count and
+ * the first raw text, and worded as warnings the same way in previews and runs.
+ */
+import type { UnparsedValues } from '@trawl/schemas';
+
+export type StepProblem = Pick<UnparsedValues, 'step' | 'reason'> & { raw: string };
+
+/** At most this many distinct field/step/reason rows per task (a spec has at most 200 fields). */
+const MAX_ROWS = 200;
+
+export class UnparsedLog {
+  private readonly rows = new Map<string, UnparsedValues>();
+
+  add(field: string, p: StepProblem): void {
+    const key = `${field}\u0000${p.step}\u0000${p.reason}`;
+    const row = this.rows.get(key);
+    if (row) row.count++;
+    else if (this.rows.size < MAX_ROWS) this.rows.set(key, { field, step: p.step, reason: p.reason, count: 1, example: p.raw.trim().slice(0, 120) });
+  }
+
+  list(): UnparsedValues[] {
+    return [...this.rows.values()];
+  }
+}
+
+/** Two passes' rows as one (pagination, panels): counts add up, the first example stays. */
+export function mergeUnparsed(a: readonly UnparsedValues[], b: readonly UnparsedValues[]): UnparsedValues[] {
+  const out = new Map<string, UnparsedValues>();
+  for (const r of [...a, ...b]) {
+    const key = `${r.field}\u0000${r.step}\u0000${r.reason}`;
+    const seen = out.get(key);
+    out.set(key, seen ? { ...seen, count: seen.count + r.count } : { ...r });
+  }
+  return [...out.values()].slice(0, MAX_ROWS);
+}
+
+const WHY: Record<UnparsedValues['reason'], string> = {
+  ambiguous: 'reads two ways without a locale',
+  scale: 'has a scale word',
+  unreadable: 'could not be read',
+};
+
+const FIX: Record<`${UnparsedValues['step']}.${UnparsedValues['reason']}`, string> = {
+  'number.ambiguous': 'set "locale" (or "decimal") on the step',
+  'currency.ambiguous': 'set "locale" (or "decimal") on the step',
+  'number.scale': 'set "units": true to read scale words',
+  'currency.scale': 'set "units": true to read scale words',
+  'number.unreadable': 'check the selector, or cut the text with a regex step first',
+  'currency.unreadable': 'check the selector, or cut the text with a regex step first',
+  'date.ambiguous': 'set "locale" or "formats" on the step',
+  'date.scale': 'set "formats" on the step',
+  'date.unreadable': 'set "locale" or add a "formats" entry',
+};
+
+/** "price: 3 values left null by number (reads two ways without a locale), e.g. "1.234"; set "locale" …". */
+export function unparsedWarning(u: UnparsedValues): string {
+  const values = u.count === 1 ? '1 value' : `${u.count} values`;
+  return `${u.field}: ${values} left null by ${u.step} (${WHY[u.reason]}), e.g. ${JSON.stringify(u.example)}; ${FIX[`${u.step}.${u.reason}`]}`;
+}
