@@ -10,7 +10,7 @@ describe('number and date step options end to end', () => {
   let fleet: FleetNode;
   let jobs: ReturnType<typeof fixtureJobs>;
   beforeAll(async () => {
-    [org, fleet] = await Promise.all([newOrg('Numbers'), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), slots: 2 })]);
+    [org, fleet] = await Promise.all([newOrg('Numbers'), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), allow: inject('fleetAllow'), slots: 2 })]);
     jobs = fixtureJobs(inject('fixtureUrl'), `e2e-${Date.now()}`);
   });
   afterAll(async () => { await fleet?.stop(); });
