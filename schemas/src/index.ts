@@ -16,3 +16,4 @@ export * from './paths.ts';
 export * from './artifacts.ts';
 export * from './trace-context.ts';
 export * from './policy.ts';
+export * from './pattern.ts';
