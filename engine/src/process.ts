@@ -57,7 +57,8 @@ export function applyStep(value: Value, step: ProcessStep, ctx: ProcessContext):
     }
     case 'replace': {
       const c = compilePattern(step.pattern);
-      return c.ok ? c.re.matcher(s).replaceAll(step.with) : null;
+      if (!c.ok) return null;
+      return c.re.test(s) ? c.re.matcher(s).replaceAll(step.with) : s;
     }
     case 'split':
       return s.split(step.separator).map((p) => p.trim()).filter((p) => p !== '');
@@ -68,6 +69,11 @@ export function applyStep(value: Value, step: ProcessStep, ctx: ProcessContext):
         return null;
       }
   }
+}
+
+/** True when a field or one of its nested fields runs a user pattern (`regex`, `replace`): the fleet isolates those. */
+export function usesPattern(field: Pick<FieldSpec, 'process' | 'fields'>): boolean {
+  return field.process.some((s) => s.op === 'regex' || s.op === 'replace') || Object.values(field.fields ?? {}).some(usesPattern);
 }
 
 /** Applies a field's steps in order to its raw value. */
