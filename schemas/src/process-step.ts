@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { compilePattern, MAX_PATTERN_LENGTH } from './pattern.ts';
+import { compilePattern } from './pattern.ts';
 
 /** A user regular expression: JavaScript syntax that RE2 can run in linear time (pattern.ts, ADR 0022). */
-const Pattern = z.string().min(1).max(MAX_PATTERN_LENGTH).superRefine((p, ctx) => {
+const Pattern = z.string().min(1).superRefine((p, ctx) => {
   const c = compilePattern(p);
   if (!c.ok) ctx.addIssue({ code: 'custom', message: c.problem });
 });
