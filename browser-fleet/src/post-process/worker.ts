@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { buildItems, type CollectOutput, type ExtractContext } from '@trawl/engine';
 import type { TaskSpec } from '@trawl/schemas';
+import { currentThreadId } from './thread-cpu.ts';
 
 /** One extraction pass's post-processing, off the node's main thread (pool.ts says why). */
 export interface PostProcessJob {
@@ -18,4 +19,4 @@ port.on('message', (job: PostProcessJob) => {
     port.postMessage({ ok: false, message: e instanceof Error ? e.message : String(e) });
   }
 });
-port.postMessage({ ready: true });
+port.postMessage({ ready: true, tid: currentThreadId() });

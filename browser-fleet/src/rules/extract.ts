@@ -2,7 +2,7 @@ import type { Frame, Page } from 'playwright-core';
 import type { ItemData, TaskSpec } from '@trawl/schemas';
 import { collectArgsOf, collectInPage, type Extraction } from '@trawl/engine';
 import { evaluateFunction } from '../page-function.ts';
-import { PATTERN_BUDGET_MS, postProcess } from '../post-process/pool.ts';
+import { PATTERN_CPU_BUDGET_MS, postProcess } from '../post-process/pool.ts';
 import type { PageTools } from './tools.ts';
 
 export type Target = Page | Frame;
@@ -21,7 +21,7 @@ export async function extractionTarget(page: Page, spec: TaskSpec, tools: PageTo
 export async function extractOnce(target: Target, spec: TaskSpec, tools: PageTools, panel?: string | null): Promise<Extraction> {
   tools.budget();
   const raw = await tools.race(evaluateFunction(target, collectInPage, collectArgsOf(spec)));
-  return tools.race(postProcess(raw, spec, { fetchedAt: Date.now(), panel }, tools.budget(PATTERN_BUDGET_MS)));
+  return tools.race(postProcess(raw, spec, { fetchedAt: Date.now(), panel }, { cpuMs: PATTERN_CPU_BUDGET_MS, wallMs: tools.budget() }));
 }
 
 /** Visible, not excluded item elements: what pagination watches grow. No fields are read. */
