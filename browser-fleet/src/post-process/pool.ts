@@ -46,8 +46,14 @@ function startWorker(): Promise<PostWorker> {
     worker.once('message', (m: Reply) => {
       clearTimeout(timer);
       worker.off('error', fail);
-      if ('ready' in m) resolve({ worker, tid: m.tid });
-      else fail(new Error('post-processing worker sent no ready message'));
+      if (!('ready' in m)) return fail(new Error('post-processing worker sent no ready message'));
+      const w: PostWorker = { worker, tid: m.tid };
+      // A worker that ends while idle (terminated, crashed) must not be handed a job.
+      worker.once('exit', () => {
+        const i = idle.indexOf(w);
+        if (i >= 0) idle.splice(i, 1);
+      });
+      resolve(w);
     });
   });
 }
@@ -66,6 +72,7 @@ function runOnWorker(w: PostWorker, job: PostProcessJob, budget: PostProcessBudg
       clearInterval(check);
       w.worker.off('message', onMessage);
       w.worker.off('error', onError);
+      w.worker.off('exit', onExit);
     };
     const check = setInterval(() => {
       const wall = performance.now() - t0;
@@ -88,8 +95,13 @@ function runOnWorker(w: PostWorker, job: PostProcessJob, budget: PostProcessBudg
       done();
       reject(e);
     };
+    const onExit = (code: number): void => {
+      done();
+      reject(new Error(`post-processing worker exited with ${code}`));
+    };
     w.worker.on('message', onMessage);
     w.worker.once('error', onError);
+    w.worker.once('exit', onExit);
     w.worker.postMessage(job);
   });
 }
