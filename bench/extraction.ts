@@ -1,5 +1,6 @@
 /**
- * Extraction benchmark (not a test): `node --import tsx bench/extraction.ts [--reps 5]`.
+ * Extraction benchmark (not a test): `node --import tsx bench/extraction.ts [--reps 5] [--patterns]`.
+ * `--patterns` adds a `regex` and a `replace` field to the 2,000-item spec (user patterns, ADR 0022).
  * 1. A 2,000-item page through the runner: items per second of the extract step, and the task as a whole.
  * 2. The same fields read with one Playwright locator call per field and item (the alternative ADR 0005 rejects).
  * 3. The overhead of each dynamic-loading rule: task time per fixture pattern against a plain one-page listing.
@@ -8,13 +9,15 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { JobSpec, Task, taskSpecOf, type JobSpecInput } from '@trawl/schemas';
+import { buildItems, collectArgsOf, collectInPage } from '@trawl/engine';
+import { evaluateFunction } from '../browser-fleet/src/page-function.ts';
 import { fixtureJobs, records, startFixtureSite } from '@trawl/fixtures';
 import { BrowserPool } from '../browser-fleet/src/pool.ts';
 import { runTask } from '../browser-fleet/src/runner.ts';
 import { silentLogger } from '../browser-fleet/src/log.ts';
 import { defaultChromiumPath } from '../browser-fleet/src/chromium-path.ts';
 
-const { values: args } = parseArgs({ options: { reps: { type: 'string', default: '5' }, items: { type: 'string', default: '2000' } } });
+const { values: args } = parseArgs({ options: { reps: { type: 'string', default: '5' }, items: { type: 'string', default: '2000' }, patterns: { type: 'boolean', default: false } } });
 const reps = Number(args.reps);
 const N = Number(args.items);
 const p50 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
@@ -43,11 +46,15 @@ try {
     sku: { source: 'attr', attr: 'data-sku', required: true }, name: { selector: '.name', required: true },
     price: { selector: '.price', process: [{ op: 'number' }] }, url: { selector: 'a.name', source: 'attr', attr: 'href', process: [{ op: 'absoluteUrl' }] },
     date: { selector: '.date', process: [{ op: 'date' }] }, name2: { selector: 'role=link' }, fetched: { context: 'fetchedAt' },
+    ...(args.patterns ? {
+      skuNumber: { source: 'attr', attr: 'data-sku', process: [{ op: 'regex', pattern: '(\\d+)$' }] },
+      slug: { selector: '.name', process: [{ op: 'replace', pattern: '\\s+', with: '-' }, { op: 'lowercase' }] },
+    } : {}),
   } };
   const big = [];
   for (let i = 0; i < reps; i++) big.push(await timeTask(bigSpec));
   const ex = p50(big.map((b) => b.extract));
-  console.log(`\n## ${N}-item page, 7 fields (CSS, attr, role=, number, date, absoluteUrl, context), ${reps} runs`);
+  console.log(`\n## ${N}-item page, ${args.patterns ? '9 fields (CSS, attr, role=, number, date, absoluteUrl, context, regex, replace)' : '7 fields (CSS, attr, role=, number, date, absoluteUrl, context)'}, ${reps} runs`);
   console.log(`extract p50 ${ex} ms → ${Math.round((N / ex) * 1000)} items/s; whole task p50 ${p50(big.map((b) => b.total))} ms `
     + `(navigate ${p50(big.map((b) => b.navigate))} ms, wait ${p50(big.map((b) => b.wait))} ms); items ${big[0]?.items}`);
 
@@ -55,6 +62,16 @@ try {
   const context = await pool.newContext({});
   const page = await context.newPage();
   await page.goto(bigUrl);
+  // Post-processing alone (Node, no page round trip): where the pattern engine's cost shows.
+  const taskSpec = taskSpecOf(JobSpec.parse(bigSpec));
+  const raw = await evaluateFunction(page, collectInPage, collectArgsOf(taskSpec));
+  const post: number[] = [];
+  for (let i = 0; i < reps * 4; i++) {
+    const t0 = performance.now();
+    buildItems(raw, taskSpec);
+    post.push(performance.now() - t0);
+  }
+  console.log(`post-processing alone (buildItems, ${N} items) p50 ${p50(post).toFixed(1)} ms over ${reps * 4} runs`);
   const t = performance.now();
   const loc = page.locator('li.product');
   for (let i = 0; i < 200; i++) {

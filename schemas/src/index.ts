@@ -17,3 +17,4 @@ export * from './artifacts.ts';
 export * from './trace-context.ts';
 export * from './policy.ts';
 export * from './net/address-class.ts';
+export * from './pattern.ts';

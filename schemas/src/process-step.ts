@@ -1,18 +1,23 @@
 import { z } from 'zod';
+import { compilePattern } from './pattern.ts';
 
-function isValidRegex(p: string): boolean {
-  try {
-    new RegExp(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const Pattern = z.string().min(1).refine(isValidRegex, 'not a valid regular expression');
+/** A user regular expression: JavaScript syntax that RE2 can run in linear time (pattern.ts, ADR 0022). */
+const Pattern = z.string().min(1).superRefine((p, ctx) => {
+  const c = compilePattern(p);
+  if (!c.ok) ctx.addIssue({ code: 'custom', message: c.problem });
+});
 
 /** Date format tokens the `date` step understands (see engine/src/dates.ts). */
-const DateFormat = z.string().min(2).max(64).regex(/(yyyy|yy|M{1,4}|d{1,2})/, 'a date format needs yyyy/yy, M/MM/MMM or d/dd tokens');
+const DATE_TOKEN = /yyyy|yy|MMMM|MMM|MM|M|dd|d|HH|H|hh|h|mm|ss|a/g;
+/** The group each token fills: a format fills each at most once (the engine compiles one named group per token). */
+const TOKEN_GROUP: Record<string, string> = { yyyy: 'year', yy: 'year', MMMM: 'month', MMM: 'month', MM: 'month', M: 'month', dd: 'day', d: 'day',
+  HH: 'hour', H: 'hour', hh: 'hour', h: 'hour', mm: 'minute', ss: 'second', a: 'am/pm' };
+const DateFormat = z.string().min(2).max(64).regex(/(yyyy|yy|M{1,4}|d{1,2})/, 'a date format needs yyyy/yy, M/MM/MMM or d/dd tokens')
+  .superRefine((f, ctx) => {
+    const groups = (f.match(DATE_TOKEN) ?? []).map((t) => TOKEN_GROUP[t]);
+    const twice = groups.find((g, i) => groups.indexOf(g) !== i);
+    if (twice) ctx.addIssue({ code: 'custom', message: `the ${twice} appears twice in the format; give each part once (dd.MM.yyyy)` });
+  });
 
 function isSupportedLocale(tag: string): boolean {
   try {
@@ -64,7 +69,14 @@ export const ProcessStep = z.discriminatedUnion('op', [
   z.object({ op: z.literal('absoluteUrl') }).strict(),
   z.object({ op: z.literal('lowercase') }).strict(),
   z.object({ op: z.literal('uppercase') }).strict(),
-  z.object({ op: z.literal('regex'), pattern: Pattern, group: z.number().int().min(0).default(1) }).strict(),
+  /** The first match's group (0 for the whole match); a group the pattern does not have fails validation. */
+  z.object({ op: z.literal('regex'), pattern: Pattern, group: z.number().int().min(0).default(1) }).strict().superRefine((s, ctx) => {
+    const c = compilePattern(s.pattern);
+    if (c.ok && s.group > c.re.groupCount()) {
+      ctx.addIssue({ code: 'custom', path: ['group'], message: `group ${s.group} but the pattern has ${c.re.groupCount()} capturing group(s); use 0 for the whole match` });
+    }
+  }),
+  /** Every match replaced; `with` may use $1, $<name>, $& and $$ as in JavaScript. */
   z.object({ op: z.literal('replace'), pattern: Pattern, with: z.string() }).strict(),
   z.object({ op: z.literal('default'), value: z.union([z.string(), z.number(), z.boolean(), z.null()]) }).strict(),
   /** A string to a list (empty parts dropped, each part trimmed). */

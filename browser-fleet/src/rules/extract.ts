@@ -1,7 +1,8 @@
 import type { Frame, Page } from 'playwright-core';
 import type { ItemData, TaskSpec } from '@trawl/schemas';
-import { buildItems, collectArgsOf, collectInPage, mergeUnparsed, type Extraction } from '@trawl/engine';
+import { collectArgsOf, collectInPage, mergeUnparsed, type Extraction } from '@trawl/engine';
 import { evaluateFunction } from '../page-function.ts';
+import { PATTERN_CPU_BUDGET_MS, postProcess } from '../post-process/pool.ts';
 import type { PageTools } from './tools.ts';
 
 export type Target = Page | Frame;
@@ -16,11 +17,11 @@ export async function extractionTarget(page: Page, spec: TaskSpec, tools: PageTo
   return frame;
 }
 
-/** One pass of the engine over the target: raw values in the page, processing here. */
+/** One pass of the engine over the target: raw values in the page, processing here (user patterns in a worker). */
 export async function extractOnce(target: Target, spec: TaskSpec, tools: PageTools, panel?: string | null): Promise<Extraction> {
   tools.budget();
   const raw = await tools.race(evaluateFunction(target, collectInPage, collectArgsOf(spec)));
-  return buildItems(raw, spec, { fetchedAt: Date.now(), panel });
+  return tools.race(postProcess(raw, spec, { fetchedAt: Date.now(), panel }, { cpuMs: PATTERN_CPU_BUDGET_MS, wallMs: tools.budget() }));
 }
 
 /** Visible, not excluded item elements: what pagination watches grow. No fields are read. */
