@@ -26,7 +26,7 @@ const rows: string[] = [];
 
 beforeAll(async () => {
   [edge, hostile, site] = await Promise.all([startRecordingEdge(SECRET), startHostileSite(), startTestSite()]);
-  node = await startNodeProcess('main.ts', { FLEET_SECRET: SECRET, TRAWL_EDGE_URL: edge.url, FLEET_EGRESS_ALLOW: '127.0.0.1/32', FLEET_SLOTS: '4' });
+  node = await startNodeProcess('main.ts', { FLEET_SECRET: SECRET, TRAWL_EDGE_URL: edge.url, FLEET_EGRESS_ALLOW: [hostile.url, site.url].map((u) => new URL(u).host).join(','), FLEET_SLOTS: '4' });
   died = new Promise((resolve) => node.child.once('exit', () => resolve('died')));
 }, 60_000);
 

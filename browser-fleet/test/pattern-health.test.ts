@@ -56,7 +56,7 @@ beforeAll(async () => {
   siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
   fleet = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: new URL('..', import.meta.url).pathname,
-    env: { ...process.env, FLEET_SECRET: SECRET, FLEET_PORT: '0', TRAWL_EDGE_URL: edge.url, FLEET_EGRESS_ALLOW: '127.0.0.1/32', FLEET_WARM_CONTEXTS: '0', FLEET_HEARTBEAT_MS: '1000' },
+    env: { ...process.env, FLEET_SECRET: SECRET, FLEET_PORT: '0', TRAWL_EDGE_URL: edge.url, FLEET_EGRESS_ALLOW: new URL(siteUrl).host, FLEET_WARM_CONTEXTS: '0', FLEET_HEARTBEAT_MS: '1000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   fleetUrl = await new Promise<string>((resolve, reject) => {

@@ -17,7 +17,7 @@ let sup: NodeProcess;
 
 beforeAll(async () => {
   [edge, site] = await Promise.all([startRecordingEdge(SECRET), startTestSite()]);
-  sup = await startNodeProcess('supervisor.ts', { FLEET_SECRET: SECRET, TRAWL_EDGE_URL: edge.url, FLEET_EGRESS_ALLOW: '127.0.0.1/32', FLEET_WARM_CONTEXTS: '0' });
+  sup = await startNodeProcess('supervisor.ts', { FLEET_SECRET: SECRET, TRAWL_EDGE_URL: edge.url, FLEET_EGRESS_ALLOW: new URL(site.url).host, FLEET_WARM_CONTEXTS: '0' });
 }, 60_000);
 
 afterAll(async () => {
