@@ -1,4 +1,4 @@
-import { For, Show, createContext, createEffect, createSignal, useContext, type JSX } from 'solid-js';
+import { For, Show, batch, createContext, createEffect, createSignal, useContext, type JSX } from 'solid-js';
 import { getIn, inputId, issueKey, type Json, type Path } from './draft.ts';
 
 /** What every control of the job form shares: the draft, how to change it, and the problems at each path. */
@@ -93,7 +93,7 @@ export function LinesInput(props: { path: Path; label: string; hint?: string }) 
       <label for={inputId(props.path)}>{props.label}</label>
       <Show when={props.hint}><span class="muted small">{props.hint}</span></Show>
       <textarea id={inputId(props.path)} rows={3} value={text()} {...described(ed, props.path)}
-        onInput={(e) => { setText(e.currentTarget.value); const lines = parse(e.currentTarget.value); ed.update(props.path, lines.length ? lines : undefined); }} />
+        onInput={(e) => { const raw = e.currentTarget.value; const lines = parse(raw); batch(() => { ed.update(props.path, lines.length ? lines : undefined); setText(raw); }); }} />
       <Problems path={props.path} />
     </div>
   );

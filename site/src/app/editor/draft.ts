@@ -44,5 +44,5 @@ export const issueKey = (path: Path) => path.join('.');
 export interface Issue { path: string; message: string }
 
 export function emptySpec(): JsonObject {
-  return { startUrls: [], itemSelector: '', fields: { title: { selector: '' } } };
+  return { startUrls: [], itemSelector: '', fields: { title: {} } };
 }

@@ -51,7 +51,7 @@ export function FieldsEditor(props: { path: Path; legend: string }) {
   const add = () => {
     let n = entries().length + 1;
     while (`field${n}` in fields()) n++;
-    ed.update(props.path, { ...fields(), [`field${n}`]: { selector: '' } });
+    ed.update(props.path, { ...fields(), [`field${n}`]: {} });
   };
   return (
     <Fieldset legend={props.legend}>
@@ -62,8 +62,8 @@ export function FieldsEditor(props: { path: Path; legend: string }) {
         return (
           <div class="field-row" data-testid={`field-${i}`}>
             <div class="ctl">
-              <label for={`${inputId(props.path)}-name-${i}`}>{t('editor.fieldName')}</label>
-              <input id={`${inputId(props.path)}-name-${i}`} type="text" value={name()} onChange={(e) => rename(name(), e.currentTarget.value.trim())} />
+              <label for={`${inputId(props.path)}--name-${i}`}>{t('editor.fieldName')}</label>
+              <input id={`${inputId(props.path)}--name-${i}`} type="text" value={name()} onChange={(e) => rename(name(), e.currentTarget.value.trim())} />
             </div>
             <TextInput path={fp().concat('selector')} label={t('opt.selector')} placeholder=".price" />
             <Select path={fp().concat('source')} label={t('editor.source')} choices={[{ value: '', label: t('common.default') }, ...FIELD_SOURCES.map((s) => ({ value: s, label: s }))]} />

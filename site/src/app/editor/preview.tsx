@@ -21,7 +21,7 @@ export function PreviewPanel(props: { result: Preview }) {
         <thead><tr><th scope="col">{t('preview.field')}</th><th scope="col">{t('preview.filled')}</th></tr></thead>
         <tbody><For each={columns()}>{(c) => <tr><td>{c}</td><td data-testid={`fill-${c}`}>{Math.round((props.result.fillRates[c] ?? 0) * 100)}%</td></tr>}</For></tbody>
       </table>
-      <div class="table-wrap preview-items">
+      <div class="table-wrap preview-items" tabindex="0" role="region" aria-label={t('preview.itemsRegion')}>
         <table class="table small">
           <caption>{t('preview.items', { n: props.result.items.length })}</caption>
           <thead><tr><For each={columns()}>{(c) => <th scope="col">{c}</th>}</For></tr></thead>

@@ -75,7 +75,6 @@ export function RunSettings() {
           <NumberInput path={['limits', 'maxItems']} label="maxItems" />
           <NumberInput path={['limits', 'taskTimeoutMs']} label="taskTimeoutMs" />
           <NumberInput path={['limits', 'runTimeoutMs']} label="runTimeoutMs" />
-          <NumberInput path={['concurrency']} label={t('editor.concurrency')} />
           <NumberInput path={['wait', 'timeoutMs']} label={t('editor.waitTimeout')} />
         </div>
       </Fieldset>

@@ -1,7 +1,7 @@
 /** The app's English catalogue: every string the app shows. ko.ts has the same keys (checked by the compiler). */
 export const en = {
   'common.loading': 'Loading…', 'common.saving': 'Saving…', 'common.all': 'All', 'common.none': 'None', 'common.default': '(default)',
-  'common.prev': 'Previous page', 'common.next': 'Next page', 'common.yes': 'Yes', 'common.no': 'No', 'common.actions': 'Actions',
+  'common.prev': 'Previous page', 'common.next': 'Next page', 'common.yes': 'Yes', 'common.no': 'No', 'common.actions': 'Actions', 'common.table': 'Table (scrolls sideways)',
   'nav.skip': 'Skip to content', 'nav.label': 'App', 'nav.dashboard': 'Dashboard', 'nav.jobs': 'Jobs', 'nav.settings': 'Settings',
   'nav.errors': 'Error guide', 'nav.signOut': 'Sign out', 'org.switch': 'Organization', 'lang.label': 'Language',
   'role.owner': 'Owner', 'role.admin': 'Admin', 'role.editor': 'Editor', 'role.viewer': 'Viewer',
@@ -38,7 +38,7 @@ export const en = {
   'editor.previewEmpty': 'Run a preview to see what the first page gives.',
   'opt.selector': 'Selector', 'opt.timeoutMs': 'Timeout (ms)', 'opt.pattern': 'Pattern',
   'preview.summary': '{items} items from {matched} matches on {url}', 'preview.fillRates': 'Fill rate per field', 'preview.field': 'Field',
-  'preview.filled': 'Filled', 'preview.items': 'Items ({n} shown)', 'preview.screenshot': 'Screenshot of the previewed page',
+  'preview.filled': 'Filled', 'preview.itemsRegion': 'Previewed items', 'preview.items': 'Items ({n} shown)', 'preview.screenshot': 'Screenshot of the previewed page',
   'run.title': 'Run {id}', 'run.titleShort': 'Run', 'run.job': 'Job', 'run.results': 'Results', 'run.cancel': 'Cancel run', 'run.share': 'Copy read-only link',
   'run.shareCopied': 'Link copied: members of this organization can open it read-only.',
   'run.pagesDone': 'Pages done', 'run.queued': 'Queued', 'run.failed': 'Failed', 'run.items': 'Items', 'run.retries': 'Retries', 'run.duration': 'Duration',

@@ -3,7 +3,7 @@ import type { MessageKey } from './en.ts';
 /** 한국어 카탈로그: en.ts와 같은 키를 모두 가져야 합니다 (컴파일러가 확인). */
 export const ko: Record<MessageKey, string> = {
   'common.loading': '불러오는 중…', 'common.saving': '저장 중…', 'common.all': '전체', 'common.none': '없음', 'common.default': '(기본값)',
-  'common.prev': '이전 페이지', 'common.next': '다음 페이지', 'common.yes': '예', 'common.no': '아니요', 'common.actions': '작업',
+  'common.prev': '이전 페이지', 'common.next': '다음 페이지', 'common.yes': '예', 'common.no': '아니요', 'common.actions': '작업', 'common.table': '표 (옆으로 스크롤)',
   'nav.skip': '본문으로 건너뛰기', 'nav.label': '앱', 'nav.dashboard': '대시보드', 'nav.jobs': '작업', 'nav.settings': '설정',
   'nav.errors': '오류 안내', 'nav.signOut': '로그아웃', 'org.switch': '조직', 'lang.label': '언어',
   'role.owner': '소유자', 'role.admin': '관리자', 'role.editor': '편집자', 'role.viewer': '뷰어',
@@ -40,7 +40,7 @@ export const ko: Record<MessageKey, string> = {
   'editor.previewEmpty': '미리보기를 실행하면 첫 페이지의 결과를 볼 수 있습니다.',
   'opt.selector': '선택자', 'opt.timeoutMs': '제한 시간 (ms)', 'opt.pattern': '패턴',
   'preview.summary': '{url}에서 {matched}개 일치, 항목 {items}개', 'preview.fillRates': '필드별 채움 비율', 'preview.field': '필드',
-  'preview.filled': '채움', 'preview.items': '항목 ({n}개 표시)', 'preview.screenshot': '미리본 페이지의 스크린샷',
+  'preview.filled': '채움', 'preview.itemsRegion': '미리본 항목', 'preview.items': '항목 ({n}개 표시)', 'preview.screenshot': '미리본 페이지의 스크린샷',
   'run.title': '실행 {id}', 'run.titleShort': '실행', 'run.job': '작업', 'run.results': '결과', 'run.cancel': '실행 취소', 'run.share': '읽기 전용 링크 복사',
   'run.shareCopied': '링크를 복사했습니다. 조직 구성원은 읽기 전용으로 열 수 있습니다.',
   'run.pagesDone': '완료한 페이지', 'run.queued': '대기', 'run.failed': '실패', 'run.items': '항목', 'run.retries': '재시도', 'run.duration': '소요 시간',

@@ -57,7 +57,7 @@ export function DashboardPage() {
       <h2>{t('dash.recent')}</h2>
       <Show when={!runs.error} fallback={<ErrorBox error={runs.error} />}>
         <Show when={runs()} fallback={<Loading />}>
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex="0" role="region" aria-label={t('common.table')}>
             <table class="table" data-testid="recent-runs">
               <thead><tr><th scope="col">{t('dash.run')}</th><th scope="col">{t('dash.status')}</th><th scope="col">{t('run.items')}</th><th scope="col">{t('dash.started')}</th><th scope="col">{t('run.duration')}</th></tr></thead>
               <tbody>

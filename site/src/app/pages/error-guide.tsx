@@ -12,7 +12,7 @@ export function ErrorGuidePage(props: { errors: ErrorEntry[]; code?: string }) {
         <>
           <div class="page-head"><h1>{t('guide.title')}</h1></div>
           <p>{t('guide.intro')}</p>
-          <div class="table-wrap"><table class="table">
+          <div class="table-wrap" tabindex="0" role="region" aria-label={t('common.table')}><table class="table">
             <thead><tr><th scope="col">{t('guide.code')}</th><th scope="col">HTTP</th><th scope="col">{t('guide.retried')}</th><th scope="col">{t('guide.hint')}</th></tr></thead>
             <tbody><For each={props.errors}>{(e) => <tr><td><a href={`/app/errors/${e.code}/`}><code>{e.code}</code></a></td><td>{e.status}</td><td>{e.retryable ? t('common.yes') : t('common.no')}</td><td>{e.hint}</td></tr>}</For></tbody>
           </table></div>

@@ -46,7 +46,7 @@ export function JobsPage() {
       </div>
       <Show when={!jobs.error} fallback={<ErrorBox error={jobs.error} />}>
         <Show when={page()} fallback={<Loading />}>
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex="0" role="region" aria-label={t('common.table')}>
             <table class="table" data-testid="jobs-table">
               <thead><tr><th scope="col">{t('jobs.name')}</th><th scope="col">{t('jobs.lastRun')}</th><th scope="col">{t('jobs.trendHead')}</th><th scope="col">{t('jobs.updated')}</th></tr></thead>
               <tbody>

@@ -110,7 +110,7 @@ export function RunMonitorPage() {
             </section>
             <section aria-labelledby="events-head">
               <h2 id="events-head">{t('run.events')} <span class="muted small" data-testid="socket-state">{t(`run.socket.${socketState()}`)}</span></h2>
-              <ol class="events" data-testid="events">
+              <ol class="events" data-testid="events" tabindex="0" aria-labelledby="events-head">
                 <For each={events()}>{(e) => (
                   <li data-seq={e.seq} class={`ev ev-${e.level}`}>
                     <span class="ev-seq">{e.seq}</span> <span class="ev-type">{e.type}</span> <span class="ev-msg">{e.message}</span>

@@ -22,7 +22,7 @@ export function MembersSection() {
       <Show when={can('members:read')} fallback={<p class="why-disabled">{t('settings.needs', { permission: 'members:read' })}</p>}>
         <Show when={!members.error} fallback={<ErrorBox error={members.error} />}>
           <Show when={members()} fallback={<Loading />}>
-            <div class="table-wrap"><table class="table">
+            <div class="table-wrap" tabindex="0" role="region" aria-label={t('common.table')}><table class="table">
               <thead><tr><th scope="col">{t('settings.person')}</th><th scope="col">{t('settings.role')}</th><th scope="col">{t('settings.since')}</th><th scope="col"><span class="sr-only">{t('common.actions')}</span></th></tr></thead>
               <tbody><For each={members()!.data}>{(m) => (
                 <tr>
@@ -70,7 +70,7 @@ export function KeysSection() {
       <Show when={can('keys:read')} fallback={<p class="why-disabled">{t('settings.needs', { permission: 'keys:read' })}</p>}>
         <Show when={!keys.error} fallback={<ErrorBox error={keys.error} />}>
           <Show when={keys()} fallback={<Loading />}>
-            <div class="table-wrap"><table class="table">
+            <div class="table-wrap" tabindex="0" role="region" aria-label={t('common.table')}><table class="table">
               <thead><tr><th scope="col">{t('settings.keyName')}</th><th scope="col">{t('settings.kind')}</th><th scope="col">{t('settings.role')}</th><th scope="col">{t('settings.lastUsed')}</th><th scope="col"><span class="sr-only">{t('common.actions')}</span></th></tr></thead>
               <tbody><For each={keys()!.data}>{(k) => (
                 <tr><td>{k.name} <code class="small">{k.prefix}…</code></td><td>{k.kind}</td><td>{k.role}</td><td>{k.revokedAt ? t('settings.revoked') : formatTime(k.lastUsedAt)}</td>

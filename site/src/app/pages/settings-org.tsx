@@ -102,7 +102,7 @@ export function AuditSection() {
       <Show when={can('audit:read')} fallback={<p class="why-disabled">{t('settings.needs', { permission: 'audit:read' })}</p>}>
         <Show when={!audit.error} fallback={<ErrorBox error={audit.error} />}>
           <Show when={audit()} fallback={<Loading />}>
-            <div class="table-wrap"><table class="table small">
+            <div class="table-wrap" tabindex="0" role="region" aria-label={t('common.table')}><table class="table small">
               <thead><tr><th scope="col">{t('settings.when')}</th><th scope="col">{t('settings.who')}</th><th scope="col">{t('settings.what')}</th><th scope="col">{t('settings.from')}</th></tr></thead>
               <tbody><For each={audit()!.data}>{(a) => <tr><td>{formatTime(a.createdAt)}</td><td>{a.actor}</td><td>{a.action} <code>{a.target}</code></td><td>{a.ip ?? '—'}</td></tr>}</For></tbody>
             </table></div>
