@@ -27,9 +27,21 @@ export function JobEditorPage() {
   const [preview, setPreview] = createSignal<Preview | null>(null);
   const [busy, setBusy] = createSignal<'preview' | 'save' | 'run' | null>(null);
   const [failure, setFailure] = createSignal<unknown>(null);
+  const [saved, setSaved] = createSignal(new URLSearchParams(location.search).has('saved'));
+
+  // The unsaved draft survives a reload or a sign-in round trip (an expired session) in this tab.
+  const draftKey = `trawl.draft.${id ?? 'new'}`;
+  const restore = () => {
+    const kept = sessionStorage.getItem(draftKey);
+    if (!kept) return false;
+    const { name: n, spec } = JSON.parse(kept) as { name: string; spec: Json };
+    setName(n); setDraft(spec); setLoaded(true);
+    return true;
+  };
+  createEffect(on([name, draft], ([n, spec]) => { if (loaded()) sessionStorage.setItem(draftKey, JSON.stringify({ name: n, spec })); }, { defer: true }));
 
   onMount(async () => {
-    if (!id) return;
+    if (restore() || !id) return;
     try {
       const job = await call<Job>(api.GET('/v1/jobs/{id}', { params: { path: { id } } }));
       setName(job.name);
@@ -61,7 +73,9 @@ export function JobEditorPage() {
   onCleanup(() => clearTimeout(timer));
 
   const issuesAt = (key: string) => issues().filter((i) => i.path === key).map((i) => i.message);
-  const update = (path: Path, value: Json | undefined) => setDraft((d) => setIn(d, path, value));
+  // A change after saving clears the "Saved" note (loading the job does not).
+  const update = (path: Path, value: Json | undefined) => { setSaved(false); setDraft((d) => setIn(d, path, value)); };
+  const replaceDraft = (v: Json) => { setSaved(false); setDraft(v); };
   const nameProblem = () => (name().trim() ? null : t('editor.nameRequired'));
 
   async function runPreview() {
@@ -75,6 +89,7 @@ export function JobEditorPage() {
     setBusy(andRun ? 'run' : 'save'); setFailure(null);
     try {
       const body = { name: name().trim(), spec: draft() } as never;
+      sessionStorage.removeItem(draftKey);
       const job = id ? await call<Job>(api.PATCH('/v1/jobs/{id}', { params: { path: { id } }, body }))
         : await call<Job>(api.POST('/v1/jobs', { body }));
       if (andRun) {
@@ -85,8 +100,6 @@ export function JobEditorPage() {
     } catch (err) { setFailure(err); }
     finally { setBusy(null); }
   }
-  const [saved, setSaved] = createSignal(new URLSearchParams(location.search).has('saved'));
-  createEffect(on(draft, () => setSaved(false), { defer: true }));
 
   return (
     <Show when={!loadError()} fallback={<ErrorBox error={loadError()} />}>
@@ -111,7 +124,7 @@ export function JobEditorPage() {
                 <Fieldset legend={t('editor.basics')}>
                   <div class="ctl ctl-wide">
                     <label for="job-name">{t('editor.name')}</label>
-                    <input id="job-name" type="text" value={name()} onInput={(e) => setName(e.currentTarget.value)} aria-invalid={nameProblem() ? 'true' : undefined} required />
+                    <input id="job-name" type="text" value={name()} onInput={(e) => { setSaved(false); setName(e.currentTarget.value); }} aria-invalid={nameProblem() ? 'true' : undefined} required />
                   </div>
                   <LinesInput path={['startUrls']} label={t('editor.startUrls')} hint={t('editor.startUrlsHint')} />
                   <TextInput path={['itemSelector']} label={t('editor.itemSelector')} placeholder="#products li.product" wide />
@@ -135,7 +148,7 @@ export function JobEditorPage() {
               <Show when={failure()}><ErrorBox error={failure()} /></Show>
             </form>
             <aside class="editor-side">
-              <JsonView value={draft()} onChange={setDraft} readOnly={!writable} />
+              <JsonView value={draft()} onChange={replaceDraft} readOnly={!writable} />
               <section aria-labelledby="preview-head">
                 <h2 id="preview-head">{t('editor.previewHead')}</h2>
                 <Show when={busy() === 'preview'}><p role="status" class="loading"><span class="spinner" aria-hidden="true" />{t('editor.previewing')}</p></Show>

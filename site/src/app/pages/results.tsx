@@ -92,8 +92,8 @@ export function ResultsPage() {
                       </div>
                     )}</For>
                   </div>
-                  <div class="grid-body" ref={scroller} data-testid="grid-body" tabindex="0" aria-label={t('results.scroll')}>
-                    <div style={{ height: `${virtualizer.getTotalSize()}px`, position: 'relative' }}>
+                  <div class="grid-body" ref={scroller} data-testid="grid-body" tabindex="0" role="rowgroup" aria-label={t('results.scroll')}>
+                    <div role="none" style={{ height: `${virtualizer.getTotalSize()}px`, position: 'relative' }}>
                       <For each={virtualizer.getVirtualItems()}>{(v) => (
                         <div class="grid-row" role="row" aria-rowindex={v.index + 2} style={{ transform: `translateY(${v.start}px)`, height: `${ROW_HEIGHT}px`, 'grid-template-columns': template() }}>
                           <For each={visibleCols()}>{(c) => <div role="cell" title={cell(view()[v.index]?.[c])}>{cell(view()[v.index]?.[c])}</div>}</For>
