@@ -22,7 +22,6 @@ describe('the web app, as a person in Chromium', () => {
   let fleet: FleetNode;
   let owner: Page;
   let jobId = '';
-  let runId = '';
   const who = `app-${Date.now().toString(36)}`;
   beforeAll(async () => {
     [browser, fleet] = await Promise.all([launchChromium(), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), slots: 2 })]);
@@ -96,7 +95,6 @@ describe('the web app, as a person in Chromium', () => {
     await owner.getByText('Saved.').waitFor();
     await owner.getByTestId('save-run-button').click();
     await owner.waitForURL(/\/app\/runs\/\?id=run_[a-z0-9]+$/);
-    runId = new URL(owner.url()).searchParams.get('id')!;
     await owner.locator('[data-status="succeeded"]').first().waitFor({ timeout: 90_000 });
     await expect.poll(() => owner.getByTestId('board-items').textContent()).toBe('60');
     expect(await owner.getByTestId('board-done').textContent()).toBe('3');
@@ -109,6 +107,7 @@ describe('the web app, as a person in Chromium', () => {
 
     await owner.getByTestId('results-link').click();
     await expect.poll(() => owner.getByTestId('results-count').textContent(), { timeout: 20_000 }).toBe('60 of 60 rows');
+    await owner.locator('.grid-row').first().waitFor();
     await checkPage(owner, 'results');
     const [download] = await Promise.all([owner.waitForEvent('download'), owner.getByTestId('download-csv').click()]);
     const [header, ...rows] = parseCsv(readFileSync((await download.path())!, 'utf8'));
@@ -116,8 +115,17 @@ describe('the web app, as a person in Chromium', () => {
     const fromCsv = rows.map((r) => ({ sku: r[0], name: r[1], price: Number(r[2]), category: r[3], url: r[4] }));
     expect(bySku(fromCsv)).toEqual(bySku(expectedRecords(demoUrl)));
 
+    // The grid shows the rows: sorted by sku, the first is the fixture's first sku; a filter leaves exactly the match.
+    const expected = bySku(expectedRecords(demoUrl));
+    await owner.getByRole('button', { name: 'sku', exact: true }).click();
+    await expect.poll(() => owner.locator('.grid-row').first().locator('[role="cell"]').first().textContent()).toBe(expected[0]!.sku);
+    expect(await owner.locator('.grid-row').count()).toBeGreaterThanOrEqual(10);
+    await owner.getByTestId('results-filter').fill(expected[7]!.sku);
+    await expect.poll(() => owner.getByTestId('results-count').textContent()).toBe('1 of 60 rows');
+    expect(await owner.locator('.grid-row [role="cell"]').allTextContents()).toEqual([expected[7]!.sku, expected[7]!.name, String(expected[7]!.price), expected[7]!.category, expected[7]!.url]);
     await owner.getByTestId('results-filter').fill('zzz-no-such-row');
     await expect.poll(() => owner.getByTestId('results-count').textContent()).toBe('0 of 60 rows');
+    expect(await owner.locator('.grid-row').count()).toBe(0);
   });
 
   it('shows every other page accessibly, in English and Korean (the choice persists)', async () => {

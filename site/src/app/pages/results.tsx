@@ -46,15 +46,7 @@ export function ResultsPage() {
     }
     return list;
   });
-  let scroller!: HTMLDivElement;
-  const virtualizer = createVirtualizer({
-    get count() { return view().length; },
-    getScrollElement: () => scroller,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-  });
   const toggleSort = (col: string) => setSort((s) => (s?.col === col ? (s.dir === 1 ? { col, dir: -1 } : null) : { col, dir: 1 }));
-  const template = () => `repeat(${Math.max(1, visibleCols().length)}, minmax(9rem, 1fr))`;
   const download = (format: string) => `/v1/runs/${encodeURIComponent(runId)}/results?format=${format}`;
 
   return (
@@ -84,29 +76,47 @@ export function ResultsPage() {
                   </details>
                   <span role="status" class="muted" data-testid="results-count">{t('results.count', { shown: view().length, total: rows()!.length })}</span>
                 </div>
-                <div class="grid" role="table" aria-label={t('results.title')} aria-rowcount={view().length + 1}>
-                  <div class="grid-head" role="row" style={{ 'grid-template-columns': template() }}>
-                    <For each={visibleCols()}>{(c) => (
-                      <div role="columnheader" aria-sort={sort()?.col === c ? (sort()!.dir === 1 ? 'ascending' : 'descending') : 'none'}>
-                        <button type="button" class="sort" onClick={() => toggleSort(c)}>{c}{sort()?.col === c ? (sort()!.dir === 1 ? ' ▲' : ' ▼') : ''}</button>
-                      </div>
-                    )}</For>
-                  </div>
-                  <div class="grid-body" ref={scroller} data-testid="grid-body" tabindex="0" role="rowgroup" aria-label={t('results.scroll')}>
-                    <div role="none" style={{ height: `${virtualizer.getTotalSize()}px`, position: 'relative' }}>
-                      <For each={virtualizer.getVirtualItems()}>{(v) => (
-                        <div class="grid-row" role="row" aria-rowindex={v.index + 2} style={{ transform: `translateY(${v.start}px)`, height: `${ROW_HEIGHT}px`, 'grid-template-columns': template() }}>
-                          <For each={visibleCols()}>{(c) => <div role="cell" title={cell(view()[v.index]?.[c])}>{cell(view()[v.index]?.[c])}</div>}</For>
-                        </div>
-                      )}</For>
-                    </div>
-                  </div>
-                </div>
+                <Grid rows={view()} columns={visibleCols()} sort={sort()} onSort={toggleSort} />
               </Show>
             </Show>
           </>
         )}</Show>
       </Show>
     </section>
+  );
+}
+
+/**
+ * The grid itself: only the rows in view (plus a few) are in the DOM. It mounts once the rows are loaded, so the
+ * virtualizer finds its scroll element when it starts.
+ */
+function Grid(props: { rows: Row[]; columns: string[]; sort: { col: string; dir: 1 | -1 } | null; onSort: (col: string) => void }) {
+  let scroller: HTMLDivElement | null = null;
+  const virtualizer = createVirtualizer({
+    get count() { return props.rows.length; },
+    getScrollElement: () => scroller,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const template = () => `repeat(${Math.max(1, props.columns.length)}, minmax(9rem, 1fr))`;
+  return (
+    <div class="grid" role="table" aria-label={t('results.title')} aria-rowcount={props.rows.length + 1}>
+      <div class="grid-head" role="row" style={{ 'grid-template-columns': template() }}>
+        <For each={props.columns}>{(c) => (
+          <div role="columnheader" aria-sort={props.sort?.col === c ? (props.sort!.dir === 1 ? 'ascending' : 'descending') : 'none'}>
+            <button type="button" class="sort" onClick={() => props.onSort(c)}>{c}{props.sort?.col === c ? (props.sort!.dir === 1 ? ' ▲' : ' ▼') : ''}</button>
+          </div>
+        )}</For>
+      </div>
+      <div class="grid-body" ref={(el) => { scroller = el; }} data-testid="grid-body" tabindex="0" role="rowgroup" aria-label={t('results.scroll')}>
+        <div role="none" style={{ height: `${virtualizer.getTotalSize()}px`, position: 'relative' }}>
+          <For each={virtualizer.getVirtualItems()}>{(v) => (
+            <div class="grid-row" role="row" aria-rowindex={v.index + 2} style={{ transform: `translateY(${v.start}px)`, height: `${ROW_HEIGHT}px`, 'grid-template-columns': template() }}>
+              <For each={props.columns}>{(c) => <div role="cell" title={cell(props.rows[v.index]?.[c])}>{cell(props.rows[v.index]?.[c])}</div>}</For>
+            </div>
+          )}</For>
+        </div>
+      </div>
+    </div>
   );
 }
