@@ -183,6 +183,37 @@ describe('the web app, as a person in Chromium', () => {
     await context.close();
   });
 
+  it('switches organization from the header: the session moves to the chosen organization (CSRF-checked, members only)', async () => {
+    const { page: other, context } = await signIn(browser, `${who}-other`);
+    const invite = await pageApi(other, 'POST', '/v1/invitations', { role: 'editor' });
+    expect(invite.status).toBe(201);
+    const mine = await pageApi(owner, 'GET', '/v1/me');
+    const ownOrg = (mine.body.org as { id: string }).id;
+    // The owner follows the invitation in the same browser: the provider remembers them, the session opens in the new organization.
+    await owner.goto(`${inject('edgeUrl')}${new URL(String(invite.body.link)).pathname}`);
+    await owner.waitForURL(`${inject('edgeUrl')}/app/`);
+    const invited = await pageApi(owner, 'GET', '/v1/me');
+    const otherOrg = (invited.body.org as { id: string }).id;
+    expect(otherOrg).not.toBe(ownOrg);
+    expect(invited.body.role).toBe('editor');
+    expect((invited.body.memberships as Array<{ orgId: string }>).map((m) => m.orgId).sort()).toEqual([ownOrg, otherOrg].sort());
+    expect(await owner.getByTestId('org-switch').inputValue()).toBe(otherOrg);
+    await checkPage(owner, 'dashboard-invited');
+
+    // Someone else's organization, or no CSRF token: refused.
+    const foreign = await owner.evaluate(async () => (await fetch('/auth/org', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': /trawl_csrf=([^;]+)/.exec(document.cookie)![1]! }, body: JSON.stringify({ orgId: 'org_not_mine' }) })).status);
+    expect(foreign).toBe(404);
+    const forged = await owner.evaluate(async (orgId) => (await fetch('/auth/org', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orgId }) })).status, ownOrg);
+    expect(forged).toBe(403);
+
+    await Promise.all([owner.waitForURL(`${inject('edgeUrl')}/app/`), owner.getByTestId('org-switch').selectOption(ownOrg)]);
+    await owner.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await expect.poll(async () => ((await pageApi(owner, 'GET', '/v1/me')).body.org as { id: string }).id).toBe(ownOrg);
+    expect((await pageApi(owner, 'GET', `/v1/jobs/${jobId}`)).status).toBe(200);
+    expect(await owner.getByTestId('org-switch').inputValue()).toBe(ownOrg);
+    await context.close();
+  });
+
   it('keeps the live board complete when the WebSocket drops mid-run: no missing and no repeated event', async () => {
     const demoUrl = inject('demoUrl');
     // A slow job (a pause on each page, one page at a time) so the run is still going when the socket drops.
