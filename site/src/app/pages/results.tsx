@@ -1,4 +1,4 @@
-import { For, Show, createMemo, createResource, createSignal } from 'solid-js';
+import { For, Index, Show, createMemo, createResource, createSignal } from 'solid-js';
 import { createVirtualizer } from '@tanstack/solid-virtual';
 import { api, call, ApiFailure, type Run } from '../api.ts';
 import { t } from '../i18n/index.ts';
@@ -110,11 +110,12 @@ function Grid(props: { rows: Row[]; columns: string[]; sort: { col: string; dir:
       </div>
       <div class="grid-body" ref={(el) => { scroller = el; }} data-testid="grid-body" tabindex="0" role="rowgroup" aria-label={t('results.scroll')}>
         <div role="none" style={{ height: `${virtualizer.getTotalSize()}px`, position: 'relative' }}>
-          <For each={virtualizer.getVirtualItems()}>{(v) => (
-            <div class="grid-row" role="row" aria-rowindex={v.index + 2} style={{ transform: `translateY(${v.start}px)`, height: `${ROW_HEIGHT}px`, 'grid-template-columns': template() }}>
-              <For each={props.columns}>{(c) => <div role="cell" title={cell(props.rows[v.index]?.[c])}>{cell(props.rows[v.index]?.[c])}</div>}</For>
+          {/* <Index>: the row elements stay and only their text and offset change while scrolling. */}
+          <Index each={virtualizer.getVirtualItems()}>{(v) => (
+            <div class="grid-row" role="row" aria-rowindex={v().index + 2} style={{ transform: `translateY(${v().start}px)`, height: `${ROW_HEIGHT}px`, 'grid-template-columns': template() }}>
+              <Index each={props.columns}>{(c) => <div role="cell" title={cell(props.rows[v().index]?.[c()])}>{cell(props.rows[v().index]?.[c()])}</div>}</Index>
             </div>
-          )}</For>
+          )}</Index>
         </div>
       </div>
     </div>
