@@ -129,7 +129,7 @@ describe('the web app, as a person in Chromium', () => {
   });
 
   it('shows every other page accessibly, in English and Korean (the choice persists)', async () => {
-    for (const [path, name, heading] of [['/app/', 'dashboard', 'Dashboard'], ['/app/jobs/', 'jobs', 'Jobs'], ['/app/settings/', 'settings', 'Settings'],
+    for (const [path, name, heading] of [['/app/', 'dashboard', 'Dashboard'], ['/app/jobs/', 'jobs', 'Jobs'], ['/app/settings/', 'settings', 'Settings'], ['/app/insight/', 'insight', 'Insight (last 7 days)'],
       ['/app/errors/', 'error-guide', 'Error guide'], ['/app/errors/SELECTOR_TIMEOUT/', 'error-guide-code', 'SELECTOR_TIMEOUT']] as const) {
       await owner.goto(`${inject('edgeUrl')}${path}`);
       await owner.getByRole('heading', { name: heading, exact: true }).first().waitFor();

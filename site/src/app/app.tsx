@@ -7,9 +7,10 @@ import { JobEditorPage } from './pages/job-editor.tsx';
 import { RunMonitorPage } from './pages/run-monitor.tsx';
 import { ResultsPage } from './pages/results.tsx';
 import { SettingsPage } from './pages/settings.tsx';
+import { InsightPage } from './pages/insight.tsx';
 import { ErrorGuidePage, type ErrorEntry } from './pages/error-guide.tsx';
 
-export type Page = 'dashboard' | 'jobs' | 'job-editor' | 'run' | 'results' | 'settings' | 'errors';
+export type Page = 'dashboard' | 'jobs' | 'job-editor' | 'run' | 'results' | 'settings' | 'errors' | 'insight';
 const FRAME: Record<Page, { section: Section; title: MessageKey }> = {
   dashboard: { section: 'dashboard', title: 'dash.title' },
   jobs: { section: 'jobs', title: 'jobs.title' },
@@ -18,6 +19,7 @@ const FRAME: Record<Page, { section: Section; title: MessageKey }> = {
   results: { section: 'jobs', title: 'results.title' },
   settings: { section: 'settings', title: 'settings.title' },
   errors: { section: 'errors', title: 'guide.title' },
+  insight: { section: 'insight', title: 'insight.title' },
 };
 
 /**
@@ -35,6 +37,7 @@ export default function App(props: { page: Page; errors?: ErrorEntry[]; code?: s
         <Match when={props.page === 'run'}><RunMonitorPage /></Match>
         <Match when={props.page === 'results'}><ResultsPage /></Match>
         <Match when={props.page === 'settings'}><SettingsPage /></Match>
+        <Match when={props.page === 'insight'}><InsightPage /></Match>
         <Match when={props.page === 'errors'}><ErrorGuidePage errors={props.errors ?? []} code={props.code} /></Match>
       </Switch>
     )}</Shell>
