@@ -129,13 +129,19 @@ describe('the web app, as a person in Chromium', () => {
   });
 
   it('shows every other page accessibly, in English and Korean (the choice persists)', async () => {
-    for (const [path, name, heading] of [['/app/', 'dashboard', 'Dashboard'], ['/app/jobs/', 'jobs', 'Jobs'], ['/app/settings/', 'settings', 'Settings'], ['/app/insight/', 'insight', 'Insight (last 7 days)'],
+    for (const [path, name, heading] of [['/app/', 'dashboard', 'Dashboard'], ['/app/jobs/', 'jobs', 'Jobs'], ['/app/settings/', 'settings', 'Settings'], ['/app/insight/', 'insight', 'Insight (last 7 days)'], ['/app/templates/', 'templates', 'Templates'],
       ['/app/errors/', 'error-guide', 'Error guide'], ['/app/errors/SELECTOR_TIMEOUT/', 'error-guide-code', 'SELECTOR_TIMEOUT']] as const) {
       await owner.goto(`${inject('edgeUrl')}${path}`);
       await owner.getByRole('heading', { name: heading, exact: true }).first().waitFor();
       await owner.locator('.loading').first().waitFor({ state: 'detached', timeout: 20_000 }).catch(() => undefined);
       await checkPage(owner, name);
     }
+    // A new job from a shipped template opens the editor with the template's spec, which the API accepts.
+    await owner.goto(`${inject('edgeUrl')}/app/templates/`);
+    await owner.getByTestId('use-listing-next-link').click();
+    await owner.waitForURL(/\/app\/jobs\/edit\/\?template=listing-next-link$/);
+    await expect.poll(() => owner.locator('#f-itemSelector').inputValue()).toBe('.product');
+    await expect.poll(() => owner.getByTestId('validation').textContent(), { timeout: 10_000 }).toBe('The spec is valid.');
     await owner.goto(`${inject('edgeUrl')}/app/jobs/edit/?id=${jobId}`);
     await owner.locator('#job-name').waitFor();
     expect(await owner.locator('#job-name').inputValue()).toBe('Demo catalog from the form');

@@ -8,9 +8,10 @@ import { RunMonitorPage } from './pages/run-monitor.tsx';
 import { ResultsPage } from './pages/results.tsx';
 import { SettingsPage } from './pages/settings.tsx';
 import { InsightPage } from './pages/insight.tsx';
+import { TemplatesPage } from './pages/templates.tsx';
 import { ErrorGuidePage, type ErrorEntry } from './pages/error-guide.tsx';
 
-export type Page = 'dashboard' | 'jobs' | 'job-editor' | 'run' | 'results' | 'settings' | 'errors' | 'insight';
+export type Page = 'dashboard' | 'jobs' | 'job-editor' | 'run' | 'results' | 'settings' | 'errors' | 'insight' | 'templates';
 const FRAME: Record<Page, { section: Section; title: MessageKey }> = {
   dashboard: { section: 'dashboard', title: 'dash.title' },
   jobs: { section: 'jobs', title: 'jobs.title' },
@@ -20,6 +21,7 @@ const FRAME: Record<Page, { section: Section; title: MessageKey }> = {
   settings: { section: 'settings', title: 'settings.title' },
   errors: { section: 'errors', title: 'guide.title' },
   insight: { section: 'insight', title: 'insight.title' },
+  templates: { section: 'templates', title: 'templates.title' },
 };
 
 /**
@@ -38,6 +40,7 @@ export default function App(props: { page: Page; errors?: ErrorEntry[]; code?: s
         <Match when={props.page === 'results'}><ResultsPage /></Match>
         <Match when={props.page === 'settings'}><SettingsPage /></Match>
         <Match when={props.page === 'insight'}><InsightPage /></Match>
+        <Match when={props.page === 'templates'}><TemplatesPage /></Match>
         <Match when={props.page === 'errors'}><ErrorGuidePage errors={props.errors ?? []} code={props.code} /></Match>
       </Switch>
     )}</Shell>

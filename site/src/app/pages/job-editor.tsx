@@ -1,6 +1,7 @@
 import { For, Show, createEffect, createSignal, on, onCleanup, onMount } from 'solid-js';
 import { ApiFailure, api, call, type ApiData, type Job } from '../api.ts';
-import { t } from '../i18n/index.ts';
+import { t, type MessageKey } from '../i18n/index.ts';
+import { TEMPLATES } from '../templates.ts';
 import { ErrorBox, Loading } from '../ui/error-box.tsx';
 import { can } from '../session.ts';
 import { Editor, Fieldset, LinesInput, NumberInput, TextInput } from '../editor/controls.tsx';
@@ -30,7 +31,8 @@ export function JobEditorPage() {
   const [saved, setSaved] = createSignal(new URLSearchParams(location.search).has('saved'));
 
   // The unsaved draft survives a reload or a sign-in round trip (an expired session) in this tab.
-  const draftKey = `trawl.draft.${id ?? 'new'}`;
+  const templateId = new URLSearchParams(location.search).get('template');
+  const draftKey = `trawl.draft.${id ?? `new.${templateId ?? ''}`}`;
   const restore = () => {
     const kept = sessionStorage.getItem(draftKey);
     if (!kept) return false;
@@ -41,7 +43,10 @@ export function JobEditorPage() {
   createEffect(on([name, draft], ([n, spec]) => { if (loaded()) sessionStorage.setItem(draftKey, JSON.stringify({ name: n, spec })); }, { defer: true }));
 
   onMount(async () => {
-    if (restore() || !id) return;
+    if (restore()) return;
+    const template = TEMPLATES.find((x) => x.id === templateId);
+    if (template && !id) { setDraft(template.spec); setName(t(`templates.${template.id}` as MessageKey)); return; }
+    if (!id) return;
     try {
       const job = await call<Job>(api.GET('/v1/jobs/{id}', { params: { path: { id } } }));
       setName(job.name);

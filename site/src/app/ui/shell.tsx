@@ -8,6 +8,7 @@ export type Section = 'dashboard' | 'jobs' | 'runs' | 'settings' | 'errors' | 'i
 const NAV: Array<{ section: Section; href: string; label: MessageKey }> = [
   { section: 'dashboard', href: '/app/', label: 'nav.dashboard' },
   { section: 'jobs', href: '/app/jobs/', label: 'nav.jobs' },
+  { section: 'templates', href: '/app/templates/', label: 'nav.templates' },
   { section: 'insight', href: '/app/insight/', label: 'nav.insight' },
   { section: 'settings', href: '/app/settings/', label: 'nav.settings' },
   { section: 'errors', href: '/app/errors/', label: 'nav.errors' },
