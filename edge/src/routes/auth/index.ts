@@ -16,7 +16,7 @@ authRoutes.get('/login', async (c) => c.redirect(await startLogin(c.get('service
 authRoutes.get('/invitations/:token', async (c) => {
   const token = c.req.param('token');
   if (!/^[a-z0-9]{40}$/.test(token)) throw new ApiError('NOT_FOUND', 'Unknown invitation');
-  return c.redirect(await startLogin(c.get('services'), '/', token), 302);
+  return c.redirect(await startLogin(c.get('services'), '/app/', token), 302);
 });
 
 authRoutes.get('/callback', async (c) => {

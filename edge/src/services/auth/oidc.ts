@@ -35,9 +35,9 @@ async function discover(issuer: string): Promise<Discovery> {
 
 const base64url = (bytes: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
-/** Only same-site relative paths: never an open redirect. */
+/** Only same-site relative paths: never an open redirect. Without one, a person lands in the web app. */
 export function safeReturnTo(value: string | undefined | null): string {
-  return value && /^\/(?![/\\])[^\s]*$/.test(value) ? value : '/';
+  return value && /^\/(?![/\\])[^\s]*$/.test(value) ? value : '/app/';
 }
 
 /** Authorization code flow with PKCE: the verifier and nonce stay server-side, keyed by the state. */

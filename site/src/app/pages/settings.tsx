@@ -1,0 +1,21 @@
+import { t } from '../i18n/index.ts';
+import { KeysSection, MembersSection } from './settings-access.tsx';
+import { AuditSection, LoginsSection, PolicySection } from './settings-org.tsx';
+
+/** Settings: members, keys, policy (with a dry run), limits, stored logins and the audit log. */
+export function SettingsPage() {
+  return (
+    <section class="settings">
+      <div class="page-head"><h1>{t('settings.title')}</h1></div>
+      <nav aria-label={t('settings.sections')} class="subnav">
+        <a href="#members-head">{t('settings.members')}</a> <a href="#keys-head">{t('settings.keys')}</a> <a href="#policy-head">{t('settings.policy')}</a>
+        <a href="#logins-head">{t('settings.logins')}</a> <a href="#audit-head">{t('settings.audit')}</a>
+      </nav>
+      <MembersSection />
+      <KeysSection />
+      <PolicySection />
+      <LoginsSection />
+      <AuditSection />
+    </section>
+  );
+}

@@ -1,0 +1,21 @@
+import { Show, type JSX } from 'solid-js';
+import { can, me } from '../session.ts';
+import { t } from '../i18n/index.ts';
+
+let seq = 0;
+
+/** A button the role may not use is disabled and says why (the reason is its accessible description). */
+export function GuardedButton(props: { permission: string; onClick: () => void; children: JSX.Element; class?: string; type?: 'button' | 'submit'; disabled?: boolean; testId?: string }) {
+  const id = `why-${++seq}`;
+  const allowed = () => can(props.permission);
+  return (
+    <span class="guarded">
+      <button type={props.type ?? 'button'} class={props.class ?? 'btn'} disabled={!allowed() || props.disabled} aria-describedby={allowed() ? undefined : id} onClick={() => props.onClick()} data-testid={props.testId}>
+        {props.children}
+      </button>
+      <Show when={!allowed()}>
+        <span id={id} class="why-disabled">{t('role.cannot', { role: t(`role.${me()?.role ?? 'viewer'}` as 'role.viewer'), permission: props.permission })}</span>
+      </Show>
+    </span>
+  );
+}
