@@ -24,7 +24,7 @@ describe('the web app, as a person in Chromium', () => {
   let jobId = '';
   const who = `app-${Date.now().toString(36)}`;
   beforeAll(async () => {
-    [browser, fleet] = await Promise.all([launchChromium(), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), slots: 2 })]);
+    [browser, fleet] = await Promise.all([launchChromium(), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), allow: inject('fleetAllow'), slots: 2 })]);
   });
   afterAll(async () => { await browser?.close(); await fleet?.stop(); });
 
