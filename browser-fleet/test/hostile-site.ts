@@ -34,7 +34,8 @@ const PAGES: Record<string, string> = {
   '/print': items(script(`window.print(); window.print()`)),
   '/endless-loop': items(script(`addEventListener('load', () => setTimeout(() => { for (;;) {} }, 50))`)),
   '/memory-bomb': items(script(`addEventListener('load', () => setTimeout(() => { const keep = []; for (;;) keep.push(new Array(1e6).fill(Math.random())); }, 50))`)),
-  '/renderer-crash': items(''),
+  // Holds ~400 MB of touched memory, so the test can tell its renderer process from the neighbour's and kill it.
+  '/renderer-crash': items(script(`window.ballast = new Uint8Array(400 * 1024 * 1024).fill(7)`)),
   '/self-close': items(script(`setTimeout(() => window.close(), 0)`)),
   // Chromium attaches at most 1,000 subframes; building the 10,000 elements still keeps the renderer busy ~10 s.
   '/iframes': items(script(`addEventListener('load', () => { for (let i = 0; i < 10000; i++) { const f = document.createElement('iframe'); f.srcdoc = '<p>' + i; document.body.appendChild(f); } })`)),

@@ -88,13 +88,3 @@ export function childPids(pid: number): number[] {
     }
   });
 }
-
-/** The DevTools HTTP port of the Chromium that the node process `pid` launched (from its DevToolsActivePort file). */
-export function chromiumDevtoolsPort(pid: number): number {
-  for (const p of childPids(pid)) {
-    const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
-    const dir = cmd.find((a) => a.startsWith('--user-data-dir='))?.slice('--user-data-dir='.length);
-    if (dir) return Number(readFileSync(join(dir, 'DevToolsActivePort'), 'utf8').split('\n')[0]);
-  }
-  throw new Error(`no Chromium under process ${pid}`);
-}

@@ -102,30 +102,32 @@ describe('people sign in with OpenID Connect (a real provider), sessions rotate,
     await s.context.close();
   });
 
-  it('never redirects off-site after sign-in: return_to keeps an on-site path and turns anything else into /', async () => {
+  it('never redirects off-site after sign-in: return_to keeps an on-site path and turns anything else into the app\'s home (/app/)', async () => {
     // What follows `return_to=` in the sign-in link, raw, and the exact Location the callback must answer once the
     // person has signed in at the provider.
+    // Where sign-in lands when no safe return_to is given: the app's dashboard.
+    const HOME = '/app/';
     const cases: Array<[string, string]> = [
       ['/jobs', '/jobs'],
       [encodeURIComponent('/jobs?id=job_1&tab=runs'), '/jobs?id=job_1&tab=runs'],
       ['/@evil.example', '/@evil.example'],
       ['/%252F%252Fevil.example', '/%2F%2Fevil.example'],
-      [encodeURIComponent('https://evil.example/'), '/'],
-      ['HTTPS://EVIL.EXAMPLE', '/'],
-      ['//evil.example/', '/'],
-      ['///evil.example', '/'],
-      [encodeURIComponent('/\\evil.example'), '/'],
-      ['/%5Cevil.example', '/'],
-      ['%5C%5Cevil.example', '/'],
-      ['http:evil.example', '/'],
-      ['https:/evil.example', '/'],
-      [encodeURIComponent('javascript:alert(1)'), '/'],
-      ['%2F%2Fevil.example', '/'],
-      ['/%2F%2Fevil.example', '/'],
-      ['%252F%252Fevil.example', '/'],
-      ['/%09/evil.example', '/'],
-      ['%20//evil.example', '/'],
-      ['/%0d%0aLocation:%20https://evil.example', '/'],
+      [encodeURIComponent('https://evil.example/'), HOME],
+      ['HTTPS://EVIL.EXAMPLE', HOME],
+      ['//evil.example/', HOME],
+      ['///evil.example', HOME],
+      [encodeURIComponent('/\\evil.example'), HOME],
+      ['/%5Cevil.example', HOME],
+      ['%5C%5Cevil.example', HOME],
+      ['http:evil.example', HOME],
+      ['https:/evil.example', HOME],
+      [encodeURIComponent('javascript:alert(1)'), HOME],
+      ['%2F%2Fevil.example', HOME],
+      ['/%2F%2Fevil.example', HOME],
+      ['%252F%252Fevil.example', HOME],
+      ['/%09/evil.example', HOME],
+      ['%20//evil.example', HOME],
+      ['/%0d%0aLocation:%20https://evil.example', HOME],
     ];
     const edge = new URL(inject('edgeUrl'));
     const context = await browser.newContext();
