@@ -56,7 +56,7 @@ describe('templates in the web app, as a person in Chromium', () => {
     expect([job.body.name, (job.body.spec as { itemSelector: string }).itemSelector]).toEqual([templateName, selector]);
   });
 
-  it('lets a Viewer start from a template but not delete one (disabled, with the reason); the owner deletes it', async () => {
+  it('shows a Viewer the templates with delete disabled (and the reason); the API refuses; the owner deletes it', async () => {
     const list = await pageApi(owner, 'GET', '/v1/templates');
     const id = (list.body.data as { id: string; builtIn: boolean }[]).find((x) => !x.builtIn)!.id;
     const invite = await pageApi(owner, 'POST', '/v1/invitations', { role: 'viewer' });
