@@ -40,6 +40,7 @@ export const ERROR_CODES = [
   'RUN_NOT_FINISHED',
   'RATE_LIMITED_API',
   'EMAIL_NOT_VERIFIED',
+  'BUILT_IN_TEMPLATE',
 ] as const;
 
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -92,6 +93,7 @@ export const ERRORS: Record<ErrorCode, ErrorInfo> = {
   RUN_NOT_FINISHED: { status: 409, retryable: true, backoffMs: 1000, hint: 'Results are written when the run ends; follow /events or poll the run.', look: ['none'] },
   RATE_LIMITED_API: { status: 429, retryable: true, backoffMs: 1000, hint: 'Too many requests; wait for Retry-After.', look: ['none'] },
   EMAIL_NOT_VERIFIED: { status: 403, retryable: false, backoffMs: 0, hint: 'Verify the e-mail address with your identity provider, or sign in with the identity you first used.', look: ['none'] },
+  BUILT_IN_TEMPLATE: { status: 409, retryable: false, backoffMs: 0, hint: 'Built-in templates ship with Trawl and cannot be changed or deleted; save a job as an organization template instead.', look: ['none'] },
 };
 
 export const isRetryableCode = (code: ErrorCode): boolean => ERRORS[code].retryable;

@@ -18,3 +18,4 @@ export * from './trace-context.ts';
 export * from './policy.ts';
 export * from './net/address-class.ts';
 export * from './pattern.ts';
+export * from './templates.ts';

@@ -34,6 +34,7 @@ export const ALLOWED_STATUS: Record<string, number> = {
   'GET /v1/policy': 200, 'PUT /v1/policy': 200, 'GET /v1/audit': 200, 'GET /v1/status': 200,
   'GET /v1/members': 200, 'PATCH /v1/members/{id}': 200, 'DELETE /v1/members/{id}': 204, 'POST /v1/invitations': 201,
   'GET /v1/stats': 200, 'GET /v1/storage': 200, 'GET /v1/me': 200,
+  'POST /v1/templates': 201, 'GET /v1/templates': 200, 'GET /v1/templates/{id}': 200, 'DELETE /v1/templates/{id}': 204,
 };
 
 export const spec = { startUrls: ['http://127.0.0.1:9/sec'], itemSelector: 'li', fields: { a: {} } };
@@ -50,6 +51,7 @@ export function bodyFor(method: string, path: string): unknown {
   if (method === 'post' && path === '/v1/keys') return { kind: 'secret', name: 'k', role: 'viewer', scopes: ['jobs:read'] };
   if (method === 'post' && path === '/v1/logins') return { name: `login-${Math.random().toString(36).slice(2)}`, storageState: { cookies: [], origins: [] } };
   if (method === 'post' && path === '/v1/jobs/validate') return { spec };
+  if (method === 'post' && path === '/v1/templates') return { name: 't', description: 'matrix', spec };
   if (method === 'post' && path === '/v1/preview') return { spec, screenshot: false };
   return undefined;
 }
@@ -113,6 +115,11 @@ export class RouteFixtures {
       const login = await this.call(this.owner, 'POST', '/v1/logins', bodyFor('post', '/v1/logins'));
       expect(login.status, login.text).toBe(201);
       return { id: String(login.body.id) };
+    }
+    if (path.startsWith('/v1/templates/')) {
+      const template = await this.call(this.owner, 'POST', '/v1/templates', bodyFor('post', '/v1/templates'));
+      expect(template.status, template.text).toBe(201);
+      return { id: String(template.body.id) };
     }
     if (path.startsWith('/v1/members/')) {
       const res = await fetch(`${inject('edgeUrl')}/internal/admin/orgs/${this.orgId}/members`, {

@@ -6,3 +6,4 @@ export * from './policy.ts';
 export * from './observability.ts';
 export * from './auth.ts';
 export * from './logins.ts';
+export * from './templates.ts';

@@ -1,7 +1,8 @@
 import { For, Show, createEffect, createSignal, on, onCleanup, onMount } from 'solid-js';
 import { ApiFailure, api, call, type ApiData, type Job } from '../api.ts';
-import { t, type MessageKey } from '../i18n/index.ts';
-import { TEMPLATES } from '../templates.ts';
+import { t } from '../i18n/index.ts';
+import { templateName, type Template } from './templates.tsx';
+import { SaveAsTemplate } from '../editor/save-template.tsx';
 import { ErrorBox, Loading } from '../ui/error-box.tsx';
 import { can } from '../session.ts';
 import { Editor, Fieldset, LinesInput, NumberInput, TextInput } from '../editor/controls.tsx';
@@ -17,8 +18,9 @@ type Validated = ApiData<'/v1/jobs/validate', 'post'>;
 /** The job editor: the whole spec as a form, the JSON beside it, validation as you type, a preview, save and run. */
 export function JobEditorPage() {
   const id = new URLSearchParams(location.search).get('id');
+  const templateId = new URLSearchParams(location.search).get('template');
   const writable = can('jobs:write');
-  const [loaded, setLoaded] = createSignal(!id);
+  const [loaded, setLoaded] = createSignal(!id && !templateId);
   const [loadError, setLoadError] = createSignal<unknown>(null);
   const [name, setName] = createSignal('');
   const [draft, setDraft] = createSignal<Json>(emptySpec());
@@ -31,7 +33,6 @@ export function JobEditorPage() {
   const [saved, setSaved] = createSignal(new URLSearchParams(location.search).has('saved'));
 
   // The unsaved draft survives a reload or a sign-in round trip (an expired session) in this tab.
-  const templateId = new URLSearchParams(location.search).get('template');
   const draftKey = `trawl.draft.${id ?? `new.${templateId ?? ''}`}`;
   const restore = () => {
     const kept = sessionStorage.getItem(draftKey);
@@ -44,13 +45,17 @@ export function JobEditorPage() {
 
   onMount(async () => {
     if (restore()) return;
-    const template = TEMPLATES.find((x) => x.id === templateId);
-    if (template && !id) { setDraft(template.spec); setName(t(`templates.${template.id}` as MessageKey)); return; }
-    if (!id) return;
     try {
-      const job = await call<Job>(api.GET('/v1/jobs/{id}', { params: { path: { id } } }));
-      setName(job.name);
-      setDraft(job.spec as Json);
+      if (id) {
+        const job = await call<Job>(api.GET('/v1/jobs/{id}', { params: { path: { id } } }));
+        setName(job.name);
+        setDraft(job.spec as Json);
+      } else if (templateId) {
+        // A new job from a template (built-in or the organization's) starts as a copy of its spec.
+        const template = await call<Template>(api.GET('/v1/templates/{id}', { params: { path: { id: templateId } } }));
+        setName(templateName(template));
+        setDraft(template.spec as Json);
+      }
       setLoaded(true);
     } catch (err) { setLoadError(err); }
   });
@@ -150,6 +155,7 @@ export function JobEditorPage() {
                 <button type="button" class="btn btn-primary" disabled={!writable || !can('runs:write') || busy() !== null || !!nameProblem()} onClick={() => void save(true)} data-testid="save-run-button">{busy() === 'run' ? t('common.saving') : t('editor.saveRun')}</button>
                 <Show when={saved()}><span role="status" class="ok">{t('editor.saved')}</span></Show>
               </div>
+              <SaveAsTemplate spec={draft} jobName={name} disabled={!writable || issues().length > 0} describedBy={writable ? undefined : 'why-readonly'} />
               <Show when={failure()}><ErrorBox error={failure()} /></Show>
             </form>
             <aside class="editor-side">
