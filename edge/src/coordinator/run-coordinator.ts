@@ -8,7 +8,7 @@ import { configOf, type Env } from '../env.ts';
 import { createLogger } from '../lib/log.ts';
 import { RunStore, type RunMeta } from './store.ts';
 import {
-  decideAfterFailure, expiredLeases, failureOf, finalOutcome, judgeResult, leaseIsCurrent, nextWake, pickDispatchable, planDiscovered,
+  decideAfterFailure, expiredLeases, failureOf, finalOutcome, judgeResult, leaseIsCurrent, nextWake, pickDispatchable, planDiscovered, slotWaitersToWake,
   type EndReason, type TaskRow,
 } from './machine.ts';
 import { persistRun } from './persist.ts';
@@ -57,8 +57,8 @@ export class RunCoordinator extends DurableObject<Env> {
   private readonly log = createLogger({ component: 'coordinator' });
   /** Tasks whose wait for a slot was already announced (once per task and reason, not on every retry). */
   private readonly waitNoticed = new Set<string>();
-  /** Tasks sent back to pending for want of a slot (in memory: after an eviction they simply wait their retry time). */
-  private readonly waitingForSlot = new Set<string>();
+  /** Tasks sent back to pending for want of a slot, with the time they were told to wait until (in memory: after an eviction they simply wait it). */
+  private readonly waitingForSlot = new Map<string, number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -245,8 +245,10 @@ export class RunCoordinator extends DurableObject<Env> {
     }
     const keyed = result.items.map((data, i) => ({ key: dedupeKeyOf(data, meta.spec.dedupeKey) ?? `${task.taskId}:${i}`, data }));
     const added = this.store.addItems(task.seq, task.url, keyed, meta.spec.limits.maxItems);
-    const pageRoom = this.store.itemCount() < meta.spec.limits.maxItems ? meta.spec.limits.maxPages - (this.store.taskCount() - this.details.detailCount()) : 0;
-    const plan = planDiscovered(result.discovered, keyed.map((k) => (this.details.hasItem(k.key) ? k.key : null)), pageRoom);
+    const itemsFull = this.store.itemCount() >= meta.spec.limits.maxItems;
+    const plan = planDiscovered(result.discovered, keyed.map((k) => (this.details.hasItem(k.key) ? k.key : null)),
+      meta.spec.limits.maxPages - this.store.pageCount(), itemsFull, (url) => this.store.hasPage(url));
+    for (const [reason, n] of Object.entries(plan.skipped)) this.details.bump(`skipped.${reason}`, n);
     let discovered = this.store.addTasks(plan.pages.map((url) => ({ taskId: newId('tsk'), url, depth: task.depth + 1 })), now);
     discovered += this.details.addDetails(plan.details.map((d) => ({ taskId: newId('tsk'), url: d.url, depth: task.depth + 1, itemKey: d.itemKey })), now);
     this.store.updateTask({ ...task, status: 'succeeded', leaseDeadline: null, error: null });
@@ -364,7 +366,7 @@ export class RunCoordinator extends DurableObject<Env> {
       const t = this.store.getTask(m.taskId);
       if (!t || t.leaseToken !== m.leaseToken || t.status !== 'queued') return;
       this.store.updateTask({ ...t, status: 'pending', attempt: t.attempt - 1, leaseToken: null, leaseDeadline: null, notBefore: now + answer.retryInMs });
-      this.waitingForSlot.add(t.taskId);
+      this.waitingForSlot.set(t.taskId, now + answer.retryInMs);
       if (!this.waitNoticed.has(`${t.taskId}:${answer.reason}`)) {
         this.waitNoticed.add(`${t.taskId}:${answer.reason}`);
         this.emit({ type: 'task.waiting', taskId: t.taskId, url: t.url, data: { site: answer.site, reason: answer.reason, retryInMs: answer.retryInMs },
@@ -379,10 +381,8 @@ export class RunCoordinator extends DurableObject<Env> {
     if (!meta?.politeness || !task.leaseToken) return;
     // A slot of this run came free: its tasks waiting for one may go at the next pump, not at their retry time.
     const now = Date.now();
-    for (const id of this.waitingForSlot) {
-      const waiting = this.store.getTask(id);
-      if (waiting?.status === 'pending' && waiting.notBefore > now) this.store.updateTask({ ...waiting, notBefore: now });
-    }
+    const waiting = [...this.waitingForSlot.keys()].map((id) => this.store.getTask(id));
+    for (const t of slotWaitersToWake(this.waitingForSlot, waiting, now)) this.store.updateTask({ ...t, notBefore: now });
     this.waitingForSlot.clear();
     await releaseSlot(this.env, meta.orgId, task.url, task.leaseToken).catch((err: unknown) => this.log.warn('releasing a slot failed', { err: String(err) }));
   }
@@ -425,7 +425,9 @@ export class RunCoordinator extends DurableObject<Env> {
 
   private counts(meta: RunMeta): RunCounts {
     const s = this.store.statusCounts();
-    return { pagesSucceeded: s.succeeded, pagesFailed: s.failed, pagesPending: s.pending + s.queued + s.running, items: this.store.itemCount(), retries: meta.retries, pagesSoftFailed: this.details.counter('softFailures') };
+    const skipped = { maxPages: this.details.counter('skipped.maxPages'), maxItems: this.details.counter('skipped.maxItems'), duplicate: this.details.counter('skipped.duplicate') };
+    return { pagesSucceeded: s.succeeded, pagesFailed: s.failed, pagesPending: s.pending + s.queued + s.running, items: this.store.itemCount(), retries: meta.retries,
+      pagesSoftFailed: this.details.counter('softFailures'), skipped };
   }
 
   private emit(e: RunEventInput): RunEvent {
