@@ -2,6 +2,7 @@
 import type { BlockedRequest, EgressPolicy, Failure, ItemData, JobSpec, RunEvent, RunEventInput, RunStatus } from '@trawl/schemas';
 import type { TaskRow, TaskStatus } from './machine.ts';
 import type { Politeness } from './politeness.ts';
+import type { SiteState } from './site-backoff.ts';
 
 export interface RunMeta {
   runId: string;
@@ -22,6 +23,8 @@ export interface RunMeta {
   /** Set once results, logs and the D1 row are written after the run ended. */
   persisted: boolean;
   cancelRequested: boolean;
+  /** Sites that asked the run to slow down (429, 503 with Retry-After), by site: site-backoff.ts. */
+  sites?: Record<string, SiteState>;
 }
 
 const SCHEMA = `
