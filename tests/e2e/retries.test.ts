@@ -110,8 +110,8 @@ describe('retries, site backoff and skipped URLs', () => {
     expect(rlOk).toBe(RL_PAGES);
     // A sequential crawler that honours Retry-After and nothing else fetches page k+1 right after page k, inside
     // the site's interval: one 429 per page after the first, RL_PAGES - 1 in all.
-    expect(rl429).toBeGreaterThan(0);
-    expect(rl429).toBeLessThanOrEqual(RL_PAGES - 1);
+    expect(rl429, '429s the site served').toBeGreaterThan(0);
+    expect(rl429, '429s the site served').toBeLessThanOrEqual(RL_PAGES - 1);
     expect(r.events.some((e) => e.type === 'log' && String(e.message).includes('asked to slow down (RATE_LIMITED)'))).toBe(true);
   });
 
