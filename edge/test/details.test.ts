@@ -6,11 +6,12 @@ const task = (over: Partial<TaskRow> = {}): TaskRow => ({
   taskId: 'tsk_1', seq: 1, url: 'http://a/1', depth: 0, status: 'running', attempt: 1, failures: 0,
   leaseToken: 'L', leaseDeadline: null, notBefore: 0, error: null, ...over,
 });
+const none = () => false;
+const known = (url: string) => url === 'http://a/1';
 const base = { startUrls: ['http://a/'], itemSelector: 'li', fields: { sku: {}, url: {} } };
 
 describe('detail pages and retry policy', () => {
   it('plans next pages within the room left and a detail task per stored item, counting every URL it drops', () => {
-    const none = () => false;
     const plan = planDiscovered([
       { kind: 'page', url: 'http://a/2' }, { kind: 'page', url: 'http://a/3' },
       { kind: 'detail', url: 'http://a/p/1', item: 0 }, { kind: 'detail', url: 'http://a/p/2', item: 1 }, { kind: 'detail', url: 'http://a/p/9', item: 9 },
@@ -22,7 +23,6 @@ describe('detail pages and retry policy', () => {
   });
 
   it('drops known and repeated pages before counting the room, so a repeated link never takes a new page\'s place', () => {
-    const known = (url: string) => url === 'http://a/1';
     const plan = planDiscovered([
       { kind: 'page', url: 'http://a/1' }, { kind: 'page', url: 'http://a/2' }, { kind: 'page', url: 'http://a/2' }, { kind: 'page', url: 'http://a/3' },
       { kind: 'detail', url: 'http://a/1', item: 0 },
