@@ -278,7 +278,7 @@ async function main(): Promise<void> {
           const wallMs = finishedAt - t0;
           const edgeLines = edgeLog.since(edgeMark).map((l) => jsonOf(l.text)).filter((j): j is Record<string, unknown> => j?.runId === run.id);
           const r: TrawlResult = {
-            scraper: 'trawl', job: jv.name, jobExtra: jv.extra, variant, concurrency, slots, pages: urls.length, runId: run.id, status: done.status, counts: { ...done.counts },
+            scraper: 'trawl', job: jv.name, jobExtra: jv.extra, variant, concurrency, slots, pages: urls.length, runId: run.id, status: done.status, counts: Object.fromEntries(Object.entries(done.counts).filter((e): e is [string, number] => typeof e[1] === 'number')),
             wallMs, runMs: done.startedAt && done.finishedAt ? done.finishedAt - done.startedAt : Number.NaN,
             firstTaskMs: done.startedAt ? done.startedAt - t0 : Number.NaN,
             pagesPerSec: round(urls.length / (wallMs / 1000), 2),

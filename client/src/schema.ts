@@ -2727,6 +2727,18 @@ export interface paths {
                                 pagesSoftFailed: number;
                                 pagesSucceeded: number;
                                 retries: number;
+                                /**
+                                 * @default {
+                                 *       "maxPages": 0,
+                                 *       "maxItems": 0,
+                                 *       "duplicate": 0
+                                 *     }
+                                 */
+                                skipped: {
+                                    duplicate: number;
+                                    maxItems: number;
+                                    maxPages: number;
+                                };
                             };
                             createdAt: number;
                             durationMs: number | null;
@@ -5941,6 +5953,18 @@ export interface paths {
                                     pagesSoftFailed: number;
                                     pagesSucceeded: number;
                                     retries: number;
+                                    /**
+                                     * @default {
+                                     *       "maxPages": 0,
+                                     *       "maxItems": 0,
+                                     *       "duplicate": 0
+                                     *     }
+                                     */
+                                    skipped: {
+                                        duplicate: number;
+                                        maxItems: number;
+                                        maxPages: number;
+                                    };
                                 };
                                 createdAt: number;
                                 durationMs: number | null;
@@ -6081,6 +6105,18 @@ export interface paths {
                                 pagesSoftFailed: number;
                                 pagesSucceeded: number;
                                 retries: number;
+                                /**
+                                 * @default {
+                                 *       "maxPages": 0,
+                                 *       "maxItems": 0,
+                                 *       "duplicate": 0
+                                 *     }
+                                 */
+                                skipped: {
+                                    duplicate: number;
+                                    maxItems: number;
+                                    maxPages: number;
+                                };
                             };
                             createdAt: number;
                             durationMs: number | null;
@@ -6453,6 +6489,18 @@ export interface paths {
                                 pagesSoftFailed: number;
                                 pagesSucceeded: number;
                                 retries: number;
+                                /**
+                                 * @default {
+                                 *       "maxPages": 0,
+                                 *       "maxItems": 0,
+                                 *       "duplicate": 0
+                                 *     }
+                                 */
+                                skipped: {
+                                    duplicate: number;
+                                    maxItems: number;
+                                    maxPages: number;
+                                };
                             };
                             createdAt: number;
                             durationMs: number | null;

@@ -6,17 +6,29 @@ const task = (over: Partial<TaskRow> = {}): TaskRow => ({
   taskId: 'tsk_1', seq: 1, url: 'http://a/1', depth: 0, status: 'running', attempt: 1, failures: 0,
   leaseToken: 'L', leaseDeadline: null, notBefore: 0, error: null, ...over,
 });
+const none = () => false;
+const known = (url: string) => url === 'http://a/1';
 const base = { startUrls: ['http://a/'], itemSelector: 'li', fields: { sku: {}, url: {} } };
 
 describe('detail pages and retry policy', () => {
-  it('plans next pages within the room left and a detail task per stored item', () => {
+  it('plans next pages within the room left and a detail task per stored item, counting every URL it drops', () => {
     const plan = planDiscovered([
       { kind: 'page', url: 'http://a/2' }, { kind: 'page', url: 'http://a/3' },
       { kind: 'detail', url: 'http://a/p/1', item: 0 }, { kind: 'detail', url: 'http://a/p/2', item: 1 }, { kind: 'detail', url: 'http://a/p/9', item: 9 },
-    ], ['"k1"', null], 1);
-    expect(plan).toEqual({ pages: ['http://a/2'], details: [{ url: 'http://a/p/1', itemKey: '"k1"' }] });
-    expect(planDiscovered([{ kind: 'page', url: 'http://a/2' }], [], 0).pages).toEqual([]);
-    expect(planDiscovered([{ kind: 'page', url: 'http://a/2' }], [], -3).pages).toEqual([]);
+    ], ['"k1"', null], 1, false, none);
+    expect(plan).toEqual({ pages: ['http://a/2'], details: [{ url: 'http://a/p/1', itemKey: '"k1"' }], skipped: { maxPages: 1, maxItems: 2, duplicate: 0 } });
+    expect(planDiscovered([{ kind: 'page', url: 'http://a/2' }], [], 0, false, none)).toMatchObject({ pages: [], skipped: { maxPages: 1 } });
+    expect(planDiscovered([{ kind: 'page', url: 'http://a/2' }], [], -3, false, none).pages).toEqual([]);
+    expect(planDiscovered([{ kind: 'page', url: 'http://a/2' }], [], 5, true, none)).toMatchObject({ pages: [], skipped: { maxPages: 0, maxItems: 1 } });
+  });
+
+  it('drops known and repeated pages before counting the room, so a repeated link never takes a new page\'s place', () => {
+    const plan = planDiscovered([
+      { kind: 'page', url: 'http://a/1' }, { kind: 'page', url: 'http://a/2' }, { kind: 'page', url: 'http://a/2' }, { kind: 'page', url: 'http://a/3' },
+      { kind: 'detail', url: 'http://a/1', item: 0 },
+    ], ['"k"'], 2, false, known);
+    // The detail page at the listing's own URL is still planned: detail tasks are keyed apart from listing pages.
+    expect(plan).toEqual({ pages: ['http://a/2', 'http://a/3'], details: [{ url: 'http://a/1', itemKey: '"k"' }], skipped: { maxPages: 0, maxItems: 0, duplicate: 2 } });
   });
 
   it('merges detail fields idempotently, never over the listing\'s own fields', () => {

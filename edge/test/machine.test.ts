@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { JobSpec, emptyCounts } from '@trawl/schemas';
 import {
-  backoffMs, decideAfterFailure, expiredLeases, finalOutcome, judgeResult, leaseIsCurrent, nextWake, pickDispatchable, type TaskRow,
+  backoffMs, decideAfterFailure, expiredLeases, finalOutcome, judgeResult, leaseIsCurrent, nextWake, pickDispatchable, slotWaitersToWake, type TaskRow,
 } from '../src/coordinator/machine.ts';
 
 const task = (over: Partial<TaskRow> = {}): TaskRow => ({
@@ -75,5 +75,18 @@ describe('run state machine', () => {
     expect(finalOutcome(ok, { kind: 'cancelled' }, null).status).toBe('cancelled');
     expect(finalOutcome(ok, { kind: 'timeout' }, null)).toMatchObject({ status: 'partial', error: { code: 'RUN_TIMEOUT' } });
     expect(finalOutcome(emptyCounts(), { kind: 'timeout' }, null).status).toBe('failed');
+  });
+
+  it('wakes slot waiters when a slot frees, but never a task that since failed and waits its announced retry delay', () => {
+    const waiting = new Map([['slot', 1500], ['retried', 1200], ['moved', 1300], ['due', 900]]);
+    const tasks = [
+      task({ taskId: 'slot', notBefore: 1500 }),
+      // Waited for a slot, ran, failed: "retrying in 5311 ms" set a new notBefore; it must keep it.
+      task({ taskId: 'retried', notBefore: 6311 }),
+      task({ taskId: 'moved', status: 'running', notBefore: 1300 }),
+      task({ taskId: 'due', notBefore: 900 }),
+      null,
+    ];
+    expect(slotWaitersToWake(waiting, tasks, 1000).map((t) => t.taskId)).toEqual(['slot']);
   });
 });

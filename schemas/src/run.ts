@@ -14,9 +14,18 @@ export const RunCounts = z.object({
   retries: z.number().int(),
   /** Attempts whose page only looked like a success (challenge, login wall, consent overlay, soft 404, empty fields): no items taken. */
   pagesSoftFailed: z.number().int().default(0),
+  /** URLs the run found but did not fetch, by reason (ADR 0027): none is dropped without a count. */
+  skipped: z.object({
+    /** Next pages past the job's maxPages. */
+    maxPages: z.number().int(),
+    /** Next pages and detail pages not followed because maxItems was reached. */
+    maxItems: z.number().int(),
+    /** Next pages already in the run (each URL is fetched once as a listing page, once as a detail page). */
+    duplicate: z.number().int(),
+  }).default({ maxPages: 0, maxItems: 0, duplicate: 0 }),
 });
 export type RunCounts = z.infer<typeof RunCounts>;
-export const emptyCounts = (): RunCounts => ({ pagesSucceeded: 0, pagesFailed: 0, pagesPending: 0, items: 0, retries: 0, pagesSoftFailed: 0 });
+export const emptyCounts = (): RunCounts => ({ pagesSucceeded: 0, pagesFailed: 0, pagesPending: 0, items: 0, retries: 0, pagesSoftFailed: 0, skipped: { maxPages: 0, maxItems: 0, duplicate: 0 } });
 
 export const Run = z.object({
   id: z.string(),

@@ -21,8 +21,8 @@ export class DetailStore {
     let added = 0;
     for (const e of entries) {
       this.sql.exec('INSERT OR IGNORE INTO detail_links (url, item_key) VALUES (?, ?)', e.url, e.itemKey);
-      const fresh = this.sql.exec('INSERT OR IGNORE INTO tasks (task_id, url, depth, status, not_before) VALUES (?, ?, ?, ?, ?)',
-        e.taskId, e.url, e.depth, 'pending', now).rowsWritten > 0;
+      const fresh = this.sql.exec('INSERT OR IGNORE INTO tasks (task_id, url, depth, status, not_before, kind) VALUES (?, ?, ?, ?, ?, ?)',
+        e.taskId, e.url, e.depth, 'pending', now, 'detail').rowsWritten > 0;
       if (fresh) {
         this.sql.exec('INSERT INTO detail_tasks (task_id) VALUES (?)', e.taskId);
         added++;
@@ -60,8 +60,9 @@ export class DetailStore {
     return merged;
   }
 
-  bump(name: string): void {
-    this.sql.exec('INSERT INTO counters (name, n) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1', name);
+  bump(name: string, by = 1): void {
+    if (by === 0) return;
+    this.sql.exec('INSERT INTO counters (name, n) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET n = n + excluded.n', name, by);
   }
 
   counter(name: string): number {

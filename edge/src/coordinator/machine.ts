@@ -110,26 +110,54 @@ export function failureOf(result: TaskResult, url: string): Failure {
   return result.error ?? { code: 'INTERNAL', message: 'The fleet reported a failure without an error', url, attempt: result.attempt };
 }
 
+/** URLs a run did not fetch, by reason (issue #10: nothing is dropped without a word). */
+export interface SkippedCounts {
+  /** Next pages past the job's maxPages. */
+  maxPages: number;
+  /** Next pages and detail pages not followed because maxItems was reached (their items were not stored). */
+  maxItems: number;
+  /** Next pages already in the run's frontier (each URL is fetched once per kind). */
+  duplicate: number;
+}
+export const noSkips = (): SkippedCounts => ({ maxPages: 0, maxItems: 0, duplicate: 0 });
+export const addSkips = (a: SkippedCounts, b: SkippedCounts): SkippedCounts =>
+  ({ maxPages: a.maxPages + b.maxPages, maxItems: a.maxItems + b.maxItems, duplicate: a.duplicate + b.duplicate });
+
 export interface DiscoveredPlan {
   pages: string[];
   /** Detail pages to visit, each with the key of the stored listing item it belongs to. */
   details: Array<{ url: string; itemKey: string }>;
+  skipped: SkippedCounts;
 }
 
 /**
  * What a listing result leads to: next pages within the page room left (maxPages), and one detail task per item
  * that was stored (an item beyond maxItems gets none). Detail pages do not count against maxPages: there is one per
- * item, and maxItems already bounds them.
+ * item, and maxItems already bounds them. Known pages (`isKnownPage`) are dropped before the room is counted, so a
+ * repeated pagination link never takes a new page's place; every page not followed is counted by reason.
  */
-export function planDiscovered(discovered: readonly Discovered[], itemKeys: ReadonlyArray<string | null>, pageRoom: number): DiscoveredPlan {
-  const pages = discovered.filter((d) => d.kind === 'page').map((d) => d.url).slice(0, Math.max(0, pageRoom));
+export function planDiscovered(
+  discovered: readonly Discovered[], itemKeys: ReadonlyArray<string | null>, pageRoom: number, itemsFull: boolean, isKnownPage: (url: string) => boolean,
+): DiscoveredPlan {
+  const skipped = noSkips();
+  const fresh: string[] = [];
+  for (const d of discovered) {
+    if (d.kind !== 'page') continue;
+    if (fresh.includes(d.url) || isKnownPage(d.url)) skipped.duplicate++;
+    else fresh.push(d.url);
+  }
+  const room = itemsFull ? 0 : Math.max(0, pageRoom);
+  const cut = Math.max(0, fresh.length - room);
+  if (itemsFull) skipped.maxItems += cut;
+  else skipped.maxPages += cut;
   const details: DiscoveredPlan['details'] = [];
   for (const d of discovered) {
     if (d.kind !== 'detail') continue;
     const itemKey = itemKeys[d.item];
     if (itemKey) details.push({ url: d.url, itemKey });
+    else skipped.maxItems++;
   }
-  return { pages, details };
+  return { pages: fresh.slice(0, room), details, skipped };
 }
 
 /**
@@ -138,4 +166,13 @@ export function planDiscovered(discovered: readonly Discovered[], itemKeys: Read
  */
 export function mergeDetail(item: ItemData, detail: ItemData | undefined): ItemData {
   return detail ? { ...item, ...Object.fromEntries(Object.entries(detail).filter(([k]) => !(k in item))) } : item;
+}
+
+/**
+ * Tasks to wake when a slot of the run came free: those sent back to pending for want of a slot whose wait is still
+ * the slot's (`notBefore` unchanged since). A task that has since run and failed waits its announced retry delay:
+ * waking it early started the next attempt 84 ms after "retrying in 5311 ms" (issue #10).
+ */
+export function slotWaitersToWake(waiting: ReadonlyMap<string, number>, tasks: ReadonlyArray<TaskRow | null>, now: number): TaskRow[] {
+  return tasks.filter((t): t is TaskRow => t !== null && t.status === 'pending' && t.notBefore > now && waiting.get(t.taskId) === t.notBefore);
 }

@@ -8,12 +8,13 @@ import { configOf, type Env } from '../env.ts';
 import { createLogger } from '../lib/log.ts';
 import { RunStore, type RunMeta } from './store.ts';
 import {
-  decideAfterFailure, expiredLeases, failureOf, finalOutcome, judgeResult, leaseIsCurrent, nextWake, pickDispatchable, planDiscovered,
+  backoffMs, decideAfterFailure, expiredLeases, failureOf, finalOutcome, judgeResult, leaseIsCurrent, nextWake, pickDispatchable, planDiscovered, slotWaitersToWake,
   type EndReason, type TaskRow,
 } from './machine.ts';
 import { persistRun } from './persist.ts';
 import { DetailStore } from './detail-store.ts';
 import { acquireSlot, releaseSlot, siteOf, type Politeness } from './politeness.ts';
+import { afterResult, applyHolds, asksToSlowDown, slowDown, withinSiteLimits, type SiteState } from './site-backoff.ts';
 
 export interface RunInit {
   runId: string;
@@ -57,8 +58,8 @@ export class RunCoordinator extends DurableObject<Env> {
   private readonly log = createLogger({ component: 'coordinator' });
   /** Tasks whose wait for a slot was already announced (once per task and reason, not on every retry). */
   private readonly waitNoticed = new Set<string>();
-  /** Tasks sent back to pending for want of a slot (in memory: after an eviction they simply wait their retry time). */
-  private readonly waitingForSlot = new Set<string>();
+  /** Tasks sent back to pending for want of a slot, with the time they were told to wait until (in memory: after an eviction they simply wait it). */
+  private readonly waitingForSlot = new Map<string, number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -166,8 +167,11 @@ export class RunCoordinator extends DurableObject<Env> {
         this.emit({ type: 'log', level: 'info', taskId, url: task.url, message: `robots.txt of ${site} asks for ${result.crawlDelayMs} ms between requests; spacing pages accordingly` });
       }
     }
-    if (result.outcome === 'succeeded') this.applySuccess(this.requireMeta(), task, result, now);
-    else this.applyFailure(task, failureOf(result, task.url), now);
+    if (result.outcome === 'succeeded') {
+      this.applySuccess(this.requireMeta(), task, result, now);
+      const m = this.requireMeta();
+      this.store.putMeta(withSite(m, siteOf(task.url), afterResult(m.sites?.[siteOf(task.url)], m.spec.concurrency, true, now)));
+    } else this.applyFailure(task, failureOf(result, task.url), now);
     await this.freeSlot(task);
     // A node with room gets the run's next task in the answer instead of through the queue.
     const [next] = await this.pump(result.acceptNext ? 1 : 0);
@@ -245,8 +249,10 @@ export class RunCoordinator extends DurableObject<Env> {
     }
     const keyed = result.items.map((data, i) => ({ key: dedupeKeyOf(data, meta.spec.dedupeKey) ?? `${task.taskId}:${i}`, data }));
     const added = this.store.addItems(task.seq, task.url, keyed, meta.spec.limits.maxItems);
-    const pageRoom = this.store.itemCount() < meta.spec.limits.maxItems ? meta.spec.limits.maxPages - (this.store.taskCount() - this.details.detailCount()) : 0;
-    const plan = planDiscovered(result.discovered, keyed.map((k) => (this.details.hasItem(k.key) ? k.key : null)), pageRoom);
+    const itemsFull = this.store.itemCount() >= meta.spec.limits.maxItems;
+    const plan = planDiscovered(result.discovered, keyed.map((k) => (this.details.hasItem(k.key) ? k.key : null)),
+      meta.spec.limits.maxPages - this.store.pageCount(), itemsFull, (url) => this.store.hasPage(url));
+    for (const [reason, n] of Object.entries(plan.skipped)) this.details.bump(`skipped.${reason}`, n);
     let discovered = this.store.addTasks(plan.pages.map((url) => ({ taskId: newId('tsk'), url, depth: task.depth + 1 })), now);
     discovered += this.details.addDetails(plan.details.map((d) => ({ taskId: newId('tsk'), url: d.url, depth: task.depth + 1, itemKey: d.itemKey })), now);
     this.store.updateTask({ ...task, status: 'succeeded', leaseDeadline: null, error: null });
@@ -261,14 +267,26 @@ export class RunCoordinator extends DurableObject<Env> {
     const meta = this.requireMeta();
     const decision = decideAfterFailure(task, failure, meta.spec, now, Math.random);
     const error = { ...failure, hint: failure.hint ?? ERRORS[failure.code].hint, attempt: task.attempt };
+    // A site that asks to slow down holds every task of it; the retry waits for that hold too, and says so.
+    const site = siteOf(task.url);
+    const retryAt = decision.status === 'pending' ? decision.notBefore : now + backoffMs(failure, decision.failures, Math.random);
+    const state = asksToSlowDown(failure) ? slowDown(meta.sites?.[site], meta.spec.concurrency, failure, retryAt, now)
+      : afterResult(meta.sites?.[site], meta.spec.concurrency, false, now);
+    if (asksToSlowDown(failure) && state) {
+      this.emit({ type: 'log', level: 'warn', taskId: task.taskId, url: task.url, data: { site, ...state },
+        message: `${site} asked to slow down (${failure.code}): no page of it starts for ${state.holdUntil - now} ms, then ${state.limit} at a time, ${state.spacingMs} ms apart` });
+    }
+    const sited = withSite(meta, site, state);
     // Look-alike successes (challenge, login wall, soft 404, empty fields) are counted apart, per attempt.
     if (failure.soft) this.details.bump('softFailures');
     if (decision.status === 'pending') {
-      this.store.updateTask({ ...task, status: 'pending', failures: decision.failures, leaseToken: null, leaseDeadline: null, notBefore: decision.notBefore, error });
-      this.store.putMeta({ ...meta, retries: meta.retries + 1 });
+      const notBefore = Math.max(decision.notBefore, state?.holdUntil ?? 0);
+      this.store.updateTask({ ...task, status: 'pending', failures: decision.failures, leaseToken: null, leaseDeadline: null, notBefore, error });
+      this.store.putMeta({ ...sited, retries: meta.retries + 1 });
       this.emit({ type: 'task.retrying', level: 'warn', taskId: task.taskId, url: task.url,
-        message: `${failure.code}: ${failure.message}; retrying in ${decision.notBefore - now} ms`, data: { error, retryAt: decision.notBefore } });
+        message: `${failure.code}: ${failure.message}; retrying in ${notBefore - now} ms`, data: { error, retryAt: notBefore, retryInMs: notBefore - now } });
     } else {
+      this.store.putMeta(sited);
       this.store.updateTask({ ...task, status: 'failed', failures: decision.failures, leaseDeadline: null, error });
       this.emit({ type: 'task.failed', level: 'error', taskId: task.taskId, url: task.url, message: `${failure.code}: ${failure.message}`, data: { error } });
     }
@@ -319,7 +337,11 @@ export class RunCoordinator extends DurableObject<Env> {
       return [];
     }
     const { dispatchTimeoutMs } = configOf(this.env);
-    const picked = pickDispatchable(live, meta.spec.concurrency, now);
+    // Held sites' tasks are not due yet; a site that asked to slow down gets fewer pages at once (site-backoff.ts).
+    const sites = meta.sites ?? {};
+    const held = applyHolds(live, sites, siteOf);
+    const room = pickDispatchable(held, meta.spec.concurrency, now).length;
+    const picked = withinSiteLimits(pickDispatchable(held, Number.MAX_SAFE_INTEGER, now), held, sites, siteOf).slice(0, room);
     const messages: Task[] = picked.map((t) => {
       const leaseToken = randomString(24);
       const attempt = t.attempt + 1;
@@ -345,7 +367,7 @@ export class RunCoordinator extends DurableObject<Env> {
         }
       }
     }
-    await this.ctx.storage.setAlarm(nextWake(this.store.liveTasks(), meta.deadline, now));
+    await this.ctx.storage.setAlarm(nextWake(applyHolds(this.store.liveTasks(), sites, siteOf), meta.deadline, now));
     return handed;
   }
 
@@ -364,7 +386,7 @@ export class RunCoordinator extends DurableObject<Env> {
       const t = this.store.getTask(m.taskId);
       if (!t || t.leaseToken !== m.leaseToken || t.status !== 'queued') return;
       this.store.updateTask({ ...t, status: 'pending', attempt: t.attempt - 1, leaseToken: null, leaseDeadline: null, notBefore: now + answer.retryInMs });
-      this.waitingForSlot.add(t.taskId);
+      this.waitingForSlot.set(t.taskId, now + answer.retryInMs);
       if (!this.waitNoticed.has(`${t.taskId}:${answer.reason}`)) {
         this.waitNoticed.add(`${t.taskId}:${answer.reason}`);
         this.emit({ type: 'task.waiting', taskId: t.taskId, url: t.url, data: { site: answer.site, reason: answer.reason, retryInMs: answer.retryInMs },
@@ -379,10 +401,8 @@ export class RunCoordinator extends DurableObject<Env> {
     if (!meta?.politeness || !task.leaseToken) return;
     // A slot of this run came free: its tasks waiting for one may go at the next pump, not at their retry time.
     const now = Date.now();
-    for (const id of this.waitingForSlot) {
-      const waiting = this.store.getTask(id);
-      if (waiting?.status === 'pending' && waiting.notBefore > now) this.store.updateTask({ ...waiting, notBefore: now });
-    }
+    const waiting = [...this.waitingForSlot.keys()].map((id) => this.store.getTask(id));
+    for (const t of slotWaitersToWake(this.waitingForSlot, waiting, now)) this.store.updateTask({ ...t, notBefore: now });
     this.waitingForSlot.clear();
     await releaseSlot(this.env, meta.orgId, task.url, task.leaseToken).catch((err: unknown) => this.log.warn('releasing a slot failed', { err: String(err) }));
   }
@@ -425,7 +445,9 @@ export class RunCoordinator extends DurableObject<Env> {
 
   private counts(meta: RunMeta): RunCounts {
     const s = this.store.statusCounts();
-    return { pagesSucceeded: s.succeeded, pagesFailed: s.failed, pagesPending: s.pending + s.queued + s.running, items: this.store.itemCount(), retries: meta.retries, pagesSoftFailed: this.details.counter('softFailures') };
+    const skipped = { maxPages: this.details.counter('skipped.maxPages'), maxItems: this.details.counter('skipped.maxItems'), duplicate: this.details.counter('skipped.duplicate') };
+    return { pagesSucceeded: s.succeeded, pagesFailed: s.failed, pagesPending: s.pending + s.queued + s.running, items: this.store.itemCount(), retries: meta.retries,
+      pagesSoftFailed: this.details.counter('softFailures'), skipped };
   }
 
   private emit(e: RunEventInput): RunEvent {
@@ -446,4 +468,11 @@ export class RunCoordinator extends DurableObject<Env> {
     if (!meta) throw new Error('run not initialised');
     return meta;
   }
+}
+
+/** The meta with one site's backoff state set (or dropped once the site recovered). */
+function withSite(meta: RunMeta, site: string, state: SiteState | undefined): RunMeta {
+  if (meta.sites?.[site] === state) return meta;
+  const { [site]: _old, ...rest } = meta.sites ?? {};
+  return { ...meta, sites: state ? { ...rest, [site]: state } : rest };
 }

@@ -2,6 +2,7 @@
 import type { BlockedRequest, EgressPolicy, Failure, ItemData, JobSpec, RunEvent, RunEventInput, RunStatus } from '@trawl/schemas';
 import type { TaskRow, TaskStatus } from './machine.ts';
 import type { Politeness } from './politeness.ts';
+import type { SiteState } from './site-backoff.ts';
 
 export interface RunMeta {
   runId: string;
@@ -22,14 +23,17 @@ export interface RunMeta {
   /** Set once results, logs and the D1 row are written after the run ended. */
   persisted: boolean;
   cancelRequested: boolean;
+  /** Sites that asked the run to slow down (429, 503 with Retry-After), by site: site-backoff.ts. */
+  sites?: Record<string, SiteState>;
 }
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tasks (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, task_id TEXT NOT NULL UNIQUE, url TEXT NOT NULL UNIQUE, depth INTEGER NOT NULL,
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, task_id TEXT NOT NULL UNIQUE, url TEXT NOT NULL, depth INTEGER NOT NULL,
   status TEXT NOT NULL, attempt INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0,
-  lease_token TEXT, lease_deadline INTEGER, not_before INTEGER NOT NULL DEFAULT 0, error TEXT);
+  lease_token TEXT, lease_deadline INTEGER, not_before INTEGER NOT NULL DEFAULT 0, error TEXT,
+  kind TEXT NOT NULL DEFAULT 'page', UNIQUE (url, kind));
 CREATE INDEX IF NOT EXISTS tasks_status ON tasks(status);
 CREATE TABLE IF NOT EXISTS items (key TEXT PRIMARY KEY, task_seq INTEGER NOT NULL, idx INTEGER NOT NULL, url TEXT NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS items_order ON items(task_seq, idx);
@@ -42,6 +46,10 @@ type Row = Record<string, SqlStorageValue>;
 export class RunStore {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(SCHEMA);
+    // A run started before tasks had a kind keeps its URL-unique table; it gains the column (and the old keying).
+    if (!sql.exec<{ name: string }>('PRAGMA table_info(tasks)').toArray().some((c) => c.name === 'kind')) {
+      sql.exec("ALTER TABLE tasks ADD COLUMN kind TEXT NOT NULL DEFAULT 'page'");
+    }
   }
 
   getMeta(): RunMeta | null {
@@ -53,18 +61,26 @@ export class RunStore {
     this.sql.exec('INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)', 'run', JSON.stringify(meta));
   }
 
-  /** Adds URLs to the frontier; a URL already in it is skipped. Returns how many were new. */
-  addTasks(entries: Array<{ taskId: string; url: string; depth: number }>, now: number): number {
+  /**
+   * Adds URLs to the frontier, keyed by URL and kind: a listing page and a detail page at the same URL are two
+   * tasks (ADR 0027). A URL already in it as that kind is skipped. Returns how many were new.
+   */
+  addTasks(entries: Array<{ taskId: string; url: string; depth: number }>, now: number, kind: 'page' | 'detail' = 'page'): number {
     let added = 0;
     for (const e of entries) {
-      added += this.sql.exec('INSERT OR IGNORE INTO tasks (task_id, url, depth, status, not_before) VALUES (?, ?, ?, ?, ?)',
-        e.taskId, e.url, e.depth, 'pending', now).rowsWritten > 0 ? 1 : 0;
+      added += this.sql.exec('INSERT OR IGNORE INTO tasks (task_id, url, depth, status, not_before, kind) VALUES (?, ?, ?, ?, ?, ?)',
+        e.taskId, e.url, e.depth, 'pending', now, kind).rowsWritten > 0 ? 1 : 0;
     }
     return added;
   }
 
-  taskCount(): number {
-    return Number(this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM tasks').one().n);
+  /** Listing pages in the frontier (what maxPages bounds). */
+  pageCount(): number {
+    return Number(this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM tasks WHERE kind = 'page'").one().n);
+  }
+
+  hasPage(url: string): boolean {
+    return this.sql.exec("SELECT 1 FROM tasks WHERE url = ? AND kind = 'page'", url).toArray().length > 0;
   }
 
   getTask(taskId: string): TaskRow | null {

@@ -10,8 +10,9 @@ import { pageOf, type Page, type PageQuery } from '../pagination.ts';
 
 type RunRow = typeof runs.$inferSelect;
 
+/** Counts stored before a field existed (`skipped`, ADR 0027) read as zero. */
 const toRun = (r: RunRow): Run & { changes: RunRow['changes'] } => ({
-  id: r.id, jobId: r.jobId, status: r.status, trigger: r.trigger, counts: r.counts, error: r.error ?? null,
+  id: r.id, jobId: r.jobId, status: r.status, trigger: r.trigger, counts: { ...emptyCounts(), ...r.counts }, error: r.error ?? null,
   createdAt: r.createdAt, startedAt: r.startedAt ?? null, finishedAt: r.finishedAt ?? null,
   durationMs: r.startedAt && r.finishedAt ? r.finishedAt - r.startedAt : null, changes: r.changes ?? null,
 });
