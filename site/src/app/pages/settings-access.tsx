@@ -1,8 +1,8 @@
 import { For, Show, createResource, createSignal } from 'solid-js';
 import { api, call, type ApiData } from '../api.ts';
 import { formatTime, t, type MessageKey } from '../i18n/index.ts';
-import { ErrorBox, Loading } from '../ui/error-box.tsx';
-import { GuardedButton } from '../ui/guarded.tsx';
+import { ErrorBox } from '../ui/error-box.tsx';
+import { GuardedButton, GuardedData } from '../ui/guarded.tsx';
 import { can, me } from '../session.ts';
 
 type Members = ApiData<'/v1/members', 'get'>;
@@ -19,25 +19,21 @@ export function MembersSection() {
   return (
     <section aria-labelledby="members-head" class="card">
       <h2 id="members-head">{t('settings.members')}</h2>
-      <Show when={can('members:read')} fallback={<p class="why-disabled">{t('settings.needs', { permission: 'members:read' })}</p>}>
-        <Show when={!members.error} fallback={<ErrorBox error={members.error} />}>
-          <Show when={members()} fallback={<Loading />}>
-            <div class="table-wrap" tabindex="0" role="region" aria-label={t('common.table')}><table class="table">
-              <thead><tr><th scope="col">{t('settings.person')}</th><th scope="col">{t('settings.role')}</th><th scope="col">{t('settings.since')}</th><th scope="col"><span class="sr-only">{t('common.actions')}</span></th></tr></thead>
-              <tbody><For each={members()!.data}>{(m) => (
-                <tr>
-                  <td>{m.name}<div class="muted small">{m.email}</div></td>
-                  <td><select aria-label={t('settings.roleOf', { name: m.name })} value={m.role} disabled={!can('members:write')} onChange={(e) => void act(() => call(api.PATCH('/v1/members/{id}', { params: { path: { id: m.userId } }, body: { role: e.currentTarget.value as 'viewer' } })))}>
-                    <For each={ROLES}>{(r) => <option value={r}>{t(`role.${r}` as MessageKey)}</option>}</For>
-                  </select></td>
-                  <td>{formatTime(m.createdAt)}</td>
-                  <td><GuardedButton permission="members:write" class="btn btn-quiet" onClick={() => void act(() => call(api.DELETE('/v1/members/{id}', { params: { path: { id: m.userId } } })))}>{m.userId === me()?.user?.id ? t('settings.leave') : t('settings.remove')}</GuardedButton></td>
-                </tr>
-              )}</For></tbody>
-            </table></div>
-          </Show>
-        </Show>
-      </Show>
+      <GuardedData permission="members:read" resource={members}>{(membersData) => (<>
+        <div class="table-wrap" tabindex="0" role="region" aria-label={t('common.table')}><table class="table">
+          <thead><tr><th scope="col">{t('settings.person')}</th><th scope="col">{t('settings.role')}</th><th scope="col">{t('settings.since')}</th><th scope="col"><span class="sr-only">{t('common.actions')}</span></th></tr></thead>
+          <tbody><For each={membersData().data}>{(m) => (
+            <tr>
+              <td>{m.name}<div class="muted small">{m.email}</div></td>
+              <td><select aria-label={t('settings.roleOf', { name: m.name })} value={m.role} disabled={!can('members:write')} onChange={(e) => void act(() => call(api.PATCH('/v1/members/{id}', { params: { path: { id: m.userId } }, body: { role: e.currentTarget.value as 'viewer' } })))}>
+                <For each={ROLES}>{(r) => <option value={r}>{t(`role.${r}` as MessageKey)}</option>}</For>
+              </select></td>
+              <td>{formatTime(m.createdAt)}</td>
+              <td><GuardedButton permission="members:write" class="btn btn-quiet" onClick={() => void act(() => call(api.DELETE('/v1/members/{id}', { params: { path: { id: m.userId } } })))}>{m.userId === me()?.user?.id ? t('settings.leave') : t('settings.remove')}</GuardedButton></td>
+            </tr>
+          )}</For></tbody>
+        </table></div>
+      </>)}</GuardedData>
       <div class="inline-form">
         <label>{t('settings.inviteAs')} <select value={inviteRole()} onChange={(e) => setInviteRole(e.currentTarget.value as 'viewer')} disabled={!can('members:write')}>
           <For each={ROLES}>{(r) => <option value={r}>{t(`role.${r}` as MessageKey)}</option>}</For>
@@ -67,19 +63,15 @@ export function KeysSection() {
   return (
     <section aria-labelledby="keys-head" class="card">
       <h2 id="keys-head">{t('settings.keys')}</h2>
-      <Show when={can('keys:read')} fallback={<p class="why-disabled">{t('settings.needs', { permission: 'keys:read' })}</p>}>
-        <Show when={!keys.error} fallback={<ErrorBox error={keys.error} />}>
-          <Show when={keys()} fallback={<Loading />}>
-            <div class="table-wrap" tabindex="0" role="region" aria-label={t('common.table')}><table class="table">
-              <thead><tr><th scope="col">{t('settings.keyName')}</th><th scope="col">{t('settings.kind')}</th><th scope="col">{t('settings.role')}</th><th scope="col">{t('settings.lastUsed')}</th><th scope="col"><span class="sr-only">{t('common.actions')}</span></th></tr></thead>
-              <tbody><For each={keys()!.data}>{(k) => (
-                <tr><td>{k.name} <code class="small">{k.prefix}…</code></td><td>{k.kind}</td><td>{k.role}</td><td>{k.revokedAt ? t('settings.revoked') : formatTime(k.lastUsedAt)}</td>
-                  <td><Show when={!k.revokedAt}><GuardedButton permission="keys:write" class="btn btn-quiet" onClick={() => void revoke(k.id)}>{t('settings.revoke')}</GuardedButton></Show></td></tr>
-              )}</For></tbody>
-            </table></div>
-          </Show>
-        </Show>
-      </Show>
+      <GuardedData permission="keys:read" resource={keys}>{(keysData) => (<>
+        <div class="table-wrap" tabindex="0" role="region" aria-label={t('common.table')}><table class="table">
+          <thead><tr><th scope="col">{t('settings.keyName')}</th><th scope="col">{t('settings.kind')}</th><th scope="col">{t('settings.role')}</th><th scope="col">{t('settings.lastUsed')}</th><th scope="col"><span class="sr-only">{t('common.actions')}</span></th></tr></thead>
+          <tbody><For each={keysData().data}>{(k) => (
+            <tr><td>{k.name} <code class="small">{k.prefix}…</code></td><td>{k.kind}</td><td>{k.role}</td><td>{k.revokedAt ? t('settings.revoked') : formatTime(k.lastUsedAt)}</td>
+              <td><Show when={!k.revokedAt}><GuardedButton permission="keys:write" class="btn btn-quiet" onClick={() => void revoke(k.id)}>{t('settings.revoke')}</GuardedButton></Show></td></tr>
+          )}</For></tbody>
+        </table></div>
+      </>)}</GuardedData>
       <div class="inline-form">
         <label>{t('settings.keyName')} <input type="text" value={name()} onInput={(e) => setName(e.currentTarget.value)} disabled={!can('keys:write')} /></label>
         <label>{t('settings.kind')} <select value={kind()} onChange={(e) => setKind(e.currentTarget.value as 'secret')} disabled={!can('keys:write')}><option value="secret">{t('settings.secretKey')}</option><option value="publishable">{t('settings.publishableKey')}</option></select></label>

@@ -3,7 +3,7 @@ import { domainBlockReason } from '@trawl/schemas';
 import { api, call, type ApiData } from '../api.ts';
 import { formatTime, t } from '../i18n/index.ts';
 import { ErrorBox, Loading } from '../ui/error-box.tsx';
-import { GuardedButton } from '../ui/guarded.tsx';
+import { GuardedButton, GuardedData } from '../ui/guarded.tsx';
 import { can } from '../session.ts';
 
 type Policy = ApiData<'/v1/policy', 'get'>;
@@ -99,16 +99,12 @@ export function AuditSection() {
   return (
     <section aria-labelledby="audit-head" class="card">
       <h2 id="audit-head">{t('settings.audit')}</h2>
-      <Show when={can('audit:read')} fallback={<p class="why-disabled">{t('settings.needs', { permission: 'audit:read' })}</p>}>
-        <Show when={!audit.error} fallback={<ErrorBox error={audit.error} />}>
-          <Show when={audit()} fallback={<Loading />}>
-            <div class="table-wrap" tabindex="0" role="region" aria-label={t('common.table')}><table class="table small">
-              <thead><tr><th scope="col">{t('settings.when')}</th><th scope="col">{t('settings.who')}</th><th scope="col">{t('settings.what')}</th><th scope="col">{t('settings.from')}</th></tr></thead>
-              <tbody><For each={audit()!.data}>{(a) => <tr><td>{formatTime(a.createdAt)}</td><td>{a.actor}</td><td>{a.action} <code>{a.target}</code></td><td>{a.ip ?? '—'}</td></tr>}</For></tbody>
-            </table></div>
-          </Show>
-        </Show>
-      </Show>
+      <GuardedData permission="audit:read" resource={audit}>{(auditData) => (<>
+        <div class="table-wrap" tabindex="0" role="region" aria-label={t('common.table')}><table class="table small">
+          <thead><tr><th scope="col">{t('settings.when')}</th><th scope="col">{t('settings.who')}</th><th scope="col">{t('settings.what')}</th><th scope="col">{t('settings.from')}</th></tr></thead>
+          <tbody><For each={auditData().data}>{(a) => <tr><td>{formatTime(a.createdAt)}</td><td>{a.actor}</td><td>{a.action} <code>{a.target}</code></td><td>{a.ip ?? '—'}</td></tr>}</For></tbody>
+        </table></div>
+      </>)}</GuardedData>
     </section>
   );
 }

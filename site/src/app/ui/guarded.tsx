@@ -1,4 +1,5 @@
-import { Show, type JSX } from 'solid-js';
+import { Show, type Accessor, type JSX, type Resource } from 'solid-js';
+import { ErrorBox, Loading } from './error-box.tsx';
 import { can, me } from '../session.ts';
 import { t } from '../i18n/index.ts';
 
@@ -17,5 +18,19 @@ export function GuardedButton(props: { permission: string; onClick: () => void; 
         <span id={id} class="why-disabled">{t('role.cannot', { role: t(`role.${me()?.role ?? 'viewer'}` as 'role.viewer'), permission: props.permission })}</span>
       </Show>
     </span>
+  );
+}
+
+/**
+ * A section's data: the reason when the role may not read it, else the API's error, progress while it loads, then the
+ * data (an accessor, so a refetch re-renders what depends on it).
+ */
+export function GuardedData<T>(props: { permission: string; resource: Resource<T | null>; children: (data: Accessor<T>) => JSX.Element }) {
+  return (
+    <Show when={can(props.permission)} fallback={<p class="why-disabled">{t('settings.needs', { permission: props.permission })}</p>}>
+      <Show when={!props.resource.error} fallback={<ErrorBox error={props.resource.error} />}>
+        <Show when={props.resource()} fallback={<Loading />}>{(data) => props.children(data)}</Show>
+      </Show>
+    </Show>
   );
 }
