@@ -8,6 +8,18 @@ export default defineConfig({
       'site/vitest.config.ts',
       'browser-fleet/vitest.config.ts',
       {
+        // Tests that measure how quickly a fleet node answers while it works: they run alone, after the parallel
+        // groups and before the serial e2e files, so other files' CPU use is not what they measure.
+        test: {
+          name: 'browser-fleet-alone',
+          root: 'browser-fleet',
+          include: ['test/pattern-health.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
         test: {
           name: 'unit',
           include: ['schemas/test/**/*.test.ts', 'engine/test/**/*.test.ts', 'edge/test/**/*.test.ts', 'fixtures/test/**/*.test.ts'],

@@ -6,6 +6,8 @@ export default defineConfig({
     name: 'browser-fleet',
     root: import.meta.dirname,
     include: ['test/**/*.test.ts'],
+    // Timing-sensitive: run alone in the root config's browser-fleet-alone project.
+    exclude: ['test/pattern-health.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -94,8 +94,11 @@ describe('fleet node HTTP', () => {
     const kinds = edge.calls.filter((c) => c.path.includes(t.taskId)).map((c) => c.kind);
     expect(kinds[0]).toBe('start');
     expect(kinds.at(-1)).toBe('result');
-    // A short task's events travel with its result (a long one also sends batches while it runs).
-    expect(parsed.events?.map((e) => e.type)).toEqual(expect.arrayContaining(['page.navigated', 'items.extracted']));
+    // A short task's events travel with its result; a slower one (a busy machine) also sends batches while it runs.
+    // Either way every event reaches the edge once, in order, the last ones with the result.
+    const events = edge.calls.filter((c) => c.path.includes(t.taskId) && (c.kind === 'events' || c.kind === 'result'))
+      .flatMap((c) => ((c.body as { events?: Array<{ type: string }> }).events ?? []).map((e) => e.type));
+    expect(events.filter((e) => e === 'page.navigated' || e === 'items.extracted')).toEqual(['page.navigated', 'items.extracted']);
     expect(edge.calls.every((c) => c.signature === null)).toBe(true);
     const hb = await edge.waitFor((c) => c.kind === 'heartbeat');
     expect(hb.body).toMatchObject({ nodeId: n.nodeId, url: n.url, slots: 4 });
