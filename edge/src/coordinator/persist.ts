@@ -1,12 +1,12 @@
 /** What a finished run leaves behind: results and the event log in R2, the runs row and the job's item index in D1. */
-import type { RunCounts } from '@trawl/schemas';
+import type { RunCounts, RunWarning } from '@trawl/schemas';
 import { sha256Hex } from '@trawl/schemas';
 import type { Env } from '../env.ts';
 import { resultsKey, logsKey } from '../lib/storage-keys.ts';
 import { R2LineWriter } from '../lib/r2-writer.ts';
 import type { RunMeta, RunStore } from './store.ts';
 
-export async function persistRun(env: Env, meta: RunMeta, counts: RunCounts, store: RunStore): Promise<void> {
+export async function persistRun(env: Env, meta: RunMeta, counts: RunCounts, warnings: RunWarning[], store: RunStore): Promise<void> {
   // Detail fields follow the listing's, so CSV columns are stable whether or not a detail page answered.
   const fields = [...Object.keys(meta.spec.fields), ...Object.keys(meta.spec.detail?.fields ?? {})];
   const results = new R2LineWriter(env.BUCKET, resultsKey(meta.runId), {
@@ -36,8 +36,8 @@ export async function persistRun(env: Env, meta: RunMeta, counts: RunCounts, sto
   const changes = meta.spec.dedupeKey && meta.status !== 'cancelled'
     ? await updateItemIndex(env.DB, meta, hashes)
     : null;
-  await env.DB.prepare('UPDATE runs SET status = ?, counts = ?, error = ?, changes = ?, started_at = COALESCE(started_at, ?), finished_at = ? WHERE id = ? AND org_id = ?')
-    .bind(meta.status, JSON.stringify(counts), meta.error ? JSON.stringify(meta.error) : null, changes ? JSON.stringify(changes) : null,
+  await env.DB.prepare('UPDATE runs SET status = ?, counts = ?, error = ?, changes = ?, warnings = ?, started_at = COALESCE(started_at, ?), finished_at = ? WHERE id = ? AND org_id = ?')
+    .bind(meta.status, JSON.stringify(counts), meta.error ? JSON.stringify(meta.error) : null, changes ? JSON.stringify(changes) : null, JSON.stringify(warnings),
       meta.startedAt, meta.finishedAt, meta.runId, meta.orgId)
     .run();
 }
