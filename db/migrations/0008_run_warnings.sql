@@ -1,1 +1,2 @@
-ALTER TABLE `runs` ADD `warnings` text;
+ALTER TABLE `runs` ADD `warnings` text;--> statement-breakpoint
+ALTER TABLE `runs` ADD `fill_rates` text;

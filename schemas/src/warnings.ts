@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Stable codes of what a run did not fully manage while still ending (ADR 0028); a job may fail on them. */
-export const WARNING_CODES = ['VALUES_UNPARSED', 'ITEMS_DROPPED', 'URLS_SKIPPED'] as const;
+export const WARNING_CODES = ['VALUES_UNPARSED', 'ITEMS_DROPPED', 'URLS_SKIPPED', 'FEWER_ITEMS', 'FILL_RATE_DROP'] as const;
 export const WarningCode = z.enum(WARNING_CODES);
 export type WarningCode = z.infer<typeof WarningCode>;
 
@@ -15,6 +15,10 @@ export const RunWarning = z.object({
   count: z.number().int().optional(),
   /** The first raw value seen (VALUES_UNPARSED). */
   example: z.string().optional(),
+  /** FEWER_ITEMS: the previous successful run's item count; FILL_RATE_DROP: that run's fill rate of the field. */
+  previous: z.number().optional(),
+  /** FILL_RATE_DROP: this run's fill rate of the field (0-1). */
+  rate: z.number().optional(),
 });
 export type RunWarning = z.infer<typeof RunWarning>;
 
@@ -25,3 +29,7 @@ export type DroppedItems = z.infer<typeof DroppedItems>;
 /** `true`: any warning fails the run; a list: only those codes do. */
 export const FailOnWarnings = z.union([z.boolean(), z.array(WarningCode).max(WARNING_CODES.length)]);
 export type FailOnWarnings = z.infer<typeof FailOnWarnings>;
+
+/** Per field, the share of a run's items (0-1) whose value is neither null nor empty. */
+export const FillRates = z.record(z.string(), z.number().min(0).max(1));
+export type FillRates = z.infer<typeof FillRates>;

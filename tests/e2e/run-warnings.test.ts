@@ -20,6 +20,11 @@ const EXPECTED_WARNINGS = [
   { code: 'URLS_SKIPPED', reason: 'maxPages', count: 1 },
 ];
 
+/** A one-page listing the site shrinks between two runs of one job: fewer items, and prices gone. */
+const Q_FULL = [{ sku: 'Q1', name: 'One', price: '1' }, { sku: 'Q2', name: 'Two', price: '2' }, { sku: 'Q3', name: 'Three', price: '3' }, { sku: 'Q4', name: 'Four', price: '4' }];
+const Q_SHRUNK = [{ sku: 'Q1', name: 'One', price: '' }];
+const priceRate = (items: typeof Q_FULL) => items.filter((i) => i.price).length / items.length;
+
 const html = (n: number) => `<!doctype html><html><body><ul>${PAGES[n - 1]!.map((i) =>
   `<li class="product" data-sku="${i.sku}"><span class="name">${i.name}</span> <span class="price">${i.price}</span></li>`).join('')}</ul>${
   n < PAGES.length ? `<a class="next" href="/p/${n + 1}">next</a>` : ''}</body></html>`;
@@ -30,9 +35,15 @@ describe('run warnings', () => {
   let fleet: FleetNode;
   let server: Server;
   let site = '';
+  let shrunk = false;
 
   beforeAll(async () => {
     server = createServer((req, res) => {
+      if (req.url === '/q') {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        return res.end(`<!doctype html><html><body><ul>${(shrunk ? Q_SHRUNK : Q_FULL).map((i) =>
+          `<li class="product" data-sku="${i.sku}"><span class="name">${i.name}</span> <span class="price">${i.price}</span></li>`).join('')}</ul></body></html>`);
+      }
       const m = new URL(req.url ?? '/', 'http://x').pathname.match(/^\/p\/(\d+)$/);
       const n = Number(m?.[1] ?? 0);
       res.writeHead(n >= 1 && n <= PAGES.length ? 200 : 404, { 'content-type': 'text/html' });
@@ -52,7 +63,7 @@ describe('run warnings', () => {
     await new Promise((resolve) => server?.close(resolve));
   });
 
-  async function runToEnd(extra: Record<string, unknown>) {
+  async function newJob(extra: Record<string, unknown>): Promise<string> {
     const job = await api(org.key, 'POST', '/v1/jobs', { name: 'warnings', spec: {
       startUrls: [`${site}/p/1`], itemSelector: 'li.product', wait: { forItems: true, timeoutMs: 5000 },
       fields: {
@@ -63,7 +74,11 @@ describe('run warnings', () => {
       pagination: { type: 'nextLink', selector: 'a.next' }, limits: { maxPages: MAX_PAGES }, ...extra,
     } });
     expect(job.status, job.text).toBe(201);
-    const run = await api(org.key, 'POST', `/v1/jobs/${String(job.body.id)}/runs`);
+    return String(job.body.id);
+  }
+
+  async function runToEnd(extra: Record<string, unknown>, jobId?: string) {
+    const run = await api(org.key, 'POST', `/v1/jobs/${jobId ?? await newJob(extra)}/runs`);
     expect(run.status, run.text).toBe(201);
     const runId = String(run.body.id);
     await waitForRun(org.key, runId, 100_000);
@@ -84,7 +99,7 @@ describe('run warnings', () => {
     expect(r.items.map((i) => i.sku)).toEqual(fetched.filter((i) => i.name).map((i) => i.sku));
     expect(withoutMessages(r.events.filter((e) => e.type === 'run.warning').map((e) => e.data))).toEqual(EXPECTED_WARNINGS);
     const finished = r.events.find((e) => e.type === 'run.finished');
-    expect(withoutMessages((finished?.data as { warnings: unknown }).warnings)).toEqual(EXPECTED_WARNINGS);
+    expect(withoutMessages((finished!.data as { warnings: unknown }).warnings)).toEqual(EXPECTED_WARNINGS);
   });
 
   it('failOnWarnings: a listed warning ends the run failed with RUN_WARNINGS, its items still downloadable', async () => {
@@ -99,5 +114,20 @@ describe('run warnings', () => {
     const r = await runToEnd({ failOnWarnings: ['URLS_SKIPPED'], limits: { maxPages: PAGES.length } });
     expect(r.run).toMatchObject({ status: 'succeeded', error: null });
     expect(withoutMessages(r.run.warnings).map((w) => w.code)).toEqual(['VALUES_UNPARSED', 'ITEMS_DROPPED']);
+  });
+
+  it('against the job\'s previous successful run: far fewer items (FEWER_ITEMS, failing the job) and a field mostly empty (FILL_RATE_DROP)', async () => {
+    const jobId = await newJob({ startUrls: [`${site}/q`], pagination: undefined, limits: { maxPages: 1 }, failOnWarnings: ['FEWER_ITEMS'] });
+    shrunk = false;
+    const first = await runToEnd({}, jobId);
+    expect(first.run).toMatchObject({ status: 'succeeded', warnings: [] });
+    shrunk = true;
+    const second = await runToEnd({}, jobId);
+    expect(second.run).toMatchObject({ status: 'failed', error: { code: 'RUN_WARNINGS' } });
+    expect(withoutMessages(second.run.warnings)).toEqual([
+      { code: 'FEWER_ITEMS', count: Q_SHRUNK.length, previous: Q_FULL.length },
+      { code: 'FILL_RATE_DROP', field: 'price', rate: priceRate(Q_SHRUNK), previous: priceRate(Q_FULL) },
+    ]);
+    expect(second.items.map((i) => i.sku)).toEqual(Q_SHRUNK.map((i) => i.sku));
   });
 });

@@ -11,7 +11,8 @@ import {
   backoffMs, decideAfterFailure, expiredLeases, failureOf, finalOutcome, judgeResult, leaseIsCurrent, nextWake, pickDispatchable, planDiscovered, slotWaitersToWake,
   type EndReason, type TaskRow,
 } from './machine.ts';
-import { persistRun } from './persist.ts';
+import { persistRun, previousRunShape } from './persist.ts';
+import { FillCounter, baselineWarnings } from './baseline.ts';
 import { DetailStore } from './detail-store.ts';
 import { WarningStore } from './warning-store.ts';
 import { warningFailure, warningsOf } from './warnings.ts';
@@ -418,12 +419,17 @@ export class RunCoordinator extends DurableObject<Env> {
     const meta = this.requireMeta();
     const now = Date.now();
     const counts = this.counts(meta);
-    const warnings = this.warnings(meta);
+    const fillRates = this.fillRates(meta);
+    const previous = await previousRunShape(this.env, meta).catch((err: unknown) => {
+      this.log.warn('reading the previous run failed; no comparison', { err: String(err) });
+      return null;
+    });
+    const warnings = [...this.warnings(meta), ...baselineWarnings({ items: counts.items, fillRates }, previous)];
     const ended = finalOutcome(counts, reason, this.store.firstError());
     // A run that would succeed fails on the warnings its job lists (its items are still written).
     const failure = ended.status === 'succeeded' ? warningFailure(warnings, meta.spec.failOnWarnings) : null;
     const outcome = failure ? { status: 'failed' as const, error: failure } : ended;
-    this.store.putMeta({ ...meta, status: outcome.status, error: outcome.error, finishedAt: now, cancelRequested: reason.kind === 'cancelled' });
+    this.store.putMeta({ ...meta, status: outcome.status, error: outcome.error, finishedAt: now, cancelRequested: reason.kind === 'cancelled', warnings, fillRates });
     for (const w of warnings) this.emit({ type: 'run.warning', level: 'warn', message: w.message, data: { ...w } });
     this.emit({ type: 'run.finished', level: outcome.status === 'succeeded' ? 'info' : 'warn',
       message: `Run ${outcome.status}: ${counts.items} item(s) from ${counts.pagesSucceeded} page(s), ${counts.pagesFailed} failed${warnings.length ? `, ${warnings.length} warning(s)` : ''}`,
@@ -461,8 +467,16 @@ export class RunCoordinator extends DurableObject<Env> {
       pagesSoftFailed: this.details.counter('softFailures'), skipped };
   }
 
+  /** The run's warnings: fixed when it ended, else what its results say so far. */
   private warnings(meta: RunMeta): RunWarning[] {
+    if (meta.warnings) return meta.warnings;
     return warningsOf({ unparsed: this.warningInputs.unparsed(), dropped: this.warningInputs.dropped(), skipped: this.counts(meta).skipped });
+  }
+
+  private fillRates(meta: RunMeta) {
+    const counter = new FillCounter([...Object.keys(meta.spec.fields), ...Object.keys(meta.spec.detail?.fields ?? {})]);
+    for (const page of this.store.itemPages()) for (const it of page) counter.add(JSON.parse(it.data) as Record<string, unknown>);
+    return counter.rates();
   }
 
   private emit(e: RunEventInput): RunEvent {

@@ -33,7 +33,7 @@ export async function createRun(ctx: ActorContext, jobId: string, trigger: 'api'
   const now = Date.now();
   const row: RunRow = {
     id: newId('run', now), orgId: ctx.actor.orgId, jobId, status: 'queued', trigger, counts: emptyCounts(),
-    error: null, changes: null, warnings: null, createdAt: now, startedAt: null, finishedAt: null,
+    error: null, changes: null, warnings: null, fillRates: null, createdAt: now, startedAt: null, finishedAt: null,
   };
   await ctx.db.insert(runs).values(row);
   try {
