@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   'FLEET_UNAVAILABLE',
   'TASK_TIMEOUT',
   'RUN_TIMEOUT',
+  'RUN_WARNINGS',
   'CANCELLED',
   'INTERNAL',
   // API errors
@@ -78,6 +79,7 @@ export const ERRORS: Record<ErrorCode, ErrorInfo> = {
   DOWNLOAD_REFUSED: { status: 502, retryable: false, backoffMs: 0, hint: 'The URL answered with a file download (Content-Disposition: attachment), which fleet browsers refuse. Point the job at pages.', look: ['har'] },
   FLEET_UNAVAILABLE: { status: 503, retryable: true, backoffMs: 5000, hint: 'No browser fleet node accepted the task. Check that a fleet node is running and registered.', look: ['logs'] },
   TASK_TIMEOUT: { status: 504, retryable: true, backoffMs: 1000, hint: 'The task exceeded limits.taskTimeoutMs. Raise it or reduce the work per page.', look: ['trace'] },
+  RUN_WARNINGS: { status: 422, retryable: false, backoffMs: 0, hint: 'The run ended with warnings the job fails on (failOnWarnings); see the run\'s warnings. Its items are still downloadable.', look: ['logs'] },
   RUN_TIMEOUT: { status: 504, retryable: false, backoffMs: 0, hint: 'The run exceeded limits.runTimeoutMs; results gathered so far were kept.', look: ['logs'] },
   CANCELLED: { status: 409, retryable: false, backoffMs: 0, hint: 'The run was cancelled; results gathered so far were kept.', look: ['none'] },
   INTERNAL: { status: 500, retryable: true, backoffMs: 1000, hint: 'An internal error. Quote the request id when you report it.', look: ['logs'] },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 export const RUN_EVENT_TYPES = [
-  'run.queued', 'run.started', 'run.finished',
+  'run.queued', 'run.started', 'run.finished', 'run.warning',
   'task.queued', 'task.started', 'task.succeeded', 'task.failed', 'task.retrying', 'task.released', 'task.waiting',
   'page.navigated', 'page.waited', 'items.extracted', 'log',
 ] as const;

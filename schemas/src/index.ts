@@ -19,3 +19,4 @@ export * from './policy.ts';
 export * from './net/address-class.ts';
 export * from './pattern.ts';
 export * from './templates.ts';
+export * from './warnings.ts';

@@ -3,6 +3,7 @@ import { ErrorCode, isRetryableCode } from './errors.ts';
 import { FieldMap, FieldName, Selector } from './field-spec.ts';
 import { PaginationSpec, PanelsSpec, Rules } from './rules.ts';
 import { ArtifactsSpec, DEFAULT_ARTIFACTS } from './artifacts.ts';
+import { FailOnWarnings } from './warnings.ts';
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' });
 
@@ -84,6 +85,8 @@ export const JobSpec = TaskSpec.extend({
   retry: RetrySpec.default({ maxAttempts: 3 }),
   /** A stored login of the organization (POST /v1/logins): each task's browser context starts with its session. */
   login: z.object({ id: z.string().min(1).max(64) }).strict().optional(),
+  /** A run that would succeed but ends with these warnings (all of them when `true`) ends failed, RUN_WARNINGS (ADR 0028). */
+  failOnWarnings: FailOnWarnings.optional(),
 }).strict().superRefine((spec, ctx) => {
   for (const [i, k] of (spec.dedupeKey ?? []).entries()) {
     if (!(k in spec.fields)) ctx.addIssue({ code: 'custom', path: ['dedupeKey', i], message: `"${k}" is not a field` });

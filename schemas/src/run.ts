@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Failure } from './errors.ts';
+import { RunWarning } from './warnings.ts';
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'partial', 'failed', 'cancelled'] as const;
 export const RunStatus = z.enum(RUN_STATUSES);
@@ -34,6 +35,8 @@ export const Run = z.object({
   trigger: z.enum(['api', 'cron']),
   counts: RunCounts,
   error: Failure.nullable(),
+  /** What the run did not fully manage (values unread, items dropped, URLs skipped), known once it ended (ADR 0028). */
+  warnings: z.array(RunWarning).default([]),
   createdAt: z.number().int(),
   startedAt: z.number().int().nullable(),
   finishedAt: z.number().int().nullable(),

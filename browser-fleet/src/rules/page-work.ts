@@ -1,5 +1,5 @@
 import { errors, type Page } from 'playwright-core';
-import { TrawlError, type Discovered, type ItemData, type Task, type UnparsedValues } from '@trawl/schemas';
+import { TrawlError, type Discovered, type DroppedItems, type ItemData, type Task, type UnparsedValues } from '@trawl/schemas';
 import { evaluateFunction } from '../page-function.ts';
 import { runRules } from './actions.ts';
 import { extractionTarget } from './extract.ts';
@@ -15,6 +15,8 @@ export interface PageOutcome {
   discovered: Discovered[];
   /** Values the number, currency or date steps could not read (reported with the result, see ADR 0026). */
   unparsed: UnparsedValues[];
+  /** Items left out for an empty required field, per field (the run's ITEMS_DROPPED warning, ADR 0028). */
+  dropped: DroppedItems[];
 }
 
 /**
@@ -75,7 +77,8 @@ export async function workPage(page: Page, task: Task, tools: PageTools): Promis
     if (extraction.items.length === 0 && !spec.allowEmpty) {
       throw new TrawlError('EXTRACTION_EMPTY', `no items matched ${spec.itemSelector} (${extraction.matched} matched before visibility and required-field checks)`);
     }
-    return { items: extraction.items, discovered: discoveredOf(task, extraction.items, extraction.nextUrl, page.url()), unparsed: extraction.unparsed };
+    return { items: extraction.items, discovered: discoveredOf(task, extraction.items, extraction.nextUrl, page.url()), unparsed: extraction.unparsed,
+      dropped: droppedOf(extraction.incomplete) };
   } finally {
     tracker.dispose();
   }
@@ -92,4 +95,11 @@ function discoveredOf(task: Task, items: ItemData[], next: string | null, finalU
     });
   }
   return out;
+}
+
+/** Dropped items counted per missing field. */
+function droppedOf(incomplete: ReadonlyArray<{ missing: string[] }>): DroppedItems[] {
+  const by = new Map<string, number>();
+  for (const x of incomplete) for (const f of x.missing) by.set(f, (by.get(f) ?? 0) + 1);
+  return [...by].slice(0, 200).map(([field, count]) => ({ field, count }));
 }

@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
-import type { JobSpec, RunCounts, Failure, RunStatus } from '@trawl/schemas';
+import type { JobSpec, RunCounts, Failure, RunStatus, RunWarning, FillRates } from '@trawl/schemas';
 import { organizations } from './organizations.ts';
 
 export const jobs = sqliteTable('jobs', {
@@ -24,6 +24,10 @@ export const runs = sqliteTable('runs', {
   counts: text('counts', { mode: 'json' }).$type<RunCounts>().notNull(),
   error: text('error', { mode: 'json' }).$type<Failure>(),
   changes: text('changes', { mode: 'json' }).$type<RunChanges>(),
+  /** The run's warnings (ADR 0028), written when it ends; null for runs that ended before warnings existed. */
+  warnings: text('warnings', { mode: 'json' }).$type<RunWarning[]>(),
+  /** Per field, the share of items with a value: what the job's next run is compared against (FILL_RATE_DROP). */
+  fillRates: text('fill_rates', { mode: 'json' }).$type<FillRates>(),
   createdAt: integer('created_at').notNull(),
   startedAt: integer('started_at'),
   finishedAt: integer('finished_at'),

@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
   ERRORS, artifactsForAttempt, traceparentOf, detailTaskSpecOf, initialUrls, newId, randomString, taskSpecOf, isFinalStatus,
-  type EgressPolicy, type Failure, type JobSpec, type RunCounts, type RunEvent, type RunEventInput, type RunStatus, type Task, type TaskResult,
+  type EgressPolicy, type Failure, type JobSpec, type RunCounts, type RunEvent, type RunEventInput, type RunStatus, type RunWarning, type Task, type TaskResult,
 } from '@trawl/schemas';
 import { dedupeKeyOf } from '@trawl/engine/keys';
 import { configOf, type Env } from '../env.ts';
@@ -11,8 +11,11 @@ import {
   backoffMs, decideAfterFailure, expiredLeases, failureOf, finalOutcome, judgeResult, leaseIsCurrent, nextWake, pickDispatchable, planDiscovered, slotWaitersToWake,
   type EndReason, type TaskRow,
 } from './machine.ts';
-import { persistRun } from './persist.ts';
+import { persistRun, previousRunShape } from './persist.ts';
+import { FillCounter, baselineWarnings } from './baseline.ts';
 import { DetailStore } from './detail-store.ts';
+import { WarningStore } from './warning-store.ts';
+import { warningFailure, warningsOf } from './warnings.ts';
 import { acquireSlot, releaseSlot, siteOf, type Politeness } from './politeness.ts';
 import { afterResult, applyHolds, asksToSlowDown, slowDown, withinSiteLimits, type SiteState } from './site-backoff.ts';
 
@@ -35,6 +38,7 @@ export interface RunSnapshot {
   startedAt: number | null;
   finishedAt: number | null;
   error: Failure | null;
+  warnings: RunWarning[];
 }
 
 export type LeaseAnswer = { ok: true; leaseMs: number } | { ok: false; code: 'LEASE_LOST' | 'NOT_FOUND' };
@@ -55,6 +59,7 @@ const WAIT_MESSAGES = {
 export class RunCoordinator extends DurableObject<Env> {
   private readonly store: RunStore;
   private readonly details: DetailStore;
+  private readonly warningInputs: WarningStore;
   private readonly log = createLogger({ component: 'coordinator' });
   /** Tasks whose wait for a slot was already announced (once per task and reason, not on every retry). */
   private readonly waitNoticed = new Set<string>();
@@ -65,6 +70,7 @@ export class RunCoordinator extends DurableObject<Env> {
     super(ctx, env);
     this.store = new RunStore(ctx.storage.sql);
     this.details = new DetailStore(ctx.storage.sql);
+    this.warningInputs = new WarningStore(ctx.storage.sql);
   }
 
   async start(init: RunInit): Promise<RunSnapshot> {
@@ -90,7 +96,7 @@ export class RunCoordinator extends DurableObject<Env> {
 
   snapshot(): RunSnapshot {
     const meta = this.requireMeta();
-    return { status: meta.status, counts: this.counts(meta), startedAt: meta.startedAt, finishedAt: meta.finishedAt, error: meta.error };
+    return { status: meta.status, counts: this.counts(meta), startedAt: meta.startedAt, finishedAt: meta.finishedAt, error: meta.error, warnings: this.warnings(meta) };
   }
 
   /** The stored event log after a cursor, as JSON lines (GET /v1/runs/{id}/logs while the run is live). */
@@ -243,6 +249,7 @@ export class RunCoordinator extends DurableObject<Env> {
   // ---- internals ----
 
   private applySuccess(meta: RunMeta, task: TaskRow, result: TaskResult, now: number): void {
+    this.warningInputs.add(result.unparsed, result.dropped);
     if (this.details.isDetail(task.taskId)) {
       this.applyDetailSuccess(task, result);
       return;
@@ -412,11 +419,21 @@ export class RunCoordinator extends DurableObject<Env> {
     const meta = this.requireMeta();
     const now = Date.now();
     const counts = this.counts(meta);
-    const outcome = finalOutcome(counts, reason, this.store.firstError());
-    this.store.putMeta({ ...meta, status: outcome.status, error: outcome.error, finishedAt: now, cancelRequested: reason.kind === 'cancelled' });
+    const fillRates = this.fillRates(meta);
+    const previous = await previousRunShape(this.env, meta).catch((err: unknown) => {
+      this.log.warn('reading the previous run failed; no comparison', { err: String(err) });
+      return null;
+    });
+    const warnings = [...this.warnings(meta), ...baselineWarnings({ items: counts.items, fillRates }, previous)];
+    const ended = finalOutcome(counts, reason, this.store.firstError());
+    // A run that would succeed fails on the warnings its job lists (its items are still written).
+    const failure = ended.status === 'succeeded' ? warningFailure(warnings, meta.spec.failOnWarnings) : null;
+    const outcome = failure ? { status: 'failed' as const, error: failure } : ended;
+    this.store.putMeta({ ...meta, status: outcome.status, error: outcome.error, finishedAt: now, cancelRequested: reason.kind === 'cancelled', warnings, fillRates });
+    for (const w of warnings) this.emit({ type: 'run.warning', level: 'warn', message: w.message, data: { ...w } });
     this.emit({ type: 'run.finished', level: outcome.status === 'succeeded' ? 'info' : 'warn',
-      message: `Run ${outcome.status}: ${counts.items} item(s) from ${counts.pagesSucceeded} page(s), ${counts.pagesFailed} failed`,
-      data: { status: outcome.status, counts, error: outcome.error } });
+      message: `Run ${outcome.status}: ${counts.items} item(s) from ${counts.pagesSucceeded} page(s), ${counts.pagesFailed} failed${warnings.length ? `, ${warnings.length} warning(s)` : ''}`,
+      data: { status: outcome.status, counts, error: outcome.error, warnings } });
     await Promise.all(inFlight.map((t) => this.freeSlot(t)));
     await this.persist();
   }
@@ -425,7 +442,7 @@ export class RunCoordinator extends DurableObject<Env> {
   private async persist(): Promise<void> {
     const meta = this.requireMeta();
     try {
-      await persistRun(this.env, meta, this.counts(meta), this.store);
+      await persistRun(this.env, meta, this.counts(meta), this.warnings(meta), this.store);
       this.store.putMeta({ ...this.requireMeta(), persisted: true });
       for (const ws of this.ctx.getWebSockets()) {
         try { ws.send(JSON.stringify({ type: 'stream.end', status: meta.status })); } catch { /* gone */ }
@@ -448,6 +465,18 @@ export class RunCoordinator extends DurableObject<Env> {
     const skipped = { maxPages: this.details.counter('skipped.maxPages'), maxItems: this.details.counter('skipped.maxItems'), duplicate: this.details.counter('skipped.duplicate') };
     return { pagesSucceeded: s.succeeded, pagesFailed: s.failed, pagesPending: s.pending + s.queued + s.running, items: this.store.itemCount(), retries: meta.retries,
       pagesSoftFailed: this.details.counter('softFailures'), skipped };
+  }
+
+  /** The run's warnings: fixed when it ended, else what its results say so far. */
+  private warnings(meta: RunMeta): RunWarning[] {
+    if (meta.warnings) return meta.warnings;
+    return warningsOf({ unparsed: this.warningInputs.unparsed(), dropped: this.warningInputs.dropped(), skipped: this.counts(meta).skipped });
+  }
+
+  private fillRates(meta: RunMeta) {
+    const counter = new FillCounter([...Object.keys(meta.spec.fields), ...Object.keys(meta.spec.detail?.fields ?? {})]);
+    for (const page of this.store.itemPages()) for (const it of page) counter.add(JSON.parse(it.data) as Record<string, unknown>);
+    return counter.rates();
   }
 
   private emit(e: RunEventInput): RunEvent {

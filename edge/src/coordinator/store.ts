@@ -1,5 +1,5 @@
 /** The RunCoordinator's own SQLite: tasks (the frontier), items, events and the run's meta row. */
-import type { BlockedRequest, EgressPolicy, Failure, ItemData, JobSpec, RunEvent, RunEventInput, RunStatus } from '@trawl/schemas';
+import type { BlockedRequest, EgressPolicy, Failure, FillRates, ItemData, JobSpec, RunEvent, RunEventInput, RunStatus, RunWarning } from '@trawl/schemas';
 import type { TaskRow, TaskStatus } from './machine.ts';
 import type { Politeness } from './politeness.ts';
 import type { SiteState } from './site-backoff.ts';
@@ -25,6 +25,9 @@ export interface RunMeta {
   cancelRequested: boolean;
   /** Sites that asked the run to slow down (429, 503 with Retry-After), by site: site-backoff.ts. */
   sites?: Record<string, SiteState>;
+  /** Set when the run ends (ADR 0028): its warnings, including those against the job's previous run, and its fill rates. */
+  warnings?: RunWarning[];
+  fillRates?: FillRates;
 }
 
 const SCHEMA = `

@@ -21,7 +21,7 @@ const list = createRoute({
   responses: { 200: { description: 'A page of runs', content: { 'application/json': { schema: RunList } } }, ...errorResponses('INVALID_REQUEST') },
 });
 const get = createRoute({
-  method: 'get', path: '/v1/runs/{id}', tags, security, 'x-trawl-permission': 'runs:read', summary: 'Get a run: status, counts, timings and error',
+  method: 'get', path: '/v1/runs/{id}', tags, security, 'x-trawl-permission': 'runs:read', summary: 'Get a run: status, counts, timings, error and warnings',
   request: { params: IdParam('run') },
   responses: { 200: { description: 'The run', content: { 'application/json': { schema: RunView } } }, ...errorResponses('NOT_FOUND') },
 });

@@ -10,9 +10,10 @@ import { pageOf, type Page, type PageQuery } from '../pagination.ts';
 
 type RunRow = typeof runs.$inferSelect;
 
-/** Counts stored before a field existed (`skipped`, ADR 0027) read as zero. */
+/** Counts stored before a field existed (`skipped`, ADR 0027) read as zero; runs from before warnings (ADR 0028) have none. */
 const toRun = (r: RunRow): Run & { changes: RunRow['changes'] } => ({
   id: r.id, jobId: r.jobId, status: r.status, trigger: r.trigger, counts: { ...emptyCounts(), ...r.counts }, error: r.error ?? null,
+  warnings: r.warnings ?? [],
   createdAt: r.createdAt, startedAt: r.startedAt ?? null, finishedAt: r.finishedAt ?? null,
   durationMs: r.startedAt && r.finishedAt ? r.finishedAt - r.startedAt : null, changes: r.changes ?? null,
 });
@@ -32,7 +33,7 @@ export async function createRun(ctx: ActorContext, jobId: string, trigger: 'api'
   const now = Date.now();
   const row: RunRow = {
     id: newId('run', now), orgId: ctx.actor.orgId, jobId, status: 'queued', trigger, counts: emptyCounts(),
-    error: null, changes: null, createdAt: now, startedAt: null, finishedAt: null,
+    error: null, changes: null, warnings: null, fillRates: null, createdAt: now, startedAt: null, finishedAt: null,
   };
   await ctx.db.insert(runs).values(row);
   try {
@@ -59,7 +60,7 @@ export async function getRun(ctx: ActorContext, id: string) {
   const row = await getRunRow(ctx, id);
   if (isFinalStatus(row.status)) return toRun(row);
   const live = await coordinatorOf(ctx, id).snapshot();
-  return toRun({ ...row, status: live.status, counts: live.counts, startedAt: live.startedAt, finishedAt: live.finishedAt, error: live.error });
+  return toRun({ ...row, status: live.status, counts: live.counts, startedAt: live.startedAt, finishedAt: live.finishedAt, error: live.error, warnings: live.warnings });
 }
 
 export async function listRuns(ctx: ActorContext, q: PageQuery & { jobId?: string }): Promise<Page<ReturnType<typeof toRun>>> {

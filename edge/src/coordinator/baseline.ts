@@ -1,0 +1,53 @@
+/**
+ * A run against the job's previous successful run (ADR 0028): far fewer items, or a field that used to be filled
+ * and now mostly is not, usually means the site changed under the selectors while every page still "worked".
+ */
+import type { FillRates, ItemData, RunWarning } from '@trawl/schemas';
+
+export interface RunShape { items: number; fillRates: FillRates }
+
+/** Fewer than this share of the previous run's items is FEWER_ITEMS. */
+export const FEWER_ITEMS_RATIO = 0.5;
+/** A fill rate this many points (0-1) below the previous run's is FILL_RATE_DROP. */
+export const FILL_RATE_DROP = 0.3;
+/** Below this many items a run is too small to compare rates or counts against. */
+export const MIN_ITEMS = 3;
+
+export function baselineWarnings(current: RunShape, previous: RunShape | null): RunWarning[] {
+  if (!previous || previous.items < MIN_ITEMS) return [];
+  const out: RunWarning[] = [];
+  if (current.items < previous.items * FEWER_ITEMS_RATIO) {
+    out.push({ code: 'FEWER_ITEMS', count: current.items, previous: previous.items,
+      message: `${current.items} item(s), far fewer than the ${previous.items} of the job's previous successful run` });
+  }
+  if (current.items === 0) return out;
+  for (const [field, before] of Object.entries(previous.fillRates)) {
+    const now = current.fillRates[field];
+    if (now === undefined || before - now < FILL_RATE_DROP) continue;
+    out.push({ code: 'FILL_RATE_DROP', field, rate: now, previous: before,
+      message: `${field} filled in ${pct(now)} of items, down from ${pct(before)} in the job's previous successful run` });
+  }
+  return out;
+}
+
+/** Counts, per field, the items whose value is present (not null, not an empty string or list). */
+export class FillCounter {
+  private readonly filled = new Map<string, number>();
+  private items = 0;
+
+  constructor(private readonly fields: readonly string[]) {}
+
+  add(item: ItemData): void {
+    this.items++;
+    for (const f of this.fields) if (present(item[f])) this.filled.set(f, (this.filled.get(f) ?? 0) + 1);
+  }
+
+  rates(): FillRates {
+    if (this.items === 0) return {};
+    return Object.fromEntries(this.fields.map((f) => [f, round((this.filled.get(f) ?? 0) / this.items)]));
+  }
+}
+
+const present = (v: unknown): boolean => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0);
+const round = (x: number) => Math.round(x * 1000) / 1000;
+const pct = (x: number) => `${Math.round(x * 100)}%`;

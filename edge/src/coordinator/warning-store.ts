@@ -1,0 +1,39 @@
+/**
+ * What a run's warnings are computed from, summed in the coordinator's SQLite as results are applied so they
+ * survive an eviction (ADR 0028): unparsed values per field, step and reason (first example kept), and items
+ * dropped for an empty required field, per field.
+ */
+import type { DroppedItems, UnparsedValues } from '@trawl/schemas';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS unparsed (field TEXT NOT NULL, step TEXT NOT NULL, reason TEXT NOT NULL, n INTEGER NOT NULL, example TEXT NOT NULL,
+  PRIMARY KEY (field, step, reason));
+CREATE TABLE IF NOT EXISTS dropped (field TEXT PRIMARY KEY, n INTEGER NOT NULL);
+`;
+
+export class WarningStore {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(SCHEMA);
+  }
+
+  add(unparsed: readonly UnparsedValues[] = [], dropped: readonly DroppedItems[] = []): void {
+    for (const u of unparsed) {
+      this.sql.exec(`INSERT INTO unparsed (field, step, reason, n, example) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (field, step, reason) DO UPDATE SET n = n + excluded.n`, u.field, u.step, u.reason, u.count, u.example);
+    }
+    for (const d of dropped) {
+      this.sql.exec('INSERT INTO dropped (field, n) VALUES (?, ?) ON CONFLICT (field) DO UPDATE SET n = n + excluded.n', d.field, d.count);
+    }
+  }
+
+  unparsed(): UnparsedValues[] {
+    return this.sql.exec<{ field: string; step: UnparsedValues['step']; reason: UnparsedValues['reason']; n: number; example: string }>(
+      'SELECT field, step, reason, n, example FROM unparsed ORDER BY rowid').toArray()
+      .map((r) => ({ field: r.field, step: r.step, reason: r.reason, count: Number(r.n), example: r.example }));
+  }
+
+  dropped(): DroppedItems[] {
+    return this.sql.exec<{ field: string; n: number }>('SELECT field, n FROM dropped ORDER BY rowid').toArray()
+      .map((r) => ({ field: r.field, count: Number(r.n) }));
+  }
+}

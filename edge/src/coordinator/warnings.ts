@@ -1,0 +1,56 @@
+/**
+ * A run's warnings from its aggregates (ADR 0028): values the processing steps could not read, items dropped for
+ * an empty required field, URLs found but not fetched. Pure, so the table tests pin the codes and counts.
+ */
+import { ERRORS, type DroppedItems, type FailOnWarnings, type Failure, type RunCounts, type RunWarning, type UnparsedValues } from '@trawl/schemas';
+
+export interface WarningInputs {
+  unparsed: readonly UnparsedValues[];
+  dropped: readonly DroppedItems[];
+  skipped: RunCounts['skipped'];
+}
+
+/** Skip reasons that lose data; `duplicate` (a page already in the run) loses nothing, so it is no warning. */
+const LOSSY_SKIPS = { maxPages: 'limits.maxPages was reached', maxItems: 'limits.maxItems was reached' } as const;
+
+export function warningsOf(input: WarningInputs): RunWarning[] {
+  const out: RunWarning[] = [];
+  for (const u of merged(input.unparsed)) {
+    out.push({ code: 'VALUES_UNPARSED', field: u.field, reason: u.step, count: u.count, example: u.example,
+      message: `${u.count} value(s) of ${u.field} left null by the ${u.step} step (${u.reason}), e.g. "${u.example}"` });
+  }
+  for (const d of sumBy(input.dropped, (x) => x.field)) {
+    out.push({ code: 'ITEMS_DROPPED', field: d.key, count: d.count, message: `${d.count} item(s) dropped: required field ${d.key} was empty` });
+  }
+  for (const [reason, why] of Object.entries(LOSSY_SKIPS) as Array<[keyof typeof LOSSY_SKIPS, string]>) {
+    const n = input.skipped[reason];
+    if (n > 0) out.push({ code: 'URLS_SKIPPED', reason, count: n, message: `${n} URL(s) found but not fetched: ${why}` });
+  }
+  return out;
+}
+
+/** The failure a run ends with when the job fails on one of its warnings, or null. */
+export function warningFailure(warnings: readonly RunWarning[], failOn: FailOnWarnings | undefined): Failure | null {
+  if (!failOn) return null;
+  const hit = warnings.filter((w) => failOn === true || failOn.includes(w.code));
+  if (hit.length === 0) return null;
+  const codes = [...new Set(hit.map((w) => w.code))].join(', ');
+  return { code: 'RUN_WARNINGS', message: `The run ended with warnings the job fails on: ${codes}`, hint: ERRORS.RUN_WARNINGS.hint };
+}
+
+/** Unparsed values summed per field, step and reason; the first example seen is kept. */
+function merged(list: readonly UnparsedValues[]): UnparsedValues[] {
+  const by = new Map<string, UnparsedValues>();
+  for (const u of list) {
+    const key = `${u.field}\u0000${u.step}\u0000${u.reason}`;
+    const prev = by.get(key);
+    by.set(key, prev ? { ...prev, count: prev.count + u.count } : { ...u });
+  }
+  return [...by.values()];
+}
+
+function sumBy<T extends { count: number }>(list: readonly T[], keyOf: (x: T) => string): Array<{ key: string; count: number }> {
+  const by = new Map<string, number>();
+  for (const x of list) by.set(keyOf(x), (by.get(keyOf(x)) ?? 0) + x.count);
+  return [...by].map(([key, count]) => ({ key, count }));
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { warningFailure, warningsOf, type WarningInputs } from '../src/coordinator/warnings.ts';
+
+const none: WarningInputs = { unparsed: [], dropped: [], skipped: { maxPages: 0, maxItems: 0, duplicate: 0 } };
+
+describe('run warnings', () => {
+  it.each([
+    ['nothing lost', none, []],
+    ['duplicates lose nothing', { ...none, skipped: { maxPages: 0, maxItems: 0, duplicate: 7 } }, []],
+    ['unparsed values summed per field and step, first example kept', {
+      ...none,
+      unparsed: [
+        { field: 'price', step: 'number' as const, reason: 'ambiguous' as const, count: 2, example: '1,234' },
+        { field: 'price', step: 'number' as const, reason: 'ambiguous' as const, count: 3, example: '9,999' },
+        { field: 'when', step: 'date' as const, reason: 'unreadable' as const, count: 1, example: 'soon' },
+      ],
+    }, [
+      { code: 'VALUES_UNPARSED', field: 'price', reason: 'number', count: 5, example: '1,234' },
+      { code: 'VALUES_UNPARSED', field: 'when', reason: 'date', count: 1, example: 'soon' },
+    ]],
+    ['dropped items summed per field', {
+      ...none, dropped: [{ field: 'title', count: 1 }, { field: 'sku', count: 2 }, { field: 'title', count: 4 }],
+    }, [
+      { code: 'ITEMS_DROPPED', field: 'title', count: 5 },
+      { code: 'ITEMS_DROPPED', field: 'sku', count: 2 },
+    ]],
+    ['skipped URLs per lossy reason', { ...none, skipped: { maxPages: 3, maxItems: 1, duplicate: 2 } }, [
+      { code: 'URLS_SKIPPED', reason: 'maxPages', count: 3 },
+      { code: 'URLS_SKIPPED', reason: 'maxItems', count: 1 },
+    ]],
+  ])('%s', (_name, input, expected) => {
+    const got = warningsOf(input);
+    expect(got.map(({ message: _m, ...rest }) => rest)).toEqual(expected);
+    for (const w of got) expect(w.message).toContain(String(w.count));
+  });
+
+  const dropped = warningsOf({ ...none, dropped: [{ field: 'title', count: 1 }] });
+  it.each([
+    [undefined, null],
+    [false, null],
+    [[], null],
+    [['URLS_SKIPPED' as const], null],
+    [true, 'RUN_WARNINGS'],
+    [['ITEMS_DROPPED' as const], 'RUN_WARNINGS'],
+  ])('failOnWarnings %o on an ITEMS_DROPPED run fails it with %s', (failOn, code) => {
+    expect(warningFailure(dropped, failOn)?.code ?? null).toBe(code);
+  });
+
+  it('a run without warnings never fails on them', () => {
+    expect(warningFailure([], true)).toBeNull();
+  });
+});

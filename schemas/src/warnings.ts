@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** Stable codes of what a run did not fully manage while still ending (ADR 0028); a job may fail on them. */
+export const WARNING_CODES = ['VALUES_UNPARSED', 'ITEMS_DROPPED', 'URLS_SKIPPED', 'FEWER_ITEMS', 'FILL_RATE_DROP'] as const;
+export const WarningCode = z.enum(WARNING_CODES);
+export type WarningCode = z.infer<typeof WarningCode>;
+
+export const RunWarning = z.object({
+  code: WarningCode,
+  message: z.string(),
+  /** The field it concerns (dotted for nested ones), for VALUES_UNPARSED and ITEMS_DROPPED. */
+  field: z.string().optional(),
+  /** The processing step (VALUES_UNPARSED) or the skip reason (URLS_SKIPPED). */
+  reason: z.string().optional(),
+  count: z.number().int().optional(),
+  /** The first raw value seen (VALUES_UNPARSED). */
+  example: z.string().optional(),
+  /** FEWER_ITEMS: the previous successful run's item count; FILL_RATE_DROP: that run's fill rate of the field. */
+  previous: z.number().optional(),
+  /** FILL_RATE_DROP: this run's fill rate of the field (0-1). */
+  rate: z.number().optional(),
+});
+export type RunWarning = z.infer<typeof RunWarning>;
+
+/** Items a page dropped because a required field came out empty, per field (one item may count for several). */
+export const DroppedItems = z.object({ field: z.string().max(300), count: z.number().int().min(1) });
+export type DroppedItems = z.infer<typeof DroppedItems>;
+
+/** `true`: any warning fails the run; a list: only those codes do. */
+export const FailOnWarnings = z.union([z.boolean(), z.array(WarningCode).max(WARNING_CODES.length)]);
+export type FailOnWarnings = z.infer<typeof FailOnWarnings>;
+
+/** Per field, the share of a run's items (0-1) whose value is neither null nor empty. */
+export const FillRates = z.record(z.string(), z.number().min(0).max(1));
+export type FillRates = z.infer<typeof FillRates>;
