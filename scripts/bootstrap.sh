@@ -59,6 +59,15 @@ if [ -z "${TRAWL_CDP_ENDPOINT:-}" ] && [ -z "${CHROMIUM_PATH:-}" ]; then
   fi
 fi
 
+# 3b. CJK fonts, so pages in Korean, Japanese and Chinese (the first users' own) render as text, not boxes, in
+# screenshots, traces and the UI tests. Optional and tried once, like the headless shell.
+if ! [ -d /usr/share/fonts/opentype/noto ] && ! [ -e "$tools/cjk-fonts.tried" ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+  say "installing CJK fonts (fonts-noto-cjk) with apt-get"
+  { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1; } \
+    || say "fonts-noto-cjk could not be installed; Korean, Japanese and Chinese text shows as boxes in screenshots"
+  touch "$tools/cjk-fonts.tried"
+fi
+
 # 4. The workspace's packages, when the lockfile or a manifest changed since the last install.
 stamp="$tools/install.stamp"
 manifest_sum() { cat "$root/pnpm-lock.yaml" "$root/pnpm-workspace.yaml" "$root"/package.json "$root"/*/package.json 2>/dev/null | cksum || true; }
