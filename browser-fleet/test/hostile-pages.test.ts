@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorCode, Task, TaskResult } from '@trawl/schemas';
 import { makeTask } from './fixtures.ts';
 import { BIG_DOWNLOAD_BYTES, startHostileSite, type HostileSite } from './hostile-site.ts';
-import { childPids, startNodeProcess, type NodeProcess } from './node-process.ts';
+import { startNodeProcess, type NodeProcess } from './node-process.ts';
+import { cmdlineOf, processTree, rssBytes } from '../../scripts/lib/proc-tree.ts';
 import { startRecordingEdge, type RecordingEdge } from './recording-edge.ts';
 import { startTestSite, type TestSite } from './test-server.ts';
 
@@ -138,8 +139,8 @@ async function resultOf(task: Task): Promise<Seen> {
  */
 async function crashRenderer(): Promise<void> {
   for (let i = 0; i < 150; i++) {
-    const renderers = descendantPids(node.child.pid ?? 0).filter((p) => cmdlineOf(p).includes('--type=renderer'));
-    const ballast = renderers.filter((p) => rssKiB(p) > 300 * 1024);
+    const renderers = processTree(node.child.pid ?? 0).filter((p) => cmdlineOf(p).includes('--type=renderer'));
+    const ballast = renderers.filter((p) => rssBytes(p) > 300 * 1024 * 1024);
     if (ballast.length === 1) {
       process.kill(ballast[0]!, 'SIGKILL');
       return;
@@ -147,15 +148,4 @@ async function crashRenderer(): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('no renderer of the node held the page\'s ballast');
-}
-
-const cmdlineOf = (pid: number): string => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return ''; } };
-const rssKiB = (pid: number): number => { try { return Number(/^VmRSS:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0); } catch { return 0; } };
-function descendantPids(root: number): number[] {
-  const all: number[] = [];
-  for (let frontier = [root]; frontier.length;) {
-    frontier = frontier.flatMap((p) => childPids(p));
-    all.push(...frontier);
-  }
-  return all;
 }

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fleetPaths, signRequest, type Task } from '@trawl/schemas';
 
@@ -78,13 +77,4 @@ export async function startNodeProcess(entry: 'main.ts' | 'supervisor.ts', env: 
   return node;
 }
 
-/** Pids of the processes whose parent is `pid` (Linux /proc). */
-export function childPids(pid: number): number[] {
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((p) => {
-    try {
-      return /^PPid:\s*(\d+)$/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] === String(pid);
-    } catch {
-      return false;
-    }
-  });
-}
+export { childPids } from '../../scripts/lib/proc-tree.ts';

@@ -4,11 +4,12 @@
  * and browser-fleet nodes as child processes.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, startProc, waitForHttp, type Proc } from './proc.ts';
 import { writeSecretFile } from './secret-file.ts';
+import { childPids, cmdlineOf } from './proc-tree.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
@@ -108,14 +109,8 @@ export interface FleetNode { url: string; proc: Proc; stop(graceMs?: number): Pr
 
 /** The node process (main.ts) its supervisor runs: a child of the supervisor (Linux /proc). */
 export function nodeProcessOf(supervisorPid: number): number {
-  for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
-    try {
-      const ppid = /^PPid:\s*(\d+)$/m.exec(readFileSync(`/proc/${d}/status`, 'utf8'))?.[1];
-      if (ppid === String(supervisorPid) && readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('main.ts')) return Number(d);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
+  const node = childPids(supervisorPid).find((p) => cmdlineOf(p).includes('main.ts'));
+  if (node !== undefined) return node;
   throw new Error(`no fleet node process under supervisor ${supervisorPid}`);
 }
 

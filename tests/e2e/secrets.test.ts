@@ -7,6 +7,7 @@ import type { Artifact, RunEvent } from '@trawl/schemas';
 import { fixtureJobs, fixtureLoginFlow } from '../../fixtures/src/jobs.ts';
 import { LOGIN } from '../../fixtures/src/data.ts';
 import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
+import { processTree } from '../../scripts/lib/proc-tree.ts';
 import { harOf, traceEvents, zipEntries } from '../../browser-fleet/test/artifact-files.ts';
 import { api, followEvents, newOrg, waitForRun } from './client.ts';
 
@@ -140,11 +141,9 @@ describe('stored secrets never reach an artifact, an event, a log or a result', 
   it('the real node\'s browsers run sandboxed as another user, who cannot read the node\'s environment (part 4)', async () => {
     const health = (await (await fetch(`${fleet.url}/health`)).json()) as { sandbox: boolean; chromiumUser: string | null };
     expect(health).toMatchObject({ sandbox: true, chromiumUser: 'trawl-chromium' });
-    const parent = new Map(readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map((pid) => [pid, field(status(pid), 'PPid')]));
     const node = String(fleet.proc.child.pid);
-    const descends = (pid: string): boolean => { for (let p = parent.get(pid); p && p !== '0'; p = parent.get(p)) if (p === node) return true; return false; };
     // The browser's processes, not the root watchdog that kills them if the node dies (its arguments name the profile dir).
-    const browsers = [...parent.keys()].filter((pid) => descends(pid) && cmdline(pid).includes('chromium') && !cmdline(pid).includes('trawl-watchdog'));
+    const browsers = processTree(Number(node)).slice(1).map(String).filter((pid) => cmdline(pid).includes('chromium') && !cmdline(pid).includes('trawl-watchdog'));
     expect(browsers.length).toBeGreaterThanOrEqual(3);
     const uids = new Set(browsers.map((pid) => field(status(pid), 'Uid')));
     const nodeUid = field(status(node), 'Uid');
