@@ -36,6 +36,8 @@ export function applyStep(value: Value, step: ProcessStep, ctx: ProcessContext):
   if (step.op === 'default') return value === null || value === '' ? step.value : value;
   // Objects come from nested fields or earlier json/currency steps: string steps leave them as they are.
   if (value === null || isObject(value)) return value;
+  // Text-only steps leave numbers and booleans alone: the default trim must not turn `const: 3` into "3".
+  if (typeof value !== 'string' && (step.op === 'trim' || step.op === 'lowercase' || step.op === 'uppercase')) return value;
   const s = typeof value === 'string' ? value : String(value);
   switch (step.op) {
     case 'trim':

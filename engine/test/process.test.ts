@@ -31,6 +31,13 @@ describe('post-processing', () => {
     expect(applyStep(['1', '2'], { op: 'number', decimal: 'auto' }, ctx)).toEqual([1, 2]);
   });
 
+  it('keeps a constant\'s type through the default trim and the case steps', () => {
+    for (const value of [3, 0, true, false, null, 'zoo']) {
+      expect(processField(value, FieldSpec.parse({ const: value }), ctx)).toBe(value);
+      expect(processField(value, { process: [{ op: 'lowercase' }, { op: 'uppercase' }] }, ctx)).toBe(typeof value === 'string' ? 'ZOO' : value);
+    }
+  });
+
   it('applies a field\'s steps in order', () => {
     const field = FieldSpec.parse({ selector: '.p', process: [{ op: 'trim' }, { op: 'regex', pattern: '([\\d.,]+)', group: 1 }, { op: 'number' }] });
     expect(processField('  Now: 1,050.25 USD ', field, ctx)).toBe(1050.25);
