@@ -5,6 +5,8 @@ import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
 import { newOrg } from './client.ts';
 import { runJobToEnd } from './run-job.ts';
 
+const base = () => inject('fixtureUrl');
+
 /**
  * The fixture's in-page patterns (each a single task: the fleet clicks, scrolls or waits within the page) and its
  * look-alike successes, through the whole product: API, coordinator, queue, a real fleet node and Chromium.
@@ -14,7 +16,6 @@ describe.concurrent('in-page patterns and look-alike pages end to end', () => {
   let org: Awaited<ReturnType<typeof newOrg>>;
   let fleet: FleetNode;
   let jobs: ReturnType<typeof fixtureJobs>;
-  const base = () => inject('fixtureUrl');
   beforeAll(async () => {
     [org, fleet] = await Promise.all([newOrg('Page patterns'), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), allow: inject('fleetAllow'), slots: 4 })]);
     jobs = fixtureJobs(base(), `page-patterns-${Date.now()}`);
