@@ -91,7 +91,7 @@ describe('upstream proxies', () => {
     const noCountry = await api(org.key, 'POST', '/v1/jobs', { name: 'x', spec: { ...jobs().urlTemplate.spec, proxy: { pool: [ids.A], country: 'de' } } });
     expect(noCountry.body).toMatchObject({ error: { code: 'INVALID_SPEC', details: { issues: [{ path: 'spec.proxy.country' }] } } });
     const withCreds = await api(org.key, 'POST', '/v1/proxies', { name: 'inline', url: 'http://u:p@203.0.113.9:8080' });
-    expect(withCreds.body).toMatchObject({ error: { code: 'INVALID_REQUEST', details: { issues: [{ path: 'url' }] } } });
+    expect(withCreds.body).toMatchObject({ error: { code: 'INVALID_SPEC', details: { issues: [{ path: 'url' }] } } });
   });
 
   it('per-task rotation over two healthy proxies: each page\'s proxy is the one whose own log shows it', async () => {

@@ -9,7 +9,7 @@ const create = createRoute({
   method: 'post', path: '/v1/proxies', tags, security, 'x-trawl-permission': 'policy:write', summary: 'Add an upstream proxy (HTTP or SOCKS5)',
   description: 'An upstream proxy a job can send its pages through (`spec.proxy.pool`). Credentials are encrypted at rest and never returned. Trawl still checks every target itself and hands the upstream only the checked address; a proxy on a private address is refused (400 PRIVATE_PROXY).',
   request: { body: { content: { 'application/json': { schema: ProxyInput } }, required: true } },
-  responses: { 201: { description: 'The proxy, without its credentials', content: { 'application/json': { schema: UpstreamProxy } } }, ...errorResponses('INVALID_REQUEST', 'PRIVATE_PROXY', 'CONFLICT', 'FORBIDDEN') },
+  responses: { 201: { description: 'The proxy, without its credentials', content: { 'application/json': { schema: UpstreamProxy } } }, ...errorResponses('INVALID_SPEC', 'INVALID_REQUEST', 'PRIVATE_PROXY', 'CONFLICT', 'FORBIDDEN') },
 });
 const list = createRoute({
   method: 'get', path: '/v1/proxies', tags, security, 'x-trawl-permission': 'policy:read', summary: 'List upstream proxies (no credentials)',
