@@ -3,10 +3,10 @@ import { proxies } from '@trawl/db';
 import { ProxyInput, issuesOf, newId, targetRefusal, type UpstreamProxy } from '@trawl/schemas';
 import { configOf } from '../../env.ts';
 import { ApiError, invalid, notFound } from '../../lib/errors.ts';
-import { seal } from '../../lib/secret-box.ts';
+import { seal, sealedWith, unseal } from '../../lib/secret-box.ts';
 import { auditStatement } from '../audit/audit.ts';
-import type { ActorContext } from '../context.ts';
-import { credentialsKey } from '../logins/logins.ts';
+import type { ActorContext, ServiceContext } from '../context.ts';
+import { credentialKeys, credentialsKey } from '../logins/logins.ts';
 import { authorize } from '../permissions.ts';
 
 type ProxyRow = typeof proxies.$inferSelect;
@@ -64,4 +64,18 @@ export async function deleteProxy(ctx: ActorContext, id: string): Promise<void> 
   const [row] = await ctx.db.select({ id: proxies.id }).from(proxies).where(where).limit(1);
   if (!row) throw notFound('Proxy', id);
   await ctx.db.batch([ctx.db.delete(proxies).where(where), auditStatement(ctx, 'proxy.delete', id)]);
+}
+
+/** After CREDENTIALS_KEY changed: seal every proxy's credentials again with the current key (like the logins'). */
+export async function rotateProxyKeys(ctx: ServiceContext): Promise<{ resealed: number }> {
+  const keys = credentialKeys(ctx);
+  const current = keys[0]!;
+  let resealed = 0;
+  for (const row of await ctx.db.select().from(proxies)) {
+    if (!row.credentialsEnc || await sealedWith(current, row.credentialsEnc)) continue;
+    const aad = proxyAad(row.orgId, row.id);
+    await ctx.db.update(proxies).set({ credentialsEnc: await seal(current, aad, await unseal(keys, aad, row.credentialsEnc)) }).where(eq(proxies.id, row.id));
+    resealed++;
+  }
+  return { resealed };
 }
