@@ -103,10 +103,13 @@ export class EgressProxy {
     server.on('connection', track);
     server.on('connect', (req: IncomingMessage, client: Duplex, head: Buffer) => {
       track(client);
+      // The check and an upstream's handshake take a while: a client gone meanwhile must not throw.
+      client.on('error', () => client.destroy());
       void this.#tunnel(req.url ?? '', client, head, judge, refuse, open);
     });
     server.on('upgrade', (req: IncomingMessage, client: Duplex, head: Buffer) => {
       track(client);
+      client.on('error', () => client.destroy());
       void this.#upgrade(req, client, head, judge, refuse, open);
     });
     server.on('clientError', (_e, s: Duplex) => s.destroy());
