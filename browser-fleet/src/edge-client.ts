@@ -88,6 +88,11 @@ export class EdgeClient {
     return this.call(task.edgeUrl, edgeInternalPaths.taskLogin(task.runId, task.taskId), this.#lease(task));
   }
 
+  /** The job's upstream proxies, credentials included, for this task's lease (ADR 0035). */
+  taskProxies(task: Task): Promise<EdgeAnswer> {
+    return this.call(task.edgeUrl, edgeInternalPaths.taskProxies(task.runId, task.taskId), this.#lease(task));
+  }
+
   saveLoginState(task: Task, storageState: StorageState): Promise<EdgeAnswer> {
     return this.call(task.edgeUrl, edgeInternalPaths.taskLoginState(task.runId, task.taskId), { leaseToken: task.leaseToken, storageState });
   }

@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { TrawlError, type RunEventInput, type Task, type TaskResult, type TaskTimings } from '@trawl/schemas';
+import { TrawlError, type RunEventInput, type Task, type TaskProxies, type TaskResult, type TaskTimings } from '@trawl/schemas';
 import { blockResources, type BlockStrategy } from './block-resources.ts';
 import { failureOf, statusError, type Step, type StopReason } from './failure.ts';
 import type { ContextOptions, ContextSource } from './pool.ts';
@@ -28,6 +28,8 @@ export interface RunHooks {
   observer?: TaskObserver;
   /** The job's stored login, fetched with the task's lease (absent when the job has none). */
   login?: LoginAccess;
+  /** The job's upstream proxies with credentials, fetched with the task's lease (absent when the job has none). */
+  proxies?: () => Promise<TaskProxies>;
   /** The node's egress proxy: the task's context gets its own lane (absent only in browser-only tests). */
   egress?: EgressProxy;
   /** Contexts made ahead of time (the node's; absent: every task makes its own). */
@@ -123,7 +125,9 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     // like any other (state.context) and its lane takes this task's policy in egress.open.
     const warm = !task.login && WarmContexts.fits(options) ? hooks.warm?.take() ?? null : null;
     state.context = warm?.context ?? null;
-    const proxy = await race(egress.open(hooks.egress, warm?.lane));
+    const upstreams = task.proxy ? await race(loadProxies(hooks)) : undefined;
+    if (upstreams) secrets.addProxies(upstreams.upstreams);
+    const proxy = await race(egress.open(hooks.egress, warm?.lane, upstreams));
 
     await enter('context');
     budget();
@@ -174,6 +178,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     return {
       leaseToken: task.leaseToken, attempt: task.attempt, nodeId: hooks.nodeId, outcome: 'succeeded',
       items: outcome.items, discovered: outcome.discovered, httpStatus, finalUrl, timings, blocked: egress.list(), crawlDelayMs,
+      ...(egress.proxyId() ? { proxyId: egress.proxyId() } : {}),
       ...(outcome.unparsed.length ? { unparsed: outcome.unparsed } : {}),
       ...(outcome.dropped.length ? { dropped: outcome.dropped } : {}),
     };
@@ -181,7 +186,8 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     // What the page did (crash, close, a download) explains a step's failure after it (page-guard.ts); a refused
     // main-frame navigation explains whatever failed after it (an empty 403 page, a timeout).
     const cause = await pageCause(guard, { error, step: state.step, stopped: state.stop !== null, pageError: state.pageError, crashed: state.crashed });
-    const refused = egress.blockedNavigation() ?? cause.navigation;
+    // No upstream proxy could carry the page: PROXY_FAILED explains the navigation error it caused.
+    const refused = egress.blockedNavigation() ?? cause.navigation ?? (state.step === 'navigate' ? egress.proxyFailure() : null);
     const failure = failureOf({ error: refused ?? cause.error, step: refused ? 'navigate' : state.step, stop: state.stop, crashed: cause.crashed, deadlineBound: state.deadlineBound }, task.url, task.attempt);
     failure.message = secrets.mask(failure.message);
     emit('task.failed', `${failure.code}: ${failure.message}`, { code: failure.code, step: failure.step }, 'error');
@@ -189,6 +195,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     return {
       leaseToken: task.leaseToken, attempt: task.attempt, nodeId: hooks.nodeId, outcome: 'failed',
       items: [], discovered: [], error: failure, httpStatus, finalUrl, timings, blocked: egress.list(), crawlDelayMs,
+      ...(egress.proxyId() ? { proxyId: egress.proxyId() } : {}),
     };
   } finally {
     guard?.finish();
@@ -199,6 +206,16 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     await state.context?.close().catch(() => undefined);
     await egress.close();
   }
+}
+
+/** The job's upstream proxies; a failure to get them, or a pool left empty, is PROXY_FAILED (retried). */
+async function loadProxies(hooks: RunHooks): Promise<TaskProxies> {
+  if (!hooks.proxies) throw new TrawlError('PROXY_FAILED', 'this node was given no way to fetch the job\'s upstream proxies');
+  const p = await hooks.proxies().catch((e: unknown) => {
+    throw new TrawlError('PROXY_FAILED', `the job's upstream proxies could not be fetched: ${e instanceof Error ? e.message : String(e)}`);
+  });
+  if (p.upstreams.length === 0) throw new TrawlError('PROXY_FAILED', 'none of the job\'s upstream proxies exists any more');
+  return p;
 }
 
 /** Crashes are recorded as facts when they happen, so the failure code never depends on message text. */

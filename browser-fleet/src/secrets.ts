@@ -1,4 +1,4 @@
-import type { StorageState, TaskLogin } from '@trawl/schemas';
+import type { StorageState, TaskLogin, TaskUpstream } from '@trawl/schemas';
 
 export const MASK = '***';
 /** Shorter values would mask ordinary text; headers and cookie lists are dropped from artifacts whatever their length. */
@@ -19,6 +19,15 @@ export class Secrets {
   addLogin(login: TaskLogin | null): void {
     if (login?.credential) this.#add([login.credential.username, login.credential.password], MIN_CREDENTIAL);
     if (login?.storageState) this.addState(login.storageState);
+  }
+
+  /** Upstream proxies' credentials, and the Basic token they travel as (ADR 0035). */
+  addProxies(upstreams: readonly TaskUpstream[]): void {
+    for (const u of upstreams) {
+      if (!u.username) continue;
+      this.#add([u.username, u.password ?? ''].filter(Boolean), MIN_CREDENTIAL);
+      this.#add([Buffer.from(`${u.username}:${u.password ?? ''}`).toString('base64')], MIN_CREDENTIAL);
+    }
   }
 
   addState(state: StorageState): void {

@@ -1,4 +1,4 @@
-import { NextTask, TaskLogin, parseTraceparent, traceIdOf, type Task, type TaskResult } from '@trawl/schemas';
+import { NextTask, TaskLogin, TaskProxies, parseTraceparent, traceIdOf, type Task, type TaskResult } from '@trawl/schemas';
 import type { LoginAccess } from './rules/login.ts';
 import { ArtifactRecorder } from './artifacts/recorder.ts';
 import { uploadArtifacts } from './artifacts/upload.ts';
@@ -88,6 +88,7 @@ export class TaskSession {
       egress: deps.egress,
       ...(deps.warm ? { warm: deps.warm } : {}),
       login: task.login ? this.#loginAccess() : undefined,
+      ...(task.proxy ? { proxies: () => this.#proxies() } : {}),
       secrets,
     });
     // Uploads happen while the lease is still renewed; the result then names what was stored.
@@ -135,6 +136,13 @@ export class TaskSession {
         if (a.kind !== 'ok') throw new Error(`saving the session failed (${a.kind})`);
       },
     };
+  }
+
+  /** The job's upstream proxies, credentials included, over a signed call with this task's lease (ADR 0035). */
+  async #proxies(): Promise<TaskProxies> {
+    const a = await this.deps.edge.taskProxies(this.task);
+    if (a.kind !== 'ok') throw new Error(`the edge answered ${a.kind === 'rejected' || a.kind === 'gone' ? `HTTP ${a.status}` : a.reason}`);
+    return TaskProxies.parse(a.body);
   }
 
   /** Network errors and 5xx are retried briefly; after that the edge's lease alarm re-dispatches. */

@@ -80,7 +80,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -101,7 +101,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -122,7 +122,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -196,7 +196,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -217,7 +217,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -238,7 +238,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -311,7 +311,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -332,7 +332,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -353,7 +353,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -374,7 +374,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -683,6 +683,15 @@ export interface paths {
                                         settleMs: number;
                                         waitFor?: string;
                                     };
+                                    proxy?: {
+                                        country?: string;
+                                        pool: string[];
+                                        /**
+                                         * @default per-task
+                                         * @enum {string}
+                                         */
+                                        rotate: "per-task" | "sticky-per-site";
+                                    };
                                     /** @default true */
                                     respectRobots: boolean;
                                     /**
@@ -691,7 +700,7 @@ export interface paths {
                                      *     }
                                      */
                                     retry: {
-                                        codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
+                                        codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
                                         /** @default 3 */
                                         maxAttempts: number;
                                     };
@@ -727,7 +736,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -748,7 +757,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -769,7 +778,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1057,6 +1066,15 @@ export interface paths {
                                 settleMs?: number;
                                 waitFor?: string;
                             };
+                            proxy?: {
+                                country?: string;
+                                pool: string[];
+                                /**
+                                 * @default per-task
+                                 * @enum {string}
+                                 */
+                                rotate?: "per-task" | "sticky-per-site";
+                            };
                             /** @default true */
                             respectRobots?: boolean;
                             /**
@@ -1065,7 +1083,7 @@ export interface paths {
                              *     }
                              */
                             retry?: {
-                                codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
+                                codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
                                 /** @default 3 */
                                 maxAttempts?: number;
                             };
@@ -1358,6 +1376,15 @@ export interface paths {
                                     settleMs: number;
                                     waitFor?: string;
                                 };
+                                proxy?: {
+                                    country?: string;
+                                    pool: string[];
+                                    /**
+                                     * @default per-task
+                                     * @enum {string}
+                                     */
+                                    rotate: "per-task" | "sticky-per-site";
+                                };
                                 /** @default true */
                                 respectRobots: boolean;
                                 /**
@@ -1366,7 +1393,7 @@ export interface paths {
                                  *     }
                                  */
                                 retry: {
-                                    codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
+                                    codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
                                     /** @default 3 */
                                     maxAttempts: number;
                                 };
@@ -1400,7 +1427,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1421,7 +1448,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1442,7 +1469,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1463,7 +1490,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1770,6 +1797,15 @@ export interface paths {
                                     settleMs: number;
                                     waitFor?: string;
                                 };
+                                proxy?: {
+                                    country?: string;
+                                    pool: string[];
+                                    /**
+                                     * @default per-task
+                                     * @enum {string}
+                                     */
+                                    rotate: "per-task" | "sticky-per-site";
+                                };
                                 /** @default true */
                                 respectRobots: boolean;
                                 /**
@@ -1778,7 +1814,7 @@ export interface paths {
                                  *     }
                                  */
                                 retry: {
-                                    codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
+                                    codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
                                     /** @default 3 */
                                     maxAttempts: number;
                                 };
@@ -1812,7 +1848,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1833,7 +1869,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1854,7 +1890,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1898,7 +1934,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1919,7 +1955,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1940,7 +1976,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1961,7 +1997,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2249,6 +2285,15 @@ export interface paths {
                                 settleMs?: number;
                                 waitFor?: string;
                             };
+                            proxy?: {
+                                country?: string;
+                                pool: string[];
+                                /**
+                                 * @default per-task
+                                 * @enum {string}
+                                 */
+                                rotate?: "per-task" | "sticky-per-site";
+                            };
                             /** @default true */
                             respectRobots?: boolean;
                             /**
@@ -2257,7 +2302,7 @@ export interface paths {
                              *     }
                              */
                             retry?: {
-                                codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
+                                codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
                                 /** @default 3 */
                                 maxAttempts?: number;
                             };
@@ -2550,6 +2595,15 @@ export interface paths {
                                     settleMs: number;
                                     waitFor?: string;
                                 };
+                                proxy?: {
+                                    country?: string;
+                                    pool: string[];
+                                    /**
+                                     * @default per-task
+                                     * @enum {string}
+                                     */
+                                    rotate: "per-task" | "sticky-per-site";
+                                };
                                 /** @default true */
                                 respectRobots: boolean;
                                 /**
@@ -2558,7 +2612,7 @@ export interface paths {
                                  *     }
                                  */
                                 retry: {
-                                    codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
+                                    codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
                                     /** @default 3 */
                                     maxAttempts: number;
                                 };
@@ -2592,7 +2646,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2613,7 +2667,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2634,7 +2688,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2655,7 +2709,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2676,7 +2730,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2751,7 +2805,7 @@ export interface paths {
                             error: {
                                 attempt?: number;
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 field?: string;
                                 hint?: string;
                                 message: string;
@@ -2792,7 +2846,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2813,7 +2867,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2834,7 +2888,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2855,7 +2909,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3156,6 +3210,15 @@ export interface paths {
                                 settleMs?: number;
                                 waitFor?: string;
                             };
+                            proxy?: {
+                                country?: string;
+                                pool: string[];
+                                /**
+                                 * @default per-task
+                                 * @enum {string}
+                                 */
+                                rotate?: "per-task" | "sticky-per-site";
+                            };
                             /** @default true */
                             respectRobots?: boolean;
                             /**
@@ -3164,7 +3227,7 @@ export interface paths {
                              *     }
                              */
                             retry?: {
-                                codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
+                                codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
                                 /** @default 3 */
                                 maxAttempts?: number;
                             };
@@ -3456,6 +3519,15 @@ export interface paths {
                                     settleMs: number;
                                     waitFor?: string;
                                 };
+                                proxy?: {
+                                    country?: string;
+                                    pool: string[];
+                                    /**
+                                     * @default per-task
+                                     * @enum {string}
+                                     */
+                                    rotate: "per-task" | "sticky-per-site";
+                                };
                                 /** @default true */
                                 respectRobots: boolean;
                                 /**
@@ -3464,7 +3536,7 @@ export interface paths {
                                  *     }
                                  */
                                 retry: {
-                                    codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
+                                    codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
                                     /** @default 3 */
                                     maxAttempts: number;
                                 };
@@ -3501,7 +3573,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3522,7 +3594,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3543,7 +3615,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3618,7 +3690,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3639,7 +3711,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3660,7 +3732,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3746,7 +3818,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3767,7 +3839,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3788,7 +3860,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3809,7 +3881,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3883,7 +3955,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3904,7 +3976,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3925,7 +3997,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3946,7 +4018,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4021,7 +4093,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4042,7 +4114,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4063,7 +4135,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4084,7 +4156,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4105,7 +4177,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4421,7 +4493,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4442,7 +4514,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4463,7 +4535,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4484,7 +4556,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4505,7 +4577,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4563,7 +4635,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4584,7 +4656,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4605,7 +4677,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4626,7 +4698,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4705,7 +4777,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4726,7 +4798,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4747,7 +4819,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4813,7 +4885,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4834,7 +4906,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4855,7 +4927,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4915,7 +4987,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4936,7 +5008,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4957,7 +5029,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4978,7 +5050,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4999,7 +5071,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5056,7 +5128,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5077,7 +5149,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5098,7 +5170,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5119,7 +5191,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5140,7 +5212,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5161,7 +5233,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5227,7 +5299,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5248,7 +5320,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5269,7 +5341,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5356,7 +5428,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5377,7 +5449,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5398,7 +5470,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5419,7 +5491,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5728,6 +5800,15 @@ export interface paths {
                                 settleMs?: number;
                                 waitFor?: string;
                             };
+                            proxy?: {
+                                country?: string;
+                                pool: string[];
+                                /**
+                                 * @default per-task
+                                 * @enum {string}
+                                 */
+                                rotate?: "per-task" | "sticky-per-site";
+                            };
                             /** @default true */
                             respectRobots?: boolean;
                             /**
@@ -5736,7 +5817,7 @@ export interface paths {
                              *     }
                              */
                             retry?: {
-                                codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
+                                codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
                                 /** @default 3 */
                                 maxAttempts?: number;
                             };
@@ -5783,7 +5864,7 @@ export interface paths {
                             error?: {
                                 attempt?: number;
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 field?: string;
                                 hint?: string;
                                 message: string;
@@ -5828,7 +5909,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5849,7 +5930,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5870,7 +5951,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5891,7 +5972,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5912,7 +5993,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5927,6 +6008,322 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/proxies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List upstream proxies (no credentials) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Proxies */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                country: string | null;
+                                createdAt: number;
+                                hasCredentials: boolean;
+                                host: string;
+                                id: string;
+                                name: string;
+                                port: number;
+                                /** @enum {string} */
+                                scheme: "http" | "socks5";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add an upstream proxy (HTTP or SOCKS5)
+         * @description An upstream proxy a job can send its pages through (`spec.proxy.pool`). Credentials are encrypted at rest and never returned. Trawl still checks every target itself and hands the upstream only the checked address; a proxy on a private address is refused (400 PRIVATE_PROXY).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        country?: string;
+                        name: string;
+                        password?: string;
+                        url: string;
+                        username?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The proxy, without its credentials */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            country: string | null;
+                            createdAt: number;
+                            hasCredentials: boolean;
+                            host: string;
+                            id: string;
+                            name: string;
+                            port: number;
+                            /** @enum {string} */
+                            scheme: "http" | "socks5";
+                        };
+                    };
+                };
+                /** @description `INVALID_SPEC`: Fix the fields listed in details.issues and send the request again. `INVALID_REQUEST`: Fix the request parameters listed in details.issues. `PRIVATE_PROXY`: The upstream proxy is on a private, loopback or special-purpose address or name; give a proxy reachable on the public internet (see ADR 0035). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHORIZED`: Send a valid API key as "Authorization: Bearer <key>". */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `FORBIDDEN`: The key or role lacks the permission this call needs. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `CONFLICT`: The resource is not in a state that allows this change. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `INTERNAL`: An internal error. Quote the request id when you report it. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/proxies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an upstream proxy */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `UNAUTHORIZED`: Send a valid API key as "Authorization: Bearer <key>". */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `FORBIDDEN`: The key or role lacks the permission this call needs. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `NOT_FOUND`: Check the id and that it belongs to your organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `INTERNAL`: An internal error. Quote the request id when you report it. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -5992,7 +6389,7 @@ export interface paths {
                                 error: {
                                     attempt?: number;
                                     /** @enum {string} */
-                                    code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                    code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                     field?: string;
                                     hint?: string;
                                     message: string;
@@ -6035,7 +6432,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6056,7 +6453,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6077,7 +6474,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6156,7 +6553,7 @@ export interface paths {
                             error: {
                                 attempt?: number;
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 field?: string;
                                 hint?: string;
                                 message: string;
@@ -6197,7 +6594,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6218,7 +6615,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6239,7 +6636,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6317,7 +6714,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6338,7 +6735,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6359,7 +6756,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6429,7 +6826,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6450,7 +6847,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6471,7 +6868,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6552,7 +6949,7 @@ export interface paths {
                             error: {
                                 attempt?: number;
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 field?: string;
                                 hint?: string;
                                 message: string;
@@ -6593,7 +6990,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6614,7 +7011,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6635,7 +7032,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6656,7 +7053,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6677,7 +7074,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6737,7 +7134,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6758,7 +7155,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6779,7 +7176,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6800,7 +7197,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6861,7 +7258,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6882,7 +7279,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6903,7 +7300,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6924,7 +7321,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6989,7 +7386,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7010,7 +7407,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7031,7 +7428,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7052,7 +7449,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7073,7 +7470,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7139,7 +7536,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7160,7 +7557,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7181,7 +7578,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7251,7 +7648,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7272,7 +7669,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7293,7 +7690,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7314,7 +7711,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7665,6 +8062,15 @@ export interface paths {
                                         settleMs: number;
                                         waitFor?: string;
                                     };
+                                    proxy?: {
+                                        country?: string;
+                                        pool: string[];
+                                        /**
+                                         * @default per-task
+                                         * @enum {string}
+                                         */
+                                        rotate: "per-task" | "sticky-per-site";
+                                    };
                                     /** @default true */
                                     respectRobots: boolean;
                                     /**
@@ -7673,7 +8079,7 @@ export interface paths {
                                      *     }
                                      */
                                     retry: {
-                                        codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
+                                        codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
                                         /** @default 3 */
                                         maxAttempts: number;
                                     };
@@ -7708,7 +8114,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7729,7 +8135,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7750,7 +8156,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8040,6 +8446,15 @@ export interface paths {
                                 settleMs?: number;
                                 waitFor?: string;
                             };
+                            proxy?: {
+                                country?: string;
+                                pool: string[];
+                                /**
+                                 * @default per-task
+                                 * @enum {string}
+                                 */
+                                rotate?: "per-task" | "sticky-per-site";
+                            };
                             /** @default true */
                             respectRobots?: boolean;
                             /**
@@ -8048,7 +8463,7 @@ export interface paths {
                              *     }
                              */
                             retry?: {
-                                codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
+                                codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
                                 /** @default 3 */
                                 maxAttempts?: number;
                             };
@@ -8343,6 +8758,15 @@ export interface paths {
                                     settleMs: number;
                                     waitFor?: string;
                                 };
+                                proxy?: {
+                                    country?: string;
+                                    pool: string[];
+                                    /**
+                                     * @default per-task
+                                     * @enum {string}
+                                     */
+                                    rotate: "per-task" | "sticky-per-site";
+                                };
                                 /** @default true */
                                 respectRobots: boolean;
                                 /**
@@ -8351,7 +8775,7 @@ export interface paths {
                                  *     }
                                  */
                                 retry: {
-                                    codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
+                                    codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
                                     /** @default 3 */
                                     maxAttempts: number;
                                 };
@@ -8384,7 +8808,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8405,7 +8829,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8426,7 +8850,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8447,7 +8871,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8756,6 +9180,15 @@ export interface paths {
                                     settleMs: number;
                                     waitFor?: string;
                                 };
+                                proxy?: {
+                                    country?: string;
+                                    pool: string[];
+                                    /**
+                                     * @default per-task
+                                     * @enum {string}
+                                     */
+                                    rotate: "per-task" | "sticky-per-site";
+                                };
                                 /** @default true */
                                 respectRobots: boolean;
                                 /**
@@ -8764,7 +9197,7 @@ export interface paths {
                                  *     }
                                  */
                                 retry: {
-                                    codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
+                                    codes?: ("NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE")[];
                                     /** @default 3 */
                                     maxAttempts: number;
                                 };
@@ -8797,7 +9230,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8818,7 +9251,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8839,7 +9272,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8883,7 +9316,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8904,7 +9337,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8925,7 +9358,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8946,7 +9379,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8967,7 +9400,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
                                 details?: {
                                     [key: string]: unknown;
                                 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JobProxy } from './proxy.ts';
 import { ErrorCode, isRetryableCode } from './errors.ts';
 import { FieldMap, FieldName, Selector } from './field-spec.ts';
 import { PaginationSpec, PanelsSpec, Rules } from './rules.ts';
@@ -85,6 +86,8 @@ export const JobSpec = TaskSpec.extend({
   retry: RetrySpec.default({ maxAttempts: 3 }),
   /** A stored login of the organization (POST /v1/logins): each task's browser context starts with its session. */
   login: z.object({ id: z.string().min(1).max(64) }).strict().optional(),
+  /** Upstream proxies of the organization (POST /v1/proxies) the pages go through, after Trawl's own egress check (ADR 0035). */
+  proxy: JobProxy.optional(),
   /** A run that would succeed but ends with these warnings (all of them when `true`) ends failed, RUN_WARNINGS (ADR 0028). */
   failOnWarnings: FailOnWarnings.optional(),
 }).strict().superRefine((spec, ctx) => {

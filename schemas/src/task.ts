@@ -22,6 +22,8 @@ export const Task = z.object({
   kind: z.enum(['page', 'detail']).default('page'),
   /** The job uses a stored login: the node fetches it with its lease (signed), so no secret travels in the queue. */
   login: z.object({ id: z.string() }).optional(),
+  /** The job uses upstream proxies: the node fetches them, with credentials, with its lease (like the login). */
+  proxy: z.object({ rotate: z.enum(['per-task', 'sticky-per-site']) }).optional(),
   spec: TaskSpec,
   /** Epoch ms by which the task must be done (its one deadline). */
   deadline: z.number().int(),
@@ -68,6 +70,8 @@ export const TaskResult = z.object({
   crawlDelayMs: z.number().int().min(0).max(3_600_000).optional(),
   /** Artifacts the node stored at the edge for this attempt before posting the result. */
   artifacts: z.array(ArtifactRef).max(1000).optional(),
+  /** The upstream proxy (POST /v1/proxies) that carried the page, when the job uses some. */
+  proxyId: z.string().max(64).optional(),
   /** Requests the egress proxy refused during this attempt (capped; the first ones are kept). */
   blocked: z.array(BlockedRequest).max(500).optional(),
   /** Fields whose number, currency or date step left non-empty text null, with a count and an example each. */

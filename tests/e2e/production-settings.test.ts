@@ -131,6 +131,16 @@ describe('the stack with production settings', () => {
     expect([login.status, (login.body.error as { code: string }).code]).toEqual([400, 'UNREACHABLE_TARGET']);
   });
 
+  it('refuses an upstream proxy on a private address or name: 400 PRIVATE_PROXY, nothing stored', async () => {
+    for (const url of ['http://127.0.0.1:3128', 'socks5://[::1]:1080', 'socks5://localhost:1080', 'http://10.0.0.8:8080', 'http://[::ffff:a9fe:a9fe]:80', 'http://router.internal:3128']) {
+      const res = await call('POST', '/v1/proxies', { name: url, url, username: 'u', password: 'private-proxy-pw' });
+      expect(res.status, url).toBe(400);
+      const error = res.body.error as { code: string; hint: string; details: { issues: Array<{ path: string }> } };
+      expect([error.code, error.hint, error.details.issues.map((i) => i.path)], url).toEqual(['PRIVATE_PROXY', ERRORS.PRIVATE_PROXY.hint, ['url']]);
+    }
+    expect((await call('GET', '/v1/proxies')).body).toEqual({ data: [] });
+  });
+
   it('reaches the one allowed host:port, and lists every other local address its page tried as blocked', async () => {
     const { id, run } = await finishedRun(`http://${SITE_NAME}:${ports.site}/`);
     expect(run.status).toBe('succeeded');

@@ -30,6 +30,7 @@ export const ALLOWED_STATUS: Record<string, number> = {
   'GET /v1/runs/{id}/events': 101,
   'GET /v1/artifacts/{id}': 200, 'POST /v1/preview': 200,
   'POST /v1/logins': 201, 'GET /v1/logins': 200, 'DELETE /v1/logins/{id}': 204,
+  'POST /v1/proxies': 201, 'GET /v1/proxies': 200, 'DELETE /v1/proxies/{id}': 204,
   'POST /v1/keys': 201, 'GET /v1/keys': 200, 'DELETE /v1/keys/{id}': 200, 'POST /v1/keys/{id}/rotate': 201,
   'GET /v1/policy': 200, 'PUT /v1/policy': 200, 'GET /v1/audit': 200, 'GET /v1/status': 200,
   'GET /v1/members': 200, 'PATCH /v1/members/{id}': 200, 'DELETE /v1/members/{id}': 204, 'POST /v1/invitations': 201,
@@ -50,6 +51,7 @@ export function bodyFor(method: string, path: string): unknown {
   if (method === 'post' && path === '/v1/invitations') return { role: 'viewer' };
   if (method === 'post' && path === '/v1/keys') return { kind: 'secret', name: 'k', role: 'viewer', scopes: ['jobs:read'] };
   if (method === 'post' && path === '/v1/logins') return { name: `login-${Math.random().toString(36).slice(2)}`, storageState: { cookies: [], origins: [] } };
+  if (method === 'post' && path === '/v1/proxies') return { name: `proxy-${Math.random().toString(36).slice(2)}`, url: 'http://proxy.example.com:8080', username: 'u', password: 'matrix-pw' };
   if (method === 'post' && path === '/v1/jobs/validate') return { spec };
   if (method === 'post' && path === '/v1/templates') return { name: 't', description: 'matrix', spec };
   if (method === 'post' && path === '/v1/preview') return { spec, screenshot: false };
@@ -115,6 +117,11 @@ export class RouteFixtures {
       const login = await this.call(this.owner, 'POST', '/v1/logins', bodyFor('post', '/v1/logins'));
       expect(login.status, login.text).toBe(201);
       return { id: String(login.body.id) };
+    }
+    if (path.startsWith('/v1/proxies/')) {
+      const proxy = await this.call(this.owner, 'POST', '/v1/proxies', bodyFor('post', '/v1/proxies'));
+      expect(proxy.status, proxy.text).toBe(201);
+      return { id: String(proxy.body.id) };
     }
     if (path.startsWith('/v1/templates/')) {
       const template = await this.call(this.owner, 'POST', '/v1/templates', bodyFor('post', '/v1/templates'));

@@ -10,11 +10,15 @@ import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
 import { processTree } from '../../scripts/lib/proc-tree.ts';
 import { harOf, traceEvents, zipEntries } from '../../browser-fleet/test/artifact-files.ts';
 import { api, followEvents, newOrg, waitForRun } from './client.ts';
+import { httpProxy, type UpstreamServer } from './upstream-proxies.ts';
 
 /** The session cookie the fixture's login form sets (fixtures/src/server.ts). */
 const SESSION = 'fixture-session-ok';
-/** Each secret as typed and as it travels in a form post or a URL. */
-const NEEDLES = [LOGIN.user, LOGIN.password, SESSION].flatMap((v) => [v, encodeURIComponent(v), new URLSearchParams({ v }).toString().slice(2)]);
+/** The upstream proxy's credentials (ADR 0035): the pages go through a proxy that asks for them. */
+const PROXY = { username: 'proxy-user-5d2c', password: 'proxy-pw-9b7e41a3' };
+/** Each secret as typed and as it travels in a form post or a URL, and the proxy's Basic token. */
+const NEEDLES = [LOGIN.user, LOGIN.password, SESSION, PROXY.username, PROXY.password].flatMap((v) => [v, encodeURIComponent(v), new URLSearchParams({ v }).toString().slice(2)])
+  .concat(Buffer.from(`${PROXY.username}:${PROXY.password}`).toString('base64'));
 
 interface Scanned { bytes: number; hits: string[] }
 
@@ -51,11 +55,15 @@ describe('stored secrets never reach an artifact, an event, a log or a result', 
   let org: Awaited<ReturnType<typeof newOrg>>;
   let viewer = '';
   let fleet: FleetNode;
+  let upstream: UpstreamServer;
   const scanned: Scanned = { bytes: 0, hits: [] };
   const runs: Array<{ runId: string; done: Record<string, unknown>; artifacts: Artifact[]; events: RunEvent[] }> = [];
 
   beforeAll(async () => {
-    [org, fleet] = await Promise.all([newOrg('Secrets'), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), allow: inject('fleetAllow'), slots: 1 })]);
+    upstream = await httpProxy(PROXY);
+    [org, fleet] = await Promise.all([newOrg('Secrets'), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), allow: [...inject('fleetAllow'), upstream.hostPort], slots: 1 })]);
+    const proxy = await api(org.key, 'POST', '/v1/proxies', { name: 'upstream', url: upstream.url, ...PROXY });
+    expect(proxy.status, proxy.text).toBe(201);
     const key = await api(org.key, 'POST', '/v1/keys', { kind: 'secret', name: 'viewer', role: 'viewer', scopes: ['*'] });
     expect(key.status, key.text).toBe(201);
     viewer = String(key.body.key);
@@ -64,7 +72,7 @@ describe('stored secrets never reach an artifact, an event, a log or a result', 
     });
     expect(login.status, login.text).toBe(201);
     const spec = { ...fixtureJobs(inject('fixtureUrl')).login.spec, login: { id: String(login.body.id) }, retry: { maxAttempts: 1 },
-      artifacts: { trace: 'always', har: 'always', screenshots: 'each-step' } };
+      artifacts: { trace: 'always', har: 'always', screenshots: 'each-step' }, proxy: { pool: [String(proxy.body.id)] } };
     const job = await api(org.key, 'POST', '/v1/jobs', { name: 'Orders, recorded', spec });
     expect(job.status, job.text).toBe(201);
     // The first run logs in with the credential; the second starts with the session the first one saved.
@@ -77,7 +85,10 @@ describe('stored secrets never reach an artifact, an event, a log or a result', 
       runs.push({ runId, done, artifacts: list.body.data, events });
     }
   });
-  afterAll(async () => { await fleet?.stop(); });
+  afterAll(async () => {
+    await fleet?.stop();
+    await upstream?.close();
+  });
 
   it('both runs succeed and record a trace, a HAR and screenshots that still show the task', async () => {
     for (const r of runs) {
@@ -119,6 +130,9 @@ describe('stored secrets never reach an artifact, an event, a log or a result', 
     scan('fleet log', utf8(fleet.proc.output()), scanned);
     scan('edge log', readFileSync(inject('edgeLogPath')), scanned);
     scan('logins list', utf8((await api(org.key, 'GET', '/v1/logins')).text), scanned);
+    scan('proxies list', utf8((await api(org.key, 'GET', '/v1/proxies')).text), scanned);
+    // The pages did go through the proxy that asked for the credentials.
+    expect(upstream.log.filter((l) => l.startsWith(`GET ${inject('fixtureUrl')}/account/orders`)).length).toBeGreaterThanOrEqual(2);
     console.log(`secrets scan: ${scanned.bytes} bytes scanned, ${scanned.hits.length} hits`);
     expect(scanned.hits).toEqual([]);
     expect(scanned.bytes).toBeGreaterThan(50_000);

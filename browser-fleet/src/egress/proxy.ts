@@ -1,11 +1,13 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { BlockedRequest, EgressPolicy } from '@trawl/schemas';
 import { NO_ALLOWANCE, type Allowance } from './allowance.ts';
 import { decide, type Decision, type Resolver } from './check.ts';
 import { systemResolver } from './resolver.ts';
 import { forwardHeaders, rawRequestHead } from './headers.ts';
+import { UpstreamHealth, UpstreamRoute, type LaneUpstreams, type Route } from './upstream-pool.ts';
+import { authority, connectTo, UpstreamFailure } from './upstream.ts';
 
 export interface EgressOptions {
   /** FLEET_EGRESS_ALLOW; empty in production. */
@@ -18,6 +20,10 @@ export interface EgressOptions {
 export interface LaneOptions {
   policy: EgressPolicy;
   onBlocked: (b: BlockedRequest) => void;
+  /** The task's upstream proxies (ADR 0035): every checked connection goes through one of them. */
+  upstreams?: LaneUpstreams;
+  /** No upstream proxy could carry a connection (the request was answered 502). */
+  onProxyFailed?: (reason: string) => void;
 }
 
 /** One task's way out: a proxy listener only that task's browser context uses. */
@@ -31,6 +37,8 @@ export interface EgressLane {
   bind(lane: LaneOptions): void;
   /** The same check the proxy makes, for a clear error on the task URL before the browser is involved. */
   check(url: URL): Promise<Decision>;
+  /** The upstream proxy that carried the lane's last connection, if the task has upstreams. */
+  servedBy(): string | undefined;
   close(): Promise<void>;
 }
 
@@ -45,6 +53,8 @@ const CONNECT_MS = 10_000;
 export class EgressProxy {
   readonly allow: Allowance;
   readonly #resolve: Resolver;
+  /** Upstream proxies that failed lately and each run's rotation, shared by the node's lanes. */
+  readonly upstreamHealth = new UpstreamHealth();
 
   constructor(readonly opts: EgressOptions = {}) {
     this.allow = opts.allow ?? NO_ALLOWANCE;
@@ -67,22 +77,39 @@ export class EgressProxy {
       lane?.onBlocked({ url: url.slice(0, 2000), host: d.host, reason: d.reason, ...(d.address ? { address: d.address } : {}) });
       return d.reason.replace(/[^\x20-\x7e]/g, '?');
     };
-    const open = (d: Extract<Decision, { ok: true }>): Socket => {
+    let via: UpstreamRoute | null = null;
+    const routeOf = (): UpstreamRoute | null => {
+      if (!via && lane?.upstreams) via = new UpstreamRoute(lane.upstreams, this.upstreamHealth, { allow: this.allow, resolve: this.#resolve }, CONNECT_MS);
+      return via;
+    };
+    // Only after the target passed the check: straight to its address, or through an upstream given that address.
+    const open: Open = async (d, mode) => {
       this.opts.onConnect?.(d.address, d.port);
-      const s = connect({ host: d.address, port: d.port, timeout: CONNECT_MS });
-      s.once('timeout', () => s.destroy());
-      track(s);
-      return s;
+      const upstream = routeOf();
+      let route: Route;
+      try {
+        route = upstream ? await upstream.open(d, mode) : { socket: await connectTo(d, CONNECT_MS), absolute: false };
+      } catch (e) {
+        if (e instanceof UpstreamFailure) lane?.onProxyFailed?.(e.message);
+        throw e;
+      }
+      // As before upstreams: a connection idle this long is closed.
+      route.socket.setTimeout(CONNECT_MS, () => route.socket.destroy());
+      track(route.socket);
+      return route;
     };
 
     const server: Server = createServer((req, res) => void this.#forward(req, res, judge, refuse, open));
     server.on('connection', track);
     server.on('connect', (req: IncomingMessage, client: Duplex, head: Buffer) => {
       track(client);
+      // The check and an upstream's handshake take a while: a client gone meanwhile must not throw.
+      client.on('error', () => client.destroy());
       void this.#tunnel(req.url ?? '', client, head, judge, refuse, open);
     });
     server.on('upgrade', (req: IncomingMessage, client: Duplex, head: Buffer) => {
       track(client);
+      client.on('error', () => client.destroy());
       void this.#upgrade(req, client, head, judge, refuse, open);
     });
     server.on('clientError', (_e, s: Duplex) => s.destroy());
@@ -91,6 +118,7 @@ export class EgressProxy {
     return {
       proxy: { server: `http://127.0.0.1:${port}`, bypass: '<-loopback>' },
       check: (url) => judge({ host: url.hostname, port: portOf(url) }),
+      servedBy: () => via?.servedBy,
       bind: (next) => {
         if (lane) throw new Error('this egress lane already belongs to a task');
         lane = next;
@@ -109,11 +137,20 @@ export class EgressProxy {
     if (!url || url.protocol !== 'http:') return deny(res, 400, 'only absolute http:// requests and CONNECT are proxied');
     const d = await judge({ host: url.hostname, port: portOf(url) });
     if (!d.ok) return deny(res, 403, refuse(url.href, d));
+    let route: Route;
+    try {
+      route = await open(d, 'forward');
+    } catch (e) {
+      return deny(res, 502, unreachable(e));
+    }
+    const headers = forwardHeaders(req.rawHeaders);
+    if (route.auth) headers.push('Proxy-Authorization', route.auth);
+    const path = `${url.pathname}${url.search}`;
     const upstream = httpRequest({
-      method: req.method, path: `${url.pathname}${url.search}`, headers: forwardHeaders(req.rawHeaders),
-      // No agent: createConnection is then used as is, so the socket goes to the checked address and no
-      // pooled connection is shared between lanes.
-      setHost: false, createConnection: () => open(d),
+      method: req.method, path: route.absolute ? `http://${authority(d)}${path}` : path, headers,
+      // No agent: createConnection is then used as is, so the socket goes to the checked address (or the upstream
+      // proxy that was given it) and no pooled connection is shared between lanes.
+      setHost: false, createConnection: () => route.socket,
     });
     upstream.on('response', (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, forwardHeaders(answer.rawHeaders));
@@ -130,13 +167,17 @@ export class EgressProxy {
     if (!m?.[1] || !m[2]) return denyRaw(client, 400, 'CONNECT needs host:port');
     const d = await judge({ host: m[1].replace(/^\[(.*)\]$/, '$1'), port: Number(m[2]) });
     if (!d.ok) return denyRaw(client, 403, refuse(`https://${m[1]}:${m[2]}/`, d));
-    const upstream = open(d);
-    upstream.once('connect', () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head.length) upstream.write(head);
-      upstream.pipe(client).pipe(upstream);
-    });
-    upstream.once('error', () => denyRaw(client, 502, 'the site could not be reached'));
+    let upstream: Socket;
+    try {
+      upstream = (await open(d, 'tunnel')).socket;
+    } catch (e) {
+      return denyRaw(client, 502, unreachable(e));
+    }
+    if (client.destroyed) return void upstream.destroy();
+    client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    if (head.length) upstream.write(head);
+    upstream.pipe(client).pipe(upstream);
+    upstream.once('error', () => client.destroy());
     client.once('error', () => upstream.destroy());
   }
 
@@ -146,12 +187,15 @@ export class EgressProxy {
     if (!url || url.protocol !== 'http:') return denyRaw(client, 400, 'only absolute http:// upgrades are proxied');
     const d = await judge({ host: url.hostname, port: portOf(url) });
     if (!d.ok) return denyRaw(client, 403, refuse(url.href.replace(/^http:/, 'ws:'), d));
-    const upstream = open(d);
-    upstream.once('connect', () => {
-      upstream.write(rawRequestHead(req, `${url.pathname}${url.search}`));
-      if (head.length) upstream.write(head);
-      upstream.pipe(client).pipe(upstream);
-    });
+    let upstream: Socket;
+    try {
+      upstream = (await open(d, 'tunnel')).socket;
+    } catch {
+      return void client.destroy();
+    }
+    upstream.write(rawRequestHead(req, `${url.pathname}${url.search}`));
+    if (head.length) upstream.write(head);
+    upstream.pipe(client).pipe(upstream);
     upstream.once('error', () => client.destroy());
     client.once('error', () => upstream.destroy());
   }
@@ -159,7 +203,12 @@ export class EgressProxy {
 
 type Judge = (target: Parameters<typeof decide>[0]) => Promise<Decision>;
 type Refuse = (url: string, d: Extract<Decision, { ok: false }>) => string;
-type Open = (d: Extract<Decision, { ok: true }>) => Socket;
+type Open = (d: Extract<Decision, { ok: true }>, mode: 'tunnel' | 'forward') => Promise<Route>;
+
+/** Why a checked connection could not be opened: an upstream proxy's reason (ids only), else the site's. */
+function unreachable(e: unknown): string {
+  return e instanceof UpstreamFailure ? `no upstream proxy could carry the request (${e.message})`.replace(/[^\x20-\x7e]/g, '?').slice(0, 300) : 'the site could not be reached';
+}
 
 function absoluteUrl(raw: string | undefined): URL | null {
   return raw && URL.canParse(raw) && /^[a-z]+:\/\//i.test(raw) ? new URL(raw) : null;

@@ -1,5 +1,5 @@
 import type { BrowserContext, ConsoleMessage, Page, Request } from 'playwright-core';
-import { TrawlError, type BlockedRequest, type RunEventInput, type Task } from '@trawl/schemas';
+import { TrawlError, type BlockedRequest, type RunEventInput, type Task, type TaskProxies } from '@trawl/schemas';
 import type { EgressLane, EgressProxy } from './proxy.ts';
 
 type Emit = (type: RunEventInput['type'], message: string, data: Record<string, unknown>, level?: RunEventInput['level']) => void;
@@ -29,12 +29,17 @@ export class TaskEgress {
   #unsafeRedirect: BlockedRequest | null = null;
   #closed = false;
   #dropped = 0;
+  /** Why no upstream proxy could carry a connection, the last time none could. */
+  #proxyFailed: string | null = null;
 
   constructor(private readonly task: Task, private readonly emit: Emit) {}
 
   /** Opens (or binds a warm context's) lane and checks the task URL; returns the context's proxy option (none without a proxy: tests only). */
-  async open(proxy: EgressProxy | undefined, warmLane?: EgressLane | null): Promise<EgressLane['proxy'] | undefined> {
-    const options = { policy: this.task.policy ?? { allowDomains: [], denyDomains: [] }, onBlocked: (b: BlockedRequest) => this.#record(b) };
+  async open(proxy: EgressProxy | undefined, warmLane?: EgressLane | null, upstreams?: TaskProxies): Promise<EgressLane['proxy'] | undefined> {
+    const options = {
+      policy: this.task.policy ?? { allowDomains: [], denyDomains: [] }, onBlocked: (b: BlockedRequest) => this.#record(b),
+      ...(upstreams ? { upstreams: this.#upstreams(upstreams), onProxyFailed: (reason: string) => { this.#proxyFailed = reason; } } : {}),
+    };
     // A lane opened ahead of time with a warm context gets this task's policy now; it refused everything until then.
     let lane: EgressLane;
     if (warmLane) {
@@ -109,6 +114,25 @@ export class TaskEgress {
       this.check();
       throw e;
     }
+  }
+
+  /** The upstream proxy that carried the task's last connection (its page), when the job uses some. */
+  proxyId(): string | undefined {
+    return this.#lane?.servedBy();
+  }
+
+  /** PROXY_FAILED when no upstream proxy could carry one of the task's connections: it explains a failed navigation. */
+  proxyFailure(): TrawlError | null {
+    return this.#proxyFailed ? new TrawlError('PROXY_FAILED', this.#proxyFailed) : null;
+  }
+
+  #upstreams(p: TaskProxies) {
+    const { task, emit } = this;
+    return {
+      ...p, runId: task.runId, site: URL.canParse(task.url) ? new URL(task.url).hostname : '',
+      onFailover: (failedId: string, reason: string, nextId: string | null) => emit('log', `upstream proxy ${failedId} failed: ${reason}; ${nextId ? `going on through ${nextId}` : 'no other proxy is left'}`,
+        { proxyId: failedId, next: nextId, reason }, 'warn'),
+    };
   }
 
   /** The result's `blocked` list, each with its resource type where the page reported one. */

@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
   ERRORS, artifactsForAttempt, traceparentOf, detailTaskSpecOf, initialUrls, newId, randomString, taskSpecOf, isFinalStatus,
-  type EgressPolicy, type Failure, type JobSpec, type RunCounts, type RunEvent, type RunEventInput, type RunStatus, type RunWarning, type Task, type TaskResult,
+  type EgressPolicy, type Failure, type JobProxy, type JobSpec, type RunCounts, type RunEvent, type RunEventInput, type RunStatus, type RunWarning, type Task, type TaskResult,
 } from '@trawl/schemas';
 import { dedupeKeyOf } from '@trawl/engine/keys';
 import { configOf, type Env } from '../env.ts';
@@ -266,7 +266,7 @@ export class RunCoordinator extends DurableObject<Env> {
     this.emit({
       type: 'task.succeeded', taskId: task.taskId, url: task.url,
       message: `${result.items.length} item(s), ${added} new; ${discovered} page(s) discovered in ${Math.round(result.timings.totalMs)} ms`,
-      data: { items: result.items.length, added, discovered, timings: result.timings, attempt: task.attempt },
+      data: { items: result.items.length, added, discovered, timings: result.timings, attempt: task.attempt, ...(result.proxyId ? { proxyId: result.proxyId } : {}) },
     });
   }
 
@@ -299,13 +299,13 @@ export class RunCoordinator extends DurableObject<Env> {
     }
   }
 
-  /** For the signed login call: the run's organization and login, only for the task's current lease. */
-  loginRef(taskId: string, leaseToken: string): { ok: true; orgId: string; loginId: string | null } | { ok: false; code: 'LEASE_LOST' | 'NOT_FOUND' } {
+  /** For the signed login and proxy calls: the run's organization, login and proxies, only for the task's current lease. */
+  loginRef(taskId: string, leaseToken: string): { ok: true; orgId: string; loginId: string | null; proxy: JobProxy | null } | { ok: false; code: 'LEASE_LOST' | 'NOT_FOUND' } {
     const task = this.store.getTask(taskId);
     const meta = this.store.getMeta();
     if (!task || !meta) return { ok: false, code: 'NOT_FOUND' };
     if (!leaseIsCurrent(task, leaseToken)) return { ok: false, code: 'LEASE_LOST' };
-    return { ok: true, orgId: meta.orgId, loginId: meta.spec.login?.id ?? null };
+    return { ok: true, orgId: meta.orgId, loginId: meta.spec.login?.id ?? null, proxy: meta.spec.proxy ?? null };
   }
 
   /** A detail page's one item is merged into the listing items that link to it; a failed one leaves them as they are. */
@@ -313,7 +313,7 @@ export class RunCoordinator extends DurableObject<Env> {
     const merged = this.details.mergeInto(task.url, result.items[0]);
     this.store.updateTask({ ...task, status: 'succeeded', leaseDeadline: null, error: null });
     this.emit({ type: 'task.succeeded', taskId: task.taskId, url: task.url, message: `detail page merged into ${merged} item(s) in ${Math.round(result.timings.totalMs)} ms`,
-      data: { detail: true, merged, timings: result.timings, attempt: task.attempt } });
+      data: { detail: true, merged, timings: result.timings, attempt: task.attempt, ...(result.proxyId ? { proxyId: result.proxyId } : {}) } });
   }
 
   /** The task's spec for this attempt (a detail page's own; `on-retry` traces resolved for the attempt). */
@@ -355,7 +355,8 @@ export class RunCoordinator extends DurableObject<Env> {
       this.store.updateTask({ ...t, status: 'queued', attempt, leaseToken, leaseDeadline: now + dispatchTimeoutMs });
       return {
         runId: meta.runId, orgId: meta.orgId, taskId: t.taskId, attempt, leaseToken, url: t.url, depth: t.depth, kind: this.details.isDetail(t.taskId) ? 'detail' : 'page',
-        spec: this.specFor(meta.spec, t.taskId, attempt), login: meta.spec.login, deadline: Math.min(meta.deadline, now + meta.spec.limits.taskTimeoutMs + 10_000),
+        spec: this.specFor(meta.spec, t.taskId, attempt), login: meta.spec.login,
+        ...(meta.spec.proxy ? { proxy: { rotate: meta.spec.proxy.rotate } } : {}), deadline: Math.min(meta.deadline, now + meta.spec.limits.taskTimeoutMs + 10_000),
         edgeUrl: meta.edgeUrl, leaseMs: this.leaseMs(), policy: meta.policy, traceparent: traceparentOf(meta.runId, t.taskId),
       };
     });

@@ -6,6 +6,7 @@ import { configOf } from '../../env.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { addMember, createOrgKey, createOrgWithOwner } from '../../services/orgs/create-org.ts';
 import { rotateLoginKeys } from '../../services/logins/logins.ts';
+import { rotateProxyKeys } from '../../services/proxies/proxies.ts';
 import { describeSite, restartSiteLimiter, setSiteLimits } from '../../services/policy/site-limits.ts';
 
 /**
@@ -58,7 +59,10 @@ adminRoutes.post('/orgs/:orgId/members', async (c) => {
 });
 
 /** Step two of a key rotation: seal every stored login again with the current CREDENTIALS_KEY. */
-adminRoutes.post('/credentials/rotate', async (c) => c.json(await rotateLoginKeys(c.get('services'))));
+adminRoutes.post('/credentials/rotate', async (c) => {
+  const [logins, proxies] = [await rotateLoginKeys(c.get('services')), await rotateProxyKeys(c.get('services'))];
+  return c.json({ resealed: logins.resealed + proxies.resealed });
+});
 
 /** A site's shared politeness limits (ADR 0025): what it holds now, the operator's own limits for it, a restart. */
 adminRoutes.get('/sites/:host', async (c) => c.json(await describeSite(c.get('services'), c.req.param('host'))));

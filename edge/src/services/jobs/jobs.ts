@@ -10,6 +10,7 @@ import { policyOf } from '../policy/policy.ts';
 import { checkTargets } from '../policy/targets.ts';
 import { configOf } from '../../env.ts';
 import { checkLoginRef } from '../logins/login-ref.ts';
+import { checkProxyRef } from '../proxies/proxy-ref.ts';
 
 type JobRow = typeof jobs.$inferSelect;
 
@@ -37,6 +38,7 @@ export async function createJob(ctx: ActorContext, body: unknown): Promise<Job> 
   const now = Date.now();
   await checkPolicy(ctx, input.spec);
   await checkLoginRef(ctx, input.spec);
+  await checkProxyRef(ctx, input.spec);
   const row: JobRow = { id: newId('job', now), orgId: ctx.actor.orgId, name: input.name, spec: input.spec, createdAt: now, updatedAt: now, deletedAt: null };
   await ctx.db.batch([ctx.db.insert(jobs).values(row), auditStatement(ctx, 'job.create', row.id, { name: row.name })]);
   return toJob(row);
@@ -74,6 +76,7 @@ export async function updateJob(ctx: ActorContext, id: string, body: unknown): P
   if (parsed.data.spec) {
     await checkPolicy(ctx, parsed.data.spec);
     await checkLoginRef(ctx, parsed.data.spec);
+    await checkProxyRef(ctx, parsed.data.spec);
   }
   await ctx.db.batch([
     ctx.db.update(jobs).set({ name: next.name, spec: next.spec, updatedAt: next.updatedAt }).where(and(eq(jobs.id, id), eq(jobs.orgId, ctx.actor.orgId))),
