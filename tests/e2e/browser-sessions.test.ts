@@ -66,6 +66,7 @@ describe('remote browsers for programs (/v1/browser)', () => {
     // The node's own control port, on loopback: refused like any private address.
     const control = await page.goto(`${fleet.url}/health`);
     expect(control?.status()).toBe(403);
+    expect(control?.headers()['x-trawl-egress']).toBe('blocked');
 
     const [live] = (await sessionsOf(a.key)).filter((s) => s.status === 'active');
     expect(live?.budgetMs).toBe(300_000);
@@ -123,6 +124,13 @@ describe('remote browsers for programs (/v1/browser)', () => {
     const sessionId = String(attached.result?.sessionId);
     const nav = await send('Page.navigate', { url: 'chrome://version' }, sessionId);
     expect(nav.error?.message).toMatch(/^Trawl: Page\.navigate: only http\(s\) URLs/);
+    const nested = await send('Target.sendMessageToTarget', { targetId, message: JSON.stringify({ id: 1, method: 'Page.navigate', params: { url: 'file:///etc/passwd' } }) });
+    expect(nested.error?.message).toMatch(/^Trawl: Target\.sendMessageToTarget/);
+    // The page itself cannot go to file: either (Chromium refuses it for a page that is not a file: page).
+    await send('Runtime.evaluate', { expression: 'location.href = "file:///etc/passwd"' }, sessionId);
+    await new Promise((r) => setTimeout(r, 500));
+    const where = await send('Runtime.evaluate', { expression: 'location.href + " " + document.body.innerText.includes("root:")', returnByValue: true }, sessionId);
+    expect((where.result?.result as { value?: string } | undefined)?.value).toBe('about:blank false');
     const upload = await send('DOM.setFileInputFiles', { files: ['/etc/passwd'], backendNodeId: 1 }, sessionId);
     expect(upload.error?.message).toMatch(/^Trawl: DOM\.setFileInputFiles/);
     // Downloads: allowed as a call (Playwright sends it), but always denied.

@@ -15,10 +15,22 @@ const REFUSED: Record<string, string> = {
   'Network.loadNetworkResource': 'loads resources outside the page\'s network stack; refused',
   'Target.exposeDevToolsProtocol': 'would give a page the browser\'s CDP; refused',
   'Target.setRemoteLocations': 'refused on a Trawl session',
+  // Carries a whole CDP message inside a string that this filter would not see (flattened sessions need no such thing).
+  'Target.sendMessageToTarget': 'use flattened sessions (sessionId on each message); refused',
 };
+/** Domains that reach the host (extensions and apps installed from a path or URL, process and GPU details). */
+const REFUSED_DOMAINS = new Set(['Extensions', 'PWA', 'SystemInfo']);
 
-/** The URLs a program may open: the web through the egress lane, and blank pages. */
-const NAVIGABLE = /^(?:https?:\/\/|about:blank(?:[?#]|$))/i;
+/** The URLs a program may name: the web (through the egress lane), inline content and blank pages. */
+const SCHEMES = new Set(['http:', 'https:', 'data:', 'blob:']);
+const ABOUT = new Set(['about:blank', 'about:srcdoc']);
+
+/** Parsed as the browser would (WHATWG: tabs and newlines dropped, scheme lower-cased); anything else is refused. */
+function allowedUrl(raw: string): boolean {
+  if (!URL.canParse(raw)) return false;
+  const u = new URL(raw);
+  return SCHEMES.has(u.protocol) || ABOUT.has(`${u.protocol}${u.pathname}`);
+}
 
 interface CdpCall { id?: unknown; sessionId?: unknown; method?: unknown; params?: unknown }
 
@@ -29,9 +41,6 @@ function refuse(call: CdpCall, reason: string): FilterDecision {
   return { kind: 'refuse', reply: JSON.stringify(reply), reason };
 }
 
-function urlParam(params: Record<string, unknown>): string | null {
-  return typeof params.url === 'string' ? params.url : null;
-}
 
 /** Decides one message from the program; a refused call is answered with a CDP error so the program sees why. */
 export function filterClientMessage(raw: string): FilterDecision {
@@ -51,12 +60,15 @@ export function filterClientMessage(raw: string): FilterDecision {
   }
   const refused = REFUSED[method];
   if (refused) return refuse(call, `${method}: ${refused}`);
+  if (REFUSED_DOMAINS.has(method.split('.')[0] ?? '')) return refuse(call, `${method}: the ${method.split('.')[0]} domain reaches the browser host; refused`);
   if (method === 'Target.createBrowserContext' && (params.proxyServer !== undefined || params.proxyBypassList !== undefined)) {
     return refuse(call, 'Target.createBrowserContext: a context with its own proxy would go around the egress policy; refused');
   }
-  if (method === 'Page.navigate' || method === 'Target.createTarget') {
-    const url = urlParam(params);
-    if (url !== null && url !== '' && !NAVIGABLE.test(url.trim())) return refuse(call, `${method}: only http(s) URLs and about:blank may be opened, not ${url.slice(0, 100)}`);
-  }
-  return { kind: 'pass', message: raw };
+  // Any call naming a URL (Page.navigate, Target.createTarget, Fetch.continueRequest...): file:, chrome:, view-source:
+  // and the like would show the host's files or the browser's internals.
+  const url = params.url;
+  if (typeof url === 'string' && url !== '' && !allowedUrl(url)) return refuse(call, `${method}: only http(s) URLs and about:blank may be opened, not ${url.slice(0, 100)}`);
+  // What goes on is what was checked: re-serialised, so a duplicate key the browser's JSON parser might read the
+  // other way ("url" twice) cannot pass one value here and another there.
+  return { kind: 'pass', message: JSON.stringify(call) };
 }
