@@ -69,8 +69,14 @@ export class BrowserSession extends DurableObject<Env> {
     });
     const row = { id: start.sessionId, orgId: start.actor.orgId, createdBy: start.actor.principal, nodeId: node.nodeId, status: 'active' as const,
       budgetMs: start.budgetMs, idleMs: start.idleMs, startedAt };
-    await ctx.db.batch([ctx.db.insert(browserSessions).values(row),
-      auditStatement(ctx, 'session.open', start.sessionId, { nodeId: node.nodeId, budgetMs: start.budgetMs, idleMs: start.idleMs })]);
+    try {
+      await ctx.db.batch([ctx.db.insert(browserSessions).values(row),
+        auditStatement(ctx, 'session.open', start.sessionId, { nodeId: node.nodeId, budgetMs: start.budgetMs, idleMs: start.idleMs })]);
+    } catch (e) {
+      // Not recorded, not held: the node ends the browser when its socket closes.
+      node.socket.close(1011, 'the session could not be recorded');
+      throw e;
+    }
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     server.accept();

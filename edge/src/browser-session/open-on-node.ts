@@ -35,7 +35,11 @@ export async function openOnNode(ctx: ServiceContext, secret: string, req: Sessi
     }
     const ws = await fetch(new URL(fleetPaths.sessionCdp(req.sessionId), node.url), {
       headers: { upgrade: 'websocket', authorization: `Bearer ${opened.data.secret}` },
+    }).catch((err: unknown) => {
+      ctx.log.error('session: the node\'s session WebSocket failed', { nodeId: node.id, err: String(err) });
+      return null;
     });
+    if (!ws) continue;
     if (ws.status !== 101 || !ws.webSocket) {
       ctx.log.error('session: the node refused its own session\'s WebSocket', { nodeId: node.id, status: ws.status });
       await ws.body?.cancel();
