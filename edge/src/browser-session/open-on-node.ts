@@ -1,7 +1,9 @@
 import { SessionOpened, fleetPaths, signRequest, type SessionOpen } from '@trawl/schemas';
 import { ApiError } from '../lib/errors.ts';
 import type { ServiceContext } from '../services/context.ts';
-import { availableNodes, markUnreachable } from '../services/fleet/nodes.ts';
+import { availableNodes, markUnreachable, noteTaken } from '../services/fleet/nodes.ts';
+
+const WAIT_FOR_ROOM_MS = 10_000;
 
 export interface NodeSession { nodeId: string; socket: WebSocket }
 
@@ -10,6 +12,19 @@ export interface NodeSession { nodeId: string; socket: WebSocket }
  * the one-time secret the node answered (workerd's fetch-Upgrade). A node without room answers 503 and the next is asked.
  */
 export async function openOnNode(ctx: ServiceContext, secret: string, req: SessionOpen): Promise<NodeSession> {
+  // A program's connect waits a little for a browser, as it would for a busy browserless: slots free often, and a
+  // node's heartbeat (its free count) lags a session that just ended.
+  const until = Date.now() + WAIT_FOR_ROOM_MS;
+  for (;;) {
+    const opened = await tryNodes(ctx, secret, req);
+    if (opened) return opened;
+    if (Date.now() >= until) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new ApiError('FLEET_UNAVAILABLE', 'No fleet node has room for a browser session now; try again shortly', undefined, { 'retry-after': '2' });
+}
+
+async function tryNodes(ctx: ServiceContext, secret: string, req: SessionOpen): Promise<NodeSession | null> {
   const payload = JSON.stringify(req);
   for (const node of await availableNodes(ctx)) {
     if (node.free <= 0) continue;
@@ -46,7 +61,8 @@ export async function openOnNode(ctx: ServiceContext, secret: string, req: Sessi
       continue;
     }
     ws.webSocket.accept();
+    await noteTaken(ctx, node.id, node.free);
     return { nodeId: node.id, socket: ws.webSocket };
   }
-  throw new ApiError('FLEET_UNAVAILABLE', 'No fleet node has room for a browser session now; try again shortly', undefined, { 'retry-after': '2' });
+  return null;
 }

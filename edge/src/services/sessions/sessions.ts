@@ -35,7 +35,9 @@ export async function openBrowser(ctx: ActorContext, q: BrowserQuery, request: R
     sessionId: newId('brs'), actor: ctx.actor, client: ctx.client ?? null, requestId: ctx.requestId,
     budgetMs: q.budgetMs, idleMs: q.idleMs, policy: await policyOf(ctx, ctx.actor.orgId),
   };
-  return stubOf(ctx, start.sessionId).fetch('https://browser-session/open', { headers: { upgrade: 'websocket', [SESSION_START_HEADER]: JSON.stringify(start) } });
+  const res = await stubOf(ctx, start.sessionId).fetch('https://browser-session/open', { headers: { upgrade: 'websocket', [SESSION_START_HEADER]: JSON.stringify(start) } });
+  // A refusal from the object has immutable headers; copied, the middleware can add its own (rate limits).
+  return res.status === 101 ? res : new Response(res.body, res);
 }
 
 type Row = typeof browserSessions.$inferSelect;
