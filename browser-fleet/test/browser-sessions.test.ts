@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { fleetPaths, signRequest } from '@trawl/schemas';
 import { loadConfig } from '../src/config.ts';
@@ -6,6 +9,7 @@ import { silentLogger } from '../src/log.ts';
 import type { BrowserPool } from '../src/pool.ts';
 import { startFleetNode, type FleetNode } from '../src/server.ts';
 import { startTestPool } from './test-pool.ts';
+import { startHostileSite } from './hostile-site.ts';
 
 const SECRET = 'test-secret-0123456789abcdef';
 let pool: BrowserPool;
@@ -66,5 +70,45 @@ describe('fleet node browser sessions', () => {
     for (let i = 0; i < 100 && node.health().free === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(node.health().free).toBe(1);
     expect((await open('brs_three')).status).toBe(201);
+  });
+});
+
+describe('fleet node browser sessions: downloads', () => {
+  it('keeps downloads off the node\'s disk even when a raw-CDP program asks for them', async () => {
+    const target = mkdtempSync(join(tmpdir(), 'trawl-dl-'));
+    // Writable by the browser's own user, so only the session's rules can keep the file out.
+    chmodSync(target, 0o777);
+    const site = await startHostileSite();
+    const n = await startFleetNode(loadConfig({ FLEET_SECRET: SECRET, FLEET_PORT: '0', FLEET_SLOTS: '1', FLEET_WARM_CONTEXTS: '0', FLEET_EGRESS_ALLOW: new URL(site.url).host }), { log: silentLogger, pool });
+    try {
+      const text = JSON.stringify({ sessionId: 'brs_dl', orgId: 'org_a', policy: { allowDomains: [], denyDomains: [] }, deadline: Date.now() + 60_000 });
+      const res = await fetch(`${n.url}${fleetPaths.sessions}`, { method: 'POST', body: text, headers: { 'content-type': 'application/json', ...(await signRequest(SECRET, 'POST', fleetPaths.sessions, text)) } });
+      const { secret } = await res.json() as { secret: string };
+      const ws = new WebSocket(`${n.url.replace(/^http/, 'ws')}${fleetPaths.sessionCdp('brs_dl')}`, { headers: { authorization: `Bearer ${secret}` } });
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      const events: string[] = [];
+      ws.on('message', (d) => events.push(String(d)));
+      let id = 0;
+      const send = async (method: string, params: Record<string, unknown>) => {
+        const mine = ++id;
+        ws.send(JSON.stringify({ id: mine, method, params }));
+        for (let i = 0; i < 200; i++) {
+          const hit = events.map((e) => JSON.parse(e) as { id?: number; result?: Record<string, unknown> }).find((e) => e.id === mine);
+          if (hit) return hit.result ?? {};
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        throw new Error(`no answer to ${method}`);
+      };
+      const { browserContextId } = await send('Target.createBrowserContext', {});
+      await send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: target, browserContextId });
+      await send('Target.createTarget', { url: `${site.url}/attachment`, browserContextId });
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(readdirSync(target)).toEqual([]);
+      ws.close();
+    } finally {
+      await n.close();
+      await site.close();
+      rmSync(target, { recursive: true, force: true });
+    }
   });
 });
