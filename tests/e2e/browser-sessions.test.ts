@@ -156,4 +156,24 @@ describe('remote browsers for programs (/v1/browser)', () => {
     expect((await api(a.key, 'GET', '/v1/browser')).status).toBe(400);
     expect((await api(a.key, 'GET', '/v1/browser?budgetMs=10')).status).toBe(400);
   });
+
+  it('answers 503 FLEET_UNAVAILABLE when every browser slot is held, and a freed slot serves the next program', async () => {
+    const held = [await rawCdp(a.key), await rawCdp(a.key)];
+    const refused = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const ws = new WebSocket(`${wsBase()}/v1/browser`, { headers: { authorization: `Bearer ${a.key}` } });
+      ws.on('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => { body += c.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      ws.on('open', () => { ws.close(); resolve({ status: 101, body: '' }); });
+      ws.on('error', reject);
+    });
+    expect(refused.status).toBe(503);
+    expect((JSON.parse(refused.body) as { error: { code: string } }).error.code).toBe('FLEET_UNAVAILABLE');
+    held[0]!.ws.close();
+    const next = await rawCdp(a.key);
+    expect((await next.send('Browser.getVersion')).result?.product).toMatch(/Chrome/);
+    for (const s of [held[1]!, next]) s.ws.close();
+  });
 });
