@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { ERRORS, Task, fleetPaths, type PreviewResult, timingSafeEqual, type ErrorCode, type ErrorIssue, type NodeHealth } from '@trawl/schemas';
+import { ERRORS, SessionOpen, Task, fleetPaths, type PreviewResult, type SessionOpened, timingSafeEqual, type ErrorCode, type ErrorIssue, type NodeHealth } from '@trawl/schemas';
 import { parseSigned } from './signed.ts';
 import type { Limiter } from './limiter.ts';
 import type { Logger } from './log.ts';
@@ -22,6 +22,8 @@ export interface AppDeps {
   metricsToken?: string | undefined;
   /** Runs one task synchronously for POST /v1/preview (its slot already reserved). */
   preview?: (task: Task, screenshot: boolean) => Promise<PreviewResult>;
+  /** Opens a browser session (sessions/browser-sessions.ts); null when no slot is free. */
+  openSession?: (req: SessionOpen) => Promise<SessionOpened | null>;
 }
 
 const PreviewBody = z.object({ task: Task, screenshot: z.boolean().default(true) });
@@ -81,6 +83,16 @@ export function createApp(deps: AppDeps): Hono {
     } finally {
       deps.limiter.release();
     }
+  });
+
+  // A browser session for a program (ADR 0039): signed like a task; it holds a slot until it ends.
+  app.post(fleetPaths.sessions, bodyLimit({ maxSize: 256 * 1024, onError: (c) => fail(c, 'INVALID_REQUEST', 'body larger than 256 KiB') }), async (c) => {
+    const parsed = await signedBody(c, deps.secret, SessionOpen, 'session');
+    if (!parsed.ok) return parsed.res;
+    if (!deps.openSession) return fail(c, 'INVALID_REQUEST', 'this node does not hold browser sessions');
+    const opened = await deps.openSession(parsed.data);
+    if (!opened) return fail(c, 'FLEET_BUSY', deps.limiter.draining ? 'the node is draining' : 'no free slot on this node');
+    return c.json(opened, 201);
   });
 
   app.notFound((c) => fail(c, 'INVALID_REQUEST', `no route ${c.req.method} ${c.req.path}`));

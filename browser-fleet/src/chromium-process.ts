@@ -69,13 +69,13 @@ const GRACE_MS = 3000;
  * Starts Chromium as the plan says (ADR 0023): as root, under the dedicated user, with a profile dir (mode 700)
  * that user owns and only the variables of PASSED_ENV; the sandbox is on unless the plan turned it off.
  */
-export async function launchChromium(path: string, plan?: SandboxPlan, timeoutMs = 15_000): Promise<ChromiumProcess> {
+export async function launchChromium(path: string, plan?: SandboxPlan, timeoutMs = 15_000, extraFlags: readonly string[] = []): Promise<ChromiumProcess> {
   const { identity, sandbox } = plan ?? await defaultSandboxPlan();
   // mkdtemp makes it 0700; handed to the browser's user, it is theirs alone.
   const dir = await mkdtemp(join(tmpdir(), 'trawl-chromium-'));
   if (identity) await chown(dir, identity.uid, identity.gid);
   // detached: the browser leads its own process group, so one signal reaches all its children.
-  const child = spawn(path, [...FLAGS, ...(sandbox ? [] : ['--no-sandbox']), `--user-data-dir=${dir}`, 'about:blank'], {
+  const child = spawn(path, [...FLAGS, ...extraFlags, ...(sandbox ? [] : ['--no-sandbox']), `--user-data-dir=${dir}`, 'about:blank'], {
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
     env: browserEnv(dir),

@@ -18,6 +18,7 @@ import { exporterFromEnv } from './telemetry/otlp-exporter.ts';
 import { TaskSession } from './task-session.ts';
 import { WarmContexts } from './warm-contexts.ts';
 import { runPreview } from './preview.ts';
+import { BrowserSessions } from './sessions/browser-sessions.ts';
 
 export interface FleetNode {
   /** Where this node listens (FLEET_PUBLIC_URL when set). */
@@ -64,6 +65,9 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   egress.allow.reserve(() => pool.debugPorts());
   const warm = config.warmContexts > 0 ? new WarmContexts({ source: pool, egress, size: config.warmContexts, log }).start() : undefined;
   const limiter = new Limiter(config.slots);
+  // Session browsers are started here even with TRAWL_CDP_ENDPOINT: a remote browser could not reach the lane on loopback.
+  const browserSessions = new BrowserSessions({ chromiumPath: config.chromiumPath, sandbox: sandbox ?? undefined, egress, limiter, log, nodeId: config.nodeId, onSlotFreed: () => onSlotFreed() });
+  egress.allow.reserve(() => browserSessions.debugPorts());
   const edge = new EdgeClient(config.secret, config.nodeId, log);
   const sessions = new Map<string, { session: TaskSession; done: Promise<void> }>();
   const metrics = new FleetMetrics({ inFlight: () => limiter.inFlight, slots: () => limiter.slots, browsers: () => pool.browsers, contexts: () => pool.contexts });
@@ -87,6 +91,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
     isRunning: (t) => sessions.has(keyOf(t)),
     preview: (task, screenshot) => runPreview(task, { pool, nodeId: config.nodeId, egress }, screenshot),
     accept: (task) => startSession(task),
+    openSession: (req) => browserSessions.open(req),
   });
 
   /** Runs an admitted task (its slot reserved); when it ends, its slot goes to the task handed back with its result, if any. */
@@ -136,6 +141,9 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
   });
+  server.on('upgrade', (req, socket, head) => {
+    if (!browserSessions.handleUpgrade(req, socket, head)) socket.destroy();
+  });
   const { port } = server.address() as AddressInfo;
   egress.allow.reserve(port);
   url ||= `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -159,6 +167,8 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
     if (soon) clearTimeout(soon);
     onSlotFreed = () => undefined;
     limiter.drain();
+    // An interactive session cannot move to another node: it ends now rather than holding the drain.
+    await browserSessions.closeAll();
     await beat(); // the edge stops dispatching here at once, not at the next beat
     const idle = await limiter.waitIdle(config.drainMs);
     if (!idle) {

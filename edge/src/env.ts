@@ -3,6 +3,7 @@ import type { RunCoordinator } from './coordinator/run-coordinator.ts';
 import type { TaskMessage } from './queue/messages.ts';
 import type { RateLimiter } from './rate-limit/rate-limiter.ts';
 import type { SlotLimiter } from './rate-limit/slot-limiter.ts';
+import type { BrowserSession } from './browser-session/browser-session.ts';
 
 /** The Worker's bindings. Vars are validated once per isolate by `configOf`. */
 export interface Env {
@@ -12,6 +13,7 @@ export interface Env {
   TASKS: Queue<TaskMessage>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   SLOT_LIMITER: DurableObjectNamespace<SlotLimiter>;
+  BROWSER_SESSION: DurableObjectNamespace<BrowserSession>;
   ASSETS?: Fetcher;
   ENVIRONMENT?: string;
   LEASE_MS?: string;

@@ -21,3 +21,4 @@ export * from './pattern.ts';
 export * from './templates.ts';
 export * from './warnings.ts';
 export * from './proxy.ts';
+export * from './browser-session.ts';

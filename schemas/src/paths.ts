@@ -4,6 +4,9 @@ export const fleetPaths = {
   tasks: '/v1/tasks',
   /** On a node: run one task synchronously and answer with items, fill rates, warnings and a screenshot. */
   preview: '/v1/preview',
+  /** On a node: open a browser session (POST, signed); its CDP WebSocket is sessionCdp(id), opened once with its secret. */
+  sessions: '/v1/sessions',
+  sessionCdp: (id: string) => `/v1/sessions/${id}/cdp`,
   health: '/health',
   metrics: '/metrics',
 } as const;

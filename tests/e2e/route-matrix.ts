@@ -18,6 +18,7 @@ export const ALLOWED: Record<string, Role[]> = {
   'results:read': ROLES, 'policy:read': ROLES, 'policy:write': ['owner', 'admin'], 'keys:read': ['owner', 'admin'],
   'keys:write': ['owner', 'admin'], 'audit:read': ['owner', 'admin'], 'status:read': ROLES,
   'members:read': ['owner', 'admin'], 'members:write': ['owner', 'admin'],
+  'sessions:read': ROLES, 'sessions:write': ['owner', 'admin', 'editor'],
 };
 
 /** The exact answer to an allowed role, with the body from `bodyFor` and the state `RouteFixtures` sets up. */
@@ -36,6 +37,10 @@ export const ALLOWED_STATUS: Record<string, number> = {
   'GET /v1/members': 200, 'PATCH /v1/members/{id}': 200, 'DELETE /v1/members/{id}': 204, 'POST /v1/invitations': 201,
   'GET /v1/stats': 200, 'GET /v1/storage': 200, 'GET /v1/me': 200,
   'POST /v1/templates': 201, 'GET /v1/templates': 200, 'GET /v1/templates/{id}': 200, 'DELETE /v1/templates/{id}': 204,
+  // Browser sessions need a real fleet node, which this matrix has not: a plain GET of the CDP WebSocket is the
+  // allowed caller's 400 (no upgrade), and DELETE of an id that is no session its 404. browser-sessions.test.ts
+  // opens real sessions (101) and ends them (200).
+  'GET /v1/browser': 400, 'GET /v1/sessions': 200, 'DELETE /v1/sessions/{id}': 404,
 };
 
 export const spec = { startUrls: ['http://127.0.0.1:9/sec'], itemSelector: 'li', fields: { a: {} } };

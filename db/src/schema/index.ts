@@ -8,3 +8,4 @@ export * from './auth.ts';
 export * from './logins.ts';
 export * from './templates.ts';
 export * from './proxies.ts';
+export * from './browser-sessions.ts';

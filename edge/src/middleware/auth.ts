@@ -17,7 +17,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * (any method but GET/HEAD/OPTIONS) must echo the CSRF token in `x-csrf-token`. Anything else answers 401.
  */
 export const requireApiKey: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const header = c.req.header('authorization') ?? '';
+  const header = c.req.header('authorization') ?? browserToken(c.req.url);
   const services = c.get('services');
   let actor: Actor;
   if (header) {
@@ -47,6 +47,16 @@ export const requireApiKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set('actor', { ...services, actor });
   await next();
 };
+
+/**
+ * /v1/browser also takes the key as `?token=` (browserless-style), for CDP clients that cannot send headers. Only
+ * there: elsewhere a key in a URL would end up in logs and browser history for no reason.
+ */
+function browserToken(raw: string): string {
+  const url = new URL(raw);
+  const token = url.pathname === '/v1/browser' ? url.searchParams.get('token') : null;
+  return token ? `Bearer ${token}` : '';
+}
 
 /** Publishable keys are safe in a web page because they can do one thing: read the status of their jobs. */
 export const requireSecretKeyOutsideStatus: MiddlewareHandler<AppEnv> = async (c, next) => {

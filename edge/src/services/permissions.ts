@@ -20,6 +20,9 @@ export const PERMISSIONS = {
   'audit:read': ['owner', 'admin'],
   'members:read': ['owner', 'admin'],
   'members:write': ['owner', 'admin'],
+  // Remote browsers (ADR 0039): who may run jobs may hold a browser; everyone may see the sessions and their cost.
+  'sessions:read': ['owner', 'admin', 'editor', 'viewer'],
+  'sessions:write': ['owner', 'admin', 'editor'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];

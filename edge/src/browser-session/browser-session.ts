@@ -1,0 +1,145 @@
+import { DurableObject } from 'cloudflare:workers';
+import { eq } from 'drizzle-orm';
+import { browserSessions } from '@trawl/db';
+import type { EgressPolicy, SessionEndReason } from '@trawl/schemas';
+import { configOf, type Env } from '../env.ts';
+import { errorResponse, isApiError } from '../lib/errors.ts';
+import { createLogger } from '../lib/log.ts';
+import { createDb, type Actor, type ActorContext } from '../services/context.ts';
+import { auditStatement } from '../services/audit/audit.ts';
+import { browserMsOf, checkLimits, type SessionClock } from './limits.ts';
+import { openOnNode } from './open-on-node.ts';
+
+/** What the Worker hands the object with an authorised /v1/browser upgrade (the object is reachable only from the Worker). */
+export interface SessionStart {
+  sessionId: string;
+  actor: Actor;
+  client: { ip: string | null; userAgent: string | null } | null;
+  requestId: string;
+  budgetMs: number;
+  idleMs: number;
+  policy: EgressPolicy;
+}
+export const SESSION_START_HEADER = 'x-trawl-session-start';
+
+interface Live extends SessionClock { start: SessionStart; client: WebSocket; node: WebSocket; nodeId: string }
+
+/** WebSocket close codes the program sees when the edge ends its session. */
+const CLOSE: Record<SessionEndReason, [number, string]> = {
+  budget: [4001, 'the session\'s time budget is spent'], idle: [4002, 'the session was idle too long'],
+  deleted: [4003, 'the session was ended with DELETE /v1/sessions/{id}'], node: [4004, 'the browser or its node went away'], client: [1000, 'closed'],
+};
+
+/**
+ * One interactive browser session (ADR 0039): holds the node's CDP WebSocket and the program's, passes messages
+ * both ways, and ends the session at its time budget or idle timeout (an alarm), recording its browser time in D1
+ * with an audit row. Live view and hand-off (issue #13 §2, §3) are meant to attach here later.
+ */
+export class BrowserSession extends DurableObject<Env> {
+  #live: Live | null = null;
+  #ending: Promise<void> | null = null;
+
+  override async fetch(request: Request): Promise<Response> {
+    const path = new URL(request.url).pathname;
+    if (path === '/end') return this.#endRequest();
+    const raw = request.headers.get(SESSION_START_HEADER);
+    if (path !== '/open' || !raw) return new Response('not found', { status: 404 });
+    const start = JSON.parse(raw) as SessionStart;
+    try {
+      return await this.#open(start);
+    } catch (e) {
+      if (isApiError(e)) return errorResponse(e.code, e.message, start.requestId, e.details, e.headers);
+      createLogger({ sessionId: start.sessionId }).error('session open failed', { err: String(e) });
+      return errorResponse('INTERNAL', 'Something went wrong on our side', start.requestId);
+    }
+  }
+
+  async #endRequest(): Promise<Response> {
+    if (!this.#live && !this.#ending) return new Response(null, { status: 404 });
+    await this.#end('deleted');
+    return new Response(null, { status: 204 });
+  }
+
+  async #open(start: SessionStart): Promise<Response> {
+    if (this.#live || this.#ending) return new Response('session already open', { status: 409 });
+    const ctx = this.#contextOf(start);
+    const startedAt = Date.now();
+    const node = await openOnNode(ctx, configOf(this.env).fleetSecret, {
+      sessionId: start.sessionId, orgId: start.actor.orgId, policy: start.policy, deadline: startedAt + start.budgetMs,
+    });
+    const row = { id: start.sessionId, orgId: start.actor.orgId, createdBy: start.actor.principal, nodeId: node.nodeId, status: 'active' as const,
+      budgetMs: start.budgetMs, idleMs: start.idleMs, startedAt };
+    try {
+      await ctx.db.batch([ctx.db.insert(browserSessions).values(row),
+        auditStatement(ctx, 'session.open', start.sessionId, { nodeId: node.nodeId, budgetMs: start.budgetMs, idleMs: start.idleMs })]);
+    } catch (e) {
+      // Not recorded, not held: the node ends the browser when its socket closes.
+      node.socket.close(1011, 'the session could not be recorded');
+      throw e;
+    }
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    server.accept();
+    const live: Live = { start, client: server, node: node.socket, nodeId: node.nodeId, startedAt, budgetMs: start.budgetMs, idleMs: start.idleMs, lastActivityAt: startedAt };
+    this.#live = live;
+    server.addEventListener('message', (e) => {
+      live.lastActivityAt = Date.now();
+      if (live.node.readyState === WebSocket.OPEN) live.node.send(e.data);
+    });
+    node.socket.addEventListener('message', (e) => {
+      if (server.readyState === WebSocket.OPEN) server.send(e.data);
+    });
+    server.addEventListener('close', () => void this.#end('client'));
+    server.addEventListener('error', () => void this.#end('client'));
+    node.socket.addEventListener('close', () => void this.#end('node'));
+    node.socket.addEventListener('error', () => void this.#end('node'));
+    await this.#arm(live);
+    return new Response(null, { status: 101, webSocket: client, headers: { 'x-trawl-session': start.sessionId } });
+  }
+
+  override async alarm(): Promise<void> {
+    const live = this.#live;
+    if (!live) return;
+    const d = checkLimits(live, Date.now());
+    if (d.kind === 'end') await this.#end(d.reason);
+    else await this.ctx.storage.setAlarm(d.until);
+  }
+
+  async #arm(live: Live): Promise<void> {
+    const d = checkLimits(live, Date.now());
+    await this.ctx.storage.setAlarm(d.kind === 'wait' ? d.until : Date.now());
+  }
+
+  /** Ends the session once: closes both sockets (the node then stops the browser) and records its browser time. */
+  #end(reason: SessionEndReason): Promise<void> {
+    const live = this.#live;
+    if (!live) return this.#ending ?? Promise.resolve();
+    this.#live = null;
+    this.#ending = (async () => {
+      const [code, text] = CLOSE[reason];
+      for (const s of [live.client, live.node]) {
+        try {
+          s.close(s === live.client ? code : 1000, text);
+        } catch {
+          // Already closed.
+        }
+      }
+      const endedAt = Date.now();
+      const browserMs = browserMsOf(live.startedAt, endedAt, endedAt);
+      const ctx = this.#contextOf(live.start);
+      await ctx.db.batch([
+        ctx.db.update(browserSessions).set({ status: 'ended', endedAt, endReason: reason, browserMs }).where(eq(browserSessions.id, live.start.sessionId)),
+        auditStatement(ctx, 'session.end', live.start.sessionId, { reason, browserMs }),
+      ]);
+      await this.ctx.storage.deleteAlarm();
+    })().finally(() => {
+      this.#ending = null;
+    });
+    return this.#ending;
+  }
+
+  #contextOf(start: SessionStart): ActorContext {
+    const log = createLogger({ component: 'browser-session', sessionId: start.sessionId, orgId: start.actor.orgId });
+    return { env: this.env, db: createDb(this.env), log, requestId: start.requestId, baseUrl: '', actor: start.actor, ...(start.client ? { client: start.client } : {}) };
+  }
+}
