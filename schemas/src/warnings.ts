@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Stable codes of what a run did not fully manage while still ending (ADR 0028); a job may fail on them. */
-export const WARNING_CODES = ['VALUES_UNPARSED', 'ITEMS_DROPPED', 'URLS_SKIPPED', 'FEWER_ITEMS', 'FILL_RATE_DROP'] as const;
+export const WARNING_CODES = ['VALUES_UNPARSED', 'ITEMS_DROPPED', 'URLS_SKIPPED', 'FEWER_ITEMS', 'FILL_RATE_DROP', 'DATE_WITHOUT_ZONE'] as const;
 export const WarningCode = z.enum(WARNING_CODES);
 export type WarningCode = z.infer<typeof WarningCode>;
 
