@@ -56,6 +56,19 @@ function walk(node: unknown, bound: ReadonlySet<string>, out: { refs: Set<string
   walk(node.args, bound, out);
 }
 
+/**
+ * Integer literals become doubles: numbers read from pages are doubles, and CEL's strict typing would otherwise
+ * refuse "2 * price + 1" (int * dyn is typed int, then meets a double). `int(x)` still gives an int where wanted.
+ */
+function asDoubles(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(asDoubles);
+  if (!isNode(node)) return;
+  if (node.op === 'value' && typeof node.args === 'bigint') (node as { args: unknown }).args = Number(node.args);
+  // A list index stays an int ("photos[0]").
+  else if ((node.op === '[]' || node.op === '[?]') && Array.isArray(node.args)) node.args.forEach((a, i) => (i === 0 || !isNode(a) || a.op !== 'value') && asDoubles(a));
+  else asDoubles(node.args);
+}
+
 export type CompiledExpression = { ok: true; run: ParseResult; refs: string[] } | { ok: false; problem: string };
 
 const cache = new Map<string, CompiledExpression>();
@@ -80,6 +93,7 @@ function compileUncached(expr: string): CompiledExpression {
   }
   const found = { refs: new Set<string>(), refused: new Set<string>() };
   walk(run.ast, new Set(), found);
+  asDoubles(run.ast);
   if (found.refused.size) return { ok: false, problem: `${[...found.refused].join(', ')}() is not allowed in expressions; use a regex step on the field instead` };
   return { ok: true, run, refs: [...found.refs] };
 }
