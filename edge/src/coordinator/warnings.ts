@@ -16,6 +16,12 @@ const LOSSY_SKIPS = { maxPages: 'limits.maxPages was reached', maxItems: 'limits
 export function warningsOf(input: WarningInputs): RunWarning[] {
   const out: RunWarning[] = [];
   for (const u of merged(input.unparsed)) {
+    // Not a null: a time read as UTC because neither the job nor the step gave a zone (ADR 0038). One per field.
+    if (u.reason === 'noZone') {
+      out.push({ code: 'DATE_WITHOUT_ZONE', field: u.field, reason: u.step, count: u.count, example: u.example,
+        message: `${u.count} value(s) of ${u.field} had a time without a zone and were read as UTC, e.g. "${u.example}"; set the job's timeZone` });
+      continue;
+    }
     out.push({ code: 'VALUES_UNPARSED', field: u.field, reason: u.step, count: u.count, example: u.example,
       message: `${u.count} value(s) of ${u.field} left null by the ${u.step} step (${u.reason}), e.g. "${u.example}"` });
   }
