@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { FRAME_ROWS, fixtureJobs } from '../../fixtures/src/index.ts';
+import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
+import { api, newOrg, waitForRun } from './client.ts';
+
+type Row = Record<string, unknown>;
+const bySku = (rows: Row[]) => [...rows].sort((a, b) => String(a.sku).localeCompare(String(b.sku)));
+
+/**
+ * Issue #12 §4 and §6 through the whole product (wrangler dev's workerd validating the spec, the coordinator, a real
+ * fleet node and Chromium): a consent wall and a search form in iframes, computed fields, a zoned date.
+ */
+describe('frames, computed fields and time zones end to end', () => {
+  let org: Awaited<ReturnType<typeof newOrg>>;
+  let fleet: FleetNode;
+  let jobs: ReturnType<typeof fixtureJobs>;
+  beforeAll(async () => {
+    [org, fleet] = await Promise.all([newOrg('Computed'), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), allow: inject('fleetAllow'), slots: 2 })]);
+    jobs = fixtureJobs(inject('fixtureUrl'), `e2e-computed-${Date.now()}`);
+  });
+  afterAll(async () => { await fleet?.stop(); });
+
+  async function runToEnd(name: string, spec: unknown) {
+    const job = await api(org.key, 'POST', '/v1/jobs', { name, spec });
+    expect(job.status, job.text).toBe(201);
+    const run = await api(org.key, 'POST', `/v1/jobs/${String(job.body.id)}/runs`);
+    const runId = String(run.body.id);
+    const done = await waitForRun(org.key, runId, 100_000);
+    const results = await api(org.key, 'GET', `/v1/runs/${runId}/results?format=jsonl`);
+    const items = results.text.trim() ? results.text.trim().split('\n').map((l) => JSON.parse(l) as Row) : [];
+    return { done, items };
+  }
+
+  it('the frame form yields the exact records; without a time zone the run warns DATE_WITHOUT_ZONE once for the field', async () => {
+    const { timeZone: _zone, ...unzoned } = jobs.frameForm.spec;
+    const [zoned, plain] = await Promise.all([runToEnd('Frame form', jobs.frameForm.spec), runToEnd('Frame form, no zone', unzoned)]);
+    expect(zoned.done).toMatchObject({ status: 'succeeded', counts: { pagesSucceeded: 1, items: FRAME_ROWS.length }, warnings: [] });
+    expect(bySku(zoned.items)).toEqual(bySku(jobs.frameForm.expected));
+    expect(plain.done).toMatchObject({ status: 'succeeded', warnings: [
+      { code: 'DATE_WITHOUT_ZONE', field: 'listed', reason: 'date', count: FRAME_ROWS.length, example: FRAME_ROWS[0]!.listed[0] },
+    ] });
+    // The same wall time labelled UTC: the Berlin offset is not applied.
+    expect(bySku(plain.items)[0]).toMatchObject({ sku: 'FRM-01', listed: '2026-11-30T14:05:00Z' });
+  });
+
+  it('the edge (workerd, no eval) checks expressions and zones on save: 400 INVALID_SPEC at each path', async () => {
+    const ok = await api(org.key, 'POST', '/v1/jobs/validate', { spec: jobs.frameForm.spec });
+    expect(ok.status, ok.text).toBe(200);
+    const fields = { ...jobs.frameForm.spec.fields, total: { compute: 'price * qty +' }, hours: { compute: 'runtime.matches("(a+)+$")' },
+      late: { compute: 'nope * 2' } };
+    const bad = await api(org.key, 'POST', '/v1/jobs', { name: 'Bad', spec: { ...jobs.frameForm.spec, fields, timeZone: 'Mars/Olympus' } });
+    expect(bad.status).toBe(400);
+    const body = bad.body as { error: { code: string; details: { issues: Array<{ path: string; message: string }> } } };
+    expect(body.error.code).toBe('INVALID_SPEC');
+    expect(body.error.details.issues.map((i) => i.path).sort()).toEqual(['spec.fields.hours.compute', 'spec.fields.late.compute', 'spec.fields.total.compute', 'spec.timeZone']);
+    expect(body.error.details.issues.find((i) => i.path === 'spec.fields.late.compute')?.message).toBe('the expression "nope" is not a field');
+  });
+});
