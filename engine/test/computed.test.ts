@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { JobSpec, compileExpression, type JobSpecInput } from '@trawl/schemas';
-import { FRAME_FIELDS, FRAME_ROWS } from '../../fixtures/src/index.ts';
+import { FRAME_ROWS } from '../../fixtures/src/frame-pages.ts';
+import { FRAME_FIELDS } from '../../fixtures/src/jobs.ts';
 import { buildItems, type CollectOutput } from '../src/index.ts';
 
 const base = { startUrls: ['https://shop.example/'], itemSelector: 'li' } satisfies Partial<JobSpecInput>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FRAME_ROWS } from '../../fixtures/src/index.ts';
+import { FRAME_ROWS } from '../../fixtures/src/frame-pages.ts';
 import { buildItems, durationSeconds, readDate, readDuration, readNumber, unparsedWarning } from '../src/index.ts';
 import { JobSpec } from '@trawl/schemas';
 
