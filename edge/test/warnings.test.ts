@@ -27,6 +27,11 @@ describe('run warnings', () => {
     }, [
       { code: 'DATE_WITHOUT_ZONE', field: 'listed', reason: 'date', count: 6, example: '30.11.2026 14:05' },
     ]],
+    ['a step that found its element only inside an iframe is ACTION_IN_FRAME per step', {
+      ...none, framed: [{ rule: 0, do: 'dismiss', frame: '#wall', count: 3 }],
+    }, [
+      { code: 'ACTION_IN_FRAME', reason: 'actions.0', count: 3, example: '#wall' },
+    ]],
     ['dropped items summed per field', {
       ...none, dropped: [{ field: 'title', count: 1 }, { field: 'sku', count: 2 }, { field: 'title', count: 4 }],
     }, [

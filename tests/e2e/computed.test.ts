@@ -43,6 +43,14 @@ describe('frames, computed fields and time zones end to end', () => {
     expect(bySku(plain.items)[0]).toMatchObject({ sku: 'FRM-01', listed: '2026-11-30T14:05:00Z' });
   });
 
+  it('a dismiss whose button is only inside an iframe it does not name: the run warns ACTION_IN_FRAME with the frame', async () => {
+    const spec = { ...jobs.frameForm.spec, actions: [{ do: 'dismiss', selector: '#accept', timeoutMs: 300 }], allowEmpty: true, softFailures: false,
+      wait: { forItems: false } };
+    const r = await runToEnd('Dismiss outside the frame', spec);
+    expect(r.items).toEqual([]);
+    expect(r.done).toMatchObject({ status: 'succeeded', warnings: [{ code: 'ACTION_IN_FRAME', reason: 'actions.0', count: 1, example: '#wall' }] });
+  });
+
   it('the edge (workerd, no eval) checks expressions and zones on save: 400 INVALID_SPEC at each path', async () => {
     const ok = await api(org.key, 'POST', '/v1/jobs/validate', { spec: jobs.frameForm.spec });
     expect(ok.status, ok.text).toBe(200);
