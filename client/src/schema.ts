@@ -628,7 +628,7 @@ export interface paths {
                                         urlField: string;
                                         waitFor?: string;
                                     };
-                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE")[];
+                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
                                     fields: {
                                         [key: string]: components["schemas"]["FieldSpec"];
                                     };
@@ -1017,7 +1017,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -1333,7 +1333,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -1760,7 +1760,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -2254,7 +2254,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -2570,7 +2570,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -2861,7 +2861,7 @@ export interface paths {
                             /** @default [] */
                             warnings: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -3191,7 +3191,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -3506,7 +3506,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -5814,7 +5814,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -6168,7 +6168,7 @@ export interface paths {
                                 /** @default [] */
                                 warnings: {
                                     /** @enum {string} */
-                                    code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE";
+                                    code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME";
                                     count?: number;
                                     example?: string;
                                     field?: string;
@@ -6332,7 +6332,7 @@ export interface paths {
                             /** @default [] */
                             warnings: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -6728,7 +6728,7 @@ export interface paths {
                             /** @default [] */
                             warnings: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -7766,7 +7766,7 @@ export interface paths {
                                         urlField: string;
                                         waitFor?: string;
                                     };
-                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE")[];
+                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
                                     fields: {
                                         [key: string]: components["schemas"]["FieldSpec"];
                                     };
@@ -8156,7 +8156,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -8474,7 +8474,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -8902,7 +8902,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
