@@ -27,13 +27,18 @@ describe('computed fields (CEL)', () => {
       hours: r.runtime[1] / 60, raised: r.raised[1], updated: r.updated[1],
     })));
   });
+});
 
+/** The computed field `x` of one item whose other fields are the given constants. */
+const run = (e: string, item: Record<string, unknown>) => {
+  const c = compileExpression(e);
+  if (!c.ok) throw new Error(c.problem);
+  const consts = Object.fromEntries(Object.keys(item).map((k) => [k, { const: item[k] as number, process: [] }]));
+  return buildItems({ ...raw([]), items: [{}] }, { fields: JobSpec.parse({ ...base, fields: { ...consts, x: { compute: e } } }).fields }).items[0]?.x;
+};
+
+describe('expressions', () => {
   it('mixes page numbers (doubles) and literals (ints), differences, conditions and conversions', () => {
-    const run = (e: string, item: Record<string, unknown>) => {
-      const c = compileExpression(e);
-      if (!c.ok) throw new Error(c.problem);
-      return buildItems({ ...raw([]), items: [{}] }, { fields: JobSpec.parse({ ...base, fields: { ...Object.fromEntries(Object.keys(item).map((k) => [k, { const: item[k] as number, process: [] }])), x: { compute: e } } }).fields }).items[0]?.x;
-    };
     expect(run('a - b', { a: 19.99, b: 4.99 })).toBe(19.99 - 4.99);
     expect(run('a * 2', { a: 1.5 })).toBe(3);
     expect(run('2 * a + 1', { a: 1.5 })).toBe(4);

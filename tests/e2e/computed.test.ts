@@ -4,7 +4,7 @@ import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
 import { api, newOrg, waitForRun } from './client.ts';
 
 type Row = Record<string, unknown>;
-const bySku = (rows: Row[]) => [...rows].sort((a, b) => String(a.sku).localeCompare(String(b.sku)));
+const bySku = (rows: Row[]) => rows.toSorted((a, b) => String(a.sku).localeCompare(String(b.sku)));
 
 /**
  * Issue #12 §4 and §6 through the whole product (wrangler dev's workerd validating the spec, the coordinator, a real
@@ -60,7 +60,7 @@ describe('frames, computed fields and time zones end to end', () => {
     expect(bad.status).toBe(400);
     const body = bad.body as { error: { code: string; details: { issues: Array<{ path: string; message: string }> } } };
     expect(body.error.code).toBe('INVALID_SPEC');
-    expect(body.error.details.issues.map((i) => i.path).sort()).toEqual(['spec.fields.hours.compute', 'spec.fields.late.compute', 'spec.fields.total.compute', 'spec.timeZone']);
+    expect(body.error.details.issues.map((i) => i.path).toSorted()).toEqual(['spec.fields.hours.compute', 'spec.fields.late.compute', 'spec.fields.total.compute', 'spec.timeZone']);
     expect(body.error.details.issues.find((i) => i.path === 'spec.fields.late.compute')?.message).toBe('the expression "nope" is not a field');
   });
 });
