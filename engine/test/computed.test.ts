@@ -64,11 +64,22 @@ describe('expressions', () => {
     expect(issues({ v: { selector: '.v', fields: { a: { selector: '.a' }, t: { compute: 'a * 2' } } } })).toEqual([]);
   });
 
+  it('gives no way out of the sandbox: no prototype, constructor or method of the JavaScript values', () => {
+    const spec = JobSpec.parse({ ...base, fields: { n: { selector: '.n', fields: { x: { selector: '.x' } } },
+      a: { compute: 'n.constructor' }, b: { compute: 'n["__proto__"]' }, c: { compute: 'n.x.toString' }, d: { compute: 'has(n.constructor)' } } });
+    const out = buildItems({ ...raw([]), items: [{ n: { x: 'v' } }] }, spec);
+    expect(out.items).toEqual([{ n: { x: 'v' }, a: null, b: null, c: null, d: false }]);
+    expect(out.unparsed.map((u) => u.example)).toEqual(['n.constructor: No such key: constructor', 'n["__proto__"]: No such key: __proto__', 'n.x.toString: No such key: toString']);
+  });
+
   it('refuses what could cost without bound: matches() (a backtracking regex), long expressions, deep nesting', () => {
     expect(issues({ a: { selector: '.a' }, b: { compute: 'a.matches("(a+)+$")' } })).toEqual(['fields.b.compute: matches() is not allowed in expressions; use a regex step on the field instead']);
     expect(issues({ a: { selector: '.a' }, b: { compute: `a${' + a'.repeat(200)}` } })).toEqual(['fields.b.compute: an expression has at most 500 characters']);
     const deep = compileExpression(`${'('.repeat(40)}1${')'.repeat(40)}`);
     expect(deep.ok).toBe(false);
+    expect(issues({ l: { selector: '.l', all: true }, b: { compute: 'l.map(x, l.map(y, l.map(z, 1)))' } }))
+      .toEqual(['fields.b.compute: at most 2 list macros (map, filter, all, exists) inside one another']);
+    expect(issues({ l: { selector: '.l', all: true }, b: { compute: 'l.map(x, l.filter(y, y == x)).size()' } })).toEqual([]);
     // Variables bound by a macro are not fields.
     expect(issues({ a: { selector: '.a', all: true }, b: { compute: 'a.filter(x, x != "").size()' } })).toEqual([]);
     const spec = JobSpec.parse({ ...base, fields: { a: { selector: '.a', all: true }, first: { compute: 'a[0] + "!"' }, n: { compute: 'size(a.filter(x, x != ""))' } } });

@@ -13,6 +13,8 @@ export const MAX_COMPUTE_INPUT = 10_000;
 const LIMITS = { maxAstNodes: 200, maxDepth: 24, maxListElements: 100, maxMapEntries: 100, maxCallArguments: 8 };
 /** Macros whose first argument names a variable bound inside them, not a field. */
 const BINDERS = new Set(['map', 'filter', 'all', 'exists', 'exists_one']);
+/** Nested list macros multiply: two over 100-element lists are 10,000 steps, three would be a million. */
+const MAX_NESTED_MACROS = 2;
 /** `matches` runs a JavaScript regular expression (backtracking): user patterns go through the linear regex step instead. */
 const REFUSED_CALLS = new Set(['matches']);
 
@@ -33,9 +35,11 @@ const env = (): Environment => (shared ??= environment());
 interface AstNode { op: string; args: unknown }
 const isNode = (v: unknown): v is AstNode => typeof v === 'object' && v !== null && 'op' in v && 'args' in v;
 
-/** Free identifiers (field names) and refused calls of an expression's AST. */
-function walk(node: unknown, bound: ReadonlySet<string>, out: { refs: Set<string>; refused: Set<string> }): void {
-  if (Array.isArray(node)) return node.forEach((n) => walk(n, bound, out));
+interface Found { refs: Set<string>; refused: Set<string>; nesting: number }
+
+/** Free identifiers (field names), refused calls and the deepest nesting of list macros of an expression's AST. */
+function walk(node: unknown, bound: ReadonlySet<string>, out: Found, depth = 0): void {
+  if (Array.isArray(node)) return node.forEach((n) => walk(n, bound, out, depth));
   if (!isNode(node)) return;
   if (node.op === 'id' && typeof node.args === 'string') {
     if (!bound.has(node.args)) out.refs.add(node.args);
@@ -47,13 +51,14 @@ function walk(node: unknown, bound: ReadonlySet<string>, out: { refs: Set<string
     const args = node.op === 'rcall' ? rest[1] : rest[0];
     const first = Array.isArray(args) ? args[0] : undefined;
     if (BINDERS.has(name) && isNode(first) && first.op === 'id' && typeof first.args === 'string') {
-      if (node.op === 'rcall') walk(rest[0], bound, out);
-      walk(Array.isArray(args) ? args.slice(1) : args, new Set([...bound, first.args]), out);
+      out.nesting = Math.max(out.nesting, depth + 1);
+      if (node.op === 'rcall') walk(rest[0], bound, out, depth);
+      walk(Array.isArray(args) ? args.slice(1) : args, new Set([...bound, first.args]), out, depth + 1);
       return;
     }
-    return walk(rest, bound, out);
+    return walk(rest, bound, out, depth);
   }
-  walk(node.args, bound, out);
+  walk(node.args, bound, out, depth);
 }
 
 /**
@@ -91,10 +96,11 @@ function compileUncached(expr: string): CompiledExpression {
   } catch (e) {
     return { ok: false, problem: `not a valid expression: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
   }
-  const found = { refs: new Set<string>(), refused: new Set<string>() };
+  const found: Found = { refs: new Set(), refused: new Set(), nesting: 0 };
   walk(run.ast, new Set(), found);
   asDoubles(run.ast);
   if (found.refused.size) return { ok: false, problem: `${[...found.refused].join(', ')}() is not allowed in expressions; use a regex step on the field instead` };
+  if (found.nesting > MAX_NESTED_MACROS) return { ok: false, problem: `at most ${MAX_NESTED_MACROS} list macros (map, filter, all, exists) inside one another` };
   return { ok: true, run, refs: [...found.refs] };
 }
 
