@@ -25,6 +25,13 @@ describe('actions inside frames', () => {
     expect(run.items.map((i) => i.sku)).toEqual(FRAME_ROWS.map((r) => r.sku));
   });
 
+  it('with an expression that walks lists the page is post-processed in the budgeted worker: same records, same zone', async () => {
+    const spec = { ...jobs.frameForm.spec, fields: { ...jobs.frameForm.spec.fields, first: { compute: '[sku].exists(x, x == "FRM-01")' } } };
+    const run = await runJob(spec, pool);
+    expect(run.failures).toEqual([]);
+    expect(run.items).toEqual(jobs.frameForm.expected.map((e) => ({ ...e, first: e.sku === 'FRM-01' })));
+  });
+
   it('a click on an element the wall iframe covers fails with ACTION_BLOCKED naming the step and the frame, not a bare timeout', async () => {
     const spec = { ...jobs.frameForm.spec, retry: { maxAttempts: 1 },
       actions: [{ do: 'dismiss' as const, selector: '#accept', timeoutMs: 300 }, { do: 'click' as const, selector: 'h1', timeoutMs: 1500 }] };

@@ -1,4 +1,4 @@
-import { compilePattern, type FieldSpec, type ProcessStep } from '@trawl/schemas';
+import { compileExpression, compilePattern, type FieldSpec, type ProcessStep } from '@trawl/schemas';
 import { readDate } from './dates.ts';
 import { readCurrency, readNumber } from './number.ts';
 import { readDuration } from './duration.ts';
@@ -105,9 +105,18 @@ export function applyStep(value: Value, step: ProcessStep, ctx: ProcessContext):
   }
 }
 
-/** True when a field or one of its nested fields runs a user pattern (`regex`, `replace`): the fleet isolates those. */
-export function usesPattern(field: Pick<FieldSpec, 'process' | 'fields'>): boolean {
-  return field.process.some((s) => s.op === 'regex' || s.op === 'replace') || Object.values(field.fields ?? {}).some(usesPattern);
+function computeLoops(expr: string | undefined): boolean {
+  if (expr === undefined) return false;
+  const c = compileExpression(expr);
+  return c.ok && c.loops;
+}
+
+/**
+ * True when a field or one of its nested fields runs a user pattern (`regex`, `replace`) or an expression that walks
+ * lists (its cost grows with the page's values): the fleet runs those in a worker under a CPU budget (ADR 0022, 0038).
+ */
+export function usesPattern(field: Pick<FieldSpec, 'process' | 'fields' | 'compute'>): boolean {
+  return computeLoops(field.compute) || field.process.some((s) => s.op === 'regex' || s.op === 'replace') || Object.values(field.fields ?? {}).some(usesPattern);
 }
 
 /** Applies a field's steps in order to its raw value. */

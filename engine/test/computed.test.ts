@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { JobSpec, compileExpression, type JobSpecInput } from '@trawl/schemas';
 import { FRAME_ROWS } from '../../fixtures/src/frame-pages.ts';
 import { FRAME_FIELDS } from '../../fixtures/src/jobs.ts';
-import { buildItems, type CollectOutput } from '../src/index.ts';
+import { buildItems, usesPattern, type CollectOutput } from '../src/index.ts';
 
 const base = { startUrls: ['https://shop.example/'], itemSelector: 'li' } satisfies Partial<JobSpecInput>;
 const issues = (fields: JobSpecInput['fields']) => {
@@ -70,6 +70,12 @@ describe('expressions', () => {
     const out = buildItems({ ...raw([]), items: [{ n: { x: 'v' } }] }, spec);
     expect(out.items).toEqual([{ n: { x: 'v' }, a: null, b: null, c: null, d: false }]);
     expect(out.unparsed.map((u) => u.example)).toEqual(['n.constructor: No such key: constructor', 'n["__proto__"]: No such key: __proto__', 'n.x.toString: No such key: toString']);
+  });
+
+  it('an expression that walks lists runs where patterns do, in the fleet\'s budgeted worker; plain arithmetic inline', () => {
+    expect(usesPattern({ process: [], compute: 'l.map(x, x + "!")' })).toBe(true);
+    expect(usesPattern({ process: [], fields: { n: { source: 'text', all: false, required: false, process: [], compute: 'l.exists(x, x == "a")' } } })).toBe(true);
+    expect(usesPattern({ process: [], compute: 'price * qty' })).toBe(false);
   });
 
   it('refuses what could cost without bound: matches() (a backtracking regex), long expressions, deep nesting', () => {

@@ -74,7 +74,8 @@ function asDoubles(node: unknown): void {
   else asDoubles(node.args);
 }
 
-export type CompiledExpression = { ok: true; run: ParseResult; refs: string[] } | { ok: false; problem: string };
+/** `loops`: the expression walks lists (map, filter…), so its cost grows with the values: it runs under a CPU budget. */
+export type CompiledExpression = { ok: true; run: ParseResult; refs: string[]; loops: boolean } | { ok: false; problem: string };
 
 const cache = new Map<string, CompiledExpression>();
 
@@ -101,7 +102,7 @@ function compileUncached(expr: string): CompiledExpression {
   asDoubles(run.ast);
   if (found.refused.size) return { ok: false, problem: `${[...found.refused].join(', ')}() is not allowed in expressions; use a regex step on the field instead` };
   if (found.nesting > MAX_NESTED_MACROS) return { ok: false, problem: `at most ${MAX_NESTED_MACROS} list macros (map, filter, all, exists) inside one another` };
-  return { ok: true, run, refs: [...found.refs] };
+  return { ok: true, run, refs: [...found.refs], loops: found.nesting > 0 };
 }
 
 export type ComputeInput = string | number | boolean | null | ComputeInput[] | { [key: string]: ComputeInput };
