@@ -181,6 +181,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
       ...(egress.proxyId() ? { proxyId: egress.proxyId() } : {}),
       ...(outcome.unparsed.length ? { unparsed: outcome.unparsed } : {}),
       ...(outcome.dropped.length ? { dropped: outcome.dropped } : {}),
+      ...(outcome.framed.length ? { framed: outcome.framed } : {}),
     };
   } catch (error) {
     // What the page did (crash, close, a download) explains a step's failure after it (page-guard.ts); a refused

@@ -18,6 +18,20 @@ describe('run warnings', () => {
       { code: 'VALUES_UNPARSED', field: 'price', reason: 'number', count: 5, example: '1,234' },
       { code: 'VALUES_UNPARSED', field: 'when', reason: 'date', count: 1, example: 'soon' },
     ]],
+    ['a time without zone is DATE_WITHOUT_ZONE once per field, not an unparsed value', {
+      ...none,
+      unparsed: [
+        { field: 'listed', step: 'date' as const, reason: 'noZone' as const, count: 4, example: '30.11.2026 14:05' },
+        { field: 'listed', step: 'date' as const, reason: 'noZone' as const, count: 2, example: '01.12.2026 09:00' },
+      ],
+    }, [
+      { code: 'DATE_WITHOUT_ZONE', field: 'listed', reason: 'date', count: 6, example: '30.11.2026 14:05' },
+    ]],
+    ['a step that found its element only inside an iframe is ACTION_IN_FRAME per step', {
+      ...none, framed: [{ rule: 0, do: 'dismiss', frame: '#wall', count: 3 }],
+    }, [
+      { code: 'ACTION_IN_FRAME', reason: 'actions.0', count: 3, example: '#wall' },
+    ]],
     ['dropped items summed per field', {
       ...none, dropped: [{ field: 'title', count: 1 }, { field: 'sku', count: 2 }, { field: 'title', count: 4 }],
     }, [

@@ -1,4 +1,4 @@
-import type { FieldSpec, ItemData, TaskSpec, UnparsedValues } from '@trawl/schemas';
+import { compileExpression, evaluateExpression, type ComputeInput, type FieldSpec, type ItemData, type TaskSpec, type UnparsedValues } from '@trawl/schemas';
 import type { CollectArgs, CollectField, CollectOutput, RawValue } from './collect.ts';
 import { isEmptyValue, processField, type ProcessContext, type Value } from './process.ts';
 import { UnparsedLog } from './unparsed.ts';
@@ -17,13 +17,15 @@ export interface Extraction {
 export interface ExtractContext {
   fetchedAt: number;
   panel?: string | null;
+  /** The job's zone for dates written without an offset. */
+  timeZone?: string;
 }
 
 function collectFieldsOf(fields: Record<string, FieldSpec>): Record<string, CollectField> {
   const out: Record<string, CollectField> = {};
   for (const [name, f] of Object.entries(fields)) {
-    // Constants and context values read nothing from the page.
-    if (f.const !== undefined || f.context !== undefined) continue;
+    // Constants, context values and computed fields read nothing from the page.
+    if (f.const !== undefined || f.context !== undefined || f.compute !== undefined) continue;
     out[name] = { selector: f.selector, source: f.source, attr: f.attr, all: f.all, ...(f.fields ? { fields: collectFieldsOf(f.fields) } : {}) };
   }
   return out;
@@ -46,15 +48,17 @@ interface Scope {
 function buildObject(raw: Record<string, RawValue>, fields: Record<string, FieldSpec>, scope: Scope, missing: string[], path = ''): ItemData {
   const out: ItemData = {};
   for (const [name, field] of Object.entries(fields)) {
-    const v = valueOf(raw[name] ?? null, field, scope, `${path}${name}`);
+    const v = valueOf(raw[name] ?? null, field, scope, `${path}${name}`, out);
     if (field.required && isEmptyValue(v)) missing.push(name);
     out[name] = v;
   }
   return out;
 }
 
-function valueOf(raw: RawValue, field: FieldSpec, scope: Scope, path: string): Value {
-  const pctx: ProcessContext = { baseUrl: scope.baseUrl, now: scope.ctx.fetchedAt, onUnparsed: (p) => scope.unparsed.add(path, p) };
+function valueOf(raw: RawValue, field: FieldSpec, scope: Scope, path: string, item: ItemData): Value {
+  const pctx: ProcessContext = { baseUrl: scope.baseUrl, now: scope.ctx.fetchedAt, onUnparsed: (p) => scope.unparsed.add(path, p),
+    timeZone: scope.ctx.timeZone, item };
+  if (field.compute !== undefined) return computed(field, item, pctx);
   if (field.const !== undefined) return processField(field.const, field, pctx);
   if (field.context !== undefined) {
     const v = field.context === 'url' ? scope.pageUrl : field.context === 'fetchedAt' ? new Date(scope.ctx.fetchedAt).toISOString() : (scope.ctx.panel ?? null);
@@ -73,6 +77,21 @@ function valueOf(raw: RawValue, field: FieldSpec, scope: Scope, path: string): V
     return processField(v, { process: field.process.filter((s) => s.op !== 'trim') }, pctx);
   }
   return processField(raw as Value, field, pctx);
+}
+
+/**
+ * A computed field: its expression over the fields before it (validation makes sure they are), then its steps.
+ * An expression that fails on values it has (not on a null field, which gives null quietly) is reported.
+ */
+function computed(field: FieldSpec, item: ItemData, pctx: ProcessContext): Value {
+  const c = compileExpression(field.compute ?? '');
+  if (!c.ok) return null;
+  const r = evaluateExpression(c, item as Record<string, ComputeInput>);
+  if (!r.ok) {
+    if (c.refs.every((ref) => item[ref] !== null && item[ref] !== undefined)) pctx.onUnparsed?.({ step: 'compute', reason: 'unreadable', raw: `${field.compute}: ${r.problem}` });
+    return null;
+  }
+  return processField(r.value, { process: field.process.filter((s) => s.op !== 'trim') }, pctx);
 }
 
 /** Turns the collector's raw strings into items: post-processing, nested fields, required-field checks. */

@@ -59,12 +59,15 @@ export function readNumber(input: string, opts: NumberOptions = {}): NumberReadi
   const first = resolveMarks(m[0], marksBefore(rest, marks));
   if (typeof first !== 'string') return fail(first.problem);
 
-  const table: UnitTable | null = unitTable(opts.units, opts.locale);
+  // "£2.47m": a lone "m" against the digits of an amount is millions (of a length it would be metres).
+  const moneyM = /^m(?![\p{L}])/u.test(rest) && currencyIn(s) !== null;
+  const units = unitTable(opts.units, opts.locale);
+  const table: UnitTable | null = units && moneyM ? new Map([...units, ['m', 6]]) : units;
   const terms: Array<[string, number]> = [];
   if (table) rest = scaledTerms(first, rest, table, marks, terms);
   if (!terms.length) {
     // A scale word the step was not told to read: "1.2 Mio." is not 1.2.
-    if (scaleAt(rest, scaleWordsOf(opts.locale)) || (/^[A-Za-z]/.test(rest) && scaleAt(rest, ATTACHED_SCALE))) return fail('scale');
+    if (moneyM || scaleAt(rest, scaleWordsOf(opts.locale)) || (/^[A-Za-z]/.test(rest) && scaleAt(rest, ATTACHED_SCALE))) return fail('scale');
     terms.push([first, 0]);
   }
   const pct = /^ ?%/.test(rest) || /% ?$/.test(prefix);

@@ -1,10 +1,12 @@
-import { compilePattern, type FieldSpec, type ProcessStep } from '@trawl/schemas';
+import { compileExpression, compilePattern, type FieldSpec, type ProcessStep } from '@trawl/schemas';
 import { readDate } from './dates.ts';
 import { readCurrency, readNumber } from './number.ts';
+import { readDuration } from './duration.ts';
 import type { StepProblem } from './unparsed.ts';
 
 export { parseNumber, parseCurrency, readNumber, readCurrency } from './number.ts';
 export { parseDate, readDate } from './dates.ts';
+export { durationSeconds, readDuration } from './duration.ts';
 
 export type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
 
@@ -15,12 +17,30 @@ export interface ProcessContext {
   now?: number;
   /** Told of each non-empty text a number, currency or date step leaves null, so the run can warn about it. */
   onUnparsed?: (problem: StepProblem) => void;
+  /** The job's zone for times written without an offset (a date step's own `timeZone` wins). */
+  timeZone?: string;
+  /** The item's fields built so far, for a date step's `from`. */
+  item?: Readonly<Record<string, unknown>>;
 }
 
 /** The value, reporting why non-empty text gave none. */
 function reported<T>(r: { value: T | null; problem?: StepProblem['reason'] }, step: StepProblem['step'], raw: string, ctx: ProcessContext): T | null {
   if (r.value === null && r.problem && raw.trim() !== '') ctx.onUnparsed?.({ step, reason: r.problem, raw });
   return r.value;
+}
+
+/** A date step: relative forms count from the `from` field's date when there is one; a time without a zone is reported. */
+function dateOf(s: string, step: Extract<ProcessStep, { op: 'date' }>, ctx: ProcessContext): Value {
+  let now = ctx.now ?? Date.now();
+  if (step.from !== undefined) {
+    const base = ctx.item?.[step.from];
+    const ms = typeof base === 'string' ? Date.parse(base) : NaN;
+    if (Number.isNaN(ms)) return reported({ value: null, problem: 'unreadable' }, 'date', s, ctx);
+    now = ms;
+  }
+  const r = readDate(s, { ...step, timeZone: step.timeZone ?? ctx.timeZone }, now);
+  if (r.value !== null && r.noZone) ctx.onUnparsed?.({ step: 'date', reason: 'noZone', raw: s });
+  return reported(r, 'date', s, ctx);
 }
 
 const isObject = (v: Value): v is { [key: string]: Value } => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -53,7 +73,12 @@ export function applyStep(value: Value, step: ProcessStep, ctx: ProcessContext):
       return money ? { amount: money.amount, currency: money.currency } : null;
     }
     case 'date':
-      return reported(readDate(s, step, ctx.now ?? Date.now()), 'date', s, ctx);
+      return dateOf(s, step, ctx);
+    case 'duration': {
+      const d = readDuration(s, step.unit);
+      if (d === null && s.trim()) ctx.onUnparsed?.({ step: 'duration', reason: 'unreadable', raw: s });
+      return d;
+    }
     case 'absoluteUrl':
       try {
         return s.trim() ? new URL(s.trim(), ctx.baseUrl).href : null;
@@ -82,9 +107,18 @@ export function applyStep(value: Value, step: ProcessStep, ctx: ProcessContext):
   }
 }
 
-/** True when a field or one of its nested fields runs a user pattern (`regex`, `replace`): the fleet isolates those. */
-export function usesPattern(field: Pick<FieldSpec, 'process' | 'fields'>): boolean {
-  return field.process.some((s) => s.op === 'regex' || s.op === 'replace') || Object.values(field.fields ?? {}).some(usesPattern);
+function computeLoops(expr: string | undefined): boolean {
+  if (expr === undefined) return false;
+  const c = compileExpression(expr);
+  return c.ok && c.loops;
+}
+
+/**
+ * True when a field or one of its nested fields runs a user pattern (`regex`, `replace`) or an expression that walks
+ * lists (its cost grows with the page's values): the fleet runs those in a worker under a CPU budget (ADR 0022, 0038).
+ */
+export function usesPattern(field: Pick<FieldSpec, 'process' | 'fields' | 'compute'>): boolean {
+  return computeLoops(field.compute) || field.process.some((s) => s.op === 'regex' || s.op === 'replace') || Object.values(field.fields ?? {}).some(usesPattern);
 }
 
 /** Applies a field's steps in order to its raw value. */

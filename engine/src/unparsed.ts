@@ -39,22 +39,22 @@ const WHY: Record<UnparsedValues['reason'], string> = {
   ambiguous: 'reads two ways without a locale',
   scale: 'has a scale word',
   unreadable: 'could not be read',
+  noZone: 'a time without a zone',
 };
 
-const FIX: Record<`${UnparsedValues['step']}.${UnparsedValues['reason']}`, string> = {
-  'number.ambiguous': 'set "locale" (or "decimal") on the step',
-  'currency.ambiguous': 'set "locale" (or "decimal") on the step',
-  'number.scale': 'set "units": true to read scale words',
-  'currency.scale': 'set "units": true to read scale words',
-  'number.unreadable': 'check the selector, or cut the text with a regex step first',
-  'currency.unreadable': 'check the selector, or cut the text with a regex step first',
-  'date.ambiguous': 'set "locale" or "formats" on the step',
-  'date.scale': 'set "formats" on the step',
-  'date.unreadable': 'set "locale" or add a "formats" entry',
-};
+/** What to change in the spec, per step and reason. */
+function fixOf(step: UnparsedValues['step'], reason: UnparsedValues['reason']): string {
+  if (reason === 'noZone') return 'set "timeZone" on the job (or the step) to the zone the site writes times in';
+  if (step === 'compute') return 'check the expression and the fields it uses (a null field gives null)';
+  if (step === 'duration') return 'cut the text to the duration with a regex step first';
+  if (step === 'date') return reason === 'ambiguous' ? 'set "locale" or "formats" on the step' : reason === 'scale' ? 'set "formats" on the step' : 'set "locale" or add a "formats" entry';
+  if (reason === 'ambiguous') return 'set "locale" (or "decimal") on the step';
+  return reason === 'scale' ? 'set "units": true to read scale words' : 'check the selector, or cut the text with a regex step first';
+}
 
 /** "price: 3 values left null by number (reads two ways without a locale), e.g. "1.234"; set "locale" …". */
 export function unparsedWarning(u: UnparsedValues): string {
   const values = u.count === 1 ? '1 value' : `${u.count} values`;
-  return `${u.field}: ${values} left null by ${u.step} (${WHY[u.reason]}), e.g. ${JSON.stringify(u.example)}; ${FIX[`${u.step}.${u.reason}`]}`;
+  if (u.reason === 'noZone') return `${u.field}: ${values} had ${WHY.noZone} and were read as UTC, e.g. ${JSON.stringify(u.example)}; ${fixOf(u.step, u.reason)}`;
+  return `${u.field}: ${values} left null by ${u.step} (${WHY[u.reason]}), e.g. ${JSON.stringify(u.example)}; ${fixOf(u.step, u.reason)}`;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProcessStep, type ProcessStepInput } from './process-step.ts';
+import { compileExpression } from './compute.ts';
 
 export const FieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'field names are letters, digits and _, starting with a letter or _');
 
@@ -27,6 +28,7 @@ export interface FieldSpec {
   fields?: Record<string, FieldSpec>;
   const?: ConstValue;
   context?: FieldContext;
+  compute?: string;
 }
 export interface FieldSpecInput {
   selector?: string;
@@ -38,6 +40,7 @@ export interface FieldSpecInput {
   fields?: Record<string, FieldSpecInput>;
   const?: ConstValue;
   context?: FieldContext;
+  compute?: string;
 }
 
 /**
@@ -58,6 +61,11 @@ export function selectorProblem(s: string): string | null {
   return null;
 }
 
+const ComputeExpression = z.string().min(1).superRefine((e, ctx) => {
+  const c = compileExpression(e);
+  if (!c.ok) ctx.addIssue({ code: 'custom', message: c.problem });
+});
+
 const FieldObject = z.object({
   /** Relative to the item; omitted means the item element itself. */
   selector: Selector.optional(),
@@ -75,12 +83,14 @@ const FieldObject = z.object({
   /** A constant. */
   const: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
   context: z.enum(FIELD_CONTEXTS).optional(),
+  /** A CEL expression over the item's other fields ("price * qty"), checked on save (compute.ts, ADR 0038). */
+  compute: ComputeExpression.optional(),
 }).strict().superRefine((f, ctx) => {
   if (f.source === 'attr' && !f.attr) ctx.addIssue({ code: 'custom', path: ['attr'], message: 'source "attr" needs attr' });
-  const kinds = [f.const !== undefined, f.context !== undefined, f.fields !== undefined].filter(Boolean).length;
-  if (kinds > 1) ctx.addIssue({ code: 'custom', path: [], message: 'use one of const, context or fields' });
-  if ((f.const !== undefined || f.context !== undefined) && f.selector) {
-    ctx.addIssue({ code: 'custom', path: ['selector'], message: 'a const or context field reads no element' });
+  const kinds = [f.const !== undefined, f.context !== undefined, f.fields !== undefined, f.compute !== undefined].filter(Boolean).length;
+  if (kinds > 1) ctx.addIssue({ code: 'custom', path: [], message: 'use one of const, context, compute or fields' });
+  if ((f.const !== undefined || f.context !== undefined || f.compute !== undefined) && f.selector) {
+    ctx.addIssue({ code: 'custom', path: ['selector'], message: 'a const, context or compute field reads no element' });
   }
   if (f.fields && Object.keys(f.fields).length === 0) ctx.addIssue({ code: 'custom', path: ['fields'], message: 'define at least one nested field' });
 // A named schema: the OpenAPI generator emits a $ref for the recursion instead of expanding it forever.

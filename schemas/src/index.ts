@@ -22,3 +22,4 @@ export * from './templates.ts';
 export * from './warnings.ts';
 export * from './proxy.ts';
 export * from './browser-session.ts';
+export * from './compute.ts';

@@ -5,6 +5,8 @@ import { FieldMap, FieldName, Selector } from './field-spec.ts';
 import { PaginationSpec, PanelsSpec, Rules } from './rules.ts';
 import { ArtifactsSpec, DEFAULT_ARTIFACTS } from './artifacts.ts';
 import { FailOnWarnings } from './warnings.ts';
+import { TimeZone } from './process-step.ts';
+import { computeProblems } from './compute-refs.ts';
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' });
 
@@ -63,6 +65,8 @@ export const TaskSpec = z.object({
   panels: PanelsSpec.optional(),
   /** A same-origin iframe to extract from instead of the page. */
   frame: Selector.optional(),
+  /** The zone of dates and times the pages write without an offset (IANA name); without it they are read as UTC, with a warning. */
+  timeZone: TimeZone.optional(),
   detail: DetailSpec.optional(),
   wait: WaitSpec.default({ forItems: true, timeoutMs: 10_000 }),
   browser: BrowserSpec.default({ blockResources: ['image', 'font', 'media'], waitUntil: 'domcontentloaded' }),
@@ -100,6 +104,8 @@ export const JobSpec = TaskSpec.extend({
   for (const name of Object.keys(spec.detail?.fields ?? {})) {
     if (name in spec.fields) ctx.addIssue({ code: 'custom', path: ['detail', 'fields', name], message: `"${name}" is already a listing field` });
   }
+  for (const p of computeProblems(spec.fields, ['fields'])) ctx.addIssue({ code: 'custom', ...p });
+  for (const p of computeProblems(spec.detail?.fields ?? {}, ['detail', 'fields'])) ctx.addIssue({ code: 'custom', ...p });
   if (spec.pagination?.type === 'urlTemplate') {
     const { template, from, to } = spec.pagination;
     if (!URL.canParse(template.replace('{n}', String(from)))) ctx.addIssue({ code: 'custom', path: ['pagination', 'template'], message: 'must be an absolute URL' });
@@ -111,8 +117,8 @@ export type JobSpecInput = z.input<typeof JobSpec>;
 
 /** The part of a job spec every task carries (start URLs and run-level settings stay with the coordinator). */
 export function taskSpecOf(spec: JobSpec): TaskSpec {
-  const { itemSelector, itemExclude, fields, actions, pagination, panels, frame, detail, wait, browser, allowEmpty, softFailures, respectRobots, artifacts } = spec;
-  return { itemSelector, itemExclude, fields, actions, pagination, panels, frame, detail, wait, browser, allowEmpty, softFailures, respectRobots, artifacts };
+  const { itemSelector, itemExclude, fields, actions, pagination, panels, frame, timeZone, detail, wait, browser, allowEmpty, softFailures, respectRobots, artifacts } = spec;
+  return { itemSelector, itemExclude, fields, actions, pagination, panels, frame, timeZone, detail, wait, browser, allowEmpty, softFailures, respectRobots, artifacts };
 }
 
 /** A detail page is a one-item page: the document is the item, the detail fields are its fields. */
@@ -121,7 +127,7 @@ export function detailTaskSpecOf(spec: JobSpec): TaskSpec | null {
   const { fields, actions, waitFor } = spec.detail;
   return {
     itemSelector: ':root', fields, actions, wait: { selector: waitFor, forItems: false, timeoutMs: spec.wait.timeoutMs },
-    browser: spec.browser, allowEmpty: false, softFailures: spec.softFailures, respectRobots: spec.respectRobots, artifacts: spec.artifacts,
+    browser: spec.browser, timeZone: spec.timeZone, allowEmpty: false, softFailures: spec.softFailures, respectRobots: spec.respectRobots, artifacts: spec.artifacts,
   };
 }
 

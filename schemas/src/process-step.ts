@@ -30,6 +30,16 @@ function isSupportedLocale(tag: string): boolean {
 /** A BCP 47 tag whose data `Intl` has (an unknown one would silently fall back to the default locale's marks). */
 const Locale = z.string().min(2).max(64).refine(isSupportedLocale, 'not a locale Intl knows (a BCP 47 tag such as "de-CH", "ko-KR", "en-IN")');
 
+/** An IANA time zone Intl knows ("Europe/Berlin", "Asia/Seoul", "UTC"). */
+export const TimeZone = z.string().min(1).max(64).refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a time zone Intl knows (an IANA name such as "Europe/Berlin", "Asia/Seoul" or "UTC")');
+
 /** Scale words the `units` option may list (see engine/src/number-units.ts); `true` takes them all. */
 const UnitWord = z.string().min(1).max(16);
 
@@ -65,7 +75,13 @@ export const ProcessStep = z.discriminatedUnion('op', [
    */
   z.object({
     op: z.literal('date'), formats: z.array(DateFormat).max(10).default([]), dateOnly: z.boolean().default(false), locale: Locale.optional(),
+    /** The zone of a time written without an offset; default: the job's `timeZone` (else UTC, with a warning). */
+    timeZone: TimeZone.optional(),
+    /** Relative dates ("3 days ago") count from this earlier field's date (the date the page shows) instead of the fetch time. */
+    from: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a field name').optional(),
   }).strict(),
+  /** "1 h 50 min", "1시간 50분", "PT1H50M", "1:50" to a number of minutes (default) or seconds. */
+  z.object({ op: z.literal('duration'), unit: z.enum(['minutes', 'seconds']).default('minutes') }).strict(),
   z.object({ op: z.literal('absoluteUrl') }).strict(),
   z.object({ op: z.literal('lowercase') }).strict(),
   z.object({ op: z.literal('uppercase') }).strict(),
@@ -96,9 +112,12 @@ export type ProcessStepInput = z.input<typeof ProcessStep>;
 export const UnparsedValues = z.object({
   /** The field, dotted for nested ones ("variants.price"). */
   field: z.string().max(300),
-  step: z.enum(['number', 'currency', 'date']),
-  /** `ambiguous`: it reads two ways without a locale; `scale`: a scale word with `units` off; `unreadable`: no value. */
-  reason: z.enum(['ambiguous', 'unreadable', 'scale']),
+  step: z.enum(['number', 'currency', 'date', 'duration', 'compute']),
+  /**
+   * `ambiguous`: it reads two ways without a locale; `scale`: a scale word with `units` off; `unreadable`: no value.
+   * `noZone` is not a null: a date step read a time without offset and no time zone was given, so it is labelled UTC.
+   */
+  reason: z.enum(['ambiguous', 'unreadable', 'scale', 'noZone']),
   count: z.number().int().min(1),
   /** The first raw value seen (cut to 120 characters). */
   example: z.string().max(120),

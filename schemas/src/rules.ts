@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { Selector } from './field-spec.ts';
 
 const Timeout = z.number().int().min(50).max(120_000).optional();
+/** A same-origin iframe the step acts inside (like the spec's `frame` for extraction), for walls and forms in frames. */
+const frame = Selector.optional();
 
 /**
  * Rule DSL 1.0: steps the fleet runs on a page after it loads and before extraction, in order. Waits fail the task
@@ -9,19 +11,19 @@ const Timeout = z.number().int().min(50).max(120_000).optional();
  * analytics beacons or long polling never go idle.
  */
 export const Rule = z.discriminatedUnion('do', [
-  z.object({ do: z.literal('waitFor'), selector: Selector, state: z.enum(['attached', 'visible', 'hidden', 'detached']).default('visible'), timeoutMs: Timeout }).strict(),
-  z.object({ do: z.literal('waitForText'), text: z.string().min(1).max(500), timeoutMs: Timeout }).strict(),
+  z.object({ do: z.literal('waitFor'), frame, selector: Selector, state: z.enum(['attached', 'visible', 'hidden', 'detached']).default('visible'), timeoutMs: Timeout }).strict(),
+  z.object({ do: z.literal('waitForText'), frame, text: z.string().min(1).max(500), timeoutMs: Timeout }).strict(),
   /** Waits until the page URL contains `contains`. */
   z.object({ do: z.literal('waitForUrl'), contains: z.string().min(1).max(2000), timeoutMs: Timeout }).strict(),
   z.object({ do: z.literal('networkIdle'), idleMs: z.number().int().min(100).max(10_000).default(500), capMs: z.number().int().min(100).max(60_000).default(5000) }).strict(),
   z.object({ do: z.literal('delay'), ms: z.number().int().min(1).max(30_000) }).strict(),
   /** `optional`: a missing element is skipped instead of failing the task. */
-  z.object({ do: z.literal('click'), selector: Selector, optional: z.boolean().default(false), timeoutMs: Timeout }).strict(),
-  z.object({ do: z.literal('fill'), selector: Selector, value: z.string().max(10_000), timeoutMs: Timeout }).strict(),
-  z.object({ do: z.literal('select'), selector: Selector, value: z.string().max(1000), timeoutMs: Timeout }).strict(),
-  z.object({ do: z.literal('press'), key: z.string().min(1).max(50), selector: Selector.optional() }).strict(),
+  z.object({ do: z.literal('click'), frame, selector: Selector, optional: z.boolean().default(false), timeoutMs: Timeout }).strict(),
+  z.object({ do: z.literal('fill'), frame, selector: Selector, value: z.string().max(10_000), timeoutMs: Timeout }).strict(),
+  z.object({ do: z.literal('select'), frame, selector: Selector, value: z.string().max(1000), timeoutMs: Timeout }).strict(),
+  z.object({ do: z.literal('press'), frame, key: z.string().min(1).max(50), selector: Selector.optional() }).strict(),
   /** Clicks overlays such as cookie banners away when they show up within `timeoutMs`; never fails. */
-  z.object({ do: z.literal('dismiss'), selector: Selector, timeoutMs: z.number().int().min(0).max(30_000).default(1000) }).strict(),
+  z.object({ do: z.literal('dismiss'), frame, selector: Selector, timeoutMs: z.number().int().min(0).max(30_000).default(1000) }).strict(),
 ]);
 export type Rule = z.infer<typeof Rule>;
 export type RuleInput = z.input<typeof Rule>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Stable codes of what a run did not fully manage while still ending (ADR 0028); a job may fail on them. */
-export const WARNING_CODES = ['VALUES_UNPARSED', 'ITEMS_DROPPED', 'URLS_SKIPPED', 'FEWER_ITEMS', 'FILL_RATE_DROP'] as const;
+export const WARNING_CODES = ['VALUES_UNPARSED', 'ITEMS_DROPPED', 'URLS_SKIPPED', 'FEWER_ITEMS', 'FILL_RATE_DROP', 'DATE_WITHOUT_ZONE', 'ACTION_IN_FRAME'] as const;
 export const WarningCode = z.enum(WARNING_CODES);
 export type WarningCode = z.infer<typeof WarningCode>;
 
@@ -25,6 +25,17 @@ export type RunWarning = z.infer<typeof RunWarning>;
 /** Items a page dropped because a required field came out empty, per field (one item may count for several). */
 export const DroppedItems = z.object({ field: z.string().max(300), count: z.number().int().min(1) });
 export type DroppedItems = z.infer<typeof DroppedItems>;
+
+/** A step that found its element only inside an iframe it does not name (a `dismiss` that then did nothing, ADR 0038). */
+export const FramedAction = z.object({
+  /** The step's index in the spec's actions. */
+  rule: z.number().int().min(0).max(49),
+  do: z.string().max(20),
+  /** A selector of the iframe that holds the element. */
+  frame: z.string().max(1000),
+  count: z.number().int().min(1),
+});
+export type FramedAction = z.infer<typeof FramedAction>;
 
 /** `true`: any warning fails the run; a list: only those codes do. */
 export const FailOnWarnings = z.union([z.boolean(), z.array(WarningCode).max(WARNING_CODES.length)]);

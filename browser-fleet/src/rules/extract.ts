@@ -21,7 +21,7 @@ export async function extractionTarget(page: Page, spec: TaskSpec, tools: PageTo
 export async function extractOnce(target: Target, spec: TaskSpec, tools: PageTools, panel?: string | null): Promise<Extraction> {
   tools.budget();
   const raw = await tools.race(evaluateFunction(target, collectInPage, collectArgsOf(spec)));
-  return tools.race(postProcess(raw, spec, { fetchedAt: Date.now(), panel }, { cpuMs: PATTERN_CPU_BUDGET_MS, wallMs: tools.budget() }));
+  return tools.race(postProcess(raw, spec, { fetchedAt: Date.now(), panel, timeZone: spec.timeZone }, { cpuMs: PATTERN_CPU_BUDGET_MS, wallMs: tools.budget() }));
 }
 
 /** Visible, not excluded item elements: what pagination watches grow. No fields are read. */

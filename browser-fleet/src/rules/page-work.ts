@@ -1,5 +1,5 @@
 import { errors, type Page } from 'playwright-core';
-import { TrawlError, type Discovered, type DroppedItems, type ItemData, type Task, type UnparsedValues } from '@trawl/schemas';
+import { TrawlError, type Discovered, type DroppedItems, type FramedAction, type ItemData, type Task, type UnparsedValues } from '@trawl/schemas';
 import { evaluateFunction } from '../page-function.ts';
 import { runRules } from './actions.ts';
 import { extractionTarget } from './extract.ts';
@@ -17,6 +17,8 @@ export interface PageOutcome {
   unparsed: UnparsedValues[];
   /** Items left out for an empty required field, per field (the run's ITEMS_DROPPED warning, ADR 0028). */
   dropped: DroppedItems[];
+  /** Steps whose element was only inside an iframe they do not name (ACTION_IN_FRAME, ADR 0038). */
+  framed: FramedAction[];
 }
 
 /**
@@ -28,9 +30,10 @@ export async function workPage(page: Page, task: Task, tools: PageTools): Promis
   const { spec } = task;
   const tracker = new NetworkTracker(page);
   try {
+    let framed: FramedAction[] = [];
     if (spec.actions.length) {
       await tools.enter('actions');
-      await runRules(page, spec.actions, tools, tracker);
+      framed = await runRules(page, spec.actions, tools, tracker);
     }
     await tools.enter('wait');
     const target = await extractionTarget(page, spec, tools);
@@ -78,7 +81,7 @@ export async function workPage(page: Page, task: Task, tools: PageTools): Promis
       throw new TrawlError('EXTRACTION_EMPTY', `no items matched ${spec.itemSelector} (${extraction.matched} matched before visibility and required-field checks)`);
     }
     return { items: extraction.items, discovered: discoveredOf(task, extraction.items, extraction.nextUrl, page.url()), unparsed: extraction.unparsed,
-      dropped: droppedOf(extraction.incomplete) };
+      dropped: droppedOf(extraction.incomplete), framed };
   } finally {
     tracker.dispose();
   }

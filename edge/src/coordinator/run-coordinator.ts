@@ -249,7 +249,7 @@ export class RunCoordinator extends DurableObject<Env> {
   // ---- internals ----
 
   private applySuccess(meta: RunMeta, task: TaskRow, result: TaskResult, now: number): void {
-    this.warningInputs.add(result.unparsed, result.dropped);
+    this.warningInputs.add(result.unparsed, result.dropped, result.framed);
     if (this.details.isDetail(task.taskId)) {
       this.applyDetailSuccess(task, result);
       return;
@@ -471,7 +471,7 @@ export class RunCoordinator extends DurableObject<Env> {
   /** The run's warnings: fixed when it ended, else what its results say so far. */
   private warnings(meta: RunMeta): RunWarning[] {
     if (meta.warnings) return meta.warnings;
-    return warningsOf({ unparsed: this.warningInputs.unparsed(), dropped: this.warningInputs.dropped(), skipped: this.counts(meta).skipped });
+    return warningsOf({ unparsed: this.warningInputs.unparsed(), dropped: this.warningInputs.dropped(), framed: this.warningInputs.framed(), skipped: this.counts(meta).skipped });
   }
 
   private fillRates(meta: RunMeta) {

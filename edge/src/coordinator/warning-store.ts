@@ -3,12 +3,13 @@
  * survive an eviction (ADR 0028): unparsed values per field, step and reason (first example kept), and items
  * dropped for an empty required field, per field.
  */
-import type { DroppedItems, UnparsedValues } from '@trawl/schemas';
+import type { DroppedItems, FramedAction, UnparsedValues } from '@trawl/schemas';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS unparsed (field TEXT NOT NULL, step TEXT NOT NULL, reason TEXT NOT NULL, n INTEGER NOT NULL, example TEXT NOT NULL,
   PRIMARY KEY (field, step, reason));
 CREATE TABLE IF NOT EXISTS dropped (field TEXT PRIMARY KEY, n INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS framed (rule INTEGER PRIMARY KEY, what TEXT NOT NULL, frame TEXT NOT NULL, n INTEGER NOT NULL);
 `;
 
 export class WarningStore {
@@ -16,7 +17,10 @@ export class WarningStore {
     sql.exec(SCHEMA);
   }
 
-  add(unparsed: readonly UnparsedValues[] = [], dropped: readonly DroppedItems[] = []): void {
+  add(unparsed: readonly UnparsedValues[] = [], dropped: readonly DroppedItems[] = [], framed: readonly FramedAction[] = []): void {
+    for (const f of framed) {
+      this.sql.exec('INSERT INTO framed (rule, what, frame, n) VALUES (?, ?, ?, ?) ON CONFLICT (rule) DO UPDATE SET n = n + excluded.n', f.rule, f.do, f.frame, f.count);
+    }
     for (const u of unparsed) {
       this.sql.exec(`INSERT INTO unparsed (field, step, reason, n, example) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (field, step, reason) DO UPDATE SET n = n + excluded.n`, u.field, u.step, u.reason, u.count, u.example);
@@ -30,6 +34,11 @@ export class WarningStore {
     return this.sql.exec<{ field: string; step: UnparsedValues['step']; reason: UnparsedValues['reason']; n: number; example: string }>(
       'SELECT field, step, reason, n, example FROM unparsed ORDER BY rowid').toArray()
       .map((r) => ({ field: r.field, step: r.step, reason: r.reason, count: Number(r.n), example: r.example }));
+  }
+
+  framed(): FramedAction[] {
+    return this.sql.exec<{ rule: number; what: string; frame: string; n: number }>('SELECT rule, what, frame, n FROM framed ORDER BY rule').toArray()
+      .map((r) => ({ rule: Number(r.rule), do: r.what, frame: r.frame, count: Number(r.n) }));
   }
 
   dropped(): DroppedItems[] {

@@ -2,11 +2,13 @@
  * A run's warnings from its aggregates (ADR 0028): values the processing steps could not read, items dropped for
  * an empty required field, URLs found but not fetched. Pure, so the table tests pin the codes and counts.
  */
-import { ERRORS, type DroppedItems, type FailOnWarnings, type Failure, type RunCounts, type RunWarning, type UnparsedValues } from '@trawl/schemas';
+import { ERRORS, type DroppedItems, type FailOnWarnings, type Failure, type FramedAction, type RunCounts, type RunWarning, type UnparsedValues } from '@trawl/schemas';
 
 export interface WarningInputs {
   unparsed: readonly UnparsedValues[];
   dropped: readonly DroppedItems[];
+  /** Steps whose element was only inside an iframe they do not name; absent in runs from before (ADR 0038). */
+  framed?: readonly FramedAction[];
   skipped: RunCounts['skipped'];
 }
 
@@ -16,8 +18,18 @@ const LOSSY_SKIPS = { maxPages: 'limits.maxPages was reached', maxItems: 'limits
 export function warningsOf(input: WarningInputs): RunWarning[] {
   const out: RunWarning[] = [];
   for (const u of merged(input.unparsed)) {
+    // Not a null: a time read as UTC because neither the job nor the step gave a zone (ADR 0038). One per field.
+    if (u.reason === 'noZone') {
+      out.push({ code: 'DATE_WITHOUT_ZONE', field: u.field, reason: u.step, count: u.count, example: u.example,
+        message: `${u.count} value(s) of ${u.field} had a time without a zone and were read as UTC, e.g. "${u.example}"; set the job's timeZone` });
+      continue;
+    }
     out.push({ code: 'VALUES_UNPARSED', field: u.field, reason: u.step, count: u.count, example: u.example,
       message: `${u.count} value(s) of ${u.field} left null by the ${u.step} step (${u.reason}), e.g. "${u.example}"` });
+  }
+  for (const f of input.framed ?? []) {
+    out.push({ code: 'ACTION_IN_FRAME', reason: `actions.${f.rule}`, count: f.count, example: f.frame,
+      message: `${f.count} page(s): rule ${f.rule + 1} (${f.do}) found its element only inside iframe ${f.frame}; give the step "frame": "${f.frame}"` });
   }
   for (const d of sumBy(input.dropped, (x) => x.field)) {
     out.push({ code: 'ITEMS_DROPPED', field: d.key, count: d.count, message: `${d.count} item(s) dropped: required field ${d.key} was empty` });
