@@ -1,7 +1,7 @@
 import { For, Show, createMemo, createResource, createSignal, onCleanup, onMount } from 'solid-js';
 import type { RunEvent } from '@trawl/schemas';
 import { api, call, type ApiData, type Run } from '../api.ts';
-import { formatDuration, formatTime, t } from '../i18n/index.ts';
+import { errorHint, formatDuration, formatTime, t } from '../i18n/index.ts';
 import { CodeLink, ErrorBox, Loading } from '../ui/error-box.tsx';
 import { StatusPill } from '../ui/status.tsx';
 import { GuardedButton } from '../ui/guarded.tsx';
@@ -85,7 +85,7 @@ export function RunMonitorPage() {
             <div><dt>{t('run.retries')}</dt><dd data-testid="board-retries">{r().counts.retries}</dd></div>
             <div><dt>{t('run.duration')}</dt><dd>{formatDuration(r().durationMs)}</dd></div>
           </dl>
-          <Show when={r().error}>{(e) => <div class="error-box" role="alert"><CodeLink code={e().code} /> {e().message}<Show when={e().hint}><p class="error-hint">{e().hint}</p></Show></div>}</Show>
+          <Show when={r().error}>{(e) => <div class="error-box" role="alert"><CodeLink code={e().code} /> {e().message}<Show when={errorHint(e().code, e().hint)}><p class="error-hint">{errorHint(e().code, e().hint)}</p></Show></div>}</Show>
           <div class="two-col">
             <section aria-labelledby="errors-head">
               <h2 id="errors-head">{t('run.errors')}</h2>
@@ -93,7 +93,7 @@ export function RunMonitorPage() {
                 <For each={failures()}>{([code, list]) => (
                   <details class="error-group" open>
                     <summary><CodeLink code={code} /> × {list.length}</summary>
-                    <Show when={list[0]?.hint}><p class="error-hint">{list[0]!.hint}</p></Show>
+                    <Show when={errorHint(code, list[0]?.hint)}><p class="error-hint">{errorHint(code, list[0]?.hint)}</p></Show>
                     <ul>
                       <For each={list.slice(0, 20)}>{(f) => <li><span class="small">{f.url}</span>{f.step ? ` · ${t('run.step')}: ${f.step}` : ''}{f.field ? ` · ${t('run.field')}: ${f.field}` : ''}{f.attempt ? ` · #${f.attempt}` : ''}</li>}</For>
                     </ul>
