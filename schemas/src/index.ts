@@ -20,3 +20,4 @@ export * from './net/address-class.ts';
 export * from './pattern.ts';
 export * from './templates.ts';
 export * from './warnings.ts';
+export * from './insight.ts';
