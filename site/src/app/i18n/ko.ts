@@ -87,4 +87,15 @@ export const ko: Record<MessageKey, string> = {
   'guide.look.har': '시도의 HAR 파일 (네트워크 요청과 응답).', 'guide.look.screenshot': '시도의 스크린샷.',
   'guide.look.logs': '실행의 이벤트와 로그.', 'guide.look.spec': '작업 명세 (작업 편집기가 각 필드에 문제를 표시합니다).',
   'guide.look.none': '',
+  // appui (이슈 #11: 시간에 따른 차트, JSON 편집기, 실패한 동작의 트레이스, 템플릿)
+  'insight.title2': '인사이트', 'insight.scope': '보기', 'insight.org': '조직 전체', 'insight.range': '기간',
+  'insight.range.hours': '최근 48시간, 시간별', 'insight.range.days': '최근 14일, 일별', 'insight.range.weeks': '최근 12주, 주별',
+  'insight.successSummary': '이 기간에 완료된 실행 {finished}개 중 {succeeded}개가 성공했습니다 ({rate}).',
+  'insight.durationSummary': '이 기간의 평균 실행 시간은 {mean}이며, 가장 높은 p95는 {p95}였습니다 ({when}).', 'insight.mean': '평균',
+  'insight.itemsSummary': '이 기간에 완료된 실행 {runs}개에서 항목 {total}개.',
+  'insight.causesSummary': '이 기간에 실패한 페이지 시도 {n}회, 가장 많은 코드: {code}.', 'insight.causesTotal': '이 기간의 실패 원인',
+  'insight.showTable': '수치를 표로 보기', 'insight.tableOf': '수치: {title}', 'insight.period': '기간 시작',
+  'insight.noneInRange': '이 기간에 완료된 실행이 없습니다.',
+  'editor.jsonHelp': '여기서 고치면 양식이 바뀌고, 양식을 고치면 이 텍스트가 바뀝니다. 문제는 해당 위치에 표시됩니다. Tab 키로 편집기를 벗어납니다.',
+  'editor.jsonLoadFailed': 'JSON 편집기를 불러오지 못했습니다. 페이지를 새로 고치세요. 양식은 그대로 쓸 수 있습니다.',
 };
