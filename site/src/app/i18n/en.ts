@@ -96,6 +96,9 @@ export const en = {
   'insight.noneInRange': 'No finished runs in this period.',
   'editor.jsonHelp': 'Edits here change the form and the form changes this text. Problems are marked at their place; Tab leaves the editor.',
   'editor.jsonLoadFailed': 'The JSON editor could not be loaded; reload the page. The form still works.',
+  'run.traceAtFailure': 'Trace at the failing action ({step})',
+  'templates.tabs': 'Tabs', 'templates.tabs.about': 'Items split across tabs: each tab is clicked in turn and its name kept with the items it shows.',
+  'templates.login': 'Pages behind a login', 'templates.login.about': 'A listing only signed-in people see: pick your stored login (Settings, Logins) in the Login section.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -98,4 +98,7 @@ export const ko: Record<MessageKey, string> = {
   'insight.noneInRange': '이 기간에 완료된 실행이 없습니다.',
   'editor.jsonHelp': '여기서 고치면 양식이 바뀌고, 양식을 고치면 이 텍스트가 바뀝니다. 문제는 해당 위치에 표시됩니다. Tab 키로 편집기를 벗어납니다.',
   'editor.jsonLoadFailed': 'JSON 편집기를 불러오지 못했습니다. 페이지를 새로 고치세요. 양식은 그대로 쓸 수 있습니다.',
+  'run.traceAtFailure': '실패한 동작의 트레이스 ({step})',
+  'templates.tabs': '탭', 'templates.tabs.about': '항목이 여러 탭에 나뉘어 있습니다. 탭을 차례로 눌러 각 탭의 이름을 그 탭의 항목과 함께 저장합니다.',
+  'templates.login': '로그인이 필요한 페이지', 'templates.login.about': '로그인한 사람만 보는 목록입니다. 로그인 섹션에서 저장된 로그인(설정, 로그인)을 고르세요.',
 };

@@ -8,7 +8,7 @@ import { GuardedButton } from '../ui/guarded.tsx';
 import { followRun, type EventStream } from '../run-events.ts';
 
 type Artifacts = ApiData<'/v1/runs/{id}/artifacts', 'get'>;
-interface Failure { code: string; message: string; hint?: string; url?: string; step?: string; field?: string; attempt?: number }
+interface Failure { code: string; message: string; hint?: string; url?: string; step?: string; field?: string; attempt?: number; taskId?: string }
 declare global { interface Window { __trawlRunStream?: EventStream } }
 
 const FINAL = new Set(['succeeded', 'partial', 'failed', 'cancelled']);
@@ -45,12 +45,15 @@ export function RunMonitorPage() {
     const groups = new Map<string, Failure[]>();
     for (const e of events()) {
       const f = (e.data as { error?: Failure } | undefined)?.error;
-      if ((e.type === 'task.failed' || e.type === 'task.retrying') && f) groups.set(f.code, [...(groups.get(f.code) ?? []), f]);
+      if ((e.type === 'task.failed' || e.type === 'task.retrying') && f) groups.set(f.code, [...(groups.get(f.code) ?? []), { ...f, taskId: e.taskId }]);
     }
     return [...groups.entries()];
   });
   const screenshots = () => (artifacts()?.data ?? []).filter((a) => a.kind === 'screenshot').slice(-8);
   const traces = () => (artifacts()?.data ?? []).filter((a) => a.kind !== 'screenshot');
+  // The trace of a failed attempt, by task and attempt. Its viewer link opens at the failing action: the viewer selects
+  // the last action with an error, and a trace holds one attempt, which stops at its failure.
+  const traceOf = (f: Failure) => (artifacts()?.data ?? []).find((a) => a.kind === 'trace' && a.taskId === f.taskId && a.attempt === f.attempt);
 
   async function cancel() {
     setCancelError(null);
@@ -95,7 +98,10 @@ export function RunMonitorPage() {
                     <summary><CodeLink code={code} /> × {list.length}</summary>
                     <Show when={errorHint(code, list[0]?.hint)}><p class="error-hint">{errorHint(code, list[0]?.hint)}</p></Show>
                     <ul>
-                      <For each={list.slice(0, 20)}>{(f) => <li><span class="small">{f.url}</span>{f.step ? ` · ${t('run.step')}: ${f.step}` : ''}{f.field ? ` · ${t('run.field')}: ${f.field}` : ''}{f.attempt ? ` · #${f.attempt}` : ''}</li>}</For>
+                      <For each={list.slice(0, 20)}>{(f) => (
+                        <li><span class="small">{f.url}</span>{f.step ? ` · ${t('run.step')}: ${f.step}` : ''}{f.field ? ` · ${t('run.field')}: ${f.field}` : ''}{f.attempt ? ` · #${f.attempt}` : ''}
+                          <Show when={traceOf(f)?.viewerUrl}>{(href) => <> · <a href={href()} data-testid="failure-trace">{t('run.traceAtFailure', { step: f.step ?? '?' })}</a></>}</Show></li>
+                      )}</For>
                     </ul>
                   </details>
                 )}</For>
