@@ -3,12 +3,12 @@
  * so no other page (and not the form's first paint) waits for it. JSON syntax, a parse linter, and the API validator's
  * problems (`spec.fields.price.process.0.op`) shown at the text they name.
  */
-import { Compartment, EditorState, type Text } from '@codemirror/state';
+import { Compartment, EditorState, StateEffect, type Text } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { bracketMatching, defaultHighlightStyle, syntaxHighlighting, syntaxTree } from '@codemirror/language';
 import { json, jsonParseLinter } from '@codemirror/lang-json';
-import { forceLinting, lintGutter, linter, type Diagnostic } from '@codemirror/lint';
+import { lintGutter, linter, type Diagnostic } from '@codemirror/lint';
 import type { Issue } from './draft.ts';
 
 type SyntaxNode = ReturnType<typeof syntaxTree>['topNode'];
@@ -49,6 +49,8 @@ function unquote(doc: Text, node: SyntaxNode): string {
 }
 
 const SYNC = 'trawl.sync';
+/** New problems from the validator: the linter runs again though the text did not change. */
+const issuesChanged = StateEffect.define<null>();
 
 export interface JsonEditor { view: EditorView; setText: (text: string) => void; setReadOnly: (readOnly: boolean) => void; refreshIssues: () => void }
 
@@ -60,7 +62,7 @@ export function mountJsonEditor(parent: HTMLElement, opts: { text: string; readO
     const parsed = parseLint(view);
     if (parsed.length) return parsed;
     return opts.issues().map((i): Diagnostic => ({ ...locate(view.state, i.path.split('.').slice(1)), severity: 'error', message: `${i.path}: ${i.message}`, source: 'POST /v1/jobs/validate' }));
-  }, { delay: 150 });
+  }, { delay: 150, needsRefresh: (u) => u.transactions.some((tr) => tr.effects.some((e) => e.is(issuesChanged))) });
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -81,6 +83,6 @@ export function mountJsonEditor(parent: HTMLElement, opts: { text: string; readO
     view,
     setText: (text) => { if (text !== view.state.doc.toString()) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text }, userEvent: SYNC }); },
     setReadOnly: (ro) => view.dispatch({ effects: readOnly.reconfigure(EditorState.readOnly.of(ro)) }),
-    refreshIssues: () => forceLinting(view),
+    refreshIssues: () => view.dispatch({ effects: issuesChanged.of(null) }),
   };
 }

@@ -99,6 +99,7 @@ export const en = {
   'run.traceAtFailure': 'Trace at the failing action ({step})',
   'templates.tabs': 'Tabs', 'templates.tabs.about': 'Items split across tabs: each tab is clicked in turn and its name kept with the items it shows.',
   'templates.login': 'Pages behind a login', 'templates.login.about': 'A listing only signed-in people see: pick your stored login (Settings, Logins) in the Login section.',
+  'run.guideFor': 'in the error guide',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -101,4 +101,5 @@ export const ko: Record<MessageKey, string> = {
   'run.traceAtFailure': '실패한 동작의 트레이스 ({step})',
   'templates.tabs': '탭', 'templates.tabs.about': '항목이 여러 탭에 나뉘어 있습니다. 탭을 차례로 눌러 각 탭의 이름을 그 탭의 항목과 함께 저장합니다.',
   'templates.login': '로그인이 필요한 페이지', 'templates.login.about': '로그인한 사람만 보는 목록입니다. 로그인 섹션에서 저장된 로그인(설정, 로그인)을 고르세요.',
+  'run.guideFor': '오류 안내 보기',
 };

@@ -95,7 +95,9 @@ export function RunMonitorPage() {
               <Show when={failures().length > 0} fallback={<p class="muted">{t('run.noErrors')}</p>}>
                 <For each={failures()}>{([code, list]) => (
                   <details class="error-group" open>
-                    <summary><CodeLink code={code} /> × {list.length}</summary>
+                    {/* A summary holds no link (nested controls): the code's guide link is the first line inside. */}
+                    <summary><code>{code}</code> × {list.length}</summary>
+                    <p class="small"><CodeLink code={code} /> {t('run.guideFor')}</p>
                     <Show when={errorHint(code, list[0]?.hint)}><p class="error-hint">{errorHint(code, list[0]?.hint)}</p></Show>
                     <ul>
                       <For each={list.slice(0, 20)}>{(f) => (
