@@ -79,7 +79,7 @@ export function InsightPage() {
               <TimeChart id="items" title={t('insight.items')} times={times()} formatTime={when} format={(v) => String(Math.round(v))}
                 summary={t('insight.itemsSummary', { total: totals().itemsPerRun.total, runs: totals().runs.finished })}
                 series={[{ label: t('insight.itemsMean'), color: PALETTE[5]!, values: s().map((p) => p.itemsPerRun.mean) }]} />
-              <TimeChart id="causes" title={t('insight.causes')} times={times()} formatTime={when} format={(v) => String(Math.round(v))}
+              <TimeChart id="causes" counts title={t('insight.causes')} times={times()} formatTime={when} format={(v) => String(Math.round(v))}
                 summary={causes().length ? t('insight.causesSummary', { n: causes().reduce((a, [, n]) => a + n, 0), code: causes()[0]![0] }) : t('insight.noFailures')}
                 series={causes().slice(0, PALETTE.length).map(([code], i) => ({ label: code, color: PALETTE[i]!, dash: i % 2 ? [4, 3] : undefined, values: s().map((p) => p.failureCauses[code] ?? 0) }))} />
               <div class="card"><h2>{t('insight.causesTotal')}</h2>

@@ -15,7 +15,7 @@ export const PALETTE = ['#1f5fbf', '#b3261e', '#1b7a3a', '#8a4b00', '#6b3fa0', '
  */
 export function TimeChart(props: {
   id: string; title: string; summary: string; times: number[]; series: Series[];
-  format: (v: number) => string; formatTime: (ms: number) => string; yMax?: number;
+  format: (v: number) => string; formatTime: (ms: number) => string; yMax?: number; counts?: boolean;
 }) {
   let box!: HTMLDivElement;
   let plot: uPlot | undefined;
@@ -29,12 +29,16 @@ export function TimeChart(props: {
     const w = width();
     const fmt = props.format;
     const yMax = props.yMax;
+    const when = props.formatTime;
+    // Counts get whole-number ticks only (uPlot would otherwise label 0.2, 0.4… as 0, 0…).
+    const incrs = props.counts ? [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 100_000, 1_000_000] : undefined;
     void import('./uplot-loader.ts').then(({ UPlot }) => {
       plot?.destroy();
       plot = new UPlot({
         width: w, height: 200, legend: { show: true, live: false }, cursor: { show: true, points: { size: 6 } },
         scales: { x: { time: true }, y: { range: (_u, min, max) => [0, Math.max(yMax ?? 0, max ?? 0, min ?? 0) || 1] } },
-        axes: [{ stroke: '#4a5560', grid: { stroke: '#e3e7ea' } }, { stroke: '#4a5560', grid: { stroke: '#e3e7ea' }, values: (_u, ticks) => ticks.map(fmt), size: 60 }],
+        // The time axis uses the page's own formatter (UTC, the UI's language), as the table under the chart does.
+        axes: [{ stroke: '#4a5560', grid: { stroke: '#e3e7ea' }, space: 90, values: (_u, ticks) => ticks.map((sec) => when(sec * 1000)) }, { stroke: '#4a5560', grid: { stroke: '#e3e7ea' }, values: (_u, ticks) => ticks.map(fmt), size: 60, ...(incrs ? { incrs } : {}) }],
         series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, dash: s.dash, spanGaps: false, points: { show: true, size: 5, fill: s.color }, value: (_u: uPlot, v: number | null) => (v === null ? '—' : fmt(v)) }))],
       }, data, box);
     });
