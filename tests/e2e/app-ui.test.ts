@@ -12,6 +12,9 @@ const HOUR = 3_600_000;
 
 /** Makes a job and runs it to its end through the API, as the signed-in person; returns the finished run. */
 async function runToEnd(page: Page, name: string, spec: unknown): Promise<Record<string, unknown>> {
+  // Calls go out from a settled app page, so no navigation left over from a step before can cut one short.
+  await page.goto(`${inject('edgeUrl')}/app/errors/`);
+  await page.getByRole('heading', { name: 'Error guide', exact: true }).waitFor();
   const job = await pageApi(page, 'POST', '/v1/jobs', { name, spec });
   expect(job.status).toBe(201);
   const run = await pageApi(page, 'POST', `/v1/jobs/${String(job.body.id)}/runs`);
