@@ -73,7 +73,7 @@ export function mountJsonEditor(parent: HTMLElement, opts: { text: string; readO
         // Tab is left to the browser, so a keyboard user can leave the editor (no focus trap).
         keymap.of([...defaultKeymap, ...historyKeymap]),
         readOnly.of(EditorState.readOnly.of(opts.readOnly)),
-        EditorView.contentAttributes.of({ 'aria-labelledby': opts.labelledBy, 'aria-describedby': opts.describedBy, 'aria-multiline': 'true', role: 'textbox', id: 'spec-json' }),
+        EditorView.contentAttributes.of({ tabindex: '0', 'aria-labelledby': opts.labelledBy, 'aria-describedby': opts.describedBy, 'aria-multiline': 'true', role: 'textbox', id: 'spec-json' }),
         // Every change but the form's own rewrite (marked SYNC) goes back to the draft.
         EditorView.updateListener.of((u) => { if (u.docChanged && !u.transactions.some((tr) => tr.isUserEvent(SYNC))) opts.onText(u.state.doc.toString()); }),
       ],
