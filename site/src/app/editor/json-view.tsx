@@ -16,11 +16,12 @@ export function JsonView(props: { value: Json; onChange: (v: Json) => void; read
   const [parseError, setParseError] = createSignal<string | null>(null);
   const [failed, setFailed] = createSignal<unknown>(null);
   const [editor, setEditor] = createSignal<JsonEditor | null>(null);
-  let box!: HTMLDivElement;
+  let box: HTMLDivElement | undefined;
   let typing = false;
 
   onMount(() => {
     import('./codemirror.ts').then(({ mountJsonEditor }) => {
+      if (!box) return;
       const ed = mountJsonEditor(box, {
         text: pretty(), readOnly: props.readOnly, labelledBy: 'spec-json-label', describedBy: 'spec-json-help',
         issues: () => props.issues,
@@ -52,7 +53,7 @@ export function JsonView(props: { value: Json; onChange: (v: Json) => void; read
     <div class="json-view">
       <span class="label" id="spec-json-label">{t('editor.json')}</span>
       <p id="spec-json-help" class="muted small">{t('editor.jsonHelp')}</p>
-      <div class="cm-box" ref={box} data-testid="json-editor" />
+      <div class="cm-box" ref={(el) => { box = el; }} data-testid="json-editor" />
       <Show when={!editor() && !failed()}><p class="loading" role="status"><span class="spinner" aria-hidden="true" />{t('common.loading')}</p></Show>
       <Show when={failed()}><p class="problems" role="alert">{t('editor.jsonLoadFailed')}</p></Show>
       <Show when={parseError()}><p id="spec-json-error" class="problems" role="status" data-testid="json-parse-error">{parseError()}</p></Show>

@@ -17,11 +17,11 @@ export function TimeChart(props: {
   id: string; title: string; summary: string; times: number[]; series: Series[];
   format: (v: number) => string; formatTime: (ms: number) => string; yMax?: number; counts?: boolean;
 }) {
-  let box!: HTMLDivElement;
+  let box: HTMLDivElement | undefined;
   let plot: uPlot | undefined;
   const [width, setWidth] = createSignal(600);
   const resize = new ResizeObserver((entries) => setWidth(Math.max(240, Math.floor(entries[0]?.contentRect.width ?? 600))));
-  onMount(() => resize.observe(box));
+  onMount(() => { if (box) resize.observe(box); });
   onCleanup(() => { resize.disconnect(); plot?.destroy(); });
 
   createEffect(() => {
@@ -33,6 +33,7 @@ export function TimeChart(props: {
     // Counts get whole-number ticks only (uPlot would otherwise label 0.2, 0.4… as 0, 0…).
     const incrs = props.counts ? [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 100_000, 1_000_000] : undefined;
     void import('./uplot-loader.ts').then(({ UPlot }) => {
+      if (!box) return;
       plot?.destroy();
       plot = new UPlot({
         width: w, height: 200, legend: { show: true, live: false }, cursor: { show: true, points: { size: 6 } },
@@ -47,7 +48,7 @@ export function TimeChart(props: {
   return (
     <figure class="card chart" aria-labelledby={`${props.id}-title`} data-testid={`chart-${props.id}`}>
       <figcaption><h2 id={`${props.id}-title`}>{props.title}</h2><p class="muted small" data-testid={`chart-${props.id}-summary`}>{props.summary}</p></figcaption>
-      <div class="chart-canvas" ref={box} aria-hidden="true" />
+      <div class="chart-canvas" ref={(el) => { box = el; }} aria-hidden="true" />
       <details class="chart-data">
         <summary>{t('insight.showTable')}</summary>
         <div class="table-wrap" tabindex="0" role="region" aria-label={t('insight.tableOf', { title: props.title })}>
