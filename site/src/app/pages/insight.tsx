@@ -76,7 +76,7 @@ export function InsightPage() {
               <TimeChart id="duration" title={t('insight.duration')} times={times()} formatTime={when} format={(v) => formatDuration(Math.round(v))}
                 summary={busiest() ? t('insight.durationSummary', { mean: formatDuration(round(totals().runDurationMs.mean)), p95: formatDuration(busiest()!.p95), when: when(busiest()!.at) }) : t('insight.noneInRange')}
                 series={[{ label: t('insight.mean'), color: PALETTE[0]!, values: s().map((p) => p.runDurationMs.mean) }, { label: 'p95', color: PALETTE[1]!, dash: [6, 4], values: s().map((p) => p.runDurationMs.p95) }]} />
-              <TimeChart id="items" title={t('insight.items')} times={times()} formatTime={when} format={(v) => String(Math.round(v))}
+              <TimeChart id="items" counts title={t('insight.items')} times={times()} formatTime={when} format={(v) => String(Math.round(v))}
                 summary={t('insight.itemsSummary', { total: totals().itemsPerRun.total, runs: totals().runs.finished })}
                 series={[{ label: t('insight.itemsMean'), color: PALETTE[5]!, values: s().map((p) => p.itemsPerRun.mean) }]} />
               <TimeChart id="causes" counts title={t('insight.causes')} times={times()} formatTime={when} format={(v) => String(Math.round(v))}

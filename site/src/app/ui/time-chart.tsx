@@ -30,7 +30,7 @@ export function TimeChart(props: {
     const fmt = props.format;
     const yMax = props.yMax;
     const when = props.formatTime;
-    // Counts get whole-number ticks only (uPlot would otherwise label 0.2, 0.4… as 0, 0…).
+    // Counts and items get whole-number ticks only (uPlot would otherwise label 0.2, 0.4… as 0, 0…).
     const incrs = props.counts ? [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 100_000, 1_000_000] : undefined;
     void import('./uplot-loader.ts').then(({ UPlot }) => {
       if (!box) return;
