@@ -23,3 +23,4 @@ export * from './warnings.ts';
 export * from './proxy.ts';
 export * from './browser-session.ts';
 export * from './compute.ts';
+export * from './insight.ts';

@@ -54,6 +54,19 @@ const GALLERY: BuiltInSource[] = [
     fields: { headline: { selector: 'a', required: true }, link: { selector: 'a', source: 'attr', attr: 'href', process: [{ op: 'absoluteUrl' }] } },
     pagination: { type: 'urlTemplate', template: 'https://news.example.com/archive?page={n}', from: 2, to: 10 },
   } },
+  { id: 'tabs', name: 'Tabs', description: 'Items split across tabs: each tab is clicked in turn and its name kept with the items it shows.', spec: {
+    startUrls: ['https://shop.example.com/categories'], itemSelector: '.product',
+    fields: { name: { selector: '.name', required: true }, price: { selector: '.price', process: [{ op: 'number' }] }, category: { context: 'panel' } },
+    // The panel fills after the click: the wait is per tab (panels.waitFor), not for the first page's items.
+    panels: { selector: 'role=tab', waitFor: '.product' }, wait: { forItems: false, timeoutMs: 10_000 },
+  } },
+  // No `login.id`: a stored login belongs to one organization, so the person picks theirs in the editor's Login section.
+  // softFailures (on by default) turns a sign-in page behind an expired session into LOGIN_REQUIRED, not an empty success.
+  { id: 'login', name: 'Pages behind a login', description: 'A listing only signed-in people see: pick your stored login (Settings, Logins) in the Login section.', spec: {
+    startUrls: ['https://shop.example.com/account/orders'], itemSelector: '.product',
+    fields: { name: { selector: '.name', required: true }, price: { selector: '.price', process: [{ op: 'number' }] } },
+    softFailures: true, retry: { maxAttempts: 1 },
+  } },
 ];
 
 /** The gallery with every spec parsed (defaults filled in), as the API returns it. A bad entry fails at load. */

@@ -63,3 +63,9 @@ export async function checkPage(page: Page, name: string): Promise<void> {
   await expectAccessible(page, name);
   await screenshots(page, name);
 }
+
+/** The job editor's JSON view as text (CodeMirror draws only the lines in view, so read its document, not the DOM). */
+export async function jsonText(page: Page): Promise<string> {
+  await page.waitForFunction(() => '__trawlJsonEditor' in window, undefined, { timeout: 20_000 });
+  return page.evaluate(() => (window as unknown as { __trawlJsonEditor: { view: { state: { doc: { toString(): string } } } } }).__trawlJsonEditor.view.state.doc.toString());
+}

@@ -6,7 +6,7 @@ import { launchChromium } from './browser.ts';
 import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
 import { expectedRecords } from './expected.ts';
 import { parseCsv } from './csv.ts';
-import { checkPage, pageApi, signIn } from './app-helpers.ts';
+import { checkPage, jsonText, pageApi, signIn } from './app-helpers.ts';
 
 const bySku = <T extends { sku: unknown }>(rows: T[]) => [...rows].sort((a, b) => String(a.sku).localeCompare(String(b.sku)));
 
@@ -72,7 +72,7 @@ describe('the web app, as a person in Chromium', () => {
     await owner.locator('#f-dedupeKey').fill('sku');
 
     // The JSON view beside the form holds exactly the spec the form describes.
-    expect(JSON.parse(await owner.locator('#spec-json').inputValue())).toEqual({
+    expect(JSON.parse(await jsonText(owner))).toEqual({
       startUrls: [`${demoUrl}/catalog/page-1.html`], itemSelector: '#products li.product',
       fields: {
         sku: { source: 'attr', attr: 'data-sku', required: true }, name: { selector: '.name', required: true },
@@ -129,7 +129,7 @@ describe('the web app, as a person in Chromium', () => {
   });
 
   it('shows every other page accessibly, in English and Korean (the choice persists)', async () => {
-    for (const [path, name, heading] of [['/app/', 'dashboard', 'Dashboard'], ['/app/jobs/', 'jobs', 'Jobs'], ['/app/settings/', 'settings', 'Settings'], ['/app/insight/', 'insight', 'Insight (last 7 days)'], ['/app/templates/', 'templates', 'Templates'],
+    for (const [path, name, heading] of [['/app/', 'dashboard', 'Dashboard'], ['/app/jobs/', 'jobs', 'Jobs'], ['/app/settings/', 'settings', 'Settings'], ['/app/insight/', 'insight', 'Insight'], ['/app/templates/', 'templates', 'Templates'],
       ['/app/errors/', 'error-guide', 'Error guide'], ['/app/errors/SELECTOR_TIMEOUT/', 'error-guide-code', 'SELECTOR_TIMEOUT']] as const) {
       await owner.goto(`${inject('edgeUrl')}${path}`);
       await owner.getByRole('heading', { name: heading, exact: true }).first().waitFor();

@@ -35,7 +35,7 @@ export const ALLOWED_STATUS: Record<string, number> = {
   'POST /v1/keys': 201, 'GET /v1/keys': 200, 'DELETE /v1/keys/{id}': 200, 'POST /v1/keys/{id}/rotate': 201,
   'GET /v1/policy': 200, 'PUT /v1/policy': 200, 'GET /v1/audit': 200, 'GET /v1/status': 200,
   'GET /v1/members': 200, 'PATCH /v1/members/{id}': 200, 'DELETE /v1/members/{id}': 204, 'POST /v1/invitations': 201,
-  'GET /v1/stats': 200, 'GET /v1/storage': 200, 'GET /v1/me': 200,
+  'GET /v1/stats': 200, 'GET /v1/insight': 200, 'GET /v1/storage': 200, 'GET /v1/me': 200,
   'POST /v1/templates': 201, 'GET /v1/templates': 200, 'GET /v1/templates/{id}': 200, 'DELETE /v1/templates/{id}': 204,
   // Browser sessions need a real fleet node, which this matrix has not: a plain GET of the CDP WebSocket is the
   // allowed caller's 400 (no upgrade), and DELETE of an id that is no session its 404. browser-sessions.test.ts

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { api, newOrg } from './client.ts';
 
 /** Templates as an API resource: the built-in gallery plus each organization's own, kept apart by organization. */
-const GALLERY_IDS = ['listing-next-link', 'infinite-scroll', 'load-more', 'detail-pages', 'url-template'];
+const GALLERY_IDS = ['listing-next-link', 'infinite-scroll', 'load-more', 'detail-pages', 'url-template', 'tabs', 'login'];
 const spec = { startUrls: ['https://shop.example.test/list'], itemSelector: '.row', fields: { title: { selector: 'h2', required: true } } };
 
 describe('templates API', () => {
@@ -28,7 +28,7 @@ describe('templates API', () => {
     const all = await api<{ data: { id: string; builtIn: boolean }[]; nextCursor: string | null }>(org.key, 'GET', '/v1/templates');
     expect(all.status, all.text).toBe(200);
     expect(all.body.data.map((t) => t.id)).toEqual([...GALLERY_IDS, second.body.id, first.body.id]);
-    expect(all.body.data.map((t) => t.builtIn)).toEqual([true, true, true, true, true, false, false]);
+    expect(all.body.data.map((t) => t.builtIn)).toEqual([...GALLERY_IDS.map(() => true), false, false]);
     expect(all.body.nextCursor).toBe(null);
 
     // Cursor paging crosses from the gallery into the organization's templates without a gap or a repeat.

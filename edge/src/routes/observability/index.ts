@@ -1,10 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { Artifact } from '@trawl/schemas';
+import { Artifact, Insight, InsightQuery } from '@trawl/schemas';
 import type { AppEnv, createApp } from '../../app.ts';
 import { downloadArtifact, downloadSignedArtifact, listArtifacts, storageReport } from '../../services/artifacts/read.ts';
 import { readRunLogs } from '../../services/runs/logs.ts';
 import { computeStats } from '../../services/stats/stats.ts';
+import { computeInsight } from '../../services/stats/insight.ts';
 import { authorize } from '../../services/permissions.ts';
 import { requireApiKey } from '../../middleware/auth.ts';
 import { IdParam, errorResponses, security } from '../openapi-common.ts';
@@ -38,6 +39,13 @@ const stats = createRoute({
   request: { query: z.object({ from: z.coerce.number().int().min(0).optional(), to: z.coerce.number().int().min(0).optional(), jobId: z.string().max(64).optional() }) },
   responses: { 200: { description: 'The figures', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } }, ...errorResponses('INVALID_REQUEST') },
 });
+const insight = createRoute({
+  method: 'get', path: '/v1/insight', tags, security, 'x-trawl-permission': 'runs:read',
+  summary: 'Success rate, run duration (mean, p95), failure causes and items per run over time',
+  description: 'Figures per bucket (`hour`, `day` or `week`, aligned to `from`) over `[from, to)` in epoch ms, for the organization or one job (`jobId`). Runs count in the bucket of their creation, failed page attempts in the bucket they finished in. At most 400 buckets. Percentiles are nearest-rank.',
+  request: { query: InsightQuery },
+  responses: { 200: { description: 'One point per bucket, oldest first', content: { 'application/json': { schema: Insight } } }, ...errorResponses('INVALID_REQUEST') },
+});
 const storage = createRoute({
   method: 'get', path: '/v1/storage', tags, security, 'x-trawl-permission': 'runs:read',
   summary: 'Bytes of artifacts stored by the organization, per kind',
@@ -50,7 +58,7 @@ type App = ReturnType<typeof createApp>;
 const ensureApiKey: MiddlewareHandler<AppEnv> = async (c, next) => (c.get('actor') ? next() : requireApiKey(c, next));
 
 export function registerObservabilityRoutes(app: App) {
-  for (const path of ['/v1/stats', '/v1/storage', '/v1/artifacts/*', '/v1/runs/*']) app.use(path, ensureApiKey);
+  for (const path of ['/v1/stats', '/v1/insight', '/v1/storage', '/v1/artifacts/*', '/v1/runs/*']) app.use(path, ensureApiKey);
   app.openapi(list, async (c) => c.json(await listArtifacts(c.get('actor'), c.req.valid('param').id), 200));
   app.openapi(download, async (c) => downloadArtifact(c.get('actor'), c.req.valid('param').id) as never);
   app.openapi(logs, async (c) => readRunLogs(c.get('actor'), c.req.valid('param').id, c.req.valid('query').after) as never);
@@ -59,6 +67,7 @@ export function registerObservabilityRoutes(app: App) {
     const to = q.to ?? Date.now();
     return c.json(await computeStats(c.get('actor'), { from: q.from ?? to - 7 * DAY_MS, to, jobId: q.jobId }), 200);
   });
+  app.openapi(insight, async (c) => c.json(await computeInsight(c.get('actor'), c.req.valid('query')), 200));
   app.openapi(storage, async (c) => {
     const ctx = c.get('actor');
     authorize(ctx, 'runs:read');

@@ -85,6 +85,21 @@ export const en = {
   'guide.look.har': 'The HAR file of the attempt (network requests and answers).', 'guide.look.screenshot': 'The screenshots of the attempt.',
   'guide.look.logs': 'The run\'s events and logs.', 'guide.look.spec': 'The job spec (the job editor shows each problem at its field).',
   'guide.look.none': '',
+  // appui (issue #11: charts over time, the JSON editor, the trace at the failing action, templates)
+  'insight.title2': 'Insight', 'insight.scope': 'Show', 'insight.org': 'The whole organization', 'insight.range': 'Period',
+  'insight.range.hours': 'Last 48 hours, by hour', 'insight.range.days': 'Last 14 days, by day', 'insight.range.weeks': 'Last 12 weeks, by week',
+  'insight.successSummary': '{succeeded} of {finished} finished runs succeeded ({rate}) in this period.',
+  'insight.durationSummary': 'Mean run time {mean} in this period; the highest p95 was {p95} ({when}).', 'insight.mean': 'Mean',
+  'insight.itemsSummary': '{total} items from {runs} finished runs in this period.',
+  'insight.causesSummary': '{n} failed page attempts in this period; the most common code: {code}.', 'insight.causesTotal': 'Failure causes in this period',
+  'insight.showTable': 'Show the figures as a table', 'insight.tableOf': 'Figures: {title}', 'insight.period': 'Period starting',
+  'insight.noneInRange': 'No finished runs in this period.',
+  'editor.jsonHelp': 'Edits here change the form and the form changes this text. Problems are marked at their place; Tab leaves the editor.',
+  'editor.jsonLoadFailed': 'The JSON editor could not be loaded; reload the page. The form still works.',
+  'run.traceAtFailure': 'Trace at the failing action ({step})',
+  'templates.tabs': 'Tabs', 'templates.tabs.about': 'Items split across tabs: each tab is clicked in turn and its name kept with the items it shows.',
+  'templates.login': 'Pages behind a login', 'templates.login.about': 'A listing only signed-in people see: pick your stored login (Settings, Logins) in the Login section.',
+  'run.guideFor': 'in the error guide',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -5,6 +5,8 @@
 import { createSignal } from 'solid-js';
 import { en, type MessageKey } from './en.ts';
 import { ko } from './ko.ts';
+import type { ErrorCode } from '@trawl/schemas';
+import { ERROR_HINTS_KO } from './errors-ko.ts';
 
 export type Lang = 'en' | 'ko';
 const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { en, ko };
@@ -43,3 +45,9 @@ export function formatDuration(ms: number | null | undefined): string {
 }
 
 export type { MessageKey };
+
+/** The hint for an error code in the UI's language: the Korean catalogue when Korean, else the English one given. */
+export function errorHint(code: string, english: string | undefined): string | undefined {
+  if (lang() === 'ko' && code in ERROR_HINTS_KO) return ERROR_HINTS_KO[code as ErrorCode];
+  return english;
+}

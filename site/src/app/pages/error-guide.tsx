@@ -1,5 +1,5 @@
 import { For, Show } from 'solid-js';
-import { t, type MessageKey } from '../i18n/index.ts';
+import { errorHint, t, type MessageKey } from '../i18n/index.ts';
 
 export interface ErrorEntry { code: string; status: number; retryable: boolean; hint: string; look: string[] }
 
@@ -14,7 +14,7 @@ export function ErrorGuidePage(props: { errors: ErrorEntry[]; code?: string }) {
           <p>{t('guide.intro')}</p>
           <div class="table-wrap" tabindex="0" role="region" aria-label={t('common.table')}><table class="table">
             <thead><tr><th scope="col">{t('guide.code')}</th><th scope="col">HTTP</th><th scope="col">{t('guide.retried')}</th><th scope="col">{t('guide.hint')}</th></tr></thead>
-            <tbody><For each={props.errors}>{(e) => <tr><td><a href={`/app/errors/${e.code}/`}><code>{e.code}</code></a></td><td>{e.status}</td><td>{e.retryable ? t('common.yes') : t('common.no')}</td><td>{e.hint}</td></tr>}</For></tbody>
+            <tbody><For each={props.errors}>{(e) => <tr><td><a href={`/app/errors/${e.code}/`}><code>{e.code}</code></a></td><td>{e.status}</td><td>{e.retryable ? t('common.yes') : t('common.no')}</td><td>{errorHint(e.code, e.hint)}</td></tr>}</For></tbody>
           </table></div>
         </>
       )}>{(e) => (
@@ -26,7 +26,7 @@ export function ErrorGuidePage(props: { errors: ErrorEntry[]; code?: string }) {
             <dt>{t('guide.retried')}</dt><dd>{e().retryable ? t('guide.retriedYes') : t('guide.retriedNo')}</dd>
           </dl>
           <h2>{t('guide.whatToDo')}</h2>
-          <p data-testid="guide-hint">{e().hint}</p>
+          <p data-testid="guide-hint">{errorHint(e().code, e().hint)}</p>
           <Show when={e().look.filter((l) => l !== 'none').length > 0}>
             <h2>{t('guide.whereToLook')}</h2>
             <ul><For each={e().look.filter((l) => l !== 'none')}>{(l) => <li>{t(`guide.look.${l}` as MessageKey)}</li>}</For></ul>

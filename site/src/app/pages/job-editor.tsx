@@ -159,7 +159,7 @@ export function JobEditorPage() {
               <Show when={failure()}><ErrorBox error={failure()} /></Show>
             </form>
             <aside class="editor-side">
-              <JsonView value={draft()} onChange={replaceDraft} readOnly={!writable} />
+              <JsonView value={draft()} onChange={replaceDraft} readOnly={!writable} issues={issues()} />
               <section aria-labelledby="preview-head">
                 <h2 id="preview-head">{t('editor.previewHead')}</h2>
                 <Show when={busy() === 'preview'}><p role="status" class="loading"><span class="spinner" aria-hidden="true" />{t('editor.previewing')}</p></Show>

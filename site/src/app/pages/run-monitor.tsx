@@ -1,14 +1,14 @@
 import { For, Show, createMemo, createResource, createSignal, onCleanup, onMount } from 'solid-js';
 import type { RunEvent } from '@trawl/schemas';
 import { api, call, type ApiData, type Run } from '../api.ts';
-import { formatDuration, formatTime, t } from '../i18n/index.ts';
+import { errorHint, formatDuration, formatTime, t } from '../i18n/index.ts';
 import { CodeLink, ErrorBox, Loading } from '../ui/error-box.tsx';
 import { StatusPill } from '../ui/status.tsx';
 import { GuardedButton } from '../ui/guarded.tsx';
 import { followRun, type EventStream } from '../run-events.ts';
 
 type Artifacts = ApiData<'/v1/runs/{id}/artifacts', 'get'>;
-interface Failure { code: string; message: string; hint?: string; url?: string; step?: string; field?: string; attempt?: number }
+interface Failure { code: string; message: string; hint?: string; url?: string; step?: string; field?: string; attempt?: number; taskId?: string }
 declare global { interface Window { __trawlRunStream?: EventStream } }
 
 const FINAL = new Set(['succeeded', 'partial', 'failed', 'cancelled']);
@@ -45,12 +45,15 @@ export function RunMonitorPage() {
     const groups = new Map<string, Failure[]>();
     for (const e of events()) {
       const f = (e.data as { error?: Failure } | undefined)?.error;
-      if ((e.type === 'task.failed' || e.type === 'task.retrying') && f) groups.set(f.code, [...(groups.get(f.code) ?? []), f]);
+      if ((e.type === 'task.failed' || e.type === 'task.retrying') && f) groups.set(f.code, [...(groups.get(f.code) ?? []), { ...f, taskId: e.taskId }]);
     }
     return [...groups.entries()];
   });
   const screenshots = () => (artifacts()?.data ?? []).filter((a) => a.kind === 'screenshot').slice(-8);
   const traces = () => (artifacts()?.data ?? []).filter((a) => a.kind !== 'screenshot');
+  // The trace of a failed attempt, by task and attempt. Its viewer link opens at the failing action: the viewer selects
+  // the last action with an error, and a trace holds one attempt, which stops at its failure.
+  const traceOf = (f: Failure) => (artifacts()?.data ?? []).find((a) => a.kind === 'trace' && a.taskId === f.taskId && a.attempt === f.attempt);
 
   async function cancel() {
     setCancelError(null);
@@ -85,17 +88,22 @@ export function RunMonitorPage() {
             <div><dt>{t('run.retries')}</dt><dd data-testid="board-retries">{r().counts.retries}</dd></div>
             <div><dt>{t('run.duration')}</dt><dd>{formatDuration(r().durationMs)}</dd></div>
           </dl>
-          <Show when={r().error}>{(e) => <div class="error-box" role="alert"><CodeLink code={e().code} /> {e().message}<Show when={e().hint}><p class="error-hint">{e().hint}</p></Show></div>}</Show>
+          <Show when={r().error}>{(e) => <div class="error-box" role="alert"><CodeLink code={e().code} /> {e().message}<Show when={errorHint(e().code, e().hint)}><p class="error-hint">{errorHint(e().code, e().hint)}</p></Show></div>}</Show>
           <div class="two-col">
             <section aria-labelledby="errors-head">
               <h2 id="errors-head">{t('run.errors')}</h2>
               <Show when={failures().length > 0} fallback={<p class="muted">{t('run.noErrors')}</p>}>
                 <For each={failures()}>{([code, list]) => (
                   <details class="error-group" open>
-                    <summary><CodeLink code={code} /> × {list.length}</summary>
-                    <Show when={list[0]?.hint}><p class="error-hint">{list[0]!.hint}</p></Show>
+                    {/* A summary holds no link (nested controls): the code's guide link is the first line inside. */}
+                    <summary><code>{code}</code> × {list.length}</summary>
+                    <p class="small"><CodeLink code={code} /> {t('run.guideFor')}</p>
+                    <Show when={errorHint(code, list[0]?.hint)}><p class="error-hint">{errorHint(code, list[0]?.hint)}</p></Show>
                     <ul>
-                      <For each={list.slice(0, 20)}>{(f) => <li><span class="small">{f.url}</span>{f.step ? ` · ${t('run.step')}: ${f.step}` : ''}{f.field ? ` · ${t('run.field')}: ${f.field}` : ''}{f.attempt ? ` · #${f.attempt}` : ''}</li>}</For>
+                      <For each={list.slice(0, 20)}>{(f) => (
+                        <li><span class="small">{f.url}</span>{f.step ? ` · ${t('run.step')}: ${f.step}` : ''}{f.field ? ` · ${t('run.field')}: ${f.field}` : ''}{f.attempt ? ` · #${f.attempt}` : ''}
+                          <Show when={traceOf(f)?.viewerUrl}>{(href) => <> · <a href={href()} data-testid="failure-trace">{t('run.traceAtFailure', { step: f.step ?? '?' })}</a></>}</Show></li>
+                      )}</For>
                     </ul>
                   </details>
                 )}</For>

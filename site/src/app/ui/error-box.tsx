@@ -1,6 +1,6 @@
 import { Show } from 'solid-js';
 import { ApiFailure } from '../api.ts';
-import { t } from '../i18n/index.ts';
+import { errorHint, t } from '../i18n/index.ts';
 
 const KNOWN_CODE = /^[A-Z][A-Z0-9_]+$/;
 
@@ -16,11 +16,13 @@ export function CodeLink(props: { code: string }) {
 /** Every failed request shows the API's code, message and hint, and the request id to quote. */
 export function ErrorBox(props: { error: unknown; title?: string }) {
   const body = () => (props.error instanceof ApiFailure ? props.error.body : { code: 'CLIENT', message: String((props.error as Error)?.message ?? props.error) });
+  // The table's hint in the UI's language (Korean from the app's catalogue); a code the table lacks keeps the API's.
+  const hint = () => errorHint(body().code, (body() as { hint?: string }).hint);
   return (
     <div class="error-box" role="alert" data-code={body().code}>
       <p class="error-title"><strong>{props.title ?? t('error.title')}</strong> <CodeLink code={body().code} /></p>
       <p class="error-message">{body().message}</p>
-      <Show when={'hint' in body() && body().hint}><p class="error-hint">{t('error.hint')}: {(body() as { hint?: string }).hint}</p></Show>
+      <Show when={hint()}><p class="error-hint" data-testid="error-hint">{t('error.hint')}: {hint()}</p></Show>
       <Show when={'requestId' in body() && body().requestId}><p class="error-meta">{t('error.requestId')}: <code>{(body() as { requestId?: string }).requestId}</code></p></Show>
     </div>
   );
