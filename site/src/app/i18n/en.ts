@@ -85,6 +85,23 @@ export const en = {
   'guide.look.har': 'The HAR file of the attempt (network requests and answers).', 'guide.look.screenshot': 'The screenshots of the attempt.',
   'guide.look.logs': 'The run\'s events and logs.', 'guide.look.spec': 'The job spec (the job editor shows each problem at its field).',
   'guide.look.none': '',
+  // appsrv (issue #11, server-side parts): job search, limits, policy dry run, share links.
+  'jobs.searchHelp': 'Name, start URL or job id; searched on the server.',
+  'limits.title': 'Limits', 'limits.intro': 'Empty means the deployment default (shown as the effective value). A site\'s limits cannot go beyond the operator\'s.',
+  'limits.override': 'Override', 'limits.effective': 'In effect', 'limits.default': 'default', 'limits.save': 'Save limits',
+  'limits.saved': 'Limits saved.', 'limits.readOnly': 'Only an Owner or Admin may change the limits.',
+  'limits.siteMaxConcurrent': 'Pages at once per site', 'limits.siteMinDelayMs': 'Delay between starts per site (ms)',
+  'limits.maxTasksInFlight': 'Pages at once in the organization', 'limits.maxConcurrentRuns': 'Runs queued or running at once',
+  'dryRun.check': 'Check URLs', 'dryRun.help': 'Checked on the server against the lists as edited (not saved), with the rules a run uses.',
+  'dryRun.allowed': 'allowed', 'dryRun.refused': 'refused', 'dryRun.rule.network': 'network rule', 'dryRun.rule.deny': 'deny-list entry {entry}',
+  'dryRun.rule.allow': 'not on the allow-list', 'dryRun.rule.host': 'no host', 'dryRun.results': 'Dry run results',
+  'share.title': 'Share this run', 'share.intro': 'A read-only link for people outside the organization: status, counts, events and errors. It expires and can be revoked.',
+  'share.expires': 'Expires in (hours)', 'share.showResults': 'Include result items', 'share.create': 'Create share link',
+  'share.link': 'Share link (shown once):', 'share.list': 'Links of this run', 'share.none': 'No share links.', 'share.revoke': 'Revoke',
+  'share.revoked': 'revoked', 'share.expired': 'expired', 'share.until': 'until {time}',
+  'share.pageTitle': 'Shared run', 'share.readOnly': 'A read-only view shared with you. It ends when the link expires or is revoked.',
+  'share.errorsByCode': 'Errors by code', 'share.noErrors': 'No errors.', 'share.events': 'Events', 'share.counts': 'Counts',
+  'share.noToken': 'This link has no token.', 'share.results': 'Result items',
 } as const;
 
 export type MessageKey = keyof typeof en;
