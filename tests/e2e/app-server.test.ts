@@ -55,9 +55,9 @@ describe('job search on the server (GET /v1/jobs?q=&status=)', () => {
   });
 
   it('pages a filtered list with the cursor: full pages, no gap, no repeat', async () => {
-    const odd = paged.filter((p) => p.odd).map((p) => p.id).reverse();
+    const odd = paged.filter((p) => p.odd).map((p) => p.id).toReversed();
     expect(await allPages(key, 'q=p-odd', 2)).toEqual({ ids: odd, sizes: [2, 1] });
-    const all = paged.map((p) => p.id).reverse();
+    const all = paged.map((p) => p.id).toReversed();
     expect(await allPages(key, 'q=paged', 3)).toEqual({ ids: all, sizes: [3, 3, 1] });
   });
 
@@ -79,7 +79,7 @@ describe('job search on the server (GET /v1/jobs?q=&status=)', () => {
     expect((await allPages(key, `status=${now}`, 50)).ids).toEqual([ids.beta]);
     await cancel(newer);
     const never = await allPages(key, 'status=never', 3);
-    expect(never).toEqual({ ids: [...paged.map((p) => p.id).reverse(), ids.gamma], sizes: [3, 3, 2] });
+    expect(never).toEqual({ ids: [...paged.map((p) => p.id).toReversed(), ids.gamma], sizes: [3, 3, 2] });
     expect((await allPages(key, 'status=never&q=gamma', 50)).ids).toEqual([ids.gamma]);
   });
 
