@@ -62,6 +62,9 @@ export default function ShareApp() {
   };
   onMount(() => {
     document.title = `${t('share.pageTitle')} · Trawl`;
+    // The token is in this page's URL: no link from here may carry it out in a Referer.
+    const meta = Object.assign(document.createElement('meta'), { name: 'referrer', content: 'no-referrer' });
+    document.head.append(meta);
     if (!token) return;
     void load().then(() => { if (!failure()) connect(); });
     poll = setInterval(() => void load(), 2000);

@@ -30,8 +30,13 @@ export function PolicySection() {
   };
   const save = async () => {
     setFailure(null); setSaved(false);
-    // PUT /v1/policy replaces the limits too: send the ones in force so saving the lists leaves them as they are.
-    try { await call(api.PUT('/v1/policy', { body: { allowDomains: lines(allowText()), denyDomains: lines(denyText()), limits: policy()?.limits } as never })); setSaved(true); await refetch(); } catch (err) { setFailure(err); }
+    // PUT /v1/policy replaces the limits too: send the ones stored now (the Limits section may have changed them
+    // since this section loaded), so saving the lists leaves the limits as they are.
+    try {
+      const { limits } = await call<Policy>(api.GET('/v1/policy'));
+      await call(api.PUT('/v1/policy', { body: { allowDomains: lines(allowText()), denyDomains: lines(denyText()), limits } as never }));
+      setSaved(true); await refetch();
+    } catch (err) { setFailure(err); }
   };
   const ruleText = (v: DryRun['results'][number]) => (v.rule === 'deny' ? t('dryRun.rule.deny', { entry: v.entry ?? '' }) : t(`dryRun.rule.${v.rule ?? 'host'}`));
   return (
