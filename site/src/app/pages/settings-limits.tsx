@@ -28,7 +28,7 @@ export function LimitsSection() {
     const body = Object.fromEntries(KEYS.map((k) => [k, text(k).trim() === '' ? null : Number(text(k))]));
     try {
       await call(api.PUT('/v1/policy/limits', { body: body as never }));
-      setEdits({}); setSaved(true); await refetch();
+      await refetch(); setEdits({}); setSaved(true);
     } catch (err) { setFailure(err); }
   };
   return (
