@@ -105,7 +105,7 @@ export default function ShareApp() {
                   <h1>{t('share.pageTitle')}: {b().run.jobName}</h1>
                   <StatusPill status={b().run.status} />
                 </div>
-                <p class="muted small">{t('share.readOnly')} {t('share.until', { time: formatTime(b().share.expiresAt) })}</p>
+                <p class="muted small">{t('share.readOnly')} {t('share.validUntil', { time: formatTime(b().share.expiresAt) })}</p>
                 <dl class="board" data-testid="board" aria-live="polite" aria-label={t('share.counts')}>
                   <div><dt>{t('run.pagesDone')}</dt><dd data-testid="board-done">{b().run.counts.pagesSucceeded}</dd></div>
                   <div><dt>{t('run.queued')}</dt><dd data-testid="board-queued">{b().run.counts.pagesPending}</dd></div>

@@ -101,7 +101,7 @@ export const en = {
   'share.revoked': 'revoked', 'share.expired': 'expired', 'share.until': 'until {time}',
   'share.pageTitle': 'Shared run', 'share.readOnly': 'A read-only view shared with you. It ends when the link expires or is revoked.',
   'share.errorsByCode': 'Errors by code', 'share.noErrors': 'No errors.', 'share.events': 'Events', 'share.counts': 'Counts',
-  'share.noToken': 'This link has no token.', 'share.results': 'Result items',
+  'share.noToken': 'This link has no token.', 'share.results': 'Result items', 'share.validUntil': 'The link works until {time}.',
 } as const;
 
 export type MessageKey = keyof typeof en;
