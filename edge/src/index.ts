@@ -25,6 +25,7 @@ import { registerLoginRoutes } from './routes/logins/index.ts';
 import { registerProxyRoutes } from './routes/proxies/index.ts';
 import { registerTemplateRoutes } from './routes/templates/index.ts';
 import { registerSessionRoutes } from './routes/sessions/index.ts';
+import { SHARED_PATHS, registerShareRoutes } from './routes/shares/index.ts';
 import { internalRoutes } from './routes/internal/index.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { registerAdminObservability } from './routes/admin/observability.ts';
@@ -43,7 +44,8 @@ const app = createApp();
 app.use('*', init);
 registerHealthRoute(app);
 registerDocs(app);
-const PUBLIC_V1 = new Set(['/v1/openapi.json', '/v1/docs']);
+// Share links (ADR 0036) are read with their own token, never a key or a session.
+const PUBLIC_V1 = new Set(['/v1/openapi.json', '/v1/docs', ...SHARED_PATHS]);
 // The status widget runs on other sites' pages: its read may come from any origin (publishable keys only read status).
 app.use('/v1/status', cors({ origin: '*', allowMethods: ['GET'], allowHeaders: ['Authorization'], maxAge: 86_400 }));
 const authenticated = (handler: typeof requireApiKey): typeof requireApiKey => async (c, next) =>
@@ -59,6 +61,7 @@ registerLoginRoutes(app);
 registerProxyRoutes(app);
 registerTemplateRoutes(app);
 registerSessionRoutes(app);
+registerShareRoutes(app);
 registerKeyRoutes(app);
 registerPolicyRoutes(app);
 registerAuditRoutes(app);

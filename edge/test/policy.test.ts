@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EgressPolicy } from '@trawl/schemas';
-import { checkTargets } from '../src/services/policy/targets.ts';
+import { checkTargets, targetRefusal } from '../src/services/policy/targets.ts';
 import { can, effectivePermissions } from '../src/services/permissions.ts';
 
 const open: EgressPolicy = { allowDomains: [], denyDomains: [] };
@@ -34,6 +34,20 @@ describe('save-time target check', () => {
   it('reports a URL template once, at its first refused page', () => {
     const targets = [1, 2, 3].map((n) => ({ path: 'spec.pagination.template', url: `http://10.0.0.${n}/` }));
     expect(() => checkTargets(targets, open, false)).toThrow(expect.objectContaining({ code: 'UNREACHABLE_TARGET', details: { issues: [{ path: 'spec.pagination.template', message: expect.stringContaining('http://10.0.0.1/') }] } }));
+  });
+});
+
+describe('one URL\'s verdict (the dry run answers with it; a save refuses on it)', () => {
+  it('names the rule: the private-network classifier first, then the deny entry that matched, then the allow-list', () => {
+    const policy = { allowDomains: ['*.shop.test'], denyDomains: ['admin.shop.test'] };
+    expect(targetRefusal('http://10.1.2.3/x', policy, false)).toEqual({ code: 'UNREACHABLE_TARGET', rule: 'network', entry: null, reason: 'http://10.1.2.3/x: 10.1.2.3 is not a public address: Private-Use (10.0.0.0/8, RFC1918)' });
+    expect(targetRefusal('http://admin.shop.test/', policy, false)).toEqual({ code: 'BLOCKED_BY_POLICY', rule: 'deny', entry: 'admin.shop.test', reason: 'host admin.shop.test matches the deny-list entry admin.shop.test' });
+    expect(targetRefusal('http://other.test/', policy, false)).toEqual({ code: 'BLOCKED_BY_POLICY', rule: 'allow', entry: null, reason: 'host other.test is not on the organization\'s allow-list' });
+    expect(targetRefusal('http://www.shop.test/', policy, false)).toBeNull();
+    // The local stack's switch turns off the network rule only: the domain policy and "not a URL" still hold.
+    expect(targetRefusal('http://10.1.2.3/x', open, true)).toBeNull();
+    expect(targetRefusal('not a url', open, true)).toEqual({ code: 'UNREACHABLE_TARGET', rule: 'network', entry: null, reason: 'not a url: not a valid URL' });
+    expect(targetRefusal('http://admin.shop.test/', policy, true)?.rule).toBe('deny');
   });
 });
 

@@ -45,6 +45,7 @@ export const ERROR_CODES = [
   'RATE_LIMITED_API',
   'EMAIL_NOT_VERIFIED',
   'BUILT_IN_TEMPLATE',
+  'SHARE_LINK_INVALID',
 ] as const;
 
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -102,6 +103,7 @@ export const ERRORS: Record<ErrorCode, ErrorInfo> = {
   RATE_LIMITED_API: { status: 429, retryable: true, backoffMs: 1000, hint: 'Too many requests; wait for Retry-After.', look: ['none'] },
   EMAIL_NOT_VERIFIED: { status: 403, retryable: false, backoffMs: 0, hint: 'Verify the e-mail address with your identity provider, or sign in with the identity you first used.', look: ['none'] },
   BUILT_IN_TEMPLATE: { status: 409, retryable: false, backoffMs: 0, hint: 'Built-in templates ship with Trawl and cannot be changed or deleted; save a job as an organization template instead.', look: ['none'] },
+  SHARE_LINK_INVALID: { status: 401, retryable: false, backoffMs: 0, hint: 'The share link is unknown, expired or revoked: ask the person who shared the run for a new link.', look: ['none'] },
 };
 
 export const isRetryableCode = (code: ErrorCode): boolean => ERRORS[code].retryable;

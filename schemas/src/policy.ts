@@ -41,16 +41,24 @@ function matches(host: string, pattern: string): boolean {
   return host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
 }
 
-/** Why the domain policy refuses `host`, or null when it allows it. Deny wins; an empty allow-list allows any host. */
-export function domainBlockReason(host: string, policy: EgressPolicy): string | null {
+/** Which rule of the domain policy refuses a host: a deny-list entry, a missing allow-list entry, or no host at all. */
+export interface DomainBlock { rule: 'deny' | 'allow' | 'host'; entry: string | null; reason: string }
+
+/** The rule that refuses `host`, or null when the policy allows it. Deny wins; an empty allow-list allows any host. */
+export function domainBlock(host: string, policy: EgressPolicy): DomainBlock | null {
   const h = normalizeHost(host);
-  if (!h) return 'empty host';
+  if (!h) return { rule: 'host', entry: null, reason: 'empty host' };
   const denied = policy.denyDomains.find((p) => matches(h, p));
-  if (denied) return `host ${h} matches the deny-list entry ${denied}`;
+  if (denied) return { rule: 'deny', entry: denied, reason: `host ${h} matches the deny-list entry ${denied}` };
   if (policy.allowDomains.length > 0 && !policy.allowDomains.some((p) => matches(h, p))) {
-    return `host ${h} is not on the organization's allow-list`;
+    return { rule: 'allow', entry: null, reason: `host ${h} is not on the organization's allow-list` };
   }
   return null;
+}
+
+/** Why the domain policy refuses `host`, or null when it allows it. */
+export function domainBlockReason(host: string, policy: EgressPolicy): string | null {
+  return domainBlock(host, policy)?.reason ?? null;
 }
 
 /** The pure matcher shared by the edge (save-time check) and the fleet (enforcement). */

@@ -19,6 +19,8 @@ export const ALLOWED: Record<string, Role[]> = {
   'keys:write': ['owner', 'admin'], 'audit:read': ['owner', 'admin'], 'status:read': ROLES,
   'members:read': ['owner', 'admin'], 'members:write': ['owner', 'admin'],
   'sessions:read': ROLES, 'sessions:write': ['owner', 'admin', 'editor'],
+  // Share-link reads take the link's token, never a key: every role's key alone gets 401 (ALLOWED_STATUS).
+  'share:token': ROLES,
 };
 
 /** The exact answer to an allowed role, with the body from `bodyFor` and the state `RouteFixtures` sets up. */
@@ -41,6 +43,10 @@ export const ALLOWED_STATUS: Record<string, number> = {
   // allowed caller's 400 (no upgrade), and DELETE of an id that is no session its 404. browser-sessions.test.ts
   // opens real sessions (101) and ends them (200).
   'GET /v1/browser': 400, 'GET /v1/sessions': 200, 'DELETE /v1/sessions/{id}': 404,
+  'POST /v1/policy/dry-run': 200, 'PUT /v1/policy/limits': 200,
+  'POST /v1/runs/{id}/shares': 201, 'GET /v1/runs/{id}/shares': 200, 'DELETE /v1/shares/{id}': 200,
+  // A member's key is not a share token: 401 SHARE_LINK_INVALID (tests/e2e/shares.test.ts tries real tokens).
+  'GET /v1/shared/run': 401, 'GET /v1/shared/results': 401, 'GET /v1/shared/events': 401,
 };
 
 export const spec = { startUrls: ['http://127.0.0.1:9/sec'], itemSelector: 'li', fields: { a: {} } };
@@ -52,7 +58,10 @@ export function bodyFor(method: string, path: string): unknown {
   if (method === 'post' && path === '/v1/jobs') return { name: 'x', spec };
   if (method === 'patch' && path.startsWith('/v1/members/')) return { role: 'editor' };
   if (method === 'patch') return { name: 'renamed' };
+  if (method === 'put' && path === '/v1/policy/limits') return { siteMaxConcurrent: null, siteMinDelayMs: null, maxTasksInFlight: null, maxConcurrentRuns: null };
   if (method === 'put') return { allowDomains: [], denyDomains: [] };
+  if (method === 'post' && path === '/v1/policy/dry-run') return { urls: ['https://shop.example.test/'] };
+  if (method === 'post' && path === '/v1/runs/{id}/shares') return { expiresInHours: 1 };
   if (method === 'post' && path === '/v1/invitations') return { role: 'viewer' };
   if (method === 'post' && path === '/v1/keys') return { kind: 'secret', name: 'k', role: 'viewer', scopes: ['jobs:read'] };
   if (method === 'post' && path === '/v1/logins') return { name: `login-${Math.random().toString(36).slice(2)}`, storageState: { cookies: [], origins: [] } };
@@ -116,6 +125,14 @@ export class RouteFixtures {
       const artifact = path.startsWith('/v1/artifacts/') ? await this.uploadArtifact(runId) : null;
       if (path !== '/v1/runs/{id}/cancel') expect((await this.call(this.owner, 'POST', `/v1/runs/${runId}/cancel`)).status).toBe(200);
       return { id: artifact ?? runId };
+    }
+    if (path.startsWith('/v1/shares/')) {
+      const run = await this.call(this.owner, 'POST', `/v1/jobs/${jobId}/runs`);
+      expect(run.status, run.text).toBe(201);
+      expect((await this.call(this.owner, 'POST', `/v1/runs/${String(run.body.id)}/cancel`)).status).toBe(200);
+      const share = await this.call(this.owner, 'POST', `/v1/runs/${String(run.body.id)}/shares`, { expiresInHours: 1 });
+      expect(share.status, share.text).toBe(201);
+      return { id: String(share.body.id) };
     }
     if (path.startsWith('/v1/keys/')) return { id: (await this.newKey('viewer')).id };
     if (path.startsWith('/v1/logins/')) {

@@ -9,3 +9,4 @@ export * from './logins.ts';
 export * from './templates.ts';
 export * from './proxies.ts';
 export * from './browser-sessions.ts';
+export * from './shares.ts';

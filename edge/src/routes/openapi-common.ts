@@ -3,6 +3,7 @@ import { ErrorBody, ERRORS, type ErrorCode } from '@trawl/schemas';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app.ts';
 import { ApiError } from '../lib/errors.ts';
+import { issuesOf } from '@trawl/schemas';
 
 export const security = [{ apiKey: [] }];
 
@@ -30,4 +31,10 @@ export async function readJsonBody(c: Context<AppEnv>, code: 'INVALID_SPEC' | 'I
   } catch (err) {
     throw new ApiError(code, 'The request body is not valid JSON', { issues: [{ path: '(root)', message: String((err as Error).message) }] });
   }
+}
+
+/** A per-route validation hook for bodies that are not job specs: their failures are INVALID_REQUEST, not INVALID_SPEC. */
+export function requestHook(result: { success: boolean; error?: unknown; target: string }): undefined {
+  if (!result.success) throw new ApiError('INVALID_REQUEST', `The request ${result.target} is not valid`, { issues: issuesOf(result.error as never) });
+  return undefined;
 }

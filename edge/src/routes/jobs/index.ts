@@ -3,6 +3,7 @@ import { Job, JobInput, JobPatch } from '@trawl/schemas';
 import type { createApp } from '../../app.ts';
 import { createJob, deleteJob, getJob, listJobs, updateJob } from '../../services/jobs/jobs.ts';
 import { PageQuery } from '../../services/pagination.ts';
+import { JobSearch } from '../../services/jobs/search.ts';
 import { IdParam, errorResponses, readJsonBody, security } from '../openapi-common.ts';
 import { registerValidateRoute } from './validate.ts';
 
@@ -16,8 +17,9 @@ const create = createRoute({
   responses: { 201: { description: 'The job', content: { 'application/json': { schema: Job } } }, ...errorResponses('INVALID_SPEC', 'FORBIDDEN', 'UNREACHABLE_TARGET', 'BLOCKED_BY_POLICY') },
 });
 const list = createRoute({
-  method: 'get', path: '/v1/jobs', tags, security, 'x-trawl-permission': 'jobs:read', summary: 'List jobs (newest first, paginated by cursor)',
-  request: { query: PageQuery },
+  method: 'get', path: '/v1/jobs', tags, security, 'x-trawl-permission': 'jobs:read', summary: 'List or search jobs (newest first, paginated by cursor)',
+  description: '`q`: text in the job\'s name or a start URL (case-insensitive), or its exact id. `status`: the status of the job\'s last run, or `never` for jobs not run yet. The filters apply before the cursor, so every page of a search is full and no job repeats.',
+  request: { query: PageQuery.merge(JobSearch) },
   responses: { 200: { description: 'A page of jobs', content: { 'application/json': { schema: JobList } } }, ...errorResponses('INVALID_REQUEST') },
 });
 const get = createRoute({

@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull, lt } from 'drizzle-orm';
 import { jobs } from '@trawl/db';
+import { jobSearchFilters, type JobSearch } from './search.ts';
 import { JobInput, JobPatch, JobSpec, issuesOf, newId, type Job } from '@trawl/schemas';
 import { ApiError, invalid, notFound } from '../../lib/errors.ts';
 import type { ActorContext } from '../context.ts';
@@ -56,10 +57,11 @@ export async function getJob(ctx: ActorContext, id: string): Promise<Job> {
   return toJob(await getJobRow(ctx, id));
 }
 
-export async function listJobs(ctx: ActorContext, q: PageQuery): Promise<Page<Job>> {
+/** Newest first; the search filters go into the same query as the cursor, so a filtered page never skips or repeats. */
+export async function listJobs(ctx: ActorContext, q: PageQuery & JobSearch): Promise<Page<Job>> {
   authorize(ctx, 'jobs:read');
   const rows = await ctx.db.select().from(jobs)
-    .where(and(eq(jobs.orgId, ctx.actor.orgId), isNull(jobs.deletedAt), q.cursor ? lt(jobs.id, q.cursor) : undefined))
+    .where(and(eq(jobs.orgId, ctx.actor.orgId), isNull(jobs.deletedAt), q.cursor ? lt(jobs.id, q.cursor) : undefined, ...jobSearchFilters(q)))
     .orderBy(desc(jobs.id)).limit(q.limit + 1);
   return pageOf(rows.map(toJob), q.limit);
 }

@@ -9,7 +9,7 @@ import type { ActorContext, ServiceContext } from '../context.ts';
 import { authorize } from '../permissions.ts';
 import { auditStatement } from '../audit/audit.ts';
 
-const Limits = z.object({
+export const Limits = z.object({
   siteMaxConcurrent: z.number().int().min(1).max(1000).nullable().default(null),
   siteMinDelayMs: z.number().int().min(0).max(600_000).nullable().default(null),
   maxTasksInFlight: z.number().int().min(1).max(100_000).nullable().default(null),
@@ -67,6 +67,25 @@ export async function putPolicy(ctx: ActorContext, body: unknown) {
   await ctx.db.batch([
     ctx.db.insert(orgPolicies).values(row).onConflictDoUpdate({ target: orgPolicies.orgId, set: row }),
     auditStatement(ctx, 'policy.update', ctx.actor.orgId, { before: before ?? null, after: policy }),
+  ]);
+  return getPolicy(ctx);
+}
+
+/** PUT /v1/policy/limits: only the politeness limits (null: the deployment default); the domain lists stay as they are. */
+export async function putLimits(ctx: ActorContext, body: unknown) {
+  authorize(ctx, 'policy:write');
+  const parsed = Limits.safeParse(body);
+  if (!parsed.success) throw invalid('INVALID_REQUEST', 'The limits are not valid', issuesOf(parsed.error));
+  const before = await policyRow(ctx, ctx.actor.orgId);
+  const limits = parsed.data;
+  const now = Date.now();
+  await ctx.db.batch([
+    ctx.db.insert(orgPolicies).values({ orgId: ctx.actor.orgId, allowDomains: [], denyDomains: [], ...limits, updatedAt: now })
+      .onConflictDoUpdate({ target: orgPolicies.orgId, set: { ...limits, updatedAt: now } }),
+    auditStatement(ctx, 'policy.limits.update', ctx.actor.orgId, {
+      before: { siteMaxConcurrent: before?.siteMaxConcurrent ?? null, siteMinDelayMs: before?.siteMinDelayMs ?? null, maxTasksInFlight: before?.maxTasksInFlight ?? null, maxConcurrentRuns: before?.maxConcurrentRuns ?? null },
+      after: limits,
+    }),
   ]);
   return getPolicy(ctx);
 }

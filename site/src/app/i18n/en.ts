@@ -100,6 +100,23 @@ export const en = {
   'templates.tabs': 'Tabs', 'templates.tabs.about': 'Items split across tabs: each tab is clicked in turn and its name kept with the items it shows.',
   'templates.login': 'Pages behind a login', 'templates.login.about': 'A listing only signed-in people see: pick your stored login (Settings, Logins) in the Login section.',
   'run.guideFor': 'in the error guide',
+  // appsrv (issue #11, server-side parts): job search, limits, policy dry run, share links.
+  'jobs.searchHelp': 'Name, start URL or job id; searched on the server.',
+  'limits.title': 'Limits', 'limits.intro': 'Empty means the deployment default (shown as the effective value). A site\'s limits cannot go beyond the operator\'s.',
+  'limits.override': 'Override', 'limits.effective': 'In effect', 'limits.default': 'default', 'limits.save': 'Save limits',
+  'limits.saved': 'Limits saved.', 'limits.readOnly': 'Only an Owner or Admin may change the limits.',
+  'limits.siteMaxConcurrent': 'Pages at once per site', 'limits.siteMinDelayMs': 'Delay between starts per site (ms)',
+  'limits.maxTasksInFlight': 'Pages at once in the organization', 'limits.maxConcurrentRuns': 'Runs queued or running at once',
+  'dryRun.check': 'Check URLs', 'dryRun.help': 'Checked on the server against the lists as edited (not saved), with the rules a run uses.',
+  'dryRun.allowed': 'allowed', 'dryRun.refused': 'refused', 'dryRun.rule.network': 'network rule', 'dryRun.rule.deny': 'deny-list entry {entry}',
+  'dryRun.rule.allow': 'not on the allow-list', 'dryRun.rule.host': 'no host', 'dryRun.results': 'Dry run results',
+  'share.title': 'Share this run', 'share.intro': 'A read-only link for people outside the organization: status, counts, events and errors. It expires and can be revoked.',
+  'share.expires': 'Expires in (hours)', 'share.showResults': 'Include result items', 'share.create': 'Create share link',
+  'share.link': 'Share link (shown once):', 'share.list': 'Links of this run', 'share.none': 'No share links.', 'share.revoke': 'Revoke',
+  'share.revoked': 'revoked', 'share.expired': 'expired', 'share.until': 'until {time}',
+  'share.pageTitle': 'Shared run', 'share.readOnly': 'A read-only view shared with you. It ends when the link expires or is revoked.',
+  'share.errorsByCode': 'Errors by code', 'share.noErrors': 'No errors.', 'share.events': 'Events', 'share.counts': 'Counts',
+  'share.noToken': 'This link has no token.', 'share.results': 'Result items', 'share.validUntil': 'The link works until {time}.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,4 @@
-import { For, Show, createMemo, createResource, createSignal } from 'solid-js';
+import { For, Show, createResource, createSignal, onCleanup } from 'solid-js';
 import { api, call, type ApiData } from '../api.ts';
 import { formatTime, t } from '../i18n/index.ts';
 import { ErrorBox, Loading } from '../ui/error-box.tsx';
@@ -8,25 +8,28 @@ import { can } from '../session.ts';
 type JobPage = ApiData<'/v1/jobs', 'get'>;
 type RunPage = ApiData<'/v1/runs', 'get'>;
 
-/** Jobs: a cursor-paged list with each job's last run and success trend, searchable and filterable by last status. */
+/** Jobs: a cursor-paged list with each job's last run and success trend, searched and filtered by last status on the server. */
 export function JobsPage() {
   const [cursor, setCursor] = createSignal<string | null>(null);
   const [history, setHistory] = createSignal<Array<string | null>>([]);
-  const [jobs] = createResource(() => ({ c: cursor() }), ({ c }) => call<JobPage>(api.GET('/v1/jobs', { params: { query: { limit: 20, ...(c ? { cursor: c } : {}) } } })));
-  const page = () => jobs();
+  const [typed, setTyped] = createSignal('');
+  const [query, setQuery] = createSignal('');
+  const [status, setStatus] = createSignal('all');
+  // The search runs on the server (GET /v1/jobs?q=&status=), 300 ms after the last key; a new search starts at page one.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const search = (next: () => void) => { next(); setHistory([]); setCursor(null); };
+  const onType = (text: string) => { setTyped(text); clearTimeout(timer); timer = setTimeout(() => search(() => setQuery(text.trim())), 300); };
+  onCleanup(() => clearTimeout(timer));
+  const [jobs] = createResource(() => ({ c: cursor(), q: query(), s: status() }), ({ c, q, s }) => call<JobPage>(api.GET('/v1/jobs', { params: { query: {
+    limit: 20, ...(c ? { cursor: c } : {}), ...(q ? { q } : {}), ...(s === 'all' ? {} : { status: s as 'never' }),
+  } } })));
+  const page = () => jobs.latest;
   const [runs] = createResource(page, async (p) => {
     const out: Record<string, RunPage['data']> = {};
     await Promise.all(p.data.map(async (j) => { out[j.id] = (await call<RunPage>(api.GET('/v1/runs', { params: { query: { jobId: j.id, limit: 10 } } }))).data; }));
     return out;
   });
-  const [query, setQuery] = createSignal('');
-  const [status, setStatus] = createSignal('all');
-  const shown = createMemo(() => (page()?.data ?? []).filter((j) => {
-    const q = query().trim().toLowerCase();
-    if (q && !j.name.toLowerCase().includes(q) && !j.id.includes(q) && !j.spec.startUrls.some((u) => u.toLowerCase().includes(q))) return false;
-    const last = runs()?.[j.id]?.[0]?.status ?? 'never';
-    return status() === 'all' || status() === last;
-  }));
+  const shown = () => page()?.data ?? [];
   return (
     <section>
       <div class="page-head">
@@ -36,9 +39,10 @@ export function JobsPage() {
         </Show>
       </div>
       <div class="filters">
-        <label>{t('jobs.search')} <input type="search" value={query()} onInput={(e) => setQuery(e.currentTarget.value)} /></label>
+        <label>{t('jobs.search')} <input type="search" data-testid="jobs-search" value={typed()} onInput={(e) => onType(e.currentTarget.value)} aria-describedby="jobs-search-help" /></label>
+        <span id="jobs-search-help" class="muted small">{t('jobs.searchHelp')}</span>
         <label>{t('jobs.filterStatus')}{' '}
-          <select value={status()} onChange={(e) => setStatus(e.currentTarget.value)}>
+          <select data-testid="jobs-status" value={status()} onChange={(e) => { const v = e.currentTarget.value; search(() => setStatus(v)); }}>
             <option value="all">{t('common.all')}</option>
             <For each={['succeeded', 'partial', 'failed', 'running', 'queued', 'cancelled', 'never']}>{(s) => <option value={s}>{t(`status.${s}` as 'status.never')}</option>}</For>
           </select>
@@ -47,7 +51,7 @@ export function JobsPage() {
       <Show when={!jobs.error} fallback={<ErrorBox error={jobs.error} />}>
         <Show when={page()} fallback={<Loading />}>
           <div class="table-wrap" tabindex="0" role="region" aria-label={t('common.table')}>
-            <table class="table" data-testid="jobs-table">
+            <table class="table" data-testid="jobs-table" aria-busy={jobs.loading}>
               <thead><tr><th scope="col">{t('jobs.name')}</th><th scope="col">{t('jobs.lastRun')}</th><th scope="col">{t('jobs.trendHead')}</th><th scope="col">{t('jobs.updated')}</th></tr></thead>
               <tbody>
                 <For each={shown()} fallback={<tr><td colSpan={4}>{t('jobs.none')}</td></tr>}>{(j) => {
@@ -65,8 +69,8 @@ export function JobsPage() {
             </table>
           </div>
           <div class="pager">
-            <button type="button" class="btn" disabled={history().length === 0} onClick={() => { const h = [...history()]; const prev = h.pop() ?? null; setHistory(h); setCursor(prev); }}>{t('common.prev')}</button>
-            <button type="button" class="btn" disabled={!page()?.nextCursor} onClick={() => { setHistory([...history(), cursor()]); setCursor(page()!.nextCursor); }}>{t('common.next')}</button>
+            <button type="button" class="btn" data-testid="jobs-prev" disabled={history().length === 0} onClick={() => { const h = [...history()]; const prev = h.pop() ?? null; setHistory(h); setCursor(prev); }}>{t('common.prev')}</button>
+            <button type="button" class="btn" data-testid="jobs-next" disabled={!page()?.nextCursor} onClick={() => { setHistory([...history(), cursor()]); setCursor(page()!.nextCursor); }}>{t('common.next')}</button>
           </div>
         </Show>
       </Show>

@@ -4,6 +4,7 @@ import { api, call, type ApiData, type Run } from '../api.ts';
 import { errorHint, formatDuration, formatTime, t } from '../i18n/index.ts';
 import { CodeLink, ErrorBox, Loading } from '../ui/error-box.tsx';
 import { StatusPill } from '../ui/status.tsx';
+import { RunShares } from './run-shares.tsx';
 import { GuardedButton } from '../ui/guarded.tsx';
 import { followRun, type EventStream } from '../run-events.ts';
 
@@ -128,6 +129,7 @@ export function RunMonitorPage() {
               </ol>
             </section>
           </div>
+          <RunShares runId={id} />
         </section>
       )}</Show>
     </Show>

@@ -1,5 +1,4 @@
 import { For, Show, createResource, createSignal } from 'solid-js';
-import { domainBlockReason } from '@trawl/schemas';
 import { api, call, type ApiData } from '../api.ts';
 import { formatTime, t } from '../i18n/index.ts';
 import { ErrorBox, Loading } from '../ui/error-box.tsx';
@@ -7,11 +6,12 @@ import { GuardedButton, GuardedData } from '../ui/guarded.tsx';
 import { can } from '../session.ts';
 
 type Policy = ApiData<'/v1/policy', 'get'>;
+type DryRun = ApiData<'/v1/policy/dry-run', 'post'>;
 type Logins = ApiData<'/v1/logins', 'get'>;
 type Audit = ApiData<'/v1/audit', 'get'>;
 const lines = (s: string) => s.split('\n').map((l) => l.trim().toLowerCase()).filter(Boolean);
 
-/** Domain policy and limits, with a dry run of the edited lists against URLs before saving. */
+/** The domain policy, with a server-side dry run of the edited (unsaved) lists against URLs before saving. */
 export function PolicySection() {
   const [policy, { refetch }] = createResource(() => call<Policy>(api.GET('/v1/policy')));
   const [allow, setAllow] = createSignal<string | null>(null);
@@ -21,37 +21,45 @@ export function PolicySection() {
   const [saved, setSaved] = createSignal(false);
   const allowText = () => allow() ?? policy()?.allowDomains.join('\n') ?? '';
   const denyText = () => deny() ?? policy()?.denyDomains.join('\n') ?? '';
-  const dryRun = () => lines(probe()).map((u) => {
-    let host = u;
-    try { host = new URL(u.includes('://') ? u : `https://${u}`).hostname; } catch { /* keep as typed */ }
-    return { url: u, reason: domainBlockReason(host, { allowDomains: lines(allowText()), denyDomains: lines(denyText()) }) };
-  });
+  const [verdicts, setVerdicts] = createSignal<DryRun['results'] | null>(null);
+  const dryRun = async () => {
+    setFailure(null); setVerdicts(null);
+    // The same check a job's save and its run go through, on the server, against the lists as edited.
+    const urls = probe().split('\n').map((l) => l.trim()).filter(Boolean);
+    try { setVerdicts((await call<DryRun>(api.POST('/v1/policy/dry-run', { body: { policy: { allowDomains: lines(allowText()), denyDomains: lines(denyText()) }, urls } }))).results); } catch (err) { setFailure(err); }
+  };
   const save = async () => {
     setFailure(null); setSaved(false);
-    try { await call(api.PUT('/v1/policy', { body: { allowDomains: lines(allowText()), denyDomains: lines(denyText()) } as never })); setSaved(true); await refetch(); } catch (err) { setFailure(err); }
+    // PUT /v1/policy replaces the limits too: send the ones stored now (the Limits section may have changed them
+    // since this section loaded), so saving the lists leaves the limits as they are.
+    try {
+      const { limits } = await call<Policy>(api.GET('/v1/policy'));
+      await call(api.PUT('/v1/policy', { body: { allowDomains: lines(allowText()), denyDomains: lines(denyText()), limits } as never }));
+      setSaved(true); await refetch();
+    } catch (err) { setFailure(err); }
   };
+  const ruleText = (v: DryRun['results'][number]) => (v.rule === 'deny' ? t('dryRun.rule.deny', { entry: v.entry ?? '' }) : t(`dryRun.rule.${v.rule ?? 'host'}`));
   return (
     <section aria-labelledby="policy-head" class="card">
       <h2 id="policy-head">{t('settings.policy')}</h2>
       <Show when={!policy.error} fallback={<ErrorBox error={policy.error} />}>
-        <Show when={policy()} fallback={<Loading />}>{(p) => (
+        <Show when={policy()} fallback={<Loading />}>
           <>
             <div class="row">
               <div class="ctl"><label for="allow-list">{t('settings.allow')}</label><textarea id="allow-list" rows={4} value={allowText()} onInput={(e) => setAllow(e.currentTarget.value)} readOnly={!can('policy:write')} /></div>
               <div class="ctl"><label for="deny-list">{t('settings.deny')}</label><textarea id="deny-list" rows={4} value={denyText()} onInput={(e) => setDeny(e.currentTarget.value)} readOnly={!can('policy:write')} /></div>
               <div class="ctl"><label for="dry-run">{t('settings.dryRun')}</label><textarea id="dry-run" rows={4} value={probe()} onInput={(e) => setProbe(e.currentTarget.value)} placeholder="https://shop.example.com/a" /></div>
             </div>
-            <ul class="plain-list" aria-live="polite"><For each={dryRun()}>{(r) => <li><code>{r.url}</code>: {r.reason ? <span class="bad">{t('settings.blocked', { reason: r.reason })}</span> : <span class="ok">{t('settings.allowed')}</span>}</li>}</For></ul>
-            <dl class="kv">
-              <dt>{t('settings.siteMax')}</dt><dd>{p().effective.siteMaxConcurrent}</dd>
-              <dt>{t('settings.siteDelay')}</dt><dd>{p().effective.siteMinDelayMs} ms</dd>
-              <dt>{t('settings.orgTasks')}</dt><dd>{p().effective.orgMaxTasksInFlight}</dd>
-              <dt>{t('settings.orgRuns')}</dt><dd>{p().effective.maxConcurrentRuns}</dd>
-            </dl>
+            <p class="muted small" id="dry-run-help">{t('dryRun.help')}</p>
+            <button type="button" class="btn" data-testid="dry-run-button" aria-describedby="dry-run-help" onClick={() => void dryRun()}>{t('dryRun.check')}</button>
+            <ul class="plain-list" aria-live="polite" aria-label={t('dryRun.results')} data-testid="dry-run-results"><For each={verdicts() ?? []}>{(v) => (
+              <li data-allowed={String(v.allowed)}><code>{v.url}</code>: {v.allowed ? <span class="ok">{t('dryRun.allowed')}</span>
+                : <span class="bad">{t('dryRun.refused')} ({ruleText(v)}: {v.reason}) <a href={`/app/errors/${v.code}/`}>{v.code}</a></span>}</li>
+            )}</For></ul>
             <GuardedButton permission="policy:write" onClick={() => void save()}>{t('settings.savePolicy')}</GuardedButton>
             <Show when={saved()}><span role="status" class="ok">{t('editor.saved')}</span></Show>
           </>
-        )}</Show>
+        </Show>
       </Show>
       <Show when={failure()}><ErrorBox error={failure()} /></Show>
     </section>
