@@ -543,6 +543,8 @@ export interface paths {
                                     };
                                     /** @default 2 */
                                     concurrency: number;
+                                    /** @enum {string} */
+                                    dedupeKeep?: "first" | "last" | "merge";
                                     dedupeKey?: string[];
                                     detail?: {
                                         /** @default [] */
@@ -678,6 +680,8 @@ export interface paths {
                                         type: "infiniteScroll";
                                     };
                                     panels?: {
+                                        /** @enum {string} */
+                                        mode?: "items" | "merge";
                                         selector: string;
                                         /** @default 100 */
                                         settleMs: number;
@@ -917,6 +921,8 @@ export interface paths {
                             };
                             /** @default 2 */
                             concurrency?: number;
+                            /** @enum {string} */
+                            dedupeKeep?: "first" | "last" | "merge";
                             dedupeKey?: string[];
                             detail?: {
                                 /** @default [] */
@@ -1052,6 +1058,8 @@ export interface paths {
                                 type: "infiniteScroll";
                             };
                             panels?: {
+                                /** @enum {string} */
+                                mode?: "items" | "merge";
                                 selector: string;
                                 /** @default 100 */
                                 settleMs?: number;
@@ -1218,6 +1226,8 @@ export interface paths {
                                 };
                                 /** @default 2 */
                                 concurrency: number;
+                                /** @enum {string} */
+                                dedupeKeep?: "first" | "last" | "merge";
                                 dedupeKey?: string[];
                                 detail?: {
                                     /** @default [] */
@@ -1353,6 +1363,8 @@ export interface paths {
                                     type: "infiniteScroll";
                                 };
                                 panels?: {
+                                    /** @enum {string} */
+                                    mode?: "items" | "merge";
                                     selector: string;
                                     /** @default 100 */
                                     settleMs: number;
@@ -1630,6 +1642,8 @@ export interface paths {
                                 };
                                 /** @default 2 */
                                 concurrency: number;
+                                /** @enum {string} */
+                                dedupeKeep?: "first" | "last" | "merge";
                                 dedupeKey?: string[];
                                 detail?: {
                                     /** @default [] */
@@ -1765,6 +1779,8 @@ export interface paths {
                                     type: "infiniteScroll";
                                 };
                                 panels?: {
+                                    /** @enum {string} */
+                                    mode?: "items" | "merge";
                                     selector: string;
                                     /** @default 100 */
                                     settleMs: number;
@@ -2109,6 +2125,8 @@ export interface paths {
                             };
                             /** @default 2 */
                             concurrency?: number;
+                            /** @enum {string} */
+                            dedupeKeep?: "first" | "last" | "merge";
                             dedupeKey?: string[];
                             detail?: {
                                 /** @default [] */
@@ -2244,6 +2262,8 @@ export interface paths {
                                 type: "infiniteScroll";
                             };
                             panels?: {
+                                /** @enum {string} */
+                                mode?: "items" | "merge";
                                 selector: string;
                                 /** @default 100 */
                                 settleMs?: number;
@@ -2410,6 +2430,8 @@ export interface paths {
                                 };
                                 /** @default 2 */
                                 concurrency: number;
+                                /** @enum {string} */
+                                dedupeKeep?: "first" | "last" | "merge";
                                 dedupeKey?: string[];
                                 detail?: {
                                     /** @default [] */
@@ -2545,6 +2567,8 @@ export interface paths {
                                     type: "infiniteScroll";
                                 };
                                 panels?: {
+                                    /** @enum {string} */
+                                    mode?: "items" | "merge";
                                     selector: string;
                                     /** @default 100 */
                                     settleMs: number;
@@ -3016,6 +3040,8 @@ export interface paths {
                             };
                             /** @default 2 */
                             concurrency?: number;
+                            /** @enum {string} */
+                            dedupeKeep?: "first" | "last" | "merge";
                             dedupeKey?: string[];
                             detail?: {
                                 /** @default [] */
@@ -3151,6 +3177,8 @@ export interface paths {
                                 type: "infiniteScroll";
                             };
                             panels?: {
+                                /** @enum {string} */
+                                mode?: "items" | "merge";
                                 selector: string;
                                 /** @default 100 */
                                 settleMs?: number;
@@ -3316,6 +3344,8 @@ export interface paths {
                                 };
                                 /** @default 2 */
                                 concurrency: number;
+                                /** @enum {string} */
+                                dedupeKeep?: "first" | "last" | "merge";
                                 dedupeKey?: string[];
                                 detail?: {
                                     /** @default [] */
@@ -3451,6 +3481,8 @@ export interface paths {
                                     type: "infiniteScroll";
                                 };
                                 panels?: {
+                                    /** @enum {string} */
+                                    mode?: "items" | "merge";
                                     selector: string;
                                     /** @default 100 */
                                     settleMs: number;
@@ -5588,6 +5620,8 @@ export interface paths {
                             };
                             /** @default 2 */
                             concurrency?: number;
+                            /** @enum {string} */
+                            dedupeKeep?: "first" | "last" | "merge";
                             dedupeKey?: string[];
                             detail?: {
                                 /** @default [] */
@@ -5723,6 +5757,8 @@ export interface paths {
                                 type: "infiniteScroll";
                             };
                             panels?: {
+                                /** @enum {string} */
+                                mode?: "items" | "merge";
                                 selector: string;
                                 /** @default 100 */
                                 settleMs?: number;
@@ -7525,6 +7561,8 @@ export interface paths {
                                     };
                                     /** @default 2 */
                                     concurrency: number;
+                                    /** @enum {string} */
+                                    dedupeKeep?: "first" | "last" | "merge";
                                     dedupeKey?: string[];
                                     detail?: {
                                         /** @default [] */
@@ -7660,6 +7698,8 @@ export interface paths {
                                         type: "infiniteScroll";
                                     };
                                     panels?: {
+                                        /** @enum {string} */
+                                        mode?: "items" | "merge";
                                         selector: string;
                                         /** @default 100 */
                                         settleMs: number;
@@ -7900,6 +7940,8 @@ export interface paths {
                             };
                             /** @default 2 */
                             concurrency?: number;
+                            /** @enum {string} */
+                            dedupeKeep?: "first" | "last" | "merge";
                             dedupeKey?: string[];
                             detail?: {
                                 /** @default [] */
@@ -8035,6 +8077,8 @@ export interface paths {
                                 type: "infiniteScroll";
                             };
                             panels?: {
+                                /** @enum {string} */
+                                mode?: "items" | "merge";
                                 selector: string;
                                 /** @default 100 */
                                 settleMs?: number;
@@ -8203,6 +8247,8 @@ export interface paths {
                                 };
                                 /** @default 2 */
                                 concurrency: number;
+                                /** @enum {string} */
+                                dedupeKeep?: "first" | "last" | "merge";
                                 dedupeKey?: string[];
                                 detail?: {
                                     /** @default [] */
@@ -8338,6 +8384,8 @@ export interface paths {
                                     type: "infiniteScroll";
                                 };
                                 panels?: {
+                                    /** @enum {string} */
+                                    mode?: "items" | "merge";
                                     selector: string;
                                     /** @default 100 */
                                     settleMs: number;
@@ -8616,6 +8664,8 @@ export interface paths {
                                 };
                                 /** @default 2 */
                                 concurrency: number;
+                                /** @enum {string} */
+                                dedupeKeep?: "first" | "last" | "merge";
                                 dedupeKey?: string[];
                                 detail?: {
                                     /** @default [] */
@@ -8751,6 +8801,8 @@ export interface paths {
                                     type: "infiniteScroll";
                                 };
                                 panels?: {
+                                    /** @enum {string} */
+                                    mode?: "items" | "merge";
                                     selector: string;
                                     /** @default 100 */
                                     settleMs: number;
@@ -9000,6 +9052,9 @@ export interface components {
             fields?: {
                 [key: string]: components["schemas"]["FieldSpec"];
             };
+            label?: string;
+            /** @enum {string} */
+            labelMatch?: "exact" | "contains" | "regex";
             /**
              * @default [
              *       {

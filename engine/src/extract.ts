@@ -1,6 +1,7 @@
 import type { FieldSpec, ItemData, TaskSpec, UnparsedValues } from '@trawl/schemas';
 import type { CollectArgs, CollectField, CollectOutput, RawValue } from './collect.ts';
 import { isEmptyValue, processField, type ProcessContext, type Value } from './process.ts';
+import { pickByLabel } from './labels.ts';
 import { UnparsedLog } from './unparsed.ts';
 
 export interface Extraction {
@@ -24,7 +25,8 @@ function collectFieldsOf(fields: Record<string, FieldSpec>): Record<string, Coll
   for (const [name, f] of Object.entries(fields)) {
     // Constants and context values read nothing from the page.
     if (f.const !== undefined || f.context !== undefined) continue;
-    out[name] = { selector: f.selector, source: f.source, attr: f.attr, all: f.all, ...(f.fields ? { fields: collectFieldsOf(f.fields) } : {}) };
+    out[name] = { selector: f.selector, source: f.source, attr: f.attr, all: f.all, ...(f.fields ? { fields: collectFieldsOf(f.fields) } : {}),
+      ...(f.label !== undefined ? { labels: true } : {}) };
   }
   return out;
 }
@@ -72,7 +74,7 @@ function valueOf(raw: RawValue, field: FieldSpec, scope: Scope, path: string): V
     const v: Value = Array.isArray(raw) ? raw.map(one).filter((o): o is ItemData => o !== null) as Value : (one(raw) as Value);
     return processField(v, { process: field.process.filter((s) => s.op !== 'trim') }, pctx);
   }
-  return processField(raw as Value, field, pctx);
+  return processField((field.label !== undefined ? pickByLabel(raw, field) : raw) as Value, field, pctx);
 }
 
 /** Turns the collector's raw strings into items: post-processing, nested fields, required-field checks. */

@@ -81,8 +81,8 @@ export function applyStep(value: Value, step: ProcessStep, ctx: ProcessContext):
 }
 
 /** True when a field or one of its nested fields runs a user pattern (`regex`, `replace`): the fleet isolates those. */
-export function usesPattern(field: Pick<FieldSpec, 'process' | 'fields'>): boolean {
-  return field.process.some((s) => s.op === 'regex' || s.op === 'replace') || Object.values(field.fields ?? {}).some(usesPattern);
+export function usesPattern(field: Pick<FieldSpec, 'process' | 'fields' | 'labelMatch'>): boolean {
+  return field.labelMatch === 'regex' || field.process.some((s) => s.op === 'regex' || s.op === 'replace') || Object.values(field.fields ?? {}).some(usesPattern);
 }
 
 /** Applies a field's steps in order to its raw value. */

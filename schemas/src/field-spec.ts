@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compilePattern } from './pattern.ts';
 import { ProcessStep, type ProcessStepInput } from './process-step.ts';
 
 export const FieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'field names are letters, digits and _, starting with a letter or _');
@@ -16,6 +17,10 @@ export type FieldContext = (typeof FIELD_CONTEXTS)[number];
 
 export type ConstValue = string | number | boolean | null;
 
+/** How a `label` is compared with the page's label text (both case- and whitespace-insensitive, a trailing ":" ignored). */
+export const LABEL_MATCHES = ['exact', 'contains', 'regex'] as const;
+export type LabelMatch = (typeof LABEL_MATCHES)[number];
+
 /** One output field (recursive: nested `fields` make an object, or a list of objects with `all`). */
 export interface FieldSpec {
   selector?: string;
@@ -27,6 +32,8 @@ export interface FieldSpec {
   fields?: Record<string, FieldSpec>;
   const?: ConstValue;
   context?: FieldContext;
+  label?: string;
+  labelMatch?: LabelMatch;
 }
 export interface FieldSpecInput {
   selector?: string;
@@ -38,6 +45,8 @@ export interface FieldSpecInput {
   fields?: Record<string, FieldSpecInput>;
   const?: ConstValue;
   context?: FieldContext;
+  label?: string;
+  labelMatch?: LabelMatch;
 }
 
 /**
@@ -75,12 +84,27 @@ const FieldObject = z.object({
   /** A constant. */
   const: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
   context: z.enum(FIELD_CONTEXTS).optional(),
+  /**
+   * The value next to this label inside the item (or inside `selector`): dt/dd, th/td, label and value elements side
+   * by side, or "Label: value" text. Whatever the order of the rows; no such label gives null (ADR 0033).
+   */
+  label: z.string().trim().min(1).max(200).optional(),
+  /** `exact` (the default), `contains`, or `regex` (RE2 syntax, like the regex step). */
+  labelMatch: z.enum(LABEL_MATCHES).optional(),
 }).strict().superRefine((f, ctx) => {
   if (f.source === 'attr' && !f.attr) ctx.addIssue({ code: 'custom', path: ['attr'], message: 'source "attr" needs attr' });
   const kinds = [f.const !== undefined, f.context !== undefined, f.fields !== undefined].filter(Boolean).length;
   if (kinds > 1) ctx.addIssue({ code: 'custom', path: [], message: 'use one of const, context or fields' });
   if ((f.const !== undefined || f.context !== undefined) && f.selector) {
     ctx.addIssue({ code: 'custom', path: ['selector'], message: 'a const or context field reads no element' });
+  }
+  if (f.label !== undefined && (f.const !== undefined || f.context !== undefined || f.fields !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['label'], message: 'a label field reads the value next to its label: it cannot also be a const, context or nested fields' });
+  }
+  if (f.labelMatch !== undefined && f.label === undefined) ctx.addIssue({ code: 'custom', path: ['labelMatch'], message: 'labelMatch needs a label, e.g. "label": "Salary"' });
+  if (f.labelMatch === 'regex' && f.label !== undefined) {
+    const c = compilePattern(f.label);
+    if (!c.ok) ctx.addIssue({ code: 'custom', path: ['label'], message: c.problem });
   }
   if (f.fields && Object.keys(f.fields).length === 0) ctx.addIssue({ code: 'custom', path: ['fields'], message: 'define at least one nested field' });
 // A named schema: the OpenAPI generator emits a $ref for the recursion instead of expanding it forever.
