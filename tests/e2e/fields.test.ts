@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { fieldJobs } from '../../fixtures/src/field-jobs.ts';
+import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
+import { api, newOrg, waitForRun } from './client.ts';
+
+type Row = Record<string, unknown>;
+
+/** Fields from several tabs, repeated items and fields by label through the whole product (issue #10 §4-5, ADR 0033). */
+describe('fields across tabs, duplicates and labels end to end', () => {
+  let org: Awaited<ReturnType<typeof newOrg>>;
+  let fleet: FleetNode;
+  let jobs: ReturnType<typeof fieldJobs>;
+  beforeAll(async () => {
+    [org, fleet] = await Promise.all([newOrg('Fields'), startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), allow: inject('fleetAllow'), slots: 4 })]);
+    jobs = fieldJobs(inject('fixtureUrl'));
+  });
+  afterAll(async () => { await fleet?.stop(); });
+
+  async function runToEnd(name: string, spec: unknown) {
+    const job = await api(org.key, 'POST', '/v1/jobs', { name, spec });
+    expect(job.status, job.text).toBe(201);
+    const run = await api(org.key, 'POST', `/v1/jobs/${String(job.body.id)}/runs`);
+    const done = await waitForRun(org.key, String(run.body.id), 100_000);
+    const results = await api(org.key, 'GET', `/v1/runs/${String(run.body.id)}/results?format=jsonl`);
+    const items = results.text.trim() ? results.text.trim().split('\n').map((l) => JSON.parse(l) as Row) : [];
+    return { done, items };
+  }
+
+  it('panels in merge mode: a product whose three tabs render on click and empty each other is one record with every field', async () => {
+    const r = await runToEnd('Product tabs', jobs.productTabs.spec);
+    expect(r.done).toMatchObject({ status: 'succeeded', counts: { pagesSucceeded: 1, items: 1 } });
+    expect(r.items).toEqual(jobs.productTabs.expected);
+  });
+
+  it('dedupeKeep: a repeated key keeps the first record, the last one, or the first filled from the repeat', async () => {
+    const [first, last, merge] = await Promise.all([
+      runToEnd('Keep first', jobs.dedupeFirst.spec), runToEnd('Keep last', jobs.dedupeLast.spec), runToEnd('Keep merge', jobs.dedupeMerge.spec),
+    ]);
+    for (const [r, job] of [[first, jobs.dedupeFirst], [last, jobs.dedupeLast], [merge, jobs.dedupeMerge]] as const) {
+      expect(r.done).toMatchObject({ status: 'succeeded', counts: { pagesSucceeded: 2, items: 3 } });
+      expect(r.items).toEqual(job.expected);
+    }
+  });
+
+  it('label fields: rows in any order and markup, missing rows null, hidden rows and neighbours never taken', async () => {
+    const r = await runToEnd('Labels', jobs.labels.spec);
+    expect(r.done).toMatchObject({ status: 'succeeded', counts: { items: 5 } });
+    expect(r.items).toEqual(jobs.labels.expected);
+  });
+
+  it('bad combinations of the new options are 400 INVALID_SPEC at their path, with a hint', async () => {
+    const cases: Array<[Row, string, string]> = [
+      [{ ...jobs.dedupeFirst.spec, dedupeKey: undefined, dedupeKeep: 'merge' }, 'spec.dedupeKeep', 'needs a dedupeKey'],
+      [{ ...jobs.dedupeFirst.spec, dedupeKeep: 'newest' }, 'spec.dedupeKeep', ''],
+      [{ ...jobs.labels.spec, fields: { id: { labelMatch: 'contains' } } }, 'spec.fields.id.labelMatch', 'needs a label'],
+      [{ ...jobs.labels.spec, fields: { id: { label: '(?<=€)\\d+', labelMatch: 'regex' } } }, 'spec.fields.id.label', 'lookbehind'],
+      [{ ...jobs.labels.spec, fields: { id: { label: 'Salary', const: 1 } } }, 'spec.fields.id.label', 'cannot also be a const'],
+      [{ ...jobs.labels.spec, fields: { id: { label: '  ' } } }, 'spec.fields.id.label', ''],
+      [{ ...jobs.productTabs.spec, fields: { ...jobs.productTabs.spec.fields, tab: { context: 'panel' } } }, 'spec.fields.tab.context', 'no single panel label'],
+      [{ ...jobs.productTabs.spec, panels: { selector: 'role=tab', mode: 'all' } }, 'spec.panels.mode', ''],
+    ];
+    for (const [spec, path, hint] of cases) {
+      const res = await api(org.key, 'POST', '/v1/jobs/validate', { spec });
+      expect(res.status, path).toBe(400);
+      const body = res.body as { error: { code: string; details: { issues: Array<{ path: string; message: string }> } } };
+      expect(body.error.code).toBe('INVALID_SPEC');
+      expect(body.error.details.issues.map((i) => i.path), JSON.stringify(body.error.details.issues)).toEqual([path]);
+      expect(body.error.details.issues[0]!.message).toContain(hint);
+    }
+  });
+});
