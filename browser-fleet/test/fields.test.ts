@@ -37,3 +37,11 @@ describe('fields from several tabs and by label', () => {
     expect(run.items).toEqual(jobs.labels.expected);
   });
 });
+
+describe('what a person sees', () => {
+  it('the visible source reads CSS-drawn prices as shown and leaves hidden decoys out', async () => {
+    const run = await runJob(jobs.drawnPrices.spec, pool);
+    expect(run.failures).toEqual([]);
+    expect(run.items).toEqual(jobs.drawnPrices.expected);
+  });
+});

@@ -6,7 +6,7 @@
  */
 export interface CollectField {
   selector?: string;
-  source: 'text' | 'textContent' | 'html' | 'outerHtml' | 'attr';
+  source: 'text' | 'textContent' | 'html' | 'outerHtml' | 'attr' | 'visible';
   attr?: string;
   all: boolean;
   fields?: Record<string, CollectField>;
@@ -20,6 +20,9 @@ export interface CollectArgs {
   fields: Record<string, CollectField>;
   nextSelector?: string;
 }
+
+/** Defined beside the collector by inPageSource (visible-text.ts); absent in other wrappers, which never read `visible`. */
+declare const __trawlVisibleText: ((el: Element) => string) | undefined;
 
 export type RawValue = string | null | RawValue[] | { [key: string]: RawValue };
 
@@ -119,6 +122,7 @@ export function collectInPage(args: CollectArgs): CollectOutput {
     if (f.source === 'outerHtml') return node.outerHTML;
     if (f.source === 'attr') return node.getAttribute(f.attr ?? '');
     if (f.source === 'textContent') return node.textContent;
+    if (f.source === 'visible' && typeof __trawlVisibleText === 'function') return __trawlVisibleText(node);
     // innerText respects rendering (hidden text, <br>); textContent is the fallback for detached nodes.
     const text = (node as HTMLElement).innerText;
     return typeof text === 'string' ? text : node.textContent;

@@ -1,3 +1,5 @@
+import { visibleTextInPage } from './visible-text.ts';
+
 /**
  * The source text that runs a self-contained function in a page with its argument. tsx and esbuild with keepNames
  * (wrangler's default too) rewrite inner `const f = () => ...` to `__name(() => ..., "f")`, and a page has no
@@ -5,5 +7,6 @@
  * of the engine that evaluates in a page (the fleet over Playwright, the edge's preview over CDP).
  */
 export function inPageSource<A>(fn: (arg: A) => unknown, arg: A): string {
-  return `(() => { const __name = (f) => f; return (${fn.toString()})(${JSON.stringify(arg)}); })()`;
+  // The `visible` source's reader goes along as a helper the collector calls by name (collect.ts would pass 200 lines with it).
+  return `(() => { const __name = (f) => f; const __trawlVisibleText = ${visibleTextInPage.toString()}; return (${fn.toString()})(${JSON.stringify(arg)}); })()`;
 }

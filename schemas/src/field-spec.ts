@@ -5,10 +5,12 @@ import { ProcessStep, type ProcessStepInput } from './process-step.ts';
 export const FieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'field names are letters, digits and _, starting with a letter or _');
 
 /**
- * What a field reads from its element: `text` is the rendered text (innerText: hidden parts and <script> left out),
- * `textContent` every text node, `html`/`outerHtml` the markup, `attr` one attribute.
+ * What a field reads from its element: `text` is the rendered text (innerText: hidden parts and <script> left out,
+ * CSS text-transform applied, DOM order), `textContent` every text node, `html`/`outerHtml` the markup, `attr` one
+ * attribute, `visible` what a person sees in the order they see it (flex order, ::before/::after, right-to-left;
+ * transparent, clipped, off-page and aria-hidden text left out; ADR 0033).
  */
-export const FIELD_SOURCES = ['text', 'textContent', 'html', 'outerHtml', 'attr'] as const;
+export const FIELD_SOURCES = ['text', 'textContent', 'html', 'outerHtml', 'attr', 'visible'] as const;
 export type FieldSource = (typeof FIELD_SOURCES)[number];
 
 /** Values known without reading the page element: the page's URL, the time it was fetched, the open tab's label. */
