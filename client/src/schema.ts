@@ -9143,7 +9143,7 @@ export interface components {
              * @default text
              * @enum {string}
              */
-            source: "text" | "textContent" | "html" | "outerHtml" | "attr";
+            source: "text" | "textContent" | "html" | "outerHtml" | "attr" | "visible";
         };
     };
     responses: never;

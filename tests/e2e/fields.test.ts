@@ -49,6 +49,12 @@ describe('fields across tabs, duplicates and labels end to end', () => {
     expect(r.items).toEqual(jobs.labels.expected);
   });
 
+  it('the visible source: CSS-drawn prices read as a person sees them, hidden decoys left out', async () => {
+    const r = await runToEnd('Drawn prices', jobs.drawnPrices.spec);
+    expect(r.done).toMatchObject({ status: 'succeeded', counts: { items: 6 } });
+    expect(r.items).toEqual(jobs.drawnPrices.expected);
+  });
+
   it('bad combinations of the new options are 400 INVALID_SPEC at their path, with a hint', async () => {
     const cases: Array<[Row, string, string]> = [
       [{ ...jobs.dedupeFirst.spec, dedupeKey: undefined, dedupeKeep: 'merge' }, 'spec.dedupeKeep', 'needs a dedupeKey'],
