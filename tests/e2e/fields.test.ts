@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { DRAWN_PRICES } from '../../fixtures/src/field-data.ts';
 import { fieldJobs } from '../../fixtures/src/field-jobs.ts';
+import { fixtureJobs } from '../../fixtures/src/jobs.ts';
 import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
 import { api, newOrg, waitForRun } from './client.ts';
 
@@ -25,6 +27,15 @@ describe('fields across tabs, duplicates and labels end to end', () => {
     const results = await api(org.key, 'GET', `/v1/runs/${String(run.body.id)}/results?format=jsonl`);
     const items = results.text.trim() ? results.text.trim().split('\n').map((l) => JSON.parse(l) as Row) : [];
     return { done, items };
+  }
+
+  /** A preview, asked again while the new node is not yet listed with room (503 FLEET_UNAVAILABLE, retry-after 2 s). */
+  async function preview(body: Row) {
+    for (let i = 0; ; i++) {
+      const res = await api(org.key, 'POST', '/v1/preview', body);
+      if (res.status !== 503 || i >= 15) return res;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
   }
 
   it('panels in merge mode: a product whose three tabs render on click and empty each other is one record with every field', async () => {
@@ -53,6 +64,25 @@ describe('fields across tabs, duplicates and labels end to end', () => {
     const r = await runToEnd('Drawn prices', jobs.drawnPrices.spec);
     expect(r.done).toMatchObject({ status: 'succeeded', counts: { items: 6 } });
     expect(r.items).toEqual(jobs.drawnPrices.expected);
+  });
+
+  it('the preview warns when a text field\'s DOM text is not what a person sees, and not once the field reads visible', async () => {
+    const spec = jobs.drawnPrices.spec;
+    const asText = await preview({ spec: { ...spec, fields: { ...spec.fields, price: { selector: '.price' } } }, screenshot: false });
+    expect(asText.status, asText.text).toBe(200);
+    const differ = DRAWN_PRICES.filter((p) => p.domDiffers);
+    const warnings = (asText.body as { warnings: string[] }).warnings.filter((w) => w.includes('a person sees'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(new RegExp(`^price: the text a person sees differs from the page's DOM text in ${differ.length} of ${DRAWN_PRICES.length} items`));
+    expect(warnings[0]).toContain(`seen ${JSON.stringify(differ[0]!.shown)}`);
+    const asSeen = await preview({ spec, screenshot: false });
+    expect((asSeen.body as { warnings: string[] }).warnings).toEqual([]);
+    // An ordinary listing (a whole-row text field included) reads the same both ways: no warning.
+    const listing = fixtureJobs(inject('fixtureUrl')).numbered.spec;
+    const plain = await preview({ spec: { ...listing, fields: { ...listing.fields, row: {} } }, screenshot: false });
+    expect(plain.status, plain.text).toBe(200);
+    expect((plain.body as { itemCount: number }).itemCount).toBe(5);
+    expect((plain.body as { warnings: string[] }).warnings).toEqual([]);
   });
 
   it('bad combinations of the new options are 400 INVALID_SPEC at their path, with a hint', async () => {
