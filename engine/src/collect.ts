@@ -4,6 +4,8 @@
  * forms: one evaluate per page instead of a round trip per locator, see ADR 0005) and gathers raw strings; cleaning
  * happens in process.ts, which runs wherever the engine is used.
  */
+import type { labelPairsInPage } from './label-pairs.ts';
+
 export interface CollectField {
   selector?: string;
   source: 'text' | 'textContent' | 'html' | 'outerHtml' | 'attr' | 'visible';
@@ -21,8 +23,12 @@ export interface CollectArgs {
   nextSelector?: string;
 }
 
-/** Defined beside the collector by inPageSource (visible-text.ts); absent in other wrappers, which never read `visible`. */
+/**
+ * Defined beside the collector by inPageSource (visible-text.ts, label-pairs.ts) to keep this function readable;
+ * absent in other wrappers, which read neither `visible` nor labels.
+ */
 declare const __trawlVisibleText: ((el: Element) => string) | undefined;
+declare const __trawlLabelPairs: typeof labelPairsInPage | undefined;
 
 export type RawValue = string | null | RawValue[] | { [key: string]: RawValue };
 
@@ -127,49 +133,10 @@ export function collectInPage(args: CollectArgs): CollectOutput {
     const text = (node as HTMLElement).innerText;
     return typeof text === 'string' ? text : node.textContent;
   };
-  // Label/value pairs (ADR 0033): a label element and the element or text after it, or "Label: value" text.
-  const labelOf = (s: string | null): string => norm(s).replace(/\s*[:\uff1a]$/, '');
-  const textOf = (n: Node): string => (n instanceof HTMLElement ? n.innerText : n.textContent ?? '');
-  const isLabelLike = (a: Element, b: Element): boolean => a.tagName === b.tagName && a.className === b.className;
-  const valueAfter = (at: Element): Node | string | null => {
-    let text = '';
-    let n = at.nextSibling;
-    for (; n && !(n instanceof Element); n = n.nextSibling) text += n.textContent ?? '';
-    const next = at.nextElementSibling;
-    if (text.trim() === '' && next) {
-      if (at.tagName === 'DT') return next.tagName === 'DD' ? next : null;
-      if (at.tagName === 'TH') return next.tagName === 'TD' ? next : null;
-      return at.parentElement?.children.length === 2 || !isLabelLike(at, next) ? next : null;
-    }
-    // Inline: "<b>Salary:</b> 50k <i>net</i><br><b>Place:</b> …" runs to a line break or the next label like this one.
-    for (; n && !(n instanceof Element && (n.tagName === 'BR' || isLabelLike(at, n))); n = n.nextSibling) text += textOf(n);
-    return text.trim() === '' ? null : text;
-  };
   const pairCache = new Map<Node, Map<string, RawValue[]>>();
-  const labelPairs = (scope: Root, f: CollectField): RawValue[] => {
-    const found: Array<[Node, string, Node | string | null]> = [];
-    for (const el of css(scope, '*')) {
-      if (['SCRIPT', 'STYLE', 'TEMPLATE'].includes(el.tagName) || Array.from(el.children).some((c) => norm(c.textContent) !== '')) continue;
-      const own = norm(el.textContent);
-      if (own === '' || own.length > 200 || !isVisible(el)) continue;
-      // "Salary: 50k" lines inside one element; such an element is no label itself.
-      const lines = textOf(el).split('\n').map((l) => /^([^:\uff1a]{1,200}?)\s*[:\uff1a]\s*(\S.*)$/.exec(l.trim())).filter((m) => m !== null);
-      for (const m of lines) found.push([el, labelOf(m[1]!), m[2]!]);
-      if (lines.length) continue;
-      // Wrappers that add no text belong to the label: <dt><strong>Salary</strong></dt>.
-      let at: Element = el;
-      while (at.parentElement && at.parentElement !== scope && norm(at.parentElement.textContent) === own) at = at.parentElement;
-      found.push([el, labelOf(own), valueAfter(at)]);
-    }
-    // "Salary: <b>50k</b>": a text node that is only a label, then the value element.
-    const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
-    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
-      const m = /^\s*([^:\uff1a]{1,200}?)\s*[:\uff1a]\s*$/.exec(t.textContent ?? '');
-      if (m && t.nextSibling instanceof Element) found.push([t, labelOf(m[1]!), t.nextSibling]);
-    }
-    found.sort((a, b) => (a[0] === b[0] ? 0 : a[0].compareDocumentPosition(b[0]) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
-    return found.slice(0, 500).map(([, label, v]) => [label, typeof v === 'string' || v === null ? (f.source === 'attr' ? null : v) : read(v, f)]);
-  };
+  const labelPairs = (scope: Element, f: CollectField): RawValue[] => (typeof __trawlLabelPairs === 'function'
+    ? __trawlLabelPairs(scope, { all: (el) => css(el, '*'), isVisible, read: (n) => read(n, f), textOnly: f.source !== 'attr' })
+    : []);
   const readFields = (scope: Root, fields: Record<string, CollectField>): Record<string, RawValue> => {
     const out: Record<string, RawValue> = {};
     for (const [name, f] of Object.entries(fields)) {

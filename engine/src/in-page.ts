@@ -1,3 +1,4 @@
+import { labelPairsInPage } from './label-pairs.ts';
 import { visibleTextInPage } from './visible-text.ts';
 
 /**
@@ -7,6 +8,7 @@ import { visibleTextInPage } from './visible-text.ts';
  * of the engine that evaluates in a page (the fleet over Playwright, the edge's preview over CDP).
  */
 export function inPageSource<A>(fn: (arg: A) => unknown, arg: A): string {
-  // The `visible` source's reader goes along as a helper the collector calls by name (collect.ts would pass 200 lines with it).
-  return `(() => { const __name = (f) => f; const __trawlVisibleText = ${visibleTextInPage.toString()}; return (${fn.toString()})(${JSON.stringify(arg)}); })()`;
+  // The `visible` reader and the label pairs go along as helpers the collector calls by name (keeping collect.ts readable).
+  return `(() => { const __name = (f) => f; const __trawlVisibleText = ${visibleTextInPage.toString()};
+    const __trawlLabelPairs = ${labelPairsInPage.toString()}; return (${fn.toString()})(${JSON.stringify(arg)}); })()`;
 }
