@@ -84,12 +84,12 @@ export function visibleTextInPage(root: Element): string {
           continue;
         }
         let text = (n.textContent ?? '').replace(/\s+/g, ' ').trim();
-        if (style.direction === 'rtl' && /override/.test(style.unicodeBidi)) text = [...text].reverse().join('');
+        if (style.direction === 'rtl' && /override/.test(style.unicodeBidi)) text = [...text].toReversed().join('');
         frags.push({ ...box, right: rects.at(-1)!.right, text: transform(text, style) });
       }
     }
     if (ghost) return;
-    const own = frags.slice(start).filter((f) => f.text).sort((a, b) => a.x - b.x);
+    const own = frags.slice(start).filter((f) => f.text).toSorted((a, b) => a.x - b.x);
     pseudo(el, '::before', own[0] ?? null);
     pseudo(el, '::after', own.at(-1) ?? null);
   };
@@ -97,13 +97,13 @@ export function visibleTextInPage(root: Element): string {
   const rtl = getComputedStyle(root).direction === 'rtl';
   // Lines: fragments whose vertical middles are within half a line of each other.
   const lines: Frag[][] = [];
-  for (const f of [...frags].sort((a, b) => a.y - b.y)) {
+  for (const f of frags.toSorted((a, b) => a.y - b.y)) {
     const line = lines.find((l) => Math.abs(l[0]!.y + l[0]!.h / 2 - (f.y + f.h / 2)) < Math.max(l[0]!.h, f.h) / 2);
     if (line) line.push(f);
     else lines.push([f]);
   }
   return lines.filter((l) => l.some((f) => f.text)).map((l) => {
-    const row = l.sort((a, b) => (rtl ? b.x - a.x : a.x - b.x));
+    const row = l.toSorted((a, b) => (rtl ? b.x - a.x : a.x - b.x));
     // A gap wider than a thin space between two fragments reads as a space.
     return row.map((f, i) => (i > 0 && (rtl ? row[i - 1]!.x - f.right : f.x - row[i - 1]!.right) > f.h * 0.12 ? ` ${f.text}` : f.text)).join('').trim();
   }).join('\n');
