@@ -4,6 +4,7 @@ import { reportOf } from '@trawl/engine';
 import type { EgressProxy } from './egress/proxy.ts';
 import type { ContextSource } from './pool.ts';
 import { runTask } from './runner.ts';
+import { visibleTextWarnings } from './visible-check.ts';
 
 export interface PreviewDeps {
   pool: ContextSource;
@@ -18,6 +19,7 @@ export interface PreviewDeps {
 export async function runPreview(task: Task, deps: PreviewDeps, screenshot = true): Promise<PreviewResult> {
   let page: Page | null = null;
   let png: string | null = null;
+  let seen: string[] = [];
   let matched = 0;
   let incomplete = 0;
   const result = await runTask(task, deps.pool, {
@@ -32,13 +34,15 @@ export async function runPreview(task: Task, deps: PreviewDeps, screenshot = tru
       attach: async (_context, p) => {
         page = p;
       },
-      beforeClose: async () => {
+      beforeClose: async (failed) => {
+        if (page && !failed) seen = await visibleTextWarnings(page as Page, task.spec).catch(() => []);
         if (!screenshot || !page) return;
         png = (await (page as Page).screenshot({ type: 'png', timeout: 5000 }).catch(() => null))?.toString('base64') ?? null;
       },
     },
   });
   const report = reportOf(result.items, task.spec.fields, matched, incomplete, result.unparsed);
+  report.warnings.push(...seen);
   if (result.error) report.warnings.unshift(`${result.error.code}: ${result.error.message}`);
   return {
     url: task.url, finalUrl: result.finalUrl, httpStatus: result.httpStatus, outcome: result.outcome,

@@ -840,6 +840,8 @@ export interface paths {
                                     };
                                     /** @default 2 */
                                     concurrency: number;
+                                    /** @enum {string} */
+                                    dedupeKeep?: "first" | "last" | "merge";
                                     dedupeKey?: string[];
                                     detail?: {
                                         /** @default [] */
@@ -982,6 +984,8 @@ export interface paths {
                                         type: "infiniteScroll";
                                     };
                                     panels?: {
+                                        /** @enum {string} */
+                                        mode?: "items" | "merge";
                                         selector: string;
                                         /** @default 100 */
                                         settleMs: number;
@@ -1238,6 +1242,8 @@ export interface paths {
                             };
                             /** @default 2 */
                             concurrency?: number;
+                            /** @enum {string} */
+                            dedupeKeep?: "first" | "last" | "merge";
                             dedupeKey?: string[];
                             detail?: {
                                 /** @default [] */
@@ -1380,6 +1386,8 @@ export interface paths {
                                 type: "infiniteScroll";
                             };
                             panels?: {
+                                /** @enum {string} */
+                                mode?: "items" | "merge";
                                 selector: string;
                                 /** @default 100 */
                                 settleMs?: number;
@@ -1563,6 +1571,8 @@ export interface paths {
                                 };
                                 /** @default 2 */
                                 concurrency: number;
+                                /** @enum {string} */
+                                dedupeKeep?: "first" | "last" | "merge";
                                 dedupeKey?: string[];
                                 detail?: {
                                     /** @default [] */
@@ -1705,6 +1715,8 @@ export interface paths {
                                     type: "infiniteScroll";
                                 };
                                 panels?: {
+                                    /** @enum {string} */
+                                    mode?: "items" | "merge";
                                     selector: string;
                                     /** @default 100 */
                                     settleMs: number;
@@ -1999,6 +2011,8 @@ export interface paths {
                                 };
                                 /** @default 2 */
                                 concurrency: number;
+                                /** @enum {string} */
+                                dedupeKeep?: "first" | "last" | "merge";
                                 dedupeKey?: string[];
                                 detail?: {
                                     /** @default [] */
@@ -2141,6 +2155,8 @@ export interface paths {
                                     type: "infiniteScroll";
                                 };
                                 panels?: {
+                                    /** @enum {string} */
+                                    mode?: "items" | "merge";
                                     selector: string;
                                     /** @default 100 */
                                     settleMs: number;
@@ -2502,6 +2518,8 @@ export interface paths {
                             };
                             /** @default 2 */
                             concurrency?: number;
+                            /** @enum {string} */
+                            dedupeKeep?: "first" | "last" | "merge";
                             dedupeKey?: string[];
                             detail?: {
                                 /** @default [] */
@@ -2644,6 +2662,8 @@ export interface paths {
                                 type: "infiniteScroll";
                             };
                             panels?: {
+                                /** @enum {string} */
+                                mode?: "items" | "merge";
                                 selector: string;
                                 /** @default 100 */
                                 settleMs?: number;
@@ -2827,6 +2847,8 @@ export interface paths {
                                 };
                                 /** @default 2 */
                                 concurrency: number;
+                                /** @enum {string} */
+                                dedupeKeep?: "first" | "last" | "merge";
                                 dedupeKey?: string[];
                                 detail?: {
                                     /** @default [] */
@@ -2969,6 +2991,8 @@ export interface paths {
                                     type: "infiniteScroll";
                                 };
                                 panels?: {
+                                    /** @enum {string} */
+                                    mode?: "items" | "merge";
                                     selector: string;
                                     /** @default 100 */
                                     settleMs: number;
@@ -3457,6 +3481,8 @@ export interface paths {
                             };
                             /** @default 2 */
                             concurrency?: number;
+                            /** @enum {string} */
+                            dedupeKeep?: "first" | "last" | "merge";
                             dedupeKey?: string[];
                             detail?: {
                                 /** @default [] */
@@ -3599,6 +3625,8 @@ export interface paths {
                                 type: "infiniteScroll";
                             };
                             panels?: {
+                                /** @enum {string} */
+                                mode?: "items" | "merge";
                                 selector: string;
                                 /** @default 100 */
                                 settleMs?: number;
@@ -3781,6 +3809,8 @@ export interface paths {
                                 };
                                 /** @default 2 */
                                 concurrency: number;
+                                /** @enum {string} */
+                                dedupeKeep?: "first" | "last" | "merge";
                                 dedupeKey?: string[];
                                 detail?: {
                                     /** @default [] */
@@ -3923,6 +3953,8 @@ export interface paths {
                                     type: "infiniteScroll";
                                 };
                                 panels?: {
+                                    /** @enum {string} */
+                                    mode?: "items" | "merge";
                                     selector: string;
                                     /** @default 100 */
                                     settleMs: number;
@@ -6395,6 +6427,8 @@ export interface paths {
                             };
                             /** @default 2 */
                             concurrency?: number;
+                            /** @enum {string} */
+                            dedupeKeep?: "first" | "last" | "merge";
                             dedupeKey?: string[];
                             detail?: {
                                 /** @default [] */
@@ -6537,6 +6571,8 @@ export interface paths {
                                 type: "infiniteScroll";
                             };
                             panels?: {
+                                /** @enum {string} */
+                                mode?: "items" | "merge";
                                 selector: string;
                                 /** @default 100 */
                                 settleMs?: number;
@@ -9656,6 +9692,8 @@ export interface paths {
                                     };
                                     /** @default 2 */
                                     concurrency: number;
+                                    /** @enum {string} */
+                                    dedupeKeep?: "first" | "last" | "merge";
                                     dedupeKey?: string[];
                                     detail?: {
                                         /** @default [] */
@@ -9798,6 +9836,8 @@ export interface paths {
                                         type: "infiniteScroll";
                                     };
                                     panels?: {
+                                        /** @enum {string} */
+                                        mode?: "items" | "merge";
                                         selector: string;
                                         /** @default 100 */
                                         settleMs: number;
@@ -10055,6 +10095,8 @@ export interface paths {
                             };
                             /** @default 2 */
                             concurrency?: number;
+                            /** @enum {string} */
+                            dedupeKeep?: "first" | "last" | "merge";
                             dedupeKey?: string[];
                             detail?: {
                                 /** @default [] */
@@ -10197,6 +10239,8 @@ export interface paths {
                                 type: "infiniteScroll";
                             };
                             panels?: {
+                                /** @enum {string} */
+                                mode?: "items" | "merge";
                                 selector: string;
                                 /** @default 100 */
                                 settleMs?: number;
@@ -10382,6 +10426,8 @@ export interface paths {
                                 };
                                 /** @default 2 */
                                 concurrency: number;
+                                /** @enum {string} */
+                                dedupeKeep?: "first" | "last" | "merge";
                                 dedupeKey?: string[];
                                 detail?: {
                                     /** @default [] */
@@ -10524,6 +10570,8 @@ export interface paths {
                                     type: "infiniteScroll";
                                 };
                                 panels?: {
+                                    /** @enum {string} */
+                                    mode?: "items" | "merge";
                                     selector: string;
                                     /** @default 100 */
                                     settleMs: number;
@@ -10819,6 +10867,8 @@ export interface paths {
                                 };
                                 /** @default 2 */
                                 concurrency: number;
+                                /** @enum {string} */
+                                dedupeKeep?: "first" | "last" | "merge";
                                 dedupeKey?: string[];
                                 detail?: {
                                     /** @default [] */
@@ -10961,6 +11011,8 @@ export interface paths {
                                     type: "infiniteScroll";
                                 };
                                 panels?: {
+                                    /** @enum {string} */
+                                    mode?: "items" | "merge";
                                     selector: string;
                                     /** @default 100 */
                                     settleMs: number;
@@ -11221,6 +11273,9 @@ export interface components {
             fields?: {
                 [key: string]: components["schemas"]["FieldSpec"];
             };
+            label?: string;
+            /** @enum {string} */
+            labelMatch?: "exact" | "contains" | "regex";
             /**
              * @default [
              *       {
@@ -11319,7 +11374,7 @@ export interface components {
              * @default text
              * @enum {string}
              */
-            source: "text" | "textContent" | "html" | "outerHtml" | "attr";
+            source: "text" | "textContent" | "html" | "outerHtml" | "attr" | "visible";
         };
     };
     responses: never;

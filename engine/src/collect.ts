@@ -4,12 +4,16 @@
  * forms: one evaluate per page instead of a round trip per locator, see ADR 0005) and gathers raw strings; cleaning
  * happens in process.ts, which runs wherever the engine is used.
  */
+import type { labelPairsInPage } from './label-pairs.ts';
+
 export interface CollectField {
   selector?: string;
-  source: 'text' | 'textContent' | 'html' | 'outerHtml' | 'attr';
+  source: 'text' | 'textContent' | 'html' | 'outerHtml' | 'attr' | 'visible';
   attr?: string;
   all: boolean;
   fields?: Record<string, CollectField>;
+  /** Gather the label/value pairs of the scope instead ([label, value] lists); the label is matched outside the page. */
+  labels?: boolean;
 }
 
 export interface CollectArgs {
@@ -18,6 +22,13 @@ export interface CollectArgs {
   fields: Record<string, CollectField>;
   nextSelector?: string;
 }
+
+/**
+ * Defined beside the collector by inPageSource (visible-text.ts, label-pairs.ts) to keep this function readable;
+ * absent in other wrappers, which read neither `visible` nor labels.
+ */
+declare const __trawlVisibleText: ((el: Element) => string) | undefined;
+declare const __trawlLabelPairs: typeof labelPairsInPage | undefined;
 
 export type RawValue = string | null | RawValue[] | { [key: string]: RawValue };
 
@@ -117,13 +128,30 @@ export function collectInPage(args: CollectArgs): CollectOutput {
     if (f.source === 'outerHtml') return node.outerHTML;
     if (f.source === 'attr') return node.getAttribute(f.attr ?? '');
     if (f.source === 'textContent') return node.textContent;
+    if (f.source === 'visible' && typeof __trawlVisibleText === 'function') return __trawlVisibleText(node);
     // innerText respects rendering (hidden text, <br>); textContent is the fallback for detached nodes.
     const text = (node as HTMLElement).innerText;
     return typeof text === 'string' ? text : node.textContent;
   };
+  const pairCache = new Map<Node, Map<string, RawValue[]>>();
+  const labelPairs = (scope: Element, f: CollectField): RawValue[] => (typeof __trawlLabelPairs === 'function'
+    ? __trawlLabelPairs(scope, { all: (el) => css(el, '*'), isVisible, read: (n) => read(n, f), textOnly: f.source !== 'attr' })
+    : []);
   const readFields = (scope: Root, fields: Record<string, CollectField>): Record<string, RawValue> => {
     const out: Record<string, RawValue> = {};
     for (const [name, f] of Object.entries(fields)) {
+      if (f.labels) {
+        // Several label fields of one item share its pairs.
+        const scopes = (f.selector ? queryAll(scope, f.selector) : [scope as Node]).filter((n): n is Element => n instanceof Element);
+        out[name] = scopes.flatMap((n) => {
+          const key = `${f.source} ${f.attr ?? ''}`;
+          const byScope = pairCache.get(n) ?? new Map<string, RawValue[]>();
+          pairCache.set(n, byScope);
+          if (!byScope.has(key)) byScope.set(key, labelPairs(n, f));
+          return byScope.get(key)!;
+        });
+        continue;
+      }
       const matches = f.selector ? queryAll(scope, f.selector) : [scope as Node];
       const targets = f.all ? matches : matches.slice(0, 1);
       const values: RawValue[] = f.fields

@@ -1,6 +1,7 @@
 import { compileExpression, evaluateExpression, type ComputeInput, type FieldSpec, type ItemData, type TaskSpec, type UnparsedValues } from '@trawl/schemas';
 import type { CollectArgs, CollectField, CollectOutput, RawValue } from './collect.ts';
 import { isEmptyValue, processField, type ProcessContext, type Value } from './process.ts';
+import { pickByLabel } from './labels.ts';
 import { UnparsedLog } from './unparsed.ts';
 
 export interface Extraction {
@@ -26,7 +27,8 @@ function collectFieldsOf(fields: Record<string, FieldSpec>): Record<string, Coll
   for (const [name, f] of Object.entries(fields)) {
     // Constants, context values and computed fields read nothing from the page.
     if (f.const !== undefined || f.context !== undefined || f.compute !== undefined) continue;
-    out[name] = { selector: f.selector, source: f.source, attr: f.attr, all: f.all, ...(f.fields ? { fields: collectFieldsOf(f.fields) } : {}) };
+    out[name] = { selector: f.selector, source: f.source, attr: f.attr, all: f.all, ...(f.fields ? { fields: collectFieldsOf(f.fields) } : {}),
+      ...(f.label !== undefined ? { labels: true } : {}) };
   }
   return out;
 }
@@ -76,7 +78,7 @@ function valueOf(raw: RawValue, field: FieldSpec, scope: Scope, path: string, it
     const v: Value = Array.isArray(raw) ? raw.map(one).filter((o): o is ItemData => o !== null) as Value : (one(raw) as Value);
     return processField(v, { process: field.process.filter((s) => s.op !== 'trim') }, pctx);
   }
-  return processField(raw as Value, field, pctx);
+  return processField((field.label !== undefined ? pickByLabel(raw, field) : raw) as Value, field, pctx);
 }
 
 /**

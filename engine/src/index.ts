@@ -5,3 +5,4 @@ export * from './keys.ts';
 export * from './in-page.ts';
 export * from './report.ts';
 export * from './unparsed.ts';
+export * from './labels.ts';

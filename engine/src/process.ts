@@ -114,11 +114,13 @@ function computeLoops(expr: string | undefined): boolean {
 }
 
 /**
- * True when a field or one of its nested fields runs a user pattern (`regex`, `replace`) or an expression that walks
- * lists (its cost grows with the page's values): the fleet runs those in a worker under a CPU budget (ADR 0022, 0038).
+ * True when a field or one of its nested fields runs a user pattern (`regex`, `replace`, a regex label) or an
+ * expression that walks lists (its cost grows with the page's values): the fleet runs those in a worker under a CPU
+ * budget (ADR 0022, 0033, 0038).
  */
-export function usesPattern(field: Pick<FieldSpec, 'process' | 'fields' | 'compute'>): boolean {
-  return computeLoops(field.compute) || field.process.some((s) => s.op === 'regex' || s.op === 'replace') || Object.values(field.fields ?? {}).some(usesPattern);
+export function usesPattern(field: Pick<FieldSpec, 'process' | 'fields' | 'compute' | 'labelMatch'>): boolean {
+  return computeLoops(field.compute) || field.labelMatch === 'regex' || field.process.some((s) => s.op === 'regex' || s.op === 'replace')
+    || Object.values(field.fields ?? {}).some(usesPattern);
 }
 
 /** Applies a field's steps in order to its raw value. */

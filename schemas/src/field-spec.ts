@@ -1,14 +1,17 @@
 import { z } from 'zod';
+import { compilePattern } from './pattern.ts';
 import { ProcessStep, type ProcessStepInput } from './process-step.ts';
 import { compileExpression } from './compute.ts';
 
 export const FieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'field names are letters, digits and _, starting with a letter or _');
 
 /**
- * What a field reads from its element: `text` is the rendered text (innerText: hidden parts and <script> left out),
- * `textContent` every text node, `html`/`outerHtml` the markup, `attr` one attribute.
+ * What a field reads from its element: `text` is the rendered text (innerText: hidden parts and <script> left out,
+ * CSS text-transform applied, DOM order), `textContent` every text node, `html`/`outerHtml` the markup, `attr` one
+ * attribute, `visible` what a person sees in the order they see it (flex order, ::before/::after, right-to-left;
+ * transparent, clipped, off-page and aria-hidden text left out; ADR 0033).
  */
-export const FIELD_SOURCES = ['text', 'textContent', 'html', 'outerHtml', 'attr'] as const;
+export const FIELD_SOURCES = ['text', 'textContent', 'html', 'outerHtml', 'attr', 'visible'] as const;
 export type FieldSource = (typeof FIELD_SOURCES)[number];
 
 /** Values known without reading the page element: the page's URL, the time it was fetched, the open tab's label. */
@@ -16,6 +19,10 @@ export const FIELD_CONTEXTS = ['url', 'fetchedAt', 'panel'] as const;
 export type FieldContext = (typeof FIELD_CONTEXTS)[number];
 
 export type ConstValue = string | number | boolean | null;
+
+/** How a `label` is compared with the page's label text (both case- and whitespace-insensitive, a trailing ":" ignored). */
+export const LABEL_MATCHES = ['exact', 'contains', 'regex'] as const;
+export type LabelMatch = (typeof LABEL_MATCHES)[number];
 
 /** One output field (recursive: nested `fields` make an object, or a list of objects with `all`). */
 export interface FieldSpec {
@@ -29,6 +36,8 @@ export interface FieldSpec {
   const?: ConstValue;
   context?: FieldContext;
   compute?: string;
+  label?: string;
+  labelMatch?: LabelMatch;
 }
 export interface FieldSpecInput {
   selector?: string;
@@ -41,6 +50,8 @@ export interface FieldSpecInput {
   const?: ConstValue;
   context?: FieldContext;
   compute?: string;
+  label?: string;
+  labelMatch?: LabelMatch;
 }
 
 /**
@@ -85,12 +96,27 @@ const FieldObject = z.object({
   context: z.enum(FIELD_CONTEXTS).optional(),
   /** A CEL expression over the item's other fields ("price * qty"), checked on save (compute.ts, ADR 0038). */
   compute: ComputeExpression.optional(),
+  /**
+   * The value next to this label inside the item (or inside `selector`): dt/dd, th/td, label and value elements side
+   * by side, or "Label: value" text. Whatever the order of the rows; no such label gives null (ADR 0033).
+   */
+  label: z.string().trim().min(1).max(200).optional(),
+  /** `exact` (the default), `contains`, or `regex` (RE2 syntax, like the regex step). */
+  labelMatch: z.enum(LABEL_MATCHES).optional(),
 }).strict().superRefine((f, ctx) => {
   if (f.source === 'attr' && !f.attr) ctx.addIssue({ code: 'custom', path: ['attr'], message: 'source "attr" needs attr' });
   const kinds = [f.const !== undefined, f.context !== undefined, f.fields !== undefined, f.compute !== undefined].filter(Boolean).length;
   if (kinds > 1) ctx.addIssue({ code: 'custom', path: [], message: 'use one of const, context, compute or fields' });
   if ((f.const !== undefined || f.context !== undefined || f.compute !== undefined) && f.selector) {
     ctx.addIssue({ code: 'custom', path: ['selector'], message: 'a const, context or compute field reads no element' });
+  }
+  if (f.label !== undefined && (f.const !== undefined || f.context !== undefined || f.fields !== undefined || f.compute !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['label'], message: 'a label field reads the value next to its label: it cannot also be a const, context, compute or nested fields' });
+  }
+  if (f.labelMatch !== undefined && f.label === undefined) ctx.addIssue({ code: 'custom', path: ['labelMatch'], message: 'labelMatch needs a label, e.g. "label": "Salary"' });
+  if (f.labelMatch === 'regex' && f.label !== undefined) {
+    const c = compilePattern(f.label);
+    if (!c.ok) ctx.addIssue({ code: 'custom', path: ['label'], message: c.problem });
   }
   if (f.fields && Object.keys(f.fields).length === 0) ctx.addIssue({ code: 'custom', path: ['fields'], message: 'define at least one nested field' });
 // A named schema: the OpenAPI generator emits a $ref for the recursion instead of expanding it forever.

@@ -85,6 +85,11 @@ export const JobSpec = TaskSpec.extend({
   startUrls: z.array(HttpUrl).min(1, 'give at least one start URL').max(10_000),
   /** Fields whose values identify an item within a run and across runs. */
   dedupeKey: z.array(FieldName).min(1).max(5).optional(),
+  /**
+   * Which record a repeated dedupe key leaves (ADR 0033): `first` (the default) keeps the first one seen and drops
+   * later ones whole; `last` replaces it with the latest; `merge` keeps the first and fills its empty fields from repeats.
+   */
+  dedupeKeep: z.enum(['first', 'last', 'merge']).optional(),
   concurrency: z.number().int().min(1).max(64).default(2),
   limits: LimitsSpec.default({ maxPages: 1000, maxItems: 1_000_000, taskTimeoutMs: 60_000, runTimeoutMs: 3600_000 }),
   retry: RetrySpec.default({ maxAttempts: 3 }),
@@ -97,6 +102,14 @@ export const JobSpec = TaskSpec.extend({
 }).strict().superRefine((spec, ctx) => {
   for (const [i, k] of (spec.dedupeKey ?? []).entries()) {
     if (!(k in spec.fields)) ctx.addIssue({ code: 'custom', path: ['dedupeKey', i], message: `"${k}" is not a field` });
+  }
+  if (spec.dedupeKeep && !spec.dedupeKey) {
+    ctx.addIssue({ code: 'custom', path: ['dedupeKeep'], message: 'dedupeKeep needs a dedupeKey: name the fields that identify an item, e.g. "dedupeKey": ["sku"]' });
+  }
+  if (spec.panels?.mode === 'merge') {
+    for (const [name, f] of Object.entries(spec.fields)) {
+      if (f.context === 'panel') ctx.addIssue({ code: 'custom', path: ['fields', name, 'context'], message: 'panels mode "merge" makes one record from every panel, so no single panel label applies: drop this field or use mode "items"' });
+    }
   }
   if (spec.detail && !(spec.detail.urlField in spec.fields)) {
     ctx.addIssue({ code: 'custom', path: ['detail', 'urlField'], message: `"${spec.detail.urlField}" is not a field` });

@@ -53,11 +53,17 @@ export const PaginationSpec = z.discriminatedUnion('type', [
 ]);
 export type PaginationSpec = z.infer<typeof PaginationSpec>;
 
-/** Tabs and accordions: each match of `selector` is clicked in turn and the items are extracted after each click. */
+/**
+ * Tabs and accordions: each match of `selector` is clicked in turn and the items are extracted after each click.
+ * `items` (the default) takes each panel's items as items of their own; `merge` makes one record per item of the
+ * page from every panel (a product's specs, reviews and Q&A tabs): each panel fills the fields still empty (ADR 0033).
+ */
+export const PANEL_MODES = ['items', 'merge'] as const;
 export const PanelsSpec = z.object({
   selector: Selector,
   /** Waited for after each click (for example the active panel's items). */
   waitFor: Selector.optional(),
   settleMs: z.number().int().min(0).max(10_000).default(100),
+  mode: z.enum(PANEL_MODES).optional(),
 }).strict();
 export type PanelsSpec = z.infer<typeof PanelsSpec>;

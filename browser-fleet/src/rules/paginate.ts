@@ -3,6 +3,7 @@ import type { PaginationSpec, PanelsSpec, TaskSpec } from '@trawl/schemas';
 import type { Extraction } from '@trawl/engine';
 import type { NetworkTracker } from './network.ts';
 import { countItems, emptyExtraction, extractOnce, itemSignature, mergeExtraction, type Target } from './extract.ts';
+import { mergePanels } from './panel-merge.ts';
 import type { PageTools } from './tools.ts';
 
 type InTask<T extends PaginationSpec['type']> = Extract<PaginationSpec, { type: T }>;
@@ -114,6 +115,7 @@ class StopScrolling extends Error {
 
 /** Tabs and accordions: open each and extract; an item already seen under an earlier panel is not taken again. */
 async function byPanels(target: Target, spec: TaskSpec, p: PanelsSpec, tools: PageTools): Promise<Extraction> {
+  if (p.mode === 'merge') return mergePanels(target, spec, p, tools);
   const tabs = target.locator(p.selector);
   const n = await tools.race(tabs.count());
   const contextFields = Object.entries(spec.fields).filter(([, f]) => f.context === 'panel').map(([k]) => k);

@@ -255,7 +255,7 @@ export class RunCoordinator extends DurableObject<Env> {
       return;
     }
     const keyed = result.items.map((data, i) => ({ key: dedupeKeyOf(data, meta.spec.dedupeKey) ?? `${task.taskId}:${i}`, data }));
-    const added = this.store.addItems(task.seq, task.url, keyed, meta.spec.limits.maxItems);
+    const added = this.store.addItems(task.seq, task.url, keyed, meta.spec.limits.maxItems, meta.spec.dedupeKeep);
     const itemsFull = this.store.itemCount() >= meta.spec.limits.maxItems;
     const plan = planDiscovered(result.discovered, keyed.map((k) => (this.details.hasItem(k.key) ? k.key : null)),
       meta.spec.limits.maxPages - this.store.pageCount(), itemsFull, (url) => this.store.hasPage(url));

@@ -1,5 +1,6 @@
 /** The RunCoordinator's own SQLite: tasks (the frontier), items, events and the run's meta row. */
 import type { BlockedRequest, EgressPolicy, Failure, FillRates, ItemData, JobSpec, RunEvent, RunEventInput, RunStatus, RunWarning } from '@trawl/schemas';
+import { fillEmpty } from '@trawl/engine/keys';
 import type { TaskRow, TaskStatus } from './machine.ts';
 import type { Politeness } from './politeness.ts';
 import type { SiteState } from './site-backoff.ts';
@@ -113,11 +114,22 @@ export class RunStore {
       t.status, t.attempt, t.failures, t.leaseToken, t.leaseDeadline, t.notBefore, t.error ? JSON.stringify(t.error) : null, t.taskId);
   }
 
-  /** Inserts items by key; an existing key is left as it is (idempotent). Returns how many were new. */
-  addItems(taskSeq: number, url: string, items: Array<{ key: string; data: ItemData }>, limit: number): number {
+  /**
+   * Inserts items by key. A key already stored keeps its place in the results and, per `keep` (the job's dedupeKeep,
+   * ADR 0033): `first` leaves it as it is, `last` takes the repeat's values (fields only the stored one has, such as
+   * merged detail fields, stay), `merge` fills its empty fields from the repeat. Each is idempotent. Returns how many were new.
+   */
+  addItems(taskSeq: number, url: string, items: Array<{ key: string; data: ItemData }>, limit: number, keep: JobSpec['dedupeKeep'] = 'first'): number {
     let added = 0;
     let total = this.itemCount();
     for (const [idx, it] of items.entries()) {
+      const stored = keep === 'first' ? undefined : this.sql.exec<{ data: string }>('SELECT data FROM items WHERE key = ?', it.key).toArray()[0];
+      if (stored) {
+        const old = JSON.parse(stored.data) as ItemData;
+        const next = JSON.stringify(keep === 'last' ? { ...old, ...it.data } : fillEmpty(old, it.data));
+        if (next !== stored.data) this.sql.exec('UPDATE items SET data = ? WHERE key = ?', next, it.key);
+        continue;
+      }
       if (total >= limit) break;
       const n = this.sql.exec('INSERT OR IGNORE INTO items (key, task_seq, idx, url, data) VALUES (?, ?, ?, ?, ?)',
         it.key, taskSeq, idx, url, JSON.stringify(it.data)).rowsWritten;
