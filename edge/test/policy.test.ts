@@ -58,6 +58,6 @@ describe('permission matrix', () => {
     expect(can('viewer', 'jobs:write', ['*'])).toBe(false);
     expect(can('admin', 'keys:write', ['admin'])).toBe(true);
     expect(can('admin', 'jobs:read', ['admin'])).toBe(false);
-    expect(effectivePermissions('viewer', ['*'])).toEqual(['jobs:read', 'runs:read', 'results:read', 'policy:read']);
+    expect(effectivePermissions('viewer', ['*'])).toEqual(['jobs:read', 'runs:read', 'results:read', 'policy:read', 'sessions:read']);
   });
 });
