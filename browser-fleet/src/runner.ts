@@ -176,6 +176,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
       items: outcome.items, discovered: outcome.discovered, httpStatus, finalUrl, timings, blocked: egress.list(), crawlDelayMs,
       ...(outcome.unparsed.length ? { unparsed: outcome.unparsed } : {}),
       ...(outcome.dropped.length ? { dropped: outcome.dropped } : {}),
+      ...(outcome.paginationUnfinished ? { paginationUnfinished: outcome.paginationUnfinished } : {}),
     };
   } catch (error) {
     // What the page did (crash, close, a download) explains a step's failure after it (page-guard.ts); a refused

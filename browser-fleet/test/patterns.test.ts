@@ -20,7 +20,8 @@ afterAll(async () => {
 });
 
 describe('every loading pattern yields exactly its expected records', () => {
-  const patterns: FixturePattern[] = ['numbered', 'urlTemplate', 'jsNext', 'scroll', 'loadMore', 'tabs', 'spa', 'shadow', 'iframe', 'detail', 'busy'];
+  const patterns: FixturePattern[] = ['numbered', 'urlTemplate', 'jsNext', 'scroll', 'loadMore', 'tabs', 'spa', 'shadow', 'iframe', 'detail', 'busy',
+    'spinnerMore', 'wavesNext', 'scrollBox', 'virtualGrid'];
   for (const name of patterns) {
     it(name, async () => {
       const { spec, expected } = jobs[name];

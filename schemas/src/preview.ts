@@ -31,6 +31,8 @@ export const PreviewResult = z.object({
   warnings: z.array(z.string()),
   discovered: z.array(Discovered),
   error: Failure.optional(),
+  /** The in-page steps (clicks, scrolls, panels, items so far) and how pagination ended: where loading stopped. */
+  steps: z.array(z.object({ message: z.string(), level: z.enum(['debug', 'info', 'warn', 'error']), data: z.record(z.string(), z.unknown()).optional() })).max(200),
   /** PNG of the viewport when extraction ended, base64. */
   screenshot: z.string().nullable(),
   timings: TaskTimings,

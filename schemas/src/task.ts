@@ -6,7 +6,7 @@ import { ArtifactRef } from './artifacts.ts';
 import { BlockedRequest, EgressPolicy } from './policy.ts';
 import { RunEventInput } from './events.ts';
 import { UnparsedValues } from './process-step.ts';
-import { DroppedItems } from './warnings.ts';
+import { DroppedItems, PaginationUnfinished } from './warnings.ts';
 
 /** What the edge sends a fleet node: one browser visit, fenced by its lease token. */
 export const Task = z.object({
@@ -74,6 +74,8 @@ export const TaskResult = z.object({
   unparsed: z.array(UnparsedValues).max(200).optional(),
   /** Items left out because a required field came out empty, counted per field. */
   dropped: z.array(DroppedItems).max(200).optional(),
+  /** In-task pagination that ended with its control still usable (the run's PAGINATION_UNFINISHED warning). */
+  paginationUnfinished: PaginationUnfinished.optional(),
   /**
    * The attempt's events not sent yet, delivered with the result in one call (they are recorded before it is
    * applied, as if posted to /events first).
