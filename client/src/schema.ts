@@ -614,7 +614,7 @@ export interface paths {
                                         urlField: string;
                                         waitFor?: string;
                                     };
-                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP")[];
+                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "PAGINATION_UNFINISHED")[];
                                     fields: {
                                         [key: string]: components["schemas"]["FieldSpec"];
                                     };
@@ -647,6 +647,7 @@ export interface paths {
                                         /** @enum {string} */
                                         type: "nextLink";
                                     } | {
+                                        loading?: string;
                                         /** @default 50 */
                                         maxPages: number;
                                         selector: string;
@@ -662,6 +663,7 @@ export interface paths {
                                         /** @enum {string} */
                                         type: "urlTemplate";
                                     } | {
+                                        loading?: string;
                                         /** @default 50 */
                                         maxClicks: number;
                                         selector: string;
@@ -670,12 +672,17 @@ export interface paths {
                                         /** @enum {string} */
                                         type: "loadMore";
                                     } | {
+                                        container?: string;
                                         /** @default 1500 */
                                         idleMs: number;
+                                        loading?: string;
                                         /** @default 50 */
                                         maxScrolls: number;
+                                        rowIndexAttr?: string;
                                         /** @enum {string} */
                                         type: "infiniteScroll";
+                                        /** @default false */
+                                        virtualized: boolean;
                                     };
                                     panels?: {
                                         selector: string;
@@ -988,7 +995,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "PAGINATION_UNFINISHED")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -1021,6 +1028,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "nextLink";
                             } | {
+                                loading?: string;
                                 /** @default 50 */
                                 maxPages?: number;
                                 selector: string;
@@ -1036,6 +1044,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "urlTemplate";
                             } | {
+                                loading?: string;
                                 /** @default 50 */
                                 maxClicks?: number;
                                 selector: string;
@@ -1044,12 +1053,17 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "loadMore";
                             } | {
+                                container?: string;
                                 /** @default 1500 */
                                 idleMs?: number;
+                                loading?: string;
                                 /** @default 50 */
                                 maxScrolls?: number;
+                                rowIndexAttr?: string;
                                 /** @enum {string} */
                                 type: "infiniteScroll";
+                                /** @default false */
+                                virtualized?: boolean;
                             };
                             panels?: {
                                 selector: string;
@@ -1289,7 +1303,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "PAGINATION_UNFINISHED")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -1322,6 +1336,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "nextLink";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxPages: number;
                                     selector: string;
@@ -1337,6 +1352,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "urlTemplate";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxClicks: number;
                                     selector: string;
@@ -1345,12 +1361,17 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "loadMore";
                                 } | {
+                                    container?: string;
                                     /** @default 1500 */
                                     idleMs: number;
+                                    loading?: string;
                                     /** @default 50 */
                                     maxScrolls: number;
+                                    rowIndexAttr?: string;
                                     /** @enum {string} */
                                     type: "infiniteScroll";
+                                    /** @default false */
+                                    virtualized: boolean;
                                 };
                                 panels?: {
                                     selector: string;
@@ -1701,7 +1722,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "PAGINATION_UNFINISHED")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -1734,6 +1755,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "nextLink";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxPages: number;
                                     selector: string;
@@ -1749,6 +1771,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "urlTemplate";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxClicks: number;
                                     selector: string;
@@ -1757,12 +1780,17 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "loadMore";
                                 } | {
+                                    container?: string;
                                     /** @default 1500 */
                                     idleMs: number;
+                                    loading?: string;
                                     /** @default 50 */
                                     maxScrolls: number;
+                                    rowIndexAttr?: string;
                                     /** @enum {string} */
                                     type: "infiniteScroll";
+                                    /** @default false */
+                                    virtualized: boolean;
                                 };
                                 panels?: {
                                     selector: string;
@@ -2180,7 +2208,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "PAGINATION_UNFINISHED")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -2213,6 +2241,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "nextLink";
                             } | {
+                                loading?: string;
                                 /** @default 50 */
                                 maxPages?: number;
                                 selector: string;
@@ -2228,6 +2257,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "urlTemplate";
                             } | {
+                                loading?: string;
                                 /** @default 50 */
                                 maxClicks?: number;
                                 selector: string;
@@ -2236,12 +2266,17 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "loadMore";
                             } | {
+                                container?: string;
                                 /** @default 1500 */
                                 idleMs?: number;
+                                loading?: string;
                                 /** @default 50 */
                                 maxScrolls?: number;
+                                rowIndexAttr?: string;
                                 /** @enum {string} */
                                 type: "infiniteScroll";
+                                /** @default false */
+                                virtualized?: boolean;
                             };
                             panels?: {
                                 selector: string;
@@ -2481,7 +2516,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "PAGINATION_UNFINISHED")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -2514,6 +2549,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "nextLink";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxPages: number;
                                     selector: string;
@@ -2529,6 +2565,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "urlTemplate";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxClicks: number;
                                     selector: string;
@@ -2537,12 +2574,17 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "loadMore";
                                 } | {
+                                    container?: string;
                                     /** @default 1500 */
                                     idleMs: number;
+                                    loading?: string;
                                     /** @default 50 */
                                     maxScrolls: number;
+                                    rowIndexAttr?: string;
                                     /** @enum {string} */
                                     type: "infiniteScroll";
+                                    /** @default false */
+                                    virtualized: boolean;
                                 };
                                 panels?: {
                                     selector: string;
@@ -2771,7 +2813,7 @@ export interface paths {
                             /** @default [] */
                             warnings: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "PAGINATION_UNFINISHED";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -2779,6 +2821,8 @@ export interface paths {
                                 previous?: number;
                                 rate?: number;
                                 reason?: string;
+                                selector?: string;
+                                step?: string;
                             }[];
                         };
                     };
@@ -3087,7 +3131,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "PAGINATION_UNFINISHED")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -3120,6 +3164,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "nextLink";
                             } | {
+                                loading?: string;
                                 /** @default 50 */
                                 maxPages?: number;
                                 selector: string;
@@ -3135,6 +3180,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "urlTemplate";
                             } | {
+                                loading?: string;
                                 /** @default 50 */
                                 maxClicks?: number;
                                 selector: string;
@@ -3143,12 +3189,17 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "loadMore";
                             } | {
+                                container?: string;
                                 /** @default 1500 */
                                 idleMs?: number;
+                                loading?: string;
                                 /** @default 50 */
                                 maxScrolls?: number;
+                                rowIndexAttr?: string;
                                 /** @enum {string} */
                                 type: "infiniteScroll";
+                                /** @default false */
+                                virtualized?: boolean;
                             };
                             panels?: {
                                 selector: string;
@@ -3387,7 +3438,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "PAGINATION_UNFINISHED")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -3420,6 +3471,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "nextLink";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxPages: number;
                                     selector: string;
@@ -3435,6 +3487,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "urlTemplate";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxClicks: number;
                                     selector: string;
@@ -3443,12 +3496,17 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "loadMore";
                                 } | {
+                                    container?: string;
                                     /** @default 1500 */
                                     idleMs: number;
+                                    loading?: string;
                                     /** @default 50 */
                                     maxScrolls: number;
+                                    rowIndexAttr?: string;
                                     /** @enum {string} */
                                     type: "infiniteScroll";
+                                    /** @default false */
+                                    virtualized: boolean;
                                 };
                                 panels?: {
                                     selector: string;
@@ -5463,6 +5521,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        jobId?: string;
                         /**
                          * @default listing
                          * @enum {string}
@@ -5659,7 +5718,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "PAGINATION_UNFINISHED")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -5692,6 +5751,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "nextLink";
                             } | {
+                                loading?: string;
                                 /** @default 50 */
                                 maxPages?: number;
                                 selector: string;
@@ -5707,6 +5767,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "urlTemplate";
                             } | {
+                                loading?: string;
                                 /** @default 50 */
                                 maxClicks?: number;
                                 selector: string;
@@ -5715,12 +5776,17 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "loadMore";
                             } | {
+                                container?: string;
                                 /** @default 1500 */
                                 idleMs?: number;
+                                loading?: string;
                                 /** @default 50 */
                                 maxScrolls?: number;
+                                rowIndexAttr?: string;
                                 /** @enum {string} */
                                 type: "infiniteScroll";
+                                /** @default false */
+                                virtualized?: boolean;
                             };
                             panels?: {
                                 selector: string;
@@ -5806,6 +5872,15 @@ export interface paths {
                             /** @enum {string} */
                             outcome: "succeeded" | "failed";
                             screenshot: string | null;
+                            /** @default [] */
+                            steps: {
+                                data?: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {string} */
+                                level: "debug" | "info" | "warn" | "error";
+                                message: string;
+                            }[];
                             timings: {
                                 contextMs?: number;
                                 extractMs?: number;
@@ -6012,7 +6087,7 @@ export interface paths {
                                 /** @default [] */
                                 warnings: {
                                     /** @enum {string} */
-                                    code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP";
+                                    code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "PAGINATION_UNFINISHED";
                                     count?: number;
                                     example?: string;
                                     field?: string;
@@ -6020,6 +6095,8 @@ export interface paths {
                                     previous?: number;
                                     rate?: number;
                                     reason?: string;
+                                    selector?: string;
+                                    step?: string;
                                 }[];
                             }[];
                             nextCursor: string | null;
@@ -6176,7 +6253,7 @@ export interface paths {
                             /** @default [] */
                             warnings: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "PAGINATION_UNFINISHED";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -6184,6 +6261,8 @@ export interface paths {
                                 previous?: number;
                                 rate?: number;
                                 reason?: string;
+                                selector?: string;
+                                step?: string;
                             }[];
                         };
                     };
@@ -6572,7 +6651,7 @@ export interface paths {
                             /** @default [] */
                             warnings: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "PAGINATION_UNFINISHED";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -6580,6 +6659,8 @@ export interface paths {
                                 previous?: number;
                                 rate?: number;
                                 reason?: string;
+                                selector?: string;
+                                step?: string;
                             }[];
                         };
                     };
@@ -7596,7 +7677,7 @@ export interface paths {
                                         urlField: string;
                                         waitFor?: string;
                                     };
-                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP")[];
+                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "PAGINATION_UNFINISHED")[];
                                     fields: {
                                         [key: string]: components["schemas"]["FieldSpec"];
                                     };
@@ -7629,6 +7710,7 @@ export interface paths {
                                         /** @enum {string} */
                                         type: "nextLink";
                                     } | {
+                                        loading?: string;
                                         /** @default 50 */
                                         maxPages: number;
                                         selector: string;
@@ -7644,6 +7726,7 @@ export interface paths {
                                         /** @enum {string} */
                                         type: "urlTemplate";
                                     } | {
+                                        loading?: string;
                                         /** @default 50 */
                                         maxClicks: number;
                                         selector: string;
@@ -7652,12 +7735,17 @@ export interface paths {
                                         /** @enum {string} */
                                         type: "loadMore";
                                     } | {
+                                        container?: string;
                                         /** @default 1500 */
                                         idleMs: number;
+                                        loading?: string;
                                         /** @default 50 */
                                         maxScrolls: number;
+                                        rowIndexAttr?: string;
                                         /** @enum {string} */
                                         type: "infiniteScroll";
+                                        /** @default false */
+                                        virtualized: boolean;
                                     };
                                     panels?: {
                                         selector: string;
@@ -7971,7 +8059,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "PAGINATION_UNFINISHED")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -8004,6 +8092,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "nextLink";
                             } | {
+                                loading?: string;
                                 /** @default 50 */
                                 maxPages?: number;
                                 selector: string;
@@ -8019,6 +8108,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "urlTemplate";
                             } | {
+                                loading?: string;
                                 /** @default 50 */
                                 maxClicks?: number;
                                 selector: string;
@@ -8027,12 +8117,17 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "loadMore";
                             } | {
+                                container?: string;
                                 /** @default 1500 */
                                 idleMs?: number;
+                                loading?: string;
                                 /** @default 50 */
                                 maxScrolls?: number;
+                                rowIndexAttr?: string;
                                 /** @enum {string} */
                                 type: "infiniteScroll";
+                                /** @default false */
+                                virtualized?: boolean;
                             };
                             panels?: {
                                 selector: string;
@@ -8274,7 +8369,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "PAGINATION_UNFINISHED")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -8307,6 +8402,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "nextLink";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxPages: number;
                                     selector: string;
@@ -8322,6 +8418,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "urlTemplate";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxClicks: number;
                                     selector: string;
@@ -8330,12 +8427,17 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "loadMore";
                                 } | {
+                                    container?: string;
                                     /** @default 1500 */
                                     idleMs: number;
+                                    loading?: string;
                                     /** @default 50 */
                                     maxScrolls: number;
+                                    rowIndexAttr?: string;
                                     /** @enum {string} */
                                     type: "infiniteScroll";
+                                    /** @default false */
+                                    virtualized: boolean;
                                 };
                                 panels?: {
                                     selector: string;
@@ -8687,7 +8789,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "PAGINATION_UNFINISHED")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -8720,6 +8822,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "nextLink";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxPages: number;
                                     selector: string;
@@ -8735,6 +8838,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "urlTemplate";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxClicks: number;
                                     selector: string;
@@ -8743,12 +8847,17 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "loadMore";
                                 } | {
+                                    container?: string;
                                     /** @default 1500 */
                                     idleMs: number;
+                                    loading?: string;
                                     /** @default 50 */
                                     maxScrolls: number;
+                                    rowIndexAttr?: string;
                                     /** @enum {string} */
                                     type: "infiniteScroll";
+                                    /** @default false */
+                                    virtualized: boolean;
                                 };
                                 panels?: {
                                     selector: string;

@@ -28,6 +28,11 @@ describe('run warnings', () => {
       { code: 'URLS_SKIPPED', reason: 'maxPages', count: 3 },
       { code: 'URLS_SKIPPED', reason: 'maxItems', count: 1 },
     ]],
+    ['pagination that stopped with its control usable, per step, selector and reason', {
+      ...none, pagination: [{ step: 'loadMore' as const, selector: 'button.more', reason: 'maxClicks' as const, count: 2 }],
+    }, [
+      { code: 'PAGINATION_UNFINISHED', step: 'loadMore', selector: 'button.more', reason: 'maxClicks', count: 2 },
+    ]],
   ])('%s', (_name, input, expected) => {
     const got = warningsOf(input);
     expect(got.map(({ message: _m, ...rest }) => rest)).toEqual(expected);

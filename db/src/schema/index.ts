@@ -7,3 +7,4 @@ export * from './observability.ts';
 export * from './auth.ts';
 export * from './logins.ts';
 export * from './templates.ts';
+export * from './job-previews.ts';

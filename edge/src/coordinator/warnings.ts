@@ -2,13 +2,20 @@
  * A run's warnings from its aggregates (ADR 0028): values the processing steps could not read, items dropped for
  * an empty required field, URLs found but not fetched. Pure, so the table tests pin the codes and counts.
  */
-import { ERRORS, type DroppedItems, type FailOnWarnings, type Failure, type RunCounts, type RunWarning, type UnparsedValues } from '@trawl/schemas';
+import { ERRORS, type DroppedItems, type FailOnWarnings, type Failure, type PaginationUnfinished, type RunCounts, type RunWarning, type UnparsedValues } from '@trawl/schemas';
 
 export interface WarningInputs {
   unparsed: readonly UnparsedValues[];
   dropped: readonly DroppedItems[];
   skipped: RunCounts['skipped'];
+  /** Pages whose in-task pagination stopped with its control still usable, counted per step, selector and reason. */
+  pagination?: ReadonlyArray<PaginationUnfinished & { count: number }>;
 }
+
+const STOPS: Record<PaginationUnfinished['reason'], string> = {
+  maxClicks: 'at maxClicks', maxPages: 'at maxPages', maxScrolls: 'at maxScrolls while items were still coming',
+  noChange: 'because a click changed nothing within settleMs',
+};
 
 /** Skip reasons that lose data; `duplicate` (a page already in the run) loses nothing, so it is no warning. */
 const LOSSY_SKIPS = { maxPages: 'limits.maxPages was reached', maxItems: 'limits.maxItems was reached' } as const;
@@ -25,6 +32,11 @@ export function warningsOf(input: WarningInputs): RunWarning[] {
   for (const [reason, why] of Object.entries(LOSSY_SKIPS) as Array<[keyof typeof LOSSY_SKIPS, string]>) {
     const n = input.skipped[reason];
     if (n > 0) out.push({ code: 'URLS_SKIPPED', reason, count: n, message: `${n} URL(s) found but not fetched: ${why}` });
+  }
+  for (const p of input.pagination ?? []) {
+    const still = p.step === 'infiniteScroll' ? '' : ` while ${p.selector} was still visible and enabled`;
+    out.push({ code: 'PAGINATION_UNFINISHED', step: p.step, selector: p.selector, reason: p.reason, count: p.count,
+      message: `${p.step} stopped ${STOPS[p.reason]}${still} on ${p.count} page(s): items were probably left behind` });
   }
   return out;
 }
