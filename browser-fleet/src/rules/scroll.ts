@@ -8,20 +8,22 @@ import type { PageTools } from './tools.ts';
 
 type Scroll = InTask<'infiniteScroll'>;
 interface Box { top: number; height: number; client: number }
+type Move = 'end' | 'page' | 'read';
 
 /**
  * Scrolls the window, or the container `selector` names (any selector syntax), to its end ('end'), down by most of its
  * height ('page'), or not at all ('read'), and answers with where it is. The container is looked up afresh each time.
  */
-async function scrollBox(target: Target, selector: string | undefined, how: 'end' | 'page' | 'read', tools: PageTools): Promise<Box> {
-  const move = (el: Element, how: 'end' | 'page' | 'read'): Box => {
-    const box = el === document.documentElement ? (document.scrollingElement ?? el) : el;
-    if (how === 'end') box.scrollTop = box.scrollHeight;
-    if (how === 'page') box.scrollTop += Math.max(1, Math.floor(box.clientHeight * 0.8));
-    return { top: box.scrollTop, height: box.scrollHeight, client: box.clientHeight };
-  };
-  const el = target.locator(selector ?? ':root').first();
-  return tools.race(el.evaluate(move, how, { timeout: tools.budget(5000) }));
+async function scrollBox(target: Target, selector: string | undefined, how: Move, tools: PageTools): Promise<Box> {
+  return tools.race(target.locator(selector ?? ':root').first().evaluate(moveInPage, how, { timeout: tools.budget(5000) }));
+}
+
+/** Runs in the page: the root element stands for the document's scrolling element. */
+function moveInPage(el: Element, how: Move): Box {
+  const box = el === document.documentElement ? (document.scrollingElement ?? el) : el;
+  if (how === 'end') box.scrollTop = box.scrollHeight;
+  if (how === 'page') box.scrollTop += Math.max(1, Math.floor(box.clientHeight * 0.8));
+  return { top: box.scrollTop, height: box.scrollHeight, client: box.clientHeight };
 }
 
 /**
@@ -55,6 +57,7 @@ export async function scrollToEnd(c: PageCtx, p: Scroll): Promise<void> {
   log.end({ step: 'infiniteScroll', selector: where, reason, controlVisible: reason === 'maxScrolls' && grew, steps: scrolls, items });
 }
 
+const attr = (a: string): FieldSpec => ({ source: 'attr', attr: a, all: false, required: false, process: [{ op: 'trim' }] });
 const ROW_ATTR = '__trawlRowIndex';
 const ROW_DATA = '__trawlDataIndex';
 
@@ -67,7 +70,6 @@ const ROW_DATA = '__trawlDataIndex';
  */
 export async function collectVirtual(c: PageCtx, p: Scroll): Promise<Extraction> {
   const { target, spec, tools, log } = c;
-  const attr = (a: string): FieldSpec => ({ source: 'attr', attr: a, all: false, required: false, process: [{ op: 'trim' }] });
   const passSpec = { ...spec, fields: { ...spec.fields, [ROW_ATTR]: attr(p.rowIndexAttr ?? 'aria-rowindex'), [ROW_DATA]: attr('data-index') } };
   const rows = new Map<string, { index: number; item: ItemData }>();
   let out: Extraction = { items: [], incomplete: [], matched: 0, nextUrl: null, unparsed: [] };
@@ -101,7 +103,7 @@ export async function collectVirtual(c: PageCtx, p: Scroll): Promise<Extraction>
     await (scrollBox(target, p.container, 'page', tools));
     scrolls++;
   }
-  const items = [...rows.values()].sort((a, b) => a.index - b.index).map((r) => r.item);
+  const items = [...rows.values()].toSorted((a, b) => a.index - b.index).map((r) => r.item);
   log.end({ step: 'infiniteScroll', selector: p.container ?? 'window', reason, controlVisible: reason === 'maxScrolls', steps: scrolls, items: items.length });
   return { ...out, items, matched: Math.max(out.matched, items.length) };
 }
