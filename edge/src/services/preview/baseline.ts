@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { jobPreviews } from '@trawl/db';
 import type { PreviewResult } from '@trawl/schemas';
 import type { ActorContext } from '../context.ts';
@@ -17,5 +18,7 @@ export async function rememberPreview(ctx: ActorContext, jobId: string | undefin
   if (!jobId || part !== 'listing' || result.outcome !== 'succeeded') return;
   const row = { jobId, orgId: ctx.actor.orgId, items: result.itemCount, fillRates: result.fillRates, createdAt: Date.now() };
   await ctx.db.insert(jobPreviews).values(row)
-    .onConflictDoUpdate({ target: jobPreviews.jobId, set: { items: row.items, fillRates: row.fillRates, createdAt: row.createdAt } });
+    .onConflictDoUpdate({ target: jobPreviews.jobId, set: { items: row.items, fillRates: row.fillRates, createdAt: row.createdAt },
+      // Only ever the organization's own row, whatever was checked before.
+      setWhere: eq(jobPreviews.orgId, ctx.actor.orgId) });
 }
