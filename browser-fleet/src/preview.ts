@@ -43,7 +43,11 @@ export async function runPreview(task: Task, deps: PreviewDeps, screenshot = tru
   const report = reportOf(result.items, task.spec.fields, matched, incomplete, result.unparsed);
   if (result.error) report.warnings.unshift(`${result.error.code}: ${result.error.message}`);
   const stop = result.paginationUnfinished;
-  if (stop) report.warnings.push(`PAGINATION_UNFINISHED: ${stop.step} stopped (${stop.reason}) while ${stop.selector} was still visible and enabled`);
+  if (stop) {
+    report.warnings.push(stop.reason === 'containerNotScrolled'
+      ? `PAGINATION_UNFINISHED: ${stop.step} scrolled the window, but the items sit in ${stop.selector}, a scrollable container with more below (set pagination.container)`
+      : `PAGINATION_UNFINISHED: ${stop.step} stopped (${stop.reason}) while ${stop.selector} was still visible and enabled`);
+  }
   return {
     url: task.url, finalUrl: result.finalUrl, httpStatus: result.httpStatus, outcome: result.outcome,
     items: result.items.slice(0, PREVIEW_ITEM_LIMIT), itemCount: result.items.length, matched, incomplete,

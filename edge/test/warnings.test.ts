@@ -33,6 +33,11 @@ describe('run warnings', () => {
     }, [
       { code: 'PAGINATION_UNFINISHED', step: 'loadMore', selector: 'button.more', reason: 'maxClicks', count: 2 },
     ]],
+    ['items in a scroll box the job did not scroll', {
+      ...none, pagination: [{ step: 'infiniteScroll' as const, selector: '#box', reason: 'containerNotScrolled' as const, count: 1 }],
+    }, [
+      { code: 'PAGINATION_UNFINISHED', step: 'infiniteScroll', selector: '#box', reason: 'containerNotScrolled', count: 1 },
+    ]],
   ])('%s', (_name, input, expected) => {
     const got = warningsOf(input);
     expect(got.map(({ message: _m, ...rest }) => rest)).toEqual(expected);

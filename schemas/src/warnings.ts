@@ -39,7 +39,8 @@ export type DroppedItems = z.infer<typeof DroppedItems>;
 export const PaginationUnfinished = z.object({
   step: z.enum(['loadMore', 'nextButton', 'infiniteScroll']),
   selector: z.string().max(2000),
-  reason: z.enum(['maxClicks', 'maxPages', 'maxScrolls', 'noChange']),
+  /** containerNotScrolled: the window was scrolled but the items sit in a scrollable box with more below (#12 §7). */
+  reason: z.enum(['maxClicks', 'maxPages', 'maxScrolls', 'noChange', 'containerNotScrolled']),
 });
 export type PaginationUnfinished = z.infer<typeof PaginationUnfinished>;
 

@@ -72,6 +72,17 @@ describe('dynamic loading until the content is all there', () => {
     expect(steps.length).toBeLessThanOrEqual(61);
   });
 
+  it('a list in a scroll box while the job scrolls the window: PAGINATION_UNFINISHED names the box', async () => {
+    const spec = { ...jobs.scrollBox.spec, pagination: { type: 'infiniteScroll', idleMs: 400 } };
+    const r = await runToEnd(await newJob('Unscrolled box', spec));
+    expect(r.done).toMatchObject({ status: 'succeeded' });
+    expect(r.items.length).toBeLessThan(DATA.scrollBox.length);
+    expect(r.items).toEqual(DATA.scrollBox.slice(0, r.items.length).map(plain));
+    expect((r.done.warnings as Row[]).map(({ message: _m, ...w }) => w)).toEqual([
+      { code: 'PAGINATION_UNFINISHED', step: 'infiniteScroll', selector: '#box', reason: 'containerNotScrolled', count: 1 },
+    ]);
+  });
+
   it('the preview answers with the steps and says where loading stopped', async () => {
     const spec = { ...jobs.spinnerMore.spec, pagination: { type: 'loadMore', selector: 'button.more', settleMs: 1500, maxClicks: 2 } };
     const res = await api(org.key, 'POST', '/v1/preview', { spec, screenshot: false });

@@ -53,8 +53,31 @@ export async function scrollToEnd(c: PageCtx, p: Scroll): Promise<void> {
     items = await countItems(target, spec, tools);
     log.step(`scrolled ${where} (${scrolls}): ${items} item(s)`, { step: 'infiniteScroll', action: 'scroll', container: where, scrolls, items });
   }
+  // The window was scrolled, but the items may live in a scrollable box of their own that still has more below.
+  const box = reason === 'done' && !p.container ? await unscrolledBox(target, spec.itemSelector, tools) : null;
+  if (box) {
+    log.end({ step: 'infiniteScroll', selector: box, reason: 'containerNotScrolled', controlVisible: true, steps: scrolls, items });
+    return;
+  }
   // At maxScrolls after a scroll that still brought items, the list had more to give.
   log.end({ step: 'infiniteScroll', selector: where, reason, controlVisible: reason === 'maxScrolls' && grew, steps: scrolls, items });
+}
+
+/** The scrollable ancestor of the first item that has more content below (described as #id or tag.class), or null. */
+async function unscrolledBox(target: Target, itemSelector: string, tools: PageTools): Promise<string | null> {
+  const first = target.locator(itemSelector).first();
+  if ((await tools.race(first.count())) === 0) return null;
+  return tools.race(first.evaluate(boxInPage, null, { timeout: tools.budget(2000) })).catch(() => null);
+}
+
+function boxInPage(item: Element): string | null {
+  for (let el = item.parentElement; el && el !== document.body && el !== document.documentElement; el = el.parentElement) {
+    const overflow = getComputedStyle(el).overflowY;
+    if ((overflow === 'auto' || overflow === 'scroll') && el.scrollTop + el.clientHeight < el.scrollHeight - 1) {
+      return el.id ? `#${el.id}` : [el.tagName.toLowerCase(), ...Array.from(el.classList).slice(0, 3)].join('.');
+    }
+  }
+  return null;
 }
 
 const attr = (a: string): FieldSpec => ({ source: 'attr', attr: a, all: false, required: false, process: [{ op: 'trim' }] });

@@ -15,6 +15,7 @@ export interface WarningInputs {
 const STOPS: Record<PaginationUnfinished['reason'], string> = {
   maxClicks: 'at maxClicks', maxPages: 'at maxPages', maxScrolls: 'at maxScrolls while items were still coming',
   noChange: 'because a click changed nothing within settleMs',
+  containerNotScrolled: 'scrolling the window, but the items sit in a scrollable container with more below (set pagination.container)',
 };
 
 /** Skip reasons that lose data; `duplicate` (a page already in the run) loses nothing, so it is no warning. */
@@ -34,7 +35,7 @@ export function warningsOf(input: WarningInputs): RunWarning[] {
     if (n > 0) out.push({ code: 'URLS_SKIPPED', reason, count: n, message: `${n} URL(s) found but not fetched: ${why}` });
   }
   for (const p of input.pagination ?? []) {
-    const still = p.step === 'infiniteScroll' ? '' : ` while ${p.selector} was still visible and enabled`;
+    const still = p.reason === 'containerNotScrolled' ? `: ${p.selector}` : p.step === 'infiniteScroll' ? '' : ` while ${p.selector} was still visible and enabled`;
     out.push({ code: 'PAGINATION_UNFINISHED', step: p.step, selector: p.selector, reason: p.reason, count: p.count,
       message: `${p.step} stopped ${STOPS[p.reason]}${still} on ${p.count} page(s): items were probably left behind` });
   }
