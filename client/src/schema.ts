@@ -5509,7 +5509,7 @@ export interface paths {
         put?: never;
         /**
          * Run a spec on one page and see what it extracts
-         * @description Runs the listing part of `spec` (or its detail part with `part: "detail"`) on `url` (default: the first start URL) on a fleet node, exactly as a run would, and answers with the items (first 100), per-field fill rates, warnings such as "price empty in 18 of 20 items", and a PNG screenshot (base64). Nothing is stored.
+         * @description Runs the listing part of `spec` (or its detail part with `part: "detail"`) on `url` (default: the first start URL) on a fleet node, exactly as a run would, and answers with the items (first 100), per-field fill rates, warnings such as "price empty in 18 of 20 items", and a PNG screenshot (base64), and `steps`: the in-page clicks and scrolls and where loading stopped. Nothing is stored, except with `jobId` (one of the organization's jobs): a listing preview that succeeds becomes that job's preview baseline, which its runs are compared with (FEWER_ITEMS, FILL_RATE_DROP).
          */
         post: {
             parameters: {
@@ -5938,6 +5938,27 @@ export interface paths {
                 };
                 /** @description `FORBIDDEN`: The key or role lacks the permission this call needs. `BLOCKED_BY_POLICY`: The URL is outside the organization's network or domain policy. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `NOT_FOUND`: Check the id and that it belongs to your organization. */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
