@@ -50,7 +50,7 @@ describe('dynamic loading until the content is all there', () => {
   });
 
   it('maxClicks reached while the control is still there: PAGINATION_UNFINISHED names the step, the items so far are kept', async () => {
-    const spec = { ...jobs.spinnerMore.spec, pagination: { type: 'loadMore', selector: 'button.more', settleMs: 1500, maxClicks: 2 } };
+    const spec = { ...jobs.spinnerMore.spec, pagination: { ...jobs.spinnerMore.spec.pagination, maxClicks: 2 } };
     const r = await runToEnd(await newJob('Spinner capped', spec));
     expect(r.done).toMatchObject({ status: 'succeeded', counts: { items: 3 * SPIN_BATCH } });
     expect(r.items).toEqual(DATA.spin.slice(0, 3 * SPIN_BATCH).map(plain));
@@ -84,7 +84,7 @@ describe('dynamic loading until the content is all there', () => {
   });
 
   it('the preview answers with the steps and says where loading stopped', async () => {
-    const spec = { ...jobs.spinnerMore.spec, pagination: { type: 'loadMore', selector: 'button.more', settleMs: 1500, maxClicks: 2 } };
+    const spec = { ...jobs.spinnerMore.spec, pagination: { ...jobs.spinnerMore.spec.pagination, maxClicks: 2 } };
     const res = await api(org.key, 'POST', '/v1/preview', { spec, screenshot: false });
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject({ outcome: 'succeeded', itemCount: 3 * SPIN_BATCH });
@@ -100,7 +100,7 @@ describe('dynamic loading until the content is all there', () => {
     expect(preview.status, preview.text).toBe(200);
     expect(preview.body.itemCount).toBe(DATA.spin.length);
     // The site did not change, but the job now stops after one click: 10 items where the preview's page had 25.
-    const capped = { ...jobs.spinnerMore.spec, pagination: { type: 'loadMore', selector: 'button.more', settleMs: 1500, maxClicks: 1 } };
+    const capped = { ...jobs.spinnerMore.spec, pagination: { ...jobs.spinnerMore.spec.pagination, maxClicks: 1 } };
     expect((await api(org.key, 'PATCH', `/v1/jobs/${jobId}`, { spec: capped })).status).toBe(200);
     const r = await runToEnd(jobId);
     expect(r.done).toMatchObject({ status: 'succeeded', counts: { items: 2 * SPIN_BATCH } });

@@ -1,8 +1,8 @@
-import type { FieldSpec, ItemData } from '@trawl/schemas';
+import type { FieldSpec, ItemData, TaskSpec } from '@trawl/schemas';
 import { mergeUnparsed, type Extraction } from '@trawl/engine';
 import { countItems, extractOnce, itemSignature, type Target } from './extract.ts';
 import type { InTask, PageCtx } from './paginate.ts';
-import { STILL_MS, settle } from './settle.ts';
+import { STILL_MS, settle, sleep } from './settle.ts';
 import type { StepEnd } from './step-log.ts';
 import type { PageTools } from './tools.ts';
 
@@ -42,10 +42,10 @@ export async function scrollToEnd(c: PageCtx, p: Scroll): Promise<void> {
       reason = 'maxScrolls';
       break;
     }
-    const before = { items, height: (await (scrollBox(target, p.container, 'end', tools))).height };
+    const before = { items, height: (await scrollBox(target, p.container, 'end', tools)).height };
     scrolls++;
     const started = Date.now();
-    const probe = async () => ({ items: await countItems(target, spec, tools), height: (await (scrollBox(target, p.container, 'read', tools))).height });
+    const probe = async () => ({ items: await countItems(target, spec, tools), height: (await scrollBox(target, p.container, 'read', tools)).height });
     grew = await settle(probe, (s, still) => {
       if (s.items > before.items || s.height > before.height) return still.quiet >= Math.min(STILL_MS, p.idleMs) || still.same >= p.idleMs ? true : null;
       return still.quiet >= p.idleMs || Date.now() - started >= p.idleMs * 4 ? false : null;
@@ -80,6 +80,22 @@ function boxInPage(item: Element): string | null {
   return null;
 }
 
+/**
+ * The current view once it has held still. Rows still placeholders then (a block whose load had not started when the
+ * view was first still) get up to 4 × idleMs more: moving on would skip them for good.
+ */
+async function stillView(c: PageCtx, p: Scroll, passSpec: TaskSpec): Promise<Extraction> {
+  const { target, spec, tools } = c;
+  const started = Date.now();
+  for (;;) {
+    await settle(async () => [await itemSignature(target, spec, tools), (await scrollBox(target, p.container, 'read', tools)).height],
+      (_s, still) => (still.quiet >= Math.min(STILL_MS, p.idleMs) || still.same >= p.idleMs * 4 ? true : null), { ...c, loading: p.loading });
+    const pass = await extractOnce(target, passSpec, tools);
+    if (pass.incomplete.length === 0 || Date.now() - started >= p.idleMs * 4) return pass;
+    await tools.race(sleep(100));
+  }
+}
+
 const attr = (a: string): FieldSpec => ({ source: 'attr', attr: a, all: false, required: false, process: [{ op: 'trim' }] });
 const ROW_ATTR = '__trawlRowIndex';
 const ROW_DATA = '__trawlDataIndex';
@@ -100,10 +116,8 @@ export async function collectVirtual(c: PageCtx, p: Scroll): Promise<Extraction>
   let placeholders = 0;
   let reason: StepEnd['reason'] = 'done';
   for (;;) {
-    const box = await (scrollBox(target, p.container, 'read', tools));
-    await settle(async () => [await itemSignature(target, spec, tools), (await (scrollBox(target, p.container, 'read', tools))).height],
-      (_s, still) => (still.quiet >= Math.min(STILL_MS, p.idleMs) || still.same >= p.idleMs * 4 ? true : null), { ...c, loading: p.loading });
-    const pass = await extractOnce(target, passSpec, tools);
+    const box = await scrollBox(target, p.container, 'read', tools);
+    const pass = await stillView(c, p, passSpec);
     let fresh = 0;
     for (const raw of pass.items) {
       const { [ROW_ATTR]: a, [ROW_DATA]: d, ...item } = raw;
@@ -117,13 +131,13 @@ export async function collectVirtual(c: PageCtx, p: Scroll): Promise<Extraction>
     // Unread values are counted once per row: only from views that brought new rows.
     if (fresh) out = { ...out, matched: rows.size, nextUrl: pass.nextUrl ?? out.nextUrl, unparsed: mergeUnparsed(out.unparsed, pass.unparsed) };
     log.step(`view at ${box.top}px: ${fresh} new row(s), ${rows.size} so far`, { step: 'infiniteScroll', action: 'scroll', container: p.container ?? 'window', scrolls, items: rows.size, fresh, placeholders });
-    const now = await (scrollBox(target, p.container, 'read', tools));
+    const now = await scrollBox(target, p.container, 'read', tools);
     if (now.top + now.client >= now.height - 1) break;
     if (scrolls >= p.maxScrolls) {
       reason = 'maxScrolls';
       break;
     }
-    await (scrollBox(target, p.container, 'page', tools));
+    await scrollBox(target, p.container, 'page', tools);
     scrolls++;
   }
   const items = [...rows.values()].toSorted((a, b) => a.index - b.index).map((r) => r.item);
