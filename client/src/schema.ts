@@ -920,7 +920,7 @@ export interface paths {
                                         urlField: string;
                                         waitFor?: string;
                                     };
-                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
+                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
                                     fields: {
                                         [key: string]: components["schemas"]["FieldSpec"];
                                     };
@@ -953,6 +953,7 @@ export interface paths {
                                         /** @enum {string} */
                                         type: "nextLink";
                                     } | {
+                                        loading?: string;
                                         /** @default 50 */
                                         maxPages: number;
                                         selector: string;
@@ -968,6 +969,7 @@ export interface paths {
                                         /** @enum {string} */
                                         type: "urlTemplate";
                                     } | {
+                                        loading?: string;
                                         /** @default 50 */
                                         maxClicks: number;
                                         selector: string;
@@ -976,12 +978,17 @@ export interface paths {
                                         /** @enum {string} */
                                         type: "loadMore";
                                     } | {
+                                        container?: string;
                                         /** @default 1500 */
                                         idleMs: number;
+                                        loading?: string;
                                         /** @default 50 */
                                         maxScrolls: number;
+                                        rowIndexAttr?: string;
                                         /** @enum {string} */
                                         type: "infiniteScroll";
+                                        /** @default false */
+                                        virtualized: boolean;
                                     };
                                     panels?: {
                                         /** @enum {string} */
@@ -1322,7 +1329,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -1355,6 +1362,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "nextLink";
                             } | {
+                                loading?: string;
                                 /** @default 50 */
                                 maxPages?: number;
                                 selector: string;
@@ -1370,6 +1378,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "urlTemplate";
                             } | {
+                                loading?: string;
                                 /** @default 50 */
                                 maxClicks?: number;
                                 selector: string;
@@ -1378,12 +1387,17 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "loadMore";
                             } | {
+                                container?: string;
                                 /** @default 1500 */
                                 idleMs?: number;
+                                loading?: string;
                                 /** @default 50 */
                                 maxScrolls?: number;
+                                rowIndexAttr?: string;
                                 /** @enum {string} */
                                 type: "infiniteScroll";
+                                /** @default false */
+                                virtualized?: boolean;
                             };
                             panels?: {
                                 /** @enum {string} */
@@ -1651,7 +1665,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -1684,6 +1698,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "nextLink";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxPages: number;
                                     selector: string;
@@ -1699,6 +1714,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "urlTemplate";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxClicks: number;
                                     selector: string;
@@ -1707,12 +1723,17 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "loadMore";
                                 } | {
+                                    container?: string;
                                     /** @default 1500 */
                                     idleMs: number;
+                                    loading?: string;
                                     /** @default 50 */
                                     maxScrolls: number;
+                                    rowIndexAttr?: string;
                                     /** @enum {string} */
                                     type: "infiniteScroll";
+                                    /** @default false */
+                                    virtualized: boolean;
                                 };
                                 panels?: {
                                     /** @enum {string} */
@@ -2091,7 +2112,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -2124,6 +2145,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "nextLink";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxPages: number;
                                     selector: string;
@@ -2139,6 +2161,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "urlTemplate";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxClicks: number;
                                     selector: string;
@@ -2147,12 +2170,17 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "loadMore";
                                 } | {
+                                    container?: string;
                                     /** @default 1500 */
                                     idleMs: number;
+                                    loading?: string;
                                     /** @default 50 */
                                     maxScrolls: number;
+                                    rowIndexAttr?: string;
                                     /** @enum {string} */
                                     type: "infiniteScroll";
+                                    /** @default false */
+                                    virtualized: boolean;
                                 };
                                 panels?: {
                                     /** @enum {string} */
@@ -2598,7 +2626,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -2631,6 +2659,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "nextLink";
                             } | {
+                                loading?: string;
                                 /** @default 50 */
                                 maxPages?: number;
                                 selector: string;
@@ -2646,6 +2675,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "urlTemplate";
                             } | {
+                                loading?: string;
                                 /** @default 50 */
                                 maxClicks?: number;
                                 selector: string;
@@ -2654,12 +2684,17 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "loadMore";
                             } | {
+                                container?: string;
                                 /** @default 1500 */
                                 idleMs?: number;
+                                loading?: string;
                                 /** @default 50 */
                                 maxScrolls?: number;
+                                rowIndexAttr?: string;
                                 /** @enum {string} */
                                 type: "infiniteScroll";
+                                /** @default false */
+                                virtualized?: boolean;
                             };
                             panels?: {
                                 /** @enum {string} */
@@ -2927,7 +2962,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -2960,6 +2995,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "nextLink";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxPages: number;
                                     selector: string;
@@ -2975,6 +3011,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "urlTemplate";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxClicks: number;
                                     selector: string;
@@ -2983,12 +3020,17 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "loadMore";
                                 } | {
+                                    container?: string;
                                     /** @default 1500 */
                                     idleMs: number;
+                                    loading?: string;
                                     /** @default 50 */
                                     maxScrolls: number;
+                                    rowIndexAttr?: string;
                                     /** @enum {string} */
                                     type: "infiniteScroll";
+                                    /** @default false */
+                                    virtualized: boolean;
                                 };
                                 panels?: {
                                     /** @enum {string} */
@@ -3229,7 +3271,7 @@ export interface paths {
                             /** @default [] */
                             warnings: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -3237,6 +3279,8 @@ export interface paths {
                                 previous?: number;
                                 rate?: number;
                                 reason?: string;
+                                selector?: string;
+                                step?: string;
                             }[];
                         };
                     };
@@ -3561,7 +3605,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -3594,6 +3638,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "nextLink";
                             } | {
+                                loading?: string;
                                 /** @default 50 */
                                 maxPages?: number;
                                 selector: string;
@@ -3609,6 +3654,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "urlTemplate";
                             } | {
+                                loading?: string;
                                 /** @default 50 */
                                 maxClicks?: number;
                                 selector: string;
@@ -3617,12 +3663,17 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "loadMore";
                             } | {
+                                container?: string;
                                 /** @default 1500 */
                                 idleMs?: number;
+                                loading?: string;
                                 /** @default 50 */
                                 maxScrolls?: number;
+                                rowIndexAttr?: string;
                                 /** @enum {string} */
                                 type: "infiniteScroll";
+                                /** @default false */
+                                virtualized?: boolean;
                             };
                             panels?: {
                                 /** @enum {string} */
@@ -3889,7 +3940,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -3922,6 +3973,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "nextLink";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxPages: number;
                                     selector: string;
@@ -3937,6 +3989,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "urlTemplate";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxClicks: number;
                                     selector: string;
@@ -3945,12 +3998,17 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "loadMore";
                                 } | {
+                                    container?: string;
                                     /** @default 1500 */
                                     idleMs: number;
+                                    loading?: string;
                                     /** @default 50 */
                                     maxScrolls: number;
+                                    rowIndexAttr?: string;
                                     /** @enum {string} */
                                     type: "infiniteScroll";
+                                    /** @default false */
+                                    virtualized: boolean;
                                 };
                                 panels?: {
                                     /** @enum {string} */
@@ -6283,7 +6341,7 @@ export interface paths {
         put?: never;
         /**
          * Run a spec on one page and see what it extracts
-         * @description Runs the listing part of `spec` (or its detail part with `part: "detail"`) on `url` (default: the first start URL) on a fleet node, exactly as a run would, and answers with the items (first 100), per-field fill rates, warnings such as "price empty in 18 of 20 items", and a PNG screenshot (base64). Nothing is stored.
+         * @description Runs the listing part of `spec` (or its detail part with `part: "detail"`) on `url` (default: the first start URL) on a fleet node, exactly as a run would, and answers with the items (first 100), per-field fill rates, warnings such as "price empty in 18 of 20 items", and a PNG screenshot (base64), and `steps`: the in-page clicks and scrolls and where loading stopped. Nothing is stored, except with `jobId` (one of the organization's jobs): a listing preview that succeeds becomes that job's preview baseline, which its runs are compared with (FEWER_ITEMS, FILL_RATE_DROP).
          */
         post: {
             parameters: {
@@ -6295,6 +6353,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        jobId?: string;
                         /**
                          * @default listing
                          * @enum {string}
@@ -6507,7 +6566,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -6540,6 +6599,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "nextLink";
                             } | {
+                                loading?: string;
                                 /** @default 50 */
                                 maxPages?: number;
                                 selector: string;
@@ -6555,6 +6615,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "urlTemplate";
                             } | {
+                                loading?: string;
                                 /** @default 50 */
                                 maxClicks?: number;
                                 selector: string;
@@ -6563,12 +6624,17 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "loadMore";
                             } | {
+                                container?: string;
                                 /** @default 1500 */
                                 idleMs?: number;
+                                loading?: string;
                                 /** @default 50 */
                                 maxScrolls?: number;
+                                rowIndexAttr?: string;
                                 /** @enum {string} */
                                 type: "infiniteScroll";
+                                /** @default false */
+                                virtualized?: boolean;
                             };
                             panels?: {
                                 /** @enum {string} */
@@ -6666,6 +6732,15 @@ export interface paths {
                             /** @enum {string} */
                             outcome: "succeeded" | "failed";
                             screenshot: string | null;
+                            /** @default [] */
+                            steps: {
+                                data?: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {string} */
+                                level: "debug" | "info" | "warn" | "error";
+                                message: string;
+                            }[];
                             timings: {
                                 contextMs?: number;
                                 extractMs?: number;
@@ -6723,6 +6798,27 @@ export interface paths {
                 };
                 /** @description `FORBIDDEN`: The key or role lacks the permission this call needs. `BLOCKED_BY_POLICY`: The URL is outside the organization's network or domain policy. */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `NOT_FOUND`: Check the id and that it belongs to your organization. */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7188,7 +7284,7 @@ export interface paths {
                                 /** @default [] */
                                 warnings: {
                                     /** @enum {string} */
-                                    code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME";
+                                    code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED";
                                     count?: number;
                                     example?: string;
                                     field?: string;
@@ -7196,6 +7292,8 @@ export interface paths {
                                     previous?: number;
                                     rate?: number;
                                     reason?: string;
+                                    selector?: string;
+                                    step?: string;
                                 }[];
                             }[];
                             nextCursor: string | null;
@@ -7352,7 +7450,7 @@ export interface paths {
                             /** @default [] */
                             warnings: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -7360,6 +7458,8 @@ export interface paths {
                                 previous?: number;
                                 rate?: number;
                                 reason?: string;
+                                selector?: string;
+                                step?: string;
                             }[];
                         };
                     };
@@ -7748,7 +7848,7 @@ export interface paths {
                             /** @default [] */
                             warnings: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -7756,6 +7856,8 @@ export interface paths {
                                 previous?: number;
                                 rate?: number;
                                 reason?: string;
+                                selector?: string;
+                                step?: string;
                             }[];
                         };
                     };
@@ -9772,7 +9874,7 @@ export interface paths {
                                         urlField: string;
                                         waitFor?: string;
                                     };
-                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
+                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
                                     fields: {
                                         [key: string]: components["schemas"]["FieldSpec"];
                                     };
@@ -9805,6 +9907,7 @@ export interface paths {
                                         /** @enum {string} */
                                         type: "nextLink";
                                     } | {
+                                        loading?: string;
                                         /** @default 50 */
                                         maxPages: number;
                                         selector: string;
@@ -9820,6 +9923,7 @@ export interface paths {
                                         /** @enum {string} */
                                         type: "urlTemplate";
                                     } | {
+                                        loading?: string;
                                         /** @default 50 */
                                         maxClicks: number;
                                         selector: string;
@@ -9828,12 +9932,17 @@ export interface paths {
                                         /** @enum {string} */
                                         type: "loadMore";
                                     } | {
+                                        container?: string;
                                         /** @default 1500 */
                                         idleMs: number;
+                                        loading?: string;
                                         /** @default 50 */
                                         maxScrolls: number;
+                                        rowIndexAttr?: string;
                                         /** @enum {string} */
                                         type: "infiniteScroll";
+                                        /** @default false */
+                                        virtualized: boolean;
                                     };
                                     panels?: {
                                         /** @enum {string} */
@@ -10175,7 +10284,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -10208,6 +10317,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "nextLink";
                             } | {
+                                loading?: string;
                                 /** @default 50 */
                                 maxPages?: number;
                                 selector: string;
@@ -10223,6 +10333,7 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "urlTemplate";
                             } | {
+                                loading?: string;
                                 /** @default 50 */
                                 maxClicks?: number;
                                 selector: string;
@@ -10231,12 +10342,17 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "loadMore";
                             } | {
+                                container?: string;
                                 /** @default 1500 */
                                 idleMs?: number;
+                                loading?: string;
                                 /** @default 50 */
                                 maxScrolls?: number;
+                                rowIndexAttr?: string;
                                 /** @enum {string} */
                                 type: "infiniteScroll";
+                                /** @default false */
+                                virtualized?: boolean;
                             };
                             panels?: {
                                 /** @enum {string} */
@@ -10506,7 +10622,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -10539,6 +10655,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "nextLink";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxPages: number;
                                     selector: string;
@@ -10554,6 +10671,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "urlTemplate";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxClicks: number;
                                     selector: string;
@@ -10562,12 +10680,17 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "loadMore";
                                 } | {
+                                    container?: string;
                                     /** @default 1500 */
                                     idleMs: number;
+                                    loading?: string;
                                     /** @default 50 */
                                     maxScrolls: number;
+                                    rowIndexAttr?: string;
                                     /** @enum {string} */
                                     type: "infiniteScroll";
+                                    /** @default false */
+                                    virtualized: boolean;
                                 };
                                 panels?: {
                                     /** @enum {string} */
@@ -10947,7 +11070,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -10980,6 +11103,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "nextLink";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxPages: number;
                                     selector: string;
@@ -10995,6 +11119,7 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "urlTemplate";
                                 } | {
+                                    loading?: string;
                                     /** @default 50 */
                                     maxClicks: number;
                                     selector: string;
@@ -11003,12 +11128,17 @@ export interface paths {
                                     /** @enum {string} */
                                     type: "loadMore";
                                 } | {
+                                    container?: string;
                                     /** @default 1500 */
                                     idleMs: number;
+                                    loading?: string;
                                     /** @default 50 */
                                     maxScrolls: number;
+                                    rowIndexAttr?: string;
                                     /** @enum {string} */
                                     type: "infiniteScroll";
+                                    /** @default false */
+                                    virtualized: boolean;
                                 };
                                 panels?: {
                                     /** @enum {string} */

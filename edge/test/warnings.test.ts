@@ -42,6 +42,16 @@ describe('run warnings', () => {
       { code: 'URLS_SKIPPED', reason: 'maxPages', count: 3 },
       { code: 'URLS_SKIPPED', reason: 'maxItems', count: 1 },
     ]],
+    ['pagination that stopped with its control usable, per step, selector and reason', {
+      ...none, pagination: [{ step: 'loadMore' as const, selector: 'button.more', reason: 'maxClicks' as const, count: 2 }],
+    }, [
+      { code: 'PAGINATION_UNFINISHED', step: 'loadMore', selector: 'button.more', reason: 'maxClicks', count: 2 },
+    ]],
+    ['items in a scroll box the job did not scroll', {
+      ...none, pagination: [{ step: 'infiniteScroll' as const, selector: '#box', reason: 'containerNotScrolled' as const, count: 1 }],
+    }, [
+      { code: 'PAGINATION_UNFINISHED', step: 'infiniteScroll', selector: '#box', reason: 'containerNotScrolled', count: 1 },
+    ]],
   ])('%s', (_name, input, expected) => {
     const got = warningsOf(input);
     expect(got.map(({ message: _m, ...rest }) => rest)).toEqual(expected);

@@ -11,6 +11,11 @@ export const PreviewRequest = z.object({
   /** Preview the detail part of the spec on `url` (a detail page) instead of the listing. */
   part: z.enum(['listing', 'detail']).default('listing'),
   screenshot: z.boolean().default(true),
+  /**
+   * The saved job this spec is a draft of: a listing preview that succeeds is remembered as the job's preview
+   * baseline, and its runs then warn FEWER_ITEMS / FILL_RATE_DROP against it too (ADR 0031).
+   */
+  jobId: z.string().min(1).max(64).optional(),
 }).strict();
 export type PreviewRequest = z.infer<typeof PreviewRequest>;
 
@@ -31,6 +36,8 @@ export const PreviewResult = z.object({
   warnings: z.array(z.string()),
   discovered: z.array(Discovered),
   error: Failure.optional(),
+  /** The in-page steps (clicks, scrolls, panels, items so far) and how pagination ended: where loading stopped. */
+  steps: z.array(z.object({ message: z.string(), level: z.enum(['debug', 'info', 'warn', 'error']), data: z.record(z.string(), z.unknown()).optional() })).max(200).default([]),
   /** PNG of the viewport when extraction ended, base64. */
   screenshot: z.string().nullable(),
   timings: TaskTimings,

@@ -33,23 +33,39 @@ export const Rules = z.array(Rule).max(50).default([]);
 export const PaginationSpec = z.discriminatedUnion('type', [
   /** A link (href) to the next page: each page is its own task. */
   z.object({ type: z.literal('nextLink'), selector: Selector }).strict(),
-  /** A button driven by script (no href): clicked within the task until it is gone or disabled. */
+  /**
+   * A button driven by script (no href): clicked within the task until it is gone or disabled. After each click the
+   * items must change (item set, first item) and then hold still with no request in flight and no `loading` marker
+   * shown; `settleMs` caps that wait.
+   */
   z.object({
     type: z.literal('nextButton'), selector: Selector, maxPages: z.number().int().min(1).max(1000).default(50),
-    settleMs: z.number().int().min(0).max(30_000).default(5000),
+    settleMs: z.number().int().min(0).max(30_000).default(5000), loading: Selector.optional(),
   }).strict(),
   /** `template` with `{n}`, from..to: every page is a task of its own from the start. */
   z.object({
     type: z.literal('urlTemplate'), template: z.string().includes('{n}', { message: 'the template needs {n}' }).max(2000),
     from: z.number().int().min(0).default(1), to: z.number().int().min(0),
   }).strict().refine((p) => p.to >= p.from && p.to - p.from < 10_000, { message: 'to must be ≥ from, at most 10000 pages', path: ['to'] }),
-  /** A "load more" button clicked until it disappears (or maxClicks). */
-  z.object({ type: z.literal('loadMore'), selector: Selector, maxClicks: z.number().int().min(1).max(1000).default(50), settleMs: z.number().int().min(0).max(30_000).default(5000) }).strict(),
   /**
-   * Scrolls to the bottom until the item count stops growing for `idleMs` after a scroll (the stopping rule: a slow
-   * load that lands within idleMs still counts), or `maxScrolls`.
+   * A "load more" control clicked until it has been gone (or disabled) for `settleMs` with no request in flight, or
+   * `maxClicks`. The selector is looked up afresh before every click, so a control replaced by a spinner and drawn
+   * again as a new element is found again.
    */
-  z.object({ type: z.literal('infiniteScroll'), maxScrolls: z.number().int().min(1).max(1000).default(50), idleMs: z.number().int().min(100).max(30_000).default(1500) }).strict(),
+  z.object({
+    type: z.literal('loadMore'), selector: Selector, maxClicks: z.number().int().min(1).max(1000).default(50),
+    settleMs: z.number().int().min(0).max(30_000).default(5000), loading: Selector.optional(),
+  }).strict(),
+  /**
+   * Scrolls the window (or `container`) to the end until its height and the items have held still for `idleMs` with
+   * no request in flight, or `maxScrolls`. `virtualized`: the list recycles a fixed set of row elements, so rows are
+   * collected by key as they pass (ordered by `rowIndexAttr`, else aria-rowindex or data-index).
+   */
+  z.object({
+    type: z.literal('infiniteScroll'), maxScrolls: z.number().int().min(1).max(1000).default(50), idleMs: z.number().int().min(100).max(30_000).default(1500),
+    container: Selector.optional(), virtualized: z.boolean().default(false), loading: Selector.optional(),
+    rowIndexAttr: z.string().regex(/^[a-zA-Z][\w:-]{0,63}$/, 'an attribute name').optional(),
+  }).strict(),
 ]);
 export type PaginationSpec = z.infer<typeof PaginationSpec>;
 

@@ -6,7 +6,7 @@ import { ArtifactRef } from './artifacts.ts';
 import { BlockedRequest, EgressPolicy } from './policy.ts';
 import { RunEventInput } from './events.ts';
 import { UnparsedValues } from './process-step.ts';
-import { DroppedItems, FramedAction } from './warnings.ts';
+import { DroppedItems, FramedAction, PaginationUnfinished } from './warnings.ts';
 
 /** What the edge sends a fleet node: one browser visit, fenced by its lease token. */
 export const Task = z.object({
@@ -80,6 +80,8 @@ export const TaskResult = z.object({
   dropped: z.array(DroppedItems).max(200).optional(),
   /** Steps whose element was only inside an iframe they do not name (the run's ACTION_IN_FRAME warning). */
   framed: z.array(FramedAction).max(50).optional(),
+  /** In-task pagination that ended with its control still usable (the run's PAGINATION_UNFINISHED warning). */
+  paginationUnfinished: PaginationUnfinished.optional(),
   /**
    * The attempt's events not sent yet, delivered with the result in one call (they are recorded before it is
    * applied, as if posted to /events first).

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Stable codes of what a run did not fully manage while still ending (ADR 0028); a job may fail on them. */
-export const WARNING_CODES = ['VALUES_UNPARSED', 'ITEMS_DROPPED', 'URLS_SKIPPED', 'FEWER_ITEMS', 'FILL_RATE_DROP', 'DATE_WITHOUT_ZONE', 'ACTION_IN_FRAME'] as const;
+export const WARNING_CODES = ['VALUES_UNPARSED', 'ITEMS_DROPPED', 'URLS_SKIPPED', 'FEWER_ITEMS', 'FILL_RATE_DROP', 'DATE_WITHOUT_ZONE', 'ACTION_IN_FRAME', 'PAGINATION_UNFINISHED'] as const;
 export const WarningCode = z.enum(WARNING_CODES);
 export type WarningCode = z.infer<typeof WarningCode>;
 
@@ -10,8 +10,14 @@ export const RunWarning = z.object({
   message: z.string(),
   /** The field it concerns (dotted for nested ones), for VALUES_UNPARSED and ITEMS_DROPPED. */
   field: z.string().optional(),
-  /** The processing step (VALUES_UNPARSED) or the skip reason (URLS_SKIPPED). */
+  /**
+   * The processing step (VALUES_UNPARSED), the skip reason (URLS_SKIPPED), why pagination ended (PAGINATION_UNFINISHED:
+   * maxClicks, maxPages, maxScrolls, noChange), or what FEWER_ITEMS / FILL_RATE_DROP compare against (previousRun, preview).
+   */
   reason: z.string().optional(),
+  /** PAGINATION_UNFINISHED: the pagination step (loadMore, nextButton, infiniteScroll) and its control's selector. */
+  step: z.string().optional(),
+  selector: z.string().optional(),
   count: z.number().int().optional(),
   /** The first raw value seen (VALUES_UNPARSED). */
   example: z.string().optional(),
@@ -36,6 +42,17 @@ export const FramedAction = z.object({
   count: z.number().int().min(1),
 });
 export type FramedAction = z.infer<typeof FramedAction>;
+/**
+ * A page whose in-task pagination ended on a limit (or a click that changed nothing) while its next or load-more
+ * control was still visible and enabled: items were probably left behind (PAGINATION_UNFINISHED).
+ */
+export const PaginationUnfinished = z.object({
+  step: z.enum(['loadMore', 'nextButton', 'infiniteScroll']),
+  selector: z.string().max(2000),
+  /** containerNotScrolled: the window was scrolled but the items sit in a scrollable box with more below (#12 §7). */
+  reason: z.enum(['maxClicks', 'maxPages', 'maxScrolls', 'noChange', 'containerNotScrolled']),
+});
+export type PaginationUnfinished = z.infer<typeof PaginationUnfinished>;
 
 /** `true`: any warning fails the run; a list: only those codes do. */
 export const FailOnWarnings = z.union([z.boolean(), z.array(WarningCode).max(WARNING_CODES.length)]);

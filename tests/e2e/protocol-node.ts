@@ -23,7 +23,7 @@ export interface ProtocolNode {
 /** A preview answer that says nothing was found on the page: the node runs no browser. */
 function previewOf(body: string): PreviewResult {
   const { task } = JSON.parse(body) as { task: Task };
-  return { url: task.url, outcome: 'succeeded', items: [], itemCount: 0, matched: 0, incomplete: 0, fillRates: {}, warnings: [], discovered: [], screenshot: null, timings: { totalMs: 1 } };
+  return { url: task.url, outcome: 'succeeded', items: [], itemCount: 0, matched: 0, incomplete: 0, fillRates: {}, warnings: [], steps: [], discovered: [], screenshot: null, timings: { totalMs: 1 } };
 }
 
 export async function startProtocolNode(): Promise<ProtocolNode> {

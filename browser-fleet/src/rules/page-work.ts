@@ -1,5 +1,5 @@
 import { errors, type Page } from 'playwright-core';
-import { TrawlError, type Discovered, type DroppedItems, type FramedAction, type ItemData, type Task, type UnparsedValues } from '@trawl/schemas';
+import { TrawlError, type Discovered, type DroppedItems, type FramedAction, type ItemData, type PaginationUnfinished, type Task, type UnparsedValues } from '@trawl/schemas';
 import { evaluateFunction } from '../page-function.ts';
 import { runRules } from './actions.ts';
 import { extractionTarget } from './extract.ts';
@@ -7,6 +7,7 @@ import { NetworkTracker } from './network.ts';
 import { collectSignals } from './page-signals.ts';
 import { collectAll } from './paginate.ts';
 import { classifyPage } from './soft-failure.ts';
+import { StepLog } from './step-log.ts';
 import type { PageTools } from './tools.ts';
 import { waitAttached } from './wait-attached.ts';
 
@@ -19,6 +20,8 @@ export interface PageOutcome {
   dropped: DroppedItems[];
   /** Steps whose element was only inside an iframe they do not name (ACTION_IN_FRAME, ADR 0038). */
   framed: FramedAction[];
+  /** In-task pagination that stopped on a limit with its control still usable (PAGINATION_UNFINISHED). */
+  paginationUnfinished?: PaginationUnfinished;
 }
 
 /**
@@ -59,7 +62,8 @@ export async function workPage(page: Page, task: Task, tools: PageTools): Promis
 
     await tools.enter('extract');
     const t = performance.now();
-    const extraction = await collectAll(target, spec, tools, tracker);
+    const steps = new StepLog(tools);
+    const extraction = await collectAll(target, spec, tools, tracker, steps);
     const extractMs = tools.lap('extractMs', t);
     tools.emit('items.extracted', `extracted ${extraction.items.length} items`, {
       count: extraction.items.length, matched: extraction.matched, incomplete: extraction.incomplete.length, ms: extractMs,
@@ -81,7 +85,7 @@ export async function workPage(page: Page, task: Task, tools: PageTools): Promis
       throw new TrawlError('EXTRACTION_EMPTY', `no items matched ${spec.itemSelector} (${extraction.matched} matched before visibility and required-field checks)`);
     }
     return { items: extraction.items, discovered: discoveredOf(task, extraction.items, extraction.nextUrl, page.url()), unparsed: extraction.unparsed,
-      dropped: droppedOf(extraction.incomplete), framed };
+      dropped: droppedOf(extraction.incomplete), framed, paginationUnfinished: steps.unfinished() };
   } finally {
     tracker.dispose();
   }

@@ -1,120 +1,119 @@
-import { errors } from 'playwright-core';
 import type { PaginationSpec, PanelsSpec, TaskSpec } from '@trawl/schemas';
 import type { Extraction } from '@trawl/engine';
 import type { NetworkTracker } from './network.ts';
 import { countItems, emptyExtraction, extractOnce, itemSignature, mergeExtraction, type Target } from './extract.ts';
 import { mergePanels } from './panel-merge.ts';
+import { collectVirtual, scrollToEnd } from './scroll.ts';
+import { STILL_MS, clickIfThere, settle, sleep, usable } from './settle.ts';
+import type { StepEnd, StepLog } from './step-log.ts';
 import type { PageTools } from './tools.ts';
 
-type InTask<T extends PaginationSpec['type']> = Extract<PaginationSpec, { type: T }>;
+/** What every pagination step works with. */
+export interface PageCtx { target: Target; spec: TaskSpec; tools: PageTools; tracker: NetworkTracker; log: StepLog }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `check` every 50 ms until it is true (true) or `ms` passes (false). */
-async function until(check: () => Promise<boolean>, ms: number, tools: PageTools): Promise<boolean> {
-  const end = Date.now() + tools.budget(ms);
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() >= end) return false;
-    await tools.race(sleep(50));
-  }
-}
+export type InTask<T extends PaginationSpec['type']> = Extract<PaginationSpec, { type: T }>;
 
 /** Every item the page yields: one pass, or clicking and scrolling within the task as the pagination rule says. */
-export async function collectAll(target: Target, spec: TaskSpec, tools: PageTools, tracker: NetworkTracker): Promise<Extraction> {
-  if (spec.panels) return byPanels(target, spec, spec.panels, tools);
+export async function collectAll(target: Target, spec: TaskSpec, tools: PageTools, tracker: NetworkTracker, log: StepLog): Promise<Extraction> {
+  if (spec.panels) return byPanels(target, spec, spec.panels, tools, log);
   const p = spec.pagination;
-  if (p?.type === 'nextButton') return byNextButton(target, spec, p, tools);
-  if (p?.type === 'loadMore') await loadMore(target, spec, p, tools);
-  if (p?.type === 'infiniteScroll') await scrollToEnd(target, spec, p, tools, tracker);
+  const ctx = { target, spec, tools, tracker, log };
+  if (p?.type === 'nextButton') return byNextButton(ctx, p);
+  if (p?.type === 'loadMore') await loadMore(ctx, p);
+  if (p?.type === 'infiniteScroll') {
+    if (p.virtualized) return collectVirtual(ctx, p);
+    await scrollToEnd(ctx, p);
+  }
   return extractOnce(target, spec, tools);
 }
 
 /**
- * Visible, enabled, not aria-disabled. The button may vanish at any moment (the last "load more" removes itself), and
- * Playwright's attribute reads wait for an element that is gone, so each read is short and a timeout means "no".
+ * A script-driven next button: extract, click, wait until the items have changed and then held still (no request in
+ * flight, no loading marker), again; stop when the control is gone or inert, or the page did not change in settleMs.
  */
-async function usable(target: Target, selector: string, tools: PageTools): Promise<boolean> {
-  const el = target.locator(selector).first();
-  try {
-    if (!(await tools.race(el.isVisible()))) return false;
-    const [enabled, aria] = await tools.race(Promise.all([el.isEnabled({ timeout: 500 }), el.getAttribute('aria-disabled', { timeout: 500 })]));
-    return enabled && aria !== 'true';
-  } catch (e) {
-    if (e instanceof errors.TimeoutError && !tools.deadlineBound()) return false;
-    throw e;
-  }
-}
-
-/** Clicks the button; false when it vanished before the click could land (the list ended meanwhile). */
-async function clickIfThere(target: Target, selector: string, tools: PageTools): Promise<boolean> {
-  try {
-    await tools.race(target.locator(selector).first().click({ timeout: tools.budget(5000) }));
-    return true;
-  } catch (e) {
-    if (e instanceof errors.TimeoutError && !tools.deadlineBound() && (await tools.race(target.locator(selector).count())) === 0) return false;
-    throw e;
-  }
-}
-
-/** A script-driven next button: extract, click, wait until the items change, again; stop when it is gone or inert. */
-async function byNextButton(target: Target, spec: TaskSpec, p: InTask<'nextButton'>, tools: PageTools): Promise<Extraction> {
+async function byNextButton(c: PageCtx, p: InTask<'nextButton'>): Promise<Extraction> {
+  const { target, spec, tools, log } = c;
+  // The first page too is read once it holds still: it may still be arriving in waves behind a loading marker.
+  const first = Date.now();
+  await settle(() => itemSignature(target, spec, tools), (_s, still) => (still.quiet >= Math.min(STILL_MS, p.settleMs) || Date.now() - first >= p.settleMs ? true : null),
+    { ...c, loading: p.loading });
   let out = await extractOnce(target, spec, tools);
-  for (let page = 1; page < p.maxPages && (await usable(target, p.selector, tools)); page++) {
-    const before = await itemSignature(target, spec, tools);
-    if (!(await clickIfThere(target, p.selector, tools))) break;
-    if (!(await until(async () => (await itemSignature(target, spec, tools)) !== before, p.settleMs, tools))) {
-      tools.emit('log', `the page did not change within ${p.settleMs} ms after clicking ${p.selector}; stopping`, { page }, 'warn');
+  log.step(`page 1: ${out.items.length} item(s)`, { step: 'nextButton', page: 1, items: out.items.length });
+  let page = 1;
+  let reason: StepEnd['reason'] = 'done';
+  for (; ; page++) {
+    if (!(await usable(target, p.selector, tools))) break;
+    if (page >= p.maxPages) {
+      reason = 'maxPages';
       break;
     }
-    out = mergeExtraction(out, await extractOnce(target, spec, tools));
+    const before = await itemSignature(target, spec, tools);
+    if (!(await clickIfThere(target, p.selector, tools))) break;
+    log.step(`clicked ${p.selector} (page ${page + 1})`, { step: 'nextButton', action: 'click', selector: p.selector, page: page + 1 });
+    const started = Date.now();
+    const changed = await settle(() => itemSignature(target, spec, tools), (sig, still) => {
+      const waited = Date.now() - started;
+      // Changed: take it once it holds still (or has not changed for settleMs on a page that never goes quiet).
+      if (sig !== before) return still.quiet >= Math.min(STILL_MS, p.settleMs) || still.same >= p.settleMs || waited >= p.settleMs * 4 ? true : null;
+      return waited >= p.settleMs ? false : null;
+    }, { ...c, loading: p.loading });
+    if (!changed) {
+      reason = 'noChange';
+      break;
+    }
+    const pass = await extractOnce(target, spec, tools);
+    out = mergeExtraction(out, pass);
+    log.step(`page ${page + 1}: ${pass.items.length} item(s), ${out.items.length} so far`, { step: 'nextButton', page: page + 1, items: out.items.length });
   }
+  const controlVisible = reason !== 'done' && (await usable(target, p.selector, tools));
+  log.end({ step: 'nextButton', selector: p.selector, reason, controlVisible, steps: page - 1, items: out.items.length });
   return out;
 }
 
-/** "Load more" until the button disappears: each click must add items (or remove the button) within settleMs. */
-async function loadMore(target: Target, spec: TaskSpec, p: InTask<'loadMore'>, tools: PageTools): Promise<void> {
-  for (let clicks = 0; clicks < p.maxClicks && (await usable(target, p.selector, tools)); clicks++) {
-    const before = await countItems(target, spec, tools);
-    if (!(await clickIfThere(target, p.selector, tools))) return;
-    const moved = await until(async () => (await countItems(target, spec, tools)) > before || !(await usable(target, p.selector, tools)), p.settleMs, tools);
-    if (!moved) {
-      tools.emit('log', `no new items within ${p.settleMs} ms after "load more"; stopping`, { clicks }, 'warn');
-      return;
-    }
-  }
-}
-
 /**
- * Scrolls to the bottom until no new items come. The stopping rule waits for idleMs after a scroll, and longer while
- * requests are still in flight (up to 4 × idleMs), so a slow JSON load is waited for instead of ending the list early.
+ * "Load more" until the control has been gone (or disabled) for settleMs with no request in flight and no loading
+ * marker, or maxClicks. After a click the next one waits for the items to change and the control to be back (the
+ * locator is resolved afresh: a control replaced by a spinner and drawn again as a new element is found again).
  */
-async function scrollToEnd(target: Target, spec: TaskSpec, p: InTask<'infiniteScroll'>, tools: PageTools, tracker: NetworkTracker): Promise<void> {
-  for (let scrolls = 0; scrolls < p.maxScrolls; scrolls++) {
-    const before = await countItems(target, spec, tools);
-    await tools.race(target.evaluate('window.scrollTo(0, (document.scrollingElement || document.body).scrollHeight)'));
+async function loadMore(c: PageCtx, p: InTask<'loadMore'>): Promise<void> {
+  const { target, spec, tools, log } = c;
+  let before = await countItems(target, spec, tools);
+  let clicks = 0;
+  let reason: StepEnd['reason'] = 'done';
+  for (;;) {
     const started = Date.now();
-    const grew = await until(async () => {
-      if ((await countItems(target, spec, tools)) > before) return true;
-      const waited = Date.now() - started;
-      if (waited >= p.idleMs * 4) throw new StopScrolling();
-      if (waited >= p.idleMs && tracker.inFlight === 0 && tracker.quietFor() >= Math.min(250, p.idleMs)) throw new StopScrolling();
-      return false;
-    }, p.idleMs * 4 + 100, tools).catch((e: unknown) => {
-      if (e instanceof StopScrolling) return false;
-      throw e;
-    });
-    if (!grew) return;
+    const probe = async () => ({ control: await usable(target, p.selector, tools), items: await countItems(target, spec, tools) });
+    const next = await settle(probe, (s, still) => {
+      const moved = clicks === 0 || s.items !== before;
+      // A page that never goes quiet (polling, beacons) still gets its next click once nothing changed for settleMs.
+      if (s.control && moved && (still.quiet >= Math.min(STILL_MS, p.settleMs) || still.same >= p.settleMs)) return 'click' as const;
+      if (!s.control && (still.quiet >= p.settleMs || still.same >= p.settleMs * 4)) return 'gone' as const;
+      // The control stayed but the click brought nothing (a no-op control, or a load that never lands).
+      if (s.control && !moved && Date.now() - started >= p.settleMs && still.same >= p.settleMs) return 'stuck' as const;
+      return null;
+    }, { ...c, loading: p.loading });
+    const items = await countItems(target, spec, tools);
+    if (clicks > 0) log.step(`after click ${clicks}: ${items} item(s)`, { step: 'loadMore', clicks, items });
+    if (next === 'gone') break;
+    if (next === 'stuck') {
+      reason = 'noChange';
+      break;
+    }
+    if (clicks >= p.maxClicks) {
+      reason = 'maxClicks';
+      break;
+    }
+    before = items;
+    if (!(await clickIfThere(target, p.selector, tools))) continue;
+    clicks++;
+    log.step(`clicked ${p.selector} (${clicks})`, { step: 'loadMore', action: 'click', selector: p.selector, clicks, items });
   }
-  tools.emit('log', `infinite scroll stopped at maxScrolls (${p.maxScrolls})`, {}, 'warn');
-}
-
-class StopScrolling extends Error {
-  override name = 'StopScrolling';
+  const controlVisible = reason !== 'done' && (await usable(target, p.selector, tools));
+  log.end({ step: 'loadMore', selector: p.selector, reason, controlVisible, steps: clicks, items: await countItems(target, spec, tools) });
 }
 
 /** Tabs and accordions: open each and extract; an item already seen under an earlier panel is not taken again. */
-async function byPanels(target: Target, spec: TaskSpec, p: PanelsSpec, tools: PageTools): Promise<Extraction> {
+async function byPanels(target: Target, spec: TaskSpec, p: PanelsSpec, tools: PageTools, log: StepLog): Promise<Extraction> {
   if (p.mode === 'merge') return mergePanels(target, spec, p, tools);
   const tabs = target.locator(p.selector);
   const n = await tools.race(tabs.count());
@@ -135,6 +134,7 @@ async function byPanels(target: Target, spec: TaskSpec, p: PanelsSpec, tools: Pa
       return true;
     });
     out = mergeExtraction(out, { ...pass, items: fresh });
+    log.step(`opened panel "${label}": ${fresh.length} new item(s), ${out.items.length} so far`, { step: 'panels', panel: label, items: out.items.length });
   }
   return out;
 }

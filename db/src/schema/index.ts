@@ -10,3 +10,4 @@ export * from './templates.ts';
 export * from './proxies.ts';
 export * from './browser-sessions.ts';
 export * from './shares.ts';
+export * from './job-previews.ts';

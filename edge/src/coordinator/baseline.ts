@@ -1,6 +1,7 @@
 /**
- * A run against the job's previous successful run (ADR 0028): far fewer items, or a field that used to be filled
- * and now mostly is not, usually means the site changed under the selectors while every page still "worked".
+ * A run against the job's previous successful run (ADR 0028) and its last preview (ADR 0031): far fewer items, or a
+ * field that used to be filled and now mostly is not, usually means the site changed under the selectors while every
+ * page still "worked" (or, against the preview, that loading stopped early).
  */
 import type { FillRates, ItemData, RunWarning } from '@trawl/schemas';
 
@@ -14,18 +15,32 @@ export const FILL_RATE_DROP = 0.3;
 export const MIN_ITEMS = 3;
 
 export function baselineWarnings(current: RunShape, previous: RunShape | null): RunWarning[] {
+  return compare(current, previous, "the job's previous successful run", {});
+}
+
+/**
+ * The same comparison against the job's last listing preview (ADR 0031): a preview ran one page, so the run's items
+ * are taken per listing page; the warnings carry `reason: "preview"`.
+ */
+export function previewWarnings(current: RunShape, listingPages: number, preview: RunShape | null): RunWarning[] {
+  if (listingPages < 1) return [];
+  const perPage = Math.round((current.items / listingPages) * 10) / 10;
+  return compare({ items: perPage, fillRates: current.fillRates }, preview, "the job's last preview (items per page)", { reason: 'preview' });
+}
+
+function compare(current: RunShape, previous: RunShape | null, against: string, extra: Pick<RunWarning, 'reason'>): RunWarning[] {
   if (!previous || previous.items < MIN_ITEMS) return [];
   const out: RunWarning[] = [];
   if (current.items < previous.items * FEWER_ITEMS_RATIO) {
-    out.push({ code: 'FEWER_ITEMS', count: current.items, previous: previous.items,
-      message: `${current.items} item(s), far fewer than the ${previous.items} of the job's previous successful run` });
+    out.push({ code: 'FEWER_ITEMS', count: Math.round(current.items), previous: previous.items, ...extra,
+      message: `${current.items} item(s), far fewer than the ${previous.items} of ${against}` });
   }
   if (current.items === 0) return out;
   for (const [field, before] of Object.entries(previous.fillRates)) {
     const now = current.fillRates[field];
     if (now === undefined || before - now < FILL_RATE_DROP) continue;
-    out.push({ code: 'FILL_RATE_DROP', field, rate: now, previous: before,
-      message: `${field} filled in ${pct(now)} of items, down from ${pct(before)} in the job's previous successful run` });
+    out.push({ code: 'FILL_RATE_DROP', field, rate: now, previous: before, ...extra,
+      message: `${field} filled in ${pct(now)} of items, down from ${pct(before)} in ${against}` });
   }
   return out;
 }

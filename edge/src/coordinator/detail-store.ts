@@ -35,6 +35,11 @@ export class DetailStore {
     return Number(this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM detail_tasks').one().n);
   }
 
+  /** Listing pages (not detail pages) that succeeded: what items per page are counted over. */
+  listingPagesSucceeded(): number {
+    return Number(this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM tasks WHERE status = 'succeeded' AND kind != 'detail'").one().n);
+  }
+
   isDetail(taskId: string): boolean {
     return this.sql.exec('SELECT 1 FROM detail_tasks WHERE task_id = ?', taskId).toArray().length > 0;
   }

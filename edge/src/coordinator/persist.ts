@@ -52,6 +52,13 @@ export async function previousRunShape(env: Env, meta: RunMeta): Promise<RunShap
   return { items: counts.items ?? 0, fillRates: row.fill_rates ? (JSON.parse(row.fill_rates) as FillRates) : {} };
 }
 
+/** The job's last listing preview (ADR 0031): items on its one page and fill rates, or null. */
+export async function previewShape(env: Env, meta: RunMeta): Promise<RunShape | null> {
+  const row = await env.DB.prepare('SELECT items, fill_rates FROM job_previews WHERE job_id = ? AND org_id = ?')
+    .bind(meta.jobId, meta.orgId).first<{ items: number; fill_rates: string }>();
+  return row ? { items: Number(row.items), fillRates: JSON.parse(row.fill_rates) as FillRates } : null;
+}
+
 /**
  * Change detection by dedupe key: new keys are added, a different hash is a change, keys the job had
  * before but this run did not see are removed. Written in one batch (D1's atomic unit).

@@ -11,8 +11,8 @@ import {
   backoffMs, decideAfterFailure, expiredLeases, failureOf, finalOutcome, judgeResult, leaseIsCurrent, nextWake, pickDispatchable, planDiscovered, slotWaitersToWake,
   type EndReason, type TaskRow,
 } from './machine.ts';
-import { persistRun, previousRunShape } from './persist.ts';
-import { FillCounter, baselineWarnings } from './baseline.ts';
+import { persistRun, previewShape, previousRunShape } from './persist.ts';
+import { FillCounter, baselineWarnings, previewWarnings } from './baseline.ts';
 import { DetailStore } from './detail-store.ts';
 import { WarningStore } from './warning-store.ts';
 import { warningFailure, warningsOf } from './warnings.ts';
@@ -249,7 +249,7 @@ export class RunCoordinator extends DurableObject<Env> {
   // ---- internals ----
 
   private applySuccess(meta: RunMeta, task: TaskRow, result: TaskResult, now: number): void {
-    this.warningInputs.add(result.unparsed, result.dropped, result.framed);
+    this.warningInputs.add(result.unparsed, result.dropped, result.framed, result.paginationUnfinished);
     if (this.details.isDetail(task.taskId)) {
       this.applyDetailSuccess(task, result);
       return;
@@ -425,7 +425,12 @@ export class RunCoordinator extends DurableObject<Env> {
       this.log.warn('reading the previous run failed; no comparison', { err: String(err) });
       return null;
     });
-    const warnings = [...this.warnings(meta), ...baselineWarnings({ items: counts.items, fillRates }, previous)];
+    const preview = await previewShape(this.env, meta).catch((err: unknown) => {
+      this.log.warn('reading the job\'s preview failed; no comparison', { err: String(err) });
+      return null;
+    });
+    const shape = { items: counts.items, fillRates };
+    const warnings = [...this.warnings(meta), ...baselineWarnings(shape, previous), ...previewWarnings(shape, this.details.listingPagesSucceeded(), preview)];
     const ended = finalOutcome(counts, reason, this.store.firstError());
     // A run that would succeed fails on the warnings its job lists (its items are still written).
     const failure = ended.status === 'succeeded' ? warningFailure(warnings, meta.spec.failOnWarnings) : null;
@@ -471,7 +476,8 @@ export class RunCoordinator extends DurableObject<Env> {
   /** The run's warnings: fixed when it ended, else what its results say so far. */
   private warnings(meta: RunMeta): RunWarning[] {
     if (meta.warnings) return meta.warnings;
-    return warningsOf({ unparsed: this.warningInputs.unparsed(), dropped: this.warningInputs.dropped(), framed: this.warningInputs.framed(), skipped: this.counts(meta).skipped });
+    return warningsOf({ unparsed: this.warningInputs.unparsed(), dropped: this.warningInputs.dropped(), framed: this.warningInputs.framed(),
+      skipped: this.counts(meta).skipped, pagination: this.warningInputs.pagination() });
   }
 
   private fillRates(meta: RunMeta) {

@@ -1,15 +1,18 @@
 /**
  * What a run's warnings are computed from, summed in the coordinator's SQLite as results are applied so they
  * survive an eviction (ADR 0028): unparsed values per field, step and reason (first example kept), and items
- * dropped for an empty required field, per field.
+ * dropped for an empty required field, per field; pages whose pagination stopped with its control still usable,
+ * per step, selector and reason.
  */
-import type { DroppedItems, FramedAction, UnparsedValues } from '@trawl/schemas';
+import type { DroppedItems, FramedAction, PaginationUnfinished, UnparsedValues } from '@trawl/schemas';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS unparsed (field TEXT NOT NULL, step TEXT NOT NULL, reason TEXT NOT NULL, n INTEGER NOT NULL, example TEXT NOT NULL,
   PRIMARY KEY (field, step, reason));
 CREATE TABLE IF NOT EXISTS dropped (field TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS framed (rule INTEGER PRIMARY KEY, what TEXT NOT NULL, frame TEXT NOT NULL, n INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS pagination (step TEXT NOT NULL, selector TEXT NOT NULL, reason TEXT NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY (step, selector, reason));
 `;
 
 export class WarningStore {
@@ -17,9 +20,13 @@ export class WarningStore {
     sql.exec(SCHEMA);
   }
 
-  add(unparsed: readonly UnparsedValues[] = [], dropped: readonly DroppedItems[] = [], framed: readonly FramedAction[] = []): void {
+  add(unparsed: readonly UnparsedValues[] = [], dropped: readonly DroppedItems[] = [], framed: readonly FramedAction[] = [], pagination?: PaginationUnfinished): void {
     for (const f of framed) {
       this.sql.exec('INSERT INTO framed (rule, what, frame, n) VALUES (?, ?, ?, ?) ON CONFLICT (rule) DO UPDATE SET n = n + excluded.n', f.rule, f.do, f.frame, f.count);
+    }
+    if (pagination) {
+      this.sql.exec(`INSERT INTO pagination (step, selector, reason, n) VALUES (?, ?, ?, 1)
+        ON CONFLICT (step, selector, reason) DO UPDATE SET n = n + 1`, pagination.step, pagination.selector, pagination.reason);
     }
     for (const u of unparsed) {
       this.sql.exec(`INSERT INTO unparsed (field, step, reason, n, example) VALUES (?, ?, ?, ?, ?)
@@ -44,5 +51,11 @@ export class WarningStore {
   dropped(): DroppedItems[] {
     return this.sql.exec<{ field: string; n: number }>('SELECT field, n FROM dropped ORDER BY rowid').toArray()
       .map((r) => ({ field: r.field, count: Number(r.n) }));
+  }
+
+  pagination(): Array<PaginationUnfinished & { count: number }> {
+    return this.sql.exec<{ step: PaginationUnfinished['step']; selector: string; reason: PaginationUnfinished['reason']; n: number }>(
+      'SELECT step, selector, reason, n FROM pagination ORDER BY rowid').toArray()
+      .map((r) => ({ step: r.step, selector: r.selector, reason: r.reason, count: Number(r.n) }));
   }
 }

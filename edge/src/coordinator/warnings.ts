@@ -2,7 +2,7 @@
  * A run's warnings from its aggregates (ADR 0028): values the processing steps could not read, items dropped for
  * an empty required field, URLs found but not fetched. Pure, so the table tests pin the codes and counts.
  */
-import { ERRORS, type DroppedItems, type FailOnWarnings, type Failure, type FramedAction, type RunCounts, type RunWarning, type UnparsedValues } from '@trawl/schemas';
+import { ERRORS, type DroppedItems, type FailOnWarnings, type Failure, type FramedAction, type PaginationUnfinished, type RunCounts, type RunWarning, type UnparsedValues } from '@trawl/schemas';
 
 export interface WarningInputs {
   unparsed: readonly UnparsedValues[];
@@ -10,7 +10,15 @@ export interface WarningInputs {
   /** Steps whose element was only inside an iframe they do not name; absent in runs from before (ADR 0038). */
   framed?: readonly FramedAction[];
   skipped: RunCounts['skipped'];
+  /** Pages whose in-task pagination stopped with its control still usable, counted per step, selector and reason. */
+  pagination?: ReadonlyArray<PaginationUnfinished & { count: number }>;
 }
+
+const STOPS: Record<PaginationUnfinished['reason'], string> = {
+  maxClicks: 'at maxClicks', maxPages: 'at maxPages', maxScrolls: 'at maxScrolls while items were still coming',
+  noChange: 'because a click changed nothing within settleMs',
+  containerNotScrolled: 'scrolling the window, but the items sit in a scrollable container with more below (set pagination.container)',
+};
 
 /** Skip reasons that lose data; `duplicate` (a page already in the run) loses nothing, so it is no warning. */
 const LOSSY_SKIPS = { maxPages: 'limits.maxPages was reached', maxItems: 'limits.maxItems was reached' } as const;
@@ -37,6 +45,11 @@ export function warningsOf(input: WarningInputs): RunWarning[] {
   for (const [reason, why] of Object.entries(LOSSY_SKIPS) as Array<[keyof typeof LOSSY_SKIPS, string]>) {
     const n = input.skipped[reason];
     if (n > 0) out.push({ code: 'URLS_SKIPPED', reason, count: n, message: `${n} URL(s) found but not fetched: ${why}` });
+  }
+  for (const p of input.pagination ?? []) {
+    const still = p.reason === 'containerNotScrolled' ? `: ${p.selector}` : p.step === 'infiniteScroll' ? '' : ` while ${p.selector} was still visible and enabled`;
+    out.push({ code: 'PAGINATION_UNFINISHED', step: p.step, selector: p.selector, reason: p.reason, count: p.count,
+      message: `${p.step} stopped ${STOPS[p.reason]}${still} on ${p.count} page(s): items were probably left behind` });
   }
   return out;
 }

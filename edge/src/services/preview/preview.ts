@@ -9,6 +9,7 @@ import { authorize } from '../permissions.ts';
 import { policyOf } from '../policy/policy.ts';
 import { checkTargets } from '../policy/targets.ts';
 import { checkLoginRef } from '../logins/login-ref.ts';
+import { checkPreviewJob, rememberPreview } from './baseline.ts';
 
 /** The longest a preview may hold a request open, whatever the spec's task timeout says. */
 const PREVIEW_MAX_MS = 45_000;
@@ -29,6 +30,7 @@ export async function previewSpec(ctx: ActorContext, body: unknown): Promise<Pre
   const policy = await policyOf(ctx, ctx.actor.orgId);
   checkTargets([{ path: parsed.data.url ? 'url' : 'spec.startUrls.0', url }], policy, configOf(ctx.env).allowPrivateTargets);
   await checkLoginRef(ctx, spec);
+  await checkPreviewJob(ctx, parsed.data.jobId);
 
   const budget = Math.min(spec.limits.taskTimeoutMs, PREVIEW_MAX_MS);
   const task: Task = {
@@ -54,7 +56,10 @@ export async function previewSpec(ctx: ActorContext, body: unknown): Promise<Pre
       continue;
     }
     const answer = PreviewResult.safeParse(await res.json().catch(() => null));
-    if (res.ok && answer.success) return answer.data;
+    if (res.ok && answer.success) {
+      await rememberPreview(ctx, parsed.data.jobId, part, answer.data);
+      return answer.data;
+    }
     ctx.log.error('preview: a node answered badly', { nodeId: node.id, status: res.status });
     throw new ApiError('INTERNAL', 'The fleet node could not run the preview');
   }

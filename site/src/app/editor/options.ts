@@ -30,10 +30,11 @@ export const ACTIONS: Record<string, OptionInput[]> = {
 
 export const PAGINATION: Record<string, OptionInput[]> = {
   nextLink: [{ name: 'selector', kind: 'text' }],
-  nextButton: [{ name: 'selector', kind: 'text' }, { name: 'maxPages', kind: 'number' }],
+  nextButton: [{ name: 'selector', kind: 'text' }, { name: 'maxPages', kind: 'number' }, { name: 'settleMs', kind: 'number' }, { name: 'loading', kind: 'text' }],
   urlTemplate: [{ name: 'template', kind: 'text' }, { name: 'from', kind: 'number' }, { name: 'to', kind: 'number' }],
-  loadMore: [{ name: 'selector', kind: 'text' }, { name: 'maxClicks', kind: 'number' }],
-  infiniteScroll: [{ name: 'maxScrolls', kind: 'number' }, { name: 'idleMs', kind: 'number' }],
+  loadMore: [{ name: 'selector', kind: 'text' }, { name: 'maxClicks', kind: 'number' }, { name: 'settleMs', kind: 'number' }, { name: 'loading', kind: 'text' }],
+  infiniteScroll: [{ name: 'maxScrolls', kind: 'number' }, { name: 'idleMs', kind: 'number' }, { name: 'container', kind: 'text' }, { name: 'virtualized', kind: 'bool' },
+    { name: 'rowIndexAttr', kind: 'text' }, { name: 'loading', kind: 'text' }],
 };
 
 export const FIELD_SOURCES = ['text', 'textContent', 'html', 'outerHtml', 'attr'];

@@ -5,7 +5,7 @@ import { CodeLink } from '../ui/error-box.tsx';
 
 type Preview = ApiData<'/v1/preview', 'post'>;
 
-/** What one page gave: the items, each field's fill rate, warnings, the error if any, and a screenshot. */
+/** What one page gave: the items, each field's fill rate, warnings, the in-page steps, the error if any, and a screenshot. */
 export function PreviewPanel(props: { result: Preview }) {
   const columns = () => Object.keys(props.result.fillRates);
   const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
@@ -15,6 +15,12 @@ export function PreviewPanel(props: { result: Preview }) {
       <Show when={props.result.error}>{(e) => <p class="error-box"><CodeLink code={e().code} /> {e().message}</p>}</Show>
       <Show when={props.result.warnings.length > 0}>
         <ul class="warnings"><For each={props.result.warnings}>{(w) => <li>{w}</li>}</For></ul>
+      </Show>
+      <Show when={props.result.steps.length > 0}>
+        <details class="preview-steps" data-testid="preview-steps">
+          <summary>{t('preview.steps', { n: props.result.steps.length })}</summary>
+          <ol><For each={props.result.steps}>{(s) => <li class={s.level === 'warn' ? 'warn' : undefined}>{s.message}</li>}</For></ol>
+        </details>
       </Show>
       <table class="table small fill-rates">
         <caption>{t('preview.fillRates')}</caption>

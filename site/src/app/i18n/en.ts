@@ -39,6 +39,7 @@ export const en = {
   'opt.selector': 'Selector', 'opt.timeoutMs': 'Timeout (ms)', 'opt.pattern': 'Pattern',
   'preview.summary': '{items} items from {matched} matches on {url}', 'preview.fillRates': 'Fill rate per field', 'preview.field': 'Field',
   'preview.filled': 'Filled', 'preview.itemsRegion': 'Previewed items', 'preview.items': 'Items ({n} shown)', 'preview.screenshot': 'Screenshot of the previewed page',
+  'preview.steps': 'Loading steps ({n}): clicks, scrolls and where it stopped',
   'run.title': 'Run {id}', 'run.titleShort': 'Run', 'run.job': 'Job', 'run.results': 'Results', 'run.cancel': 'Cancel run', 'run.share': 'Copy read-only link',
   'run.shareCopied': 'Link copied: members of this organization can open it read-only.',
   'run.pagesDone': 'Pages done', 'run.queued': 'Queued', 'run.failed': 'Failed', 'run.items': 'Items', 'run.retries': 'Retries', 'run.duration': 'Duration',

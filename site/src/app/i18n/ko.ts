@@ -41,6 +41,7 @@ export const ko: Record<MessageKey, string> = {
   'opt.selector': '선택자', 'opt.timeoutMs': '제한 시간 (ms)', 'opt.pattern': '패턴',
   'preview.summary': '{url}에서 {matched}개 일치, 항목 {items}개', 'preview.fillRates': '필드별 채움 비율', 'preview.field': '필드',
   'preview.filled': '채움', 'preview.itemsRegion': '미리본 항목', 'preview.items': '항목 ({n}개 표시)', 'preview.screenshot': '미리본 페이지의 스크린샷',
+  'preview.steps': '로딩 단계 ({n}): 클릭, 스크롤, 멈춘 곳',
   'run.title': '실행 {id}', 'run.titleShort': '실행', 'run.job': '작업', 'run.results': '결과', 'run.cancel': '실행 취소', 'run.share': '읽기 전용 링크 복사',
   'run.shareCopied': '링크를 복사했습니다. 조직 구성원은 읽기 전용으로 열 수 있습니다.',
   'run.pagesDone': '완료한 페이지', 'run.queued': '대기', 'run.failed': '실패', 'run.items': '항목', 'run.retries': '재시도', 'run.duration': '소요 시간',

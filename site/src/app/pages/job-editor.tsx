@@ -90,7 +90,8 @@ export function JobEditorPage() {
 
   async function runPreview() {
     setBusy('preview'); setFailure(null); setPreview(null);
-    try { setPreview(await call<Preview>(api.POST('/v1/preview', { body: { spec: draft(), screenshot: true } as never }))); }
+    // A saved job's preview is remembered as its baseline: its runs warn when they give far less (ADR 0031).
+    try { setPreview(await call<Preview>(api.POST('/v1/preview', { body: { spec: draft(), screenshot: true, ...(id ? { jobId: id } : {}) } as never }))); }
     catch (err) { setFailure(err); }
     finally { setBusy(null); }
   }
