@@ -212,7 +212,8 @@ describe('the web app, as a person in Chromium', () => {
     const forged = await owner.evaluate(async (orgId) => (await fetch('/auth/org', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orgId }) })).status, ownOrg);
     expect(forged).toBe(403);
 
-    await Promise.all([owner.waitForURL(`${inject('edgeUrl')}/app/`), owner.getByTestId('org-switch').selectOption(ownOrg)]);
+    // The switch reloads /app/, the URL the page already has: wait for the new document's load, not for the URL.
+    await Promise.all([owner.waitForEvent('load'), owner.getByTestId('org-switch').selectOption(ownOrg)]);
     await owner.getByRole('heading', { name: 'Dashboard' }).waitFor();
     await expect.poll(async () => ((await pageApi(owner, 'GET', '/v1/me')).body.org as { id: string }).id).toBe(ownOrg);
     expect((await pageApi(owner, 'GET', `/v1/jobs/${jobId}`)).status).toBe(200);
