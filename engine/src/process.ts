@@ -83,12 +83,13 @@ export function applyStep(value: Value, step: ProcessStep, ctx: ProcessContext):
       try {
         return s.trim() ? new URL(s.trim(), ctx.baseUrl).href : null;
       } catch {
-        return null;
+        return reported({ value: null, problem: 'unreadable' }, 'absoluteUrl', s, ctx);
       }
     case 'regex': {
       // Linear-time engine (ADR 0022). The DFA-only test answers most non-matches several times faster than exec's NFA.
+      // Text the pattern does not match becomes null, and is reported: post-processing never empties a field silently.
       const c = compilePattern(step.pattern);
-      if (!c.ok || !c.re.test(s)) return null;
+      if (!c.ok || !c.re.test(s)) return reported({ value: null, problem: 'noMatch' }, 'regex', s, ctx);
       return c.re.exec(s)?.[step.group] ?? null;
     }
     case 'replace': {
@@ -102,7 +103,7 @@ export function applyStep(value: Value, step: ProcessStep, ctx: ProcessContext):
       try {
         return JSON.parse(s) as Value;
       } catch {
-        return null;
+        return reported({ value: null, problem: 'unreadable' }, 'json', s, ctx);
       }
   }
 }

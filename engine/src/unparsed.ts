@@ -40,11 +40,15 @@ const WHY: Record<UnparsedValues['reason'], string> = {
   scale: 'has a scale word',
   unreadable: 'could not be read',
   noZone: 'a time without a zone',
+  noMatch: 'the pattern matched nothing',
 };
 
 /** What to change in the spec, per step and reason. */
 function fixOf(step: UnparsedValues['step'], reason: UnparsedValues['reason']): string {
   if (reason === 'noZone') return 'set "timeZone" on the job (or the step) to the zone the site writes times in';
+  if (step === 'regex') return 'check the pattern against the example, or add a "default" step if no match is expected';
+  if (step === 'absoluteUrl') return 'check the selector and attribute: the value is not a URL';
+  if (step === 'json') return 'check the selector: the text is not JSON';
   if (step === 'compute') return 'check the expression and the fields it uses (a null field gives null)';
   if (step === 'duration') return 'cut the text to the duration with a regex step first';
   if (step === 'date') return reason === 'ambiguous' ? 'set "locale" or "formats" on the step' : reason === 'scale' ? 'set "formats" on the step' : 'set "locale" or add a "formats" entry';

@@ -61,3 +61,21 @@ describe('post-processing', () => {
     expect(dedupeKeyOf({ a: 1 }, undefined)).toBeNull();
   });
 });
+
+describe('post-processing that empties a field is reported, never silent (issue #10 §7)', () => {
+  it('a regex that matches nothing, a value that is no URL and text that is no JSON: null, with the step, reason and raw text', () => {
+    const seen: unknown[] = [];
+    const c = { ...ctx, onUnparsed: (p: unknown) => seen.push(p) };
+    expect(applyStep('Ships in 3 days', { op: 'regex', pattern: 'SKU-(\\d+)', group: 1 }, c)).toBe(null);
+    expect(applyStep('SKU-42 in stock', { op: 'regex', pattern: 'SKU-(\\d+)', group: 1 }, c)).toBe('42');
+    expect(applyStep('http://[::1', { op: 'absoluteUrl' }, c)).toBe(null);
+    expect(applyStep('{"a": 1', { op: 'json' }, c)).toBe(null);
+    // Empty text is a missing value, not a failed step: no report.
+    expect(applyStep('  ', { op: 'regex', pattern: 'x', group: 0 }, c)).toBe(null);
+    expect(seen).toEqual([
+      { step: 'regex', reason: 'noMatch', raw: 'Ships in 3 days' },
+      { step: 'absoluteUrl', reason: 'unreadable', raw: 'http://[::1' },
+      { step: 'json', reason: 'unreadable', raw: '{"a": 1' },
+    ]);
+  });
+});

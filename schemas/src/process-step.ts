@@ -112,12 +112,13 @@ export type ProcessStepInput = z.input<typeof ProcessStep>;
 export const UnparsedValues = z.object({
   /** The field, dotted for nested ones ("variants.price"). */
   field: z.string().max(300),
-  step: z.enum(['number', 'currency', 'date', 'duration', 'compute']),
+  step: z.enum(['number', 'currency', 'date', 'duration', 'compute', 'regex', 'absoluteUrl', 'json']),
   /**
-   * `ambiguous`: it reads two ways without a locale; `scale`: a scale word with `units` off; `unreadable`: no value.
+   * `ambiguous`: it reads two ways without a locale; `scale`: a scale word with `units` off; `unreadable`: no value;
+   * `noMatch`: a regex step's pattern matched nothing in non-empty text (the field became null).
    * `noZone` is not a null: a date step read a time without offset and no time zone was given, so it is labelled UTC.
    */
-  reason: z.enum(['ambiguous', 'unreadable', 'scale', 'noZone']),
+  reason: z.enum(['ambiguous', 'unreadable', 'scale', 'noZone', 'noMatch']),
   count: z.number().int().min(1),
   /** The first raw value seen (cut to 120 characters). */
   example: z.string().max(120),
