@@ -54,7 +54,7 @@ describe('the web app: JSON editor, charts over time, trace at the failing actio
     const typed = { startUrls: ['https://shop.example.test/list'], itemSelector: '.row', fields: { title: { selector: 'h2' } }, concurrency: 99 };
     await replaceJson(page, JSON.stringify(typed, null, 2));
     await expect.poll(() => page.locator('#f-itemSelector').inputValue()).toBe('.row');
-    await expect.poll(() => page.getByTestId('validation').textContent(), { timeout: 10_000 }).toBe('1 problems: see each field.');
+    await expect.poll(() => page.getByTestId('validation').textContent(), { timeout: 10_000 }).toBe('1 problem: see the field.');
     await expect.poll(() => page.locator('.cm-lintRange-error').allTextContents(), { timeout: 10_000 }).toEqual(['99']);
     expect(JSON.parse(await jsonText(page))).toEqual(typed);
 

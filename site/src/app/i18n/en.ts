@@ -18,7 +18,7 @@ export const en = {
   'jobs.filterStatus': 'Last run', 'jobs.name': 'Job', 'jobs.lastRun': 'Last run', 'jobs.trendHead': 'Success trend', 'jobs.updated': 'Updated',
   'jobs.none': 'No jobs match.', 'jobs.trend': '{ok} of the last {total} runs succeeded',
   'editor.newTitle': 'New job', 'editor.editTitle': 'Job: {name}', 'editor.readOnly': 'Read only: your role may not change jobs.',
-  'editor.checking': 'Checking…', 'editor.valid': 'The spec is valid.', 'editor.problems': '{n} problems: see each field.',
+  'editor.checking': 'Checking…', 'editor.valid': 'The spec is valid.', 'editor.problems': '{n} problems: see each field.', 'editor.problem': '1 problem: see the field.',
   'editor.basics': 'Basics', 'editor.name': 'Name', 'editor.nameRequired': 'Give the job a name.', 'editor.startUrls': 'Start URLs',
   'editor.startUrlsHint': 'One URL per line.', 'editor.itemSelector': 'Item selector', 'editor.itemExclude': 'Exclude items matching',
   'editor.dedupeKey': 'Deduplicate by fields (one per line)', 'editor.concurrency': 'Pages at once',

@@ -20,7 +20,7 @@ export const ko: Record<MessageKey, string> = {
   'jobs.filterStatus': '마지막 실행', 'jobs.name': '작업', 'jobs.lastRun': '마지막 실행', 'jobs.trendHead': '성공 추이', 'jobs.updated': '수정 시각',
   'jobs.none': '해당하는 작업이 없습니다.', 'jobs.trend': '최근 {total}번 중 {ok}번 성공',
   'editor.newTitle': '새 작업', 'editor.editTitle': '작업: {name}', 'editor.readOnly': '읽기 전용: 현재 역할로는 작업을 바꿀 수 없습니다.',
-  'editor.checking': '확인 중…', 'editor.valid': '명세가 올바릅니다.', 'editor.problems': '문제 {n}개: 각 필드를 확인하세요.',
+  'editor.checking': '확인 중…', 'editor.valid': '명세가 올바릅니다.', 'editor.problems': '문제 {n}개: 각 필드를 확인하세요.', 'editor.problem': '문제 1개: 해당 필드를 확인하세요.',
   'editor.basics': '기본', 'editor.name': '이름', 'editor.nameRequired': '작업 이름을 입력하세요.', 'editor.startUrls': '시작 URL',
   'editor.startUrlsHint': '한 줄에 URL 하나.', 'editor.itemSelector': '항목 선택자', 'editor.itemExclude': '제외할 항목 선택자',
   'editor.dedupeKey': '중복 제거 기준 필드 (한 줄에 하나)', 'editor.concurrency': '동시 페이지 수',

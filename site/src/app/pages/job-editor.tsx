@@ -124,7 +124,7 @@ export function JobEditorPage() {
             <form class="editor-form" onSubmit={(e) => { e.preventDefault(); void save(false); }} aria-describedby={writable ? undefined : 'why-readonly'}>
               <fieldset disabled={!writable} class="plain">
                 <div class="validation" role="status" aria-live="polite" data-testid="validation">
-                  <Show when={checking()} fallback={issues().length === 0 ? <span class="ok">{t('editor.valid')}</span> : <span class="bad">{t('editor.problems', { n: issues().length })}</span>}>
+                  <Show when={checking()} fallback={issues().length === 0 ? <span class="ok">{t('editor.valid')}</span> : <span class="bad">{issues().length === 1 ? t('editor.problem') : t('editor.problems', { n: issues().length })}</span>}>
                     <span class="spinner" aria-hidden="true" /> {t('editor.checking')}
                   </Show>
                 </div>
