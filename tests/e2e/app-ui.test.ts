@@ -127,6 +127,27 @@ describe('the web app: JSON editor, charts over time, trace at the failing actio
     expect(await page.locator('.tree-view-entry', { hasText: /^wait/ }).count()).toBeGreaterThanOrEqual(1);
   });
 
+  it('shows a run that ended with warnings as such: the warnings panel lists each one by code, beside the status', async () => {
+    // The demo catalog has 3 pages of 20 products: maxPages 1 leaves 1 next page unfetched, and a pattern no SKU matches
+    // leaves the 20 values of page 1 null (issue #10 §7: post-processing that empties a field is a warning).
+    const base = demoJobSpec(inject('demoUrl'));
+    const spec = { ...base, limits: { maxPages: 1 }, fields: { ...base.fields, code: { source: 'attr', attr: 'data-sku', process: [{ op: 'regex', pattern: '^NOPE-(\\d+)$', group: 1 }] } } };
+    const run = await runToEnd(page, 'Ends with warnings', spec);
+    expect(run.status).toBe('succeeded');
+    const warnings = run.warnings as Array<{ code: string; count?: number; field?: string; reason?: string }>;
+    expect(warnings.map((w) => ({ code: w.code, count: w.count, field: w.field, reason: w.reason }))).toEqual([
+      { code: 'VALUES_UNPARSED', count: 20, field: 'code', reason: 'regex' },
+      { code: 'URLS_SKIPPED', count: 1, field: undefined, reason: 'maxPages' },
+    ]);
+    await page.goto(`${inject('edgeUrl')}/app/runs/?id=${String(run.id)}`);
+    const panel = page.getByTestId('run-warnings');
+    await panel.waitFor({ timeout: 20_000 });
+    expect(await panel.locator('li').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')))).toEqual(['VALUES_UNPARSED', 'URLS_SKIPPED']);
+    expect(await panel.getByRole('heading').textContent()).toBe('Warnings (2)');
+    expect(await page.getByTestId('with-warnings').textContent()).toBe('with warnings');
+    await checkPage(page, 'run-monitor-warnings');
+  });
+
   it('shows every error code\'s Korean hint in the Korean error guide and in an ErrorBox', async () => {
     await page.goto(`${inject('edgeUrl')}/app/errors/`);
     await page.getByTestId('lang-switch').selectOption('ko');

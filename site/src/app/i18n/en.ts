@@ -118,6 +118,9 @@ export const en = {
   'share.pageTitle': 'Shared run', 'share.readOnly': 'A read-only view shared with you. It ends when the link expires or is revoked.',
   'share.errorsByCode': 'Errors by code', 'share.noErrors': 'No errors.', 'share.events': 'Events', 'share.counts': 'Counts',
   'share.noToken': 'This link has no token.', 'share.results': 'Result items', 'share.validUntil': 'The link works until {time}.',
+  // Run warnings on the run monitor (ADR 0028).
+  'run.warningsHead': 'Warnings ({n})', 'run.withWarnings': 'with warnings',
+  'run.warningsAbout': 'The run ended, but did not do all of its work: check each warning before trusting the results. A job can turn warnings into failure with "failOnWarnings".',
 } as const;
 
 export type MessageKey = keyof typeof en;

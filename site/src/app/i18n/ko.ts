@@ -120,4 +120,7 @@ export const ko: Record<MessageKey, string> = {
   'share.pageTitle': '공유된 실행', 'share.readOnly': '공유받은 읽기 전용 화면입니다. 링크가 만료되거나 취소되면 끝납니다.',
   'share.errorsByCode': '코드별 오류', 'share.noErrors': '오류가 없습니다.', 'share.events': '이벤트', 'share.counts': '개수',
   'share.noToken': '이 링크에는 토큰이 없습니다.', 'share.results': '결과 항목', 'share.validUntil': '링크는 {time}까지 유효합니다.',
+  // Run warnings on the run monitor (ADR 0028).
+  'run.warningsHead': '경고 ({n})', 'run.withWarnings': '경고 있음',
+  'run.warningsAbout': '실행은 끝났지만 작업의 일부를 하지 못했습니다. 결과를 믿기 전에 각 경고를 확인하세요. 작업은 "failOnWarnings"로 경고를 실패로 바꿀 수 있습니다.',
 };

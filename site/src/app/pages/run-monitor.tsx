@@ -72,6 +72,7 @@ export function RunMonitorPage() {
           <div class="page-head">
             <h1>{t('run.title', { id })}</h1>
             <StatusPill status={r().status} />
+            <Show when={r().status === 'succeeded' && (r().warnings ?? []).length > 0}><span class="pill pill-partial" data-testid="with-warnings">{t('run.withWarnings')}</span></Show>
             <a href={`/app/jobs/edit/?id=${r().jobId}`}>{t('run.job')}</a>
             <Show when={FINAL.has(r().status)}><a class="btn" href={`/app/results/?run=${id}`} data-testid="results-link">{t('run.results')}</a></Show>
           </div>
@@ -90,6 +91,14 @@ export function RunMonitorPage() {
             <div><dt>{t('run.duration')}</dt><dd>{formatDuration(r().durationMs)}</dd></div>
           </dl>
           <Show when={r().error}>{(e) => <div class="error-box" role="alert"><CodeLink code={e().code} /> {e().message}<Show when={errorHint(e().code, e().hint)}><p class="error-hint">{errorHint(e().code, e().hint)}</p></Show></div>}</Show>
+          {/* A run that ended while not doing part of its work says so here, as loudly as an error (ADR 0028). */}
+          <Show when={(r().warnings ?? []).length > 0}>
+            <section class="warning-box" role="status" aria-labelledby="warnings-head" data-testid="run-warnings">
+              <h2 id="warnings-head">{t('run.warningsHead', { n: r().warnings.length })}</h2>
+              <p class="small">{t('run.warningsAbout')}</p>
+              <ul><For each={r().warnings}>{(w) => <li data-code={w.code}><code>{w.code}</code> {w.message}</li>}</For></ul>
+            </section>
+          </Show>
           <div class="two-col">
             <section aria-labelledby="errors-head">
               <h2 id="errors-head">{t('run.errors')}</h2>
