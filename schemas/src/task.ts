@@ -41,6 +41,8 @@ export const Discovered = z.discriminatedUnion('kind', [
   z.object({ url: z.string(), kind: z.literal('page') }),
   /** The detail page of the result's item at index `item`. */
   z.object({ url: z.string(), kind: z.literal('detail'), item: z.number().int().min(0) }),
+  /** A navigation level's link: a page of the next level (ADR 0040). */
+  z.object({ url: z.string(), kind: z.literal('link') }),
 ]);
 export type Discovered = z.infer<typeof Discovered>;
 
