@@ -53,6 +53,18 @@ describe('a crawl graph in one job (issue #12 §2)', () => {
     expect(order(r.items)).toEqual(order(expected));
   });
 
+  it('a plain detail page whose field matches several variant rows raises DETAIL_AMBIGUOUS naming the field (#12 §7)', async ({ expect }) => {
+    const r = await runJobToEnd(org.key, 'graph-ambiguous', graphJob({
+      detail: { urlField: 'url', fields: { brand: { selector: '.brand' }, variant: { selector: 'table.variants tbody tr' } } },
+    }));
+    // Every product has at least two variant rows; its brand appears once, so only "variant" is named.
+    const most = Math.max(...GRAPH.map((p) => p.variants.length));
+    expect(r.run).toMatchObject({ status: 'succeeded', counts: { items: GRAPH.length } });
+    expect(r.run.warnings).toEqual([{ code: 'DETAIL_AMBIGUOUS', field: 'variant', count: GRAPH.length, reason: 'detail.fields',
+      message: `${GRAPH.length} detail page(s): variant matched up to ${most} elements and took the first; narrow its selector, or use detail.rows for one record per row` }]);
+    expect(r.items.map((x) => x.brand).toSorted()).toEqual(GRAPH.map((p) => p.brand).toSorted());
+  });
+
   it('rejects a bad graph with 400 INVALID_SPEC at each path', async ({ expect }) => {
     const spec = graphJob({ levels: [{ name: 'a', links: { selector: 'a' } }, { name: 'a', links: { selector: 'b' } }] });
     (spec.detail as { rows: { inherit: string[]; columns: Record<string, string> } }).rows.inherit = ['sku', 'nope'];

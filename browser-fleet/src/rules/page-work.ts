@@ -1,9 +1,9 @@
 import { errors, type Page } from 'playwright-core';
-import { TrawlError, type Discovered, type DroppedItems, type FramedAction, type ItemData, type PaginationUnfinished, type Task, type UnparsedValues } from '@trawl/schemas';
+import { TrawlError, type AmbiguousField, type Discovered, type DroppedItems, type FramedAction, type ItemData, type PaginationUnfinished, type Task, type UnparsedValues } from '@trawl/schemas';
 import { tableRowsInPage } from '@trawl/engine';
 import { evaluateFunction } from '../page-function.ts';
 import { runRules } from './actions.ts';
-import { extractionTarget, type Target } from './extract.ts';
+import { countItems, extractionTarget, type Target } from './extract.ts';
 import { NetworkTracker } from './network.ts';
 import { collectSignals } from './page-signals.ts';
 import { collectAll } from './paginate.ts';
@@ -23,6 +23,8 @@ export interface PageOutcome {
   framed: FramedAction[];
   /** In-task pagination that stopped on a limit with its control still usable (PAGINATION_UNFINISHED). */
   paginationUnfinished?: PaginationUnfinished;
+  /** A detail page's fields whose selector matched several elements (DETAIL_AMBIGUOUS, #12 §7). */
+  ambiguous?: AmbiguousField[];
 }
 
 /**
@@ -88,7 +90,8 @@ export async function workPage(page: Page, task: Task, tools: PageTools): Promis
     const items = spec.rows ? await rowsOf(target, spec.rows, extraction.items[0] ?? {}, tools) : extraction.items;
     // A navigation level's items are its links: they lead to pages, they are not records.
     return { items: spec.follow ? [] : items, discovered: discoveredOf(task, items, extraction.nextUrl, page.url()), unparsed: extraction.unparsed,
-      dropped: droppedOf(extraction.incomplete), framed, paginationUnfinished: steps.unfinished() };
+      dropped: droppedOf(extraction.incomplete), framed, paginationUnfinished: steps.unfinished(),
+      ...(task.kind === 'detail' && !spec.rows ? { ambiguous: await ambiguousOf(target, spec, tools) } : {}) };
   } finally {
     tracker.dispose();
   }
@@ -125,6 +128,21 @@ async function rowsOf(target: Target, rows: NonNullable<Task['spec']['rows']>, o
   }
   if (!read.rows.length) throw new TrawlError('EXTRACTION_EMPTY', `the table ${rows.table} has no rows under its header`);
   return read.rows.map((r) => ({ ...own, ...r }));
+}
+
+/**
+ * A detail page is one item, so a single-valued field takes the first of its matches: several (a variants table's
+ * rows, a price per size) mean the record holds one candidate among many, which the run reports. Top-level fields
+ * read from an element only; labels, constants and computed fields have no candidates to count.
+ */
+async function ambiguousOf(target: Target, spec: Task['spec'], tools: PageTools): Promise<AmbiguousField[]> {
+  const out: AmbiguousField[] = [];
+  for (const [field, f] of Object.entries(spec.fields)) {
+    if (!f.selector || f.all || f.label || f.context || f.compute !== undefined || f.const !== undefined) continue;
+    const matches = await countItems(target, { ...spec, itemSelector: f.selector, itemExclude: undefined }, tools);
+    if (matches > 1) out.push({ field, matches });
+  }
+  return out;
 }
 
 /** Dropped items counted per missing field. */

@@ -256,6 +256,7 @@ export class RunCoordinator extends DurableObject<Env> {
 
   private applySuccess(meta: RunMeta, task: TaskRow, result: TaskResult, now: number): void {
     this.warningInputs.add(result.unparsed, result.dropped, result.framed, result.paginationUnfinished);
+    this.warningInputs.addAmbiguous(result.ambiguous);
     if (this.details.isDetail(task.taskId)) {
       this.applyDetailSuccess(task, result);
       return;
@@ -530,7 +531,7 @@ export class RunCoordinator extends DurableObject<Env> {
   private warnings(meta: RunMeta): RunWarning[] {
     if (meta.warnings) return meta.warnings;
     return warningsOf({ unparsed: this.warningInputs.unparsed(), dropped: this.warningInputs.dropped(), framed: this.warningInputs.framed(),
-      skipped: this.counts(meta).skipped, pagination: this.warningInputs.pagination() });
+      skipped: this.counts(meta).skipped, pagination: this.warningInputs.pagination(), ambiguous: this.warningInputs.ambiguous() });
   }
 
   private fillRates(meta: RunMeta) {
