@@ -29,7 +29,7 @@ export function tableRowsInPage(args: TableRowsArgs): TableRows {
   trs.forEach((tr, r) => {
     grid[r] ??= [];
     let c = 0;
-    for (const cell of [...tr.cells]) {
+    for (const cell of tr.cells) {
       while (grid[r]![c]) c++;
       const head = cell.tagName === 'TH' || tr.parentElement?.tagName === 'THEAD';
       const text = (cell as HTMLElement).innerText.replace(/\s+/g, ' ').trim();

@@ -88,7 +88,8 @@ export const TaskSpec = z.object({
 }).strict();
 export type TaskSpec = z.infer<typeof TaskSpec>;
 
-export const JobSpec = TaskSpec.extend({
+// `rows` and `follow` are set by the coordinator on detail and level tasks, never by a job (ADR 0040).
+export const JobSpec = TaskSpec.omit({ rows: true, follow: true }).extend({
   startUrls: z.array(HttpUrl).min(1, 'give at least one start URL').max(10_000),
   /** Navigation levels before the listing (category pages and the like): one job walks the whole graph (ADR 0040). */
   levels: z.array(LevelSpec).min(1).max(5).optional(),
