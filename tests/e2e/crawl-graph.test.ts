@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
-import { GRAPH, graphRecords } from '../../fixtures/src/graph-pages.ts';
+import { GRAPH, GRAPH_CATEGORIES, GRAPH_PAGE_SIZE, graphRecords } from '../../fixtures/src/graph-pages.ts';
 import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
 import { api, newOrg } from './client.ts';
 import { runJobToEnd, type Row } from './run-job.ts';
@@ -50,6 +50,16 @@ describe('a crawl graph in one job (issue #12 §2)', () => {
     const tents = GRAPH.filter((p) => p.category === 'tents');
     const expected = graphRecords(tents);
     expect(r.run).toMatchObject({ status: 'succeeded', counts: { pagesSucceeded: 1 + 2 + tents.length, items: expected.length, skipped: { duplicate: 0 } } });
+    expect(order(r.items)).toEqual(order(expected));
+  });
+
+  it('limits.maxPages bounds level and listing pages (not detail pages); the listings\' second pages are counted as skipped', async ({ expect }) => {
+    const r = await runJobToEnd(org.key, 'graph-max-pages', graphJob({ limits: { maxPages: 3 } }));
+    // Home + both categories' first pages; their next links are over the limit. First pages hold the first GRAPH_PAGE_SIZE products.
+    const first = GRAPH_CATEGORIES.flatMap((c) => GRAPH.filter((p) => p.category === c).slice(0, GRAPH_PAGE_SIZE));
+    const expected = graphRecords(first);
+    expect(r.run).toMatchObject({ status: 'succeeded', counts: { pagesSucceeded: 3 + first.length, items: expected.length, skipped: { maxPages: 2, duplicate: 2 } } });
+    expect(r.run.warnings.map((w) => [w.code, w.reason, w.count])).toEqual([['URLS_SKIPPED', 'maxPages', 2]]);
     expect(order(r.items)).toEqual(order(expected));
   });
 
