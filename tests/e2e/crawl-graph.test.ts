@@ -53,12 +53,12 @@ describe('a crawl graph in one job (issue #12 §2)', () => {
     expect(order(r.items)).toEqual(order(expected));
   });
 
-  it('limits.maxPages bounds level and listing pages (not detail pages); the listings\' second pages are counted as skipped', async ({ expect }) => {
-    const r = await runJobToEnd(org.key, 'graph-max-pages', graphJob({ limits: { maxPages: 3 } }));
-    // Home + both categories' first pages; their next links are over the limit. First pages hold the first GRAPH_PAGE_SIZE products.
-    const first = GRAPH_CATEGORIES.flatMap((c) => GRAPH.filter((p) => p.category === c).slice(0, GRAPH_PAGE_SIZE));
+  it('limits.maxPages bounds level and listing pages (not detail pages), in link order; pages over it are counted as skipped', async ({ expect }) => {
+    const r = await runJobToEnd(org.key, 'graph-max-pages', graphJob({ limits: { maxPages: 2 } }));
+    // Home + the first category's first page: the second category's link and the first's next link are over the limit.
+    const first = GRAPH.filter((p) => p.category === GRAPH_CATEGORIES[0]).slice(0, GRAPH_PAGE_SIZE);
     const expected = graphRecords(first);
-    expect(r.run).toMatchObject({ status: 'succeeded', counts: { pagesSucceeded: 3 + first.length, items: expected.length, skipped: { maxPages: 2, duplicate: 2 } } });
+    expect(r.run).toMatchObject({ status: 'succeeded', counts: { pagesSucceeded: 2 + first.length, items: expected.length, skipped: { maxPages: 2, duplicate: 2 } } });
     expect(r.run.warnings.map((w) => [w.code, w.reason, w.count])).toEqual([['URLS_SKIPPED', 'maxPages', 2]]);
     expect(order(r.items)).toEqual(order(expected));
   });
