@@ -183,6 +183,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
       ...(outcome.dropped.length ? { dropped: outcome.dropped } : {}),
       ...(outcome.framed.length ? { framed: outcome.framed } : {}),
       ...(outcome.paginationUnfinished ? { paginationUnfinished: outcome.paginationUnfinished } : {}),
+      ...(outcome.ambiguous?.length ? { ambiguous: outcome.ambiguous } : {}),
     };
   } catch (error) {
     // What the page did (crash, close, a download) explains a step's failure after it (page-guard.ts); a refused

@@ -917,16 +917,39 @@ export interface paths {
                                         fields: {
                                             [key: string]: components["schemas"]["FieldSpec"];
                                         };
+                                        rows?: {
+                                            /**
+                                             * @default true
+                                             * @enum {boolean}
+                                             */
+                                            byHeader: true;
+                                            columns: {
+                                                [key: string]: string;
+                                            };
+                                            inherit?: string[];
+                                            table: string;
+                                        };
                                         urlField: string;
                                         waitFor?: string;
                                     };
-                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
+                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
                                     fields: {
                                         [key: string]: components["schemas"]["FieldSpec"];
                                     };
                                     frame?: string;
                                     itemExclude?: string;
                                     itemSelector: string;
+                                    levels?: {
+                                        links: {
+                                            /** @default true */
+                                            all: boolean;
+                                            selector: string;
+                                        };
+                                        /** @default 1000 */
+                                        maxPages: number;
+                                        name: string;
+                                        next?: string;
+                                    }[];
                                     /**
                                      * @default {
                                      *       "maxPages": 1000,
@@ -1326,16 +1349,39 @@ export interface paths {
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
+                                rows?: {
+                                    /**
+                                     * @default true
+                                     * @enum {boolean}
+                                     */
+                                    byHeader?: true;
+                                    columns: {
+                                        [key: string]: string;
+                                    };
+                                    inherit?: string[];
+                                    table: string;
+                                };
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
                             frame?: string;
                             itemExclude?: string;
                             itemSelector: string;
+                            levels?: {
+                                links: {
+                                    /** @default true */
+                                    all?: boolean;
+                                    selector: string;
+                                };
+                                /** @default 1000 */
+                                maxPages?: number;
+                                name: string;
+                                next?: string;
+                            }[];
                             /**
                              * @default {
                              *       "maxPages": 1000,
@@ -1662,16 +1708,39 @@ export interface paths {
                                     fields: {
                                         [key: string]: components["schemas"]["FieldSpec"];
                                     };
+                                    rows?: {
+                                        /**
+                                         * @default true
+                                         * @enum {boolean}
+                                         */
+                                        byHeader: true;
+                                        columns: {
+                                            [key: string]: string;
+                                        };
+                                        inherit?: string[];
+                                        table: string;
+                                    };
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
                                 frame?: string;
                                 itemExclude?: string;
                                 itemSelector: string;
+                                levels?: {
+                                    links: {
+                                        /** @default true */
+                                        all: boolean;
+                                        selector: string;
+                                    };
+                                    /** @default 1000 */
+                                    maxPages: number;
+                                    name: string;
+                                    next?: string;
+                                }[];
                                 /**
                                  * @default {
                                  *       "maxPages": 1000,
@@ -2109,16 +2178,39 @@ export interface paths {
                                     fields: {
                                         [key: string]: components["schemas"]["FieldSpec"];
                                     };
+                                    rows?: {
+                                        /**
+                                         * @default true
+                                         * @enum {boolean}
+                                         */
+                                        byHeader: true;
+                                        columns: {
+                                            [key: string]: string;
+                                        };
+                                        inherit?: string[];
+                                        table: string;
+                                    };
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
                                 frame?: string;
                                 itemExclude?: string;
                                 itemSelector: string;
+                                levels?: {
+                                    links: {
+                                        /** @default true */
+                                        all: boolean;
+                                        selector: string;
+                                    };
+                                    /** @default 1000 */
+                                    maxPages: number;
+                                    name: string;
+                                    next?: string;
+                                }[];
                                 /**
                                  * @default {
                                  *       "maxPages": 1000,
@@ -2623,16 +2715,39 @@ export interface paths {
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
+                                rows?: {
+                                    /**
+                                     * @default true
+                                     * @enum {boolean}
+                                     */
+                                    byHeader?: true;
+                                    columns: {
+                                        [key: string]: string;
+                                    };
+                                    inherit?: string[];
+                                    table: string;
+                                };
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
                             frame?: string;
                             itemExclude?: string;
                             itemSelector: string;
+                            levels?: {
+                                links: {
+                                    /** @default true */
+                                    all?: boolean;
+                                    selector: string;
+                                };
+                                /** @default 1000 */
+                                maxPages?: number;
+                                name: string;
+                                next?: string;
+                            }[];
                             /**
                              * @default {
                              *       "maxPages": 1000,
@@ -2959,16 +3074,39 @@ export interface paths {
                                     fields: {
                                         [key: string]: components["schemas"]["FieldSpec"];
                                     };
+                                    rows?: {
+                                        /**
+                                         * @default true
+                                         * @enum {boolean}
+                                         */
+                                        byHeader: true;
+                                        columns: {
+                                            [key: string]: string;
+                                        };
+                                        inherit?: string[];
+                                        table: string;
+                                    };
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
                                 frame?: string;
                                 itemExclude?: string;
                                 itemSelector: string;
+                                levels?: {
+                                    links: {
+                                        /** @default true */
+                                        all: boolean;
+                                        selector: string;
+                                    };
+                                    /** @default 1000 */
+                                    maxPages: number;
+                                    name: string;
+                                    next?: string;
+                                }[];
                                 /**
                                  * @default {
                                  *       "maxPages": 1000,
@@ -3271,7 +3409,7 @@ export interface paths {
                             /** @default [] */
                             warnings: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -3602,16 +3740,39 @@ export interface paths {
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
+                                rows?: {
+                                    /**
+                                     * @default true
+                                     * @enum {boolean}
+                                     */
+                                    byHeader?: true;
+                                    columns: {
+                                        [key: string]: string;
+                                    };
+                                    inherit?: string[];
+                                    table: string;
+                                };
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
                             frame?: string;
                             itemExclude?: string;
                             itemSelector: string;
+                            levels?: {
+                                links: {
+                                    /** @default true */
+                                    all?: boolean;
+                                    selector: string;
+                                };
+                                /** @default 1000 */
+                                maxPages?: number;
+                                name: string;
+                                next?: string;
+                            }[];
                             /**
                              * @default {
                              *       "maxPages": 1000,
@@ -3937,16 +4098,39 @@ export interface paths {
                                     fields: {
                                         [key: string]: components["schemas"]["FieldSpec"];
                                     };
+                                    rows?: {
+                                        /**
+                                         * @default true
+                                         * @enum {boolean}
+                                         */
+                                        byHeader: true;
+                                        columns: {
+                                            [key: string]: string;
+                                        };
+                                        inherit?: string[];
+                                        table: string;
+                                    };
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
                                 frame?: string;
                                 itemExclude?: string;
                                 itemSelector: string;
+                                levels?: {
+                                    links: {
+                                        /** @default true */
+                                        all: boolean;
+                                        selector: string;
+                                    };
+                                    /** @default 1000 */
+                                    maxPages: number;
+                                    name: string;
+                                    next?: string;
+                                }[];
                                 /**
                                  * @default {
                                  *       "maxPages": 1000,
@@ -6563,16 +6747,39 @@ export interface paths {
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
+                                rows?: {
+                                    /**
+                                     * @default true
+                                     * @enum {boolean}
+                                     */
+                                    byHeader?: true;
+                                    columns: {
+                                        [key: string]: string;
+                                    };
+                                    inherit?: string[];
+                                    table: string;
+                                };
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
                             frame?: string;
                             itemExclude?: string;
                             itemSelector: string;
+                            levels?: {
+                                links: {
+                                    /** @default true */
+                                    all?: boolean;
+                                    selector: string;
+                                };
+                                /** @default 1000 */
+                                maxPages?: number;
+                                name: string;
+                                next?: string;
+                            }[];
                             /**
                              * @default {
                              *       "maxPages": 1000,
@@ -6704,6 +6911,10 @@ export interface paths {
                                 item: number;
                                 /** @enum {string} */
                                 kind: "detail";
+                                url: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "link";
                                 url: string;
                             })[];
                             error?: {
@@ -7284,7 +7495,7 @@ export interface paths {
                                 /** @default [] */
                                 warnings: {
                                     /** @enum {string} */
-                                    code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED";
+                                    code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS";
                                     count?: number;
                                     example?: string;
                                     field?: string;
@@ -7450,7 +7661,7 @@ export interface paths {
                             /** @default [] */
                             warnings: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -7848,7 +8059,7 @@ export interface paths {
                             /** @default [] */
                             warnings: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -9871,16 +10082,39 @@ export interface paths {
                                         fields: {
                                             [key: string]: components["schemas"]["FieldSpec"];
                                         };
+                                        rows?: {
+                                            /**
+                                             * @default true
+                                             * @enum {boolean}
+                                             */
+                                            byHeader: true;
+                                            columns: {
+                                                [key: string]: string;
+                                            };
+                                            inherit?: string[];
+                                            table: string;
+                                        };
                                         urlField: string;
                                         waitFor?: string;
                                     };
-                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
+                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
                                     fields: {
                                         [key: string]: components["schemas"]["FieldSpec"];
                                     };
                                     frame?: string;
                                     itemExclude?: string;
                                     itemSelector: string;
+                                    levels?: {
+                                        links: {
+                                            /** @default true */
+                                            all: boolean;
+                                            selector: string;
+                                        };
+                                        /** @default 1000 */
+                                        maxPages: number;
+                                        name: string;
+                                        next?: string;
+                                    }[];
                                     /**
                                      * @default {
                                      *       "maxPages": 1000,
@@ -10281,16 +10515,39 @@ export interface paths {
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
+                                rows?: {
+                                    /**
+                                     * @default true
+                                     * @enum {boolean}
+                                     */
+                                    byHeader?: true;
+                                    columns: {
+                                        [key: string]: string;
+                                    };
+                                    inherit?: string[];
+                                    table: string;
+                                };
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
                             frame?: string;
                             itemExclude?: string;
                             itemSelector: string;
+                            levels?: {
+                                links: {
+                                    /** @default true */
+                                    all?: boolean;
+                                    selector: string;
+                                };
+                                /** @default 1000 */
+                                maxPages?: number;
+                                name: string;
+                                next?: string;
+                            }[];
                             /**
                              * @default {
                              *       "maxPages": 1000,
@@ -10619,16 +10876,39 @@ export interface paths {
                                     fields: {
                                         [key: string]: components["schemas"]["FieldSpec"];
                                     };
+                                    rows?: {
+                                        /**
+                                         * @default true
+                                         * @enum {boolean}
+                                         */
+                                        byHeader: true;
+                                        columns: {
+                                            [key: string]: string;
+                                        };
+                                        inherit?: string[];
+                                        table: string;
+                                    };
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
                                 frame?: string;
                                 itemExclude?: string;
                                 itemSelector: string;
+                                levels?: {
+                                    links: {
+                                        /** @default true */
+                                        all: boolean;
+                                        selector: string;
+                                    };
+                                    /** @default 1000 */
+                                    maxPages: number;
+                                    name: string;
+                                    next?: string;
+                                }[];
                                 /**
                                  * @default {
                                  *       "maxPages": 1000,
@@ -11067,16 +11347,39 @@ export interface paths {
                                     fields: {
                                         [key: string]: components["schemas"]["FieldSpec"];
                                     };
+                                    rows?: {
+                                        /**
+                                         * @default true
+                                         * @enum {boolean}
+                                         */
+                                        byHeader: true;
+                                        columns: {
+                                            [key: string]: string;
+                                        };
+                                        inherit?: string[];
+                                        table: string;
+                                    };
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
                                 frame?: string;
                                 itemExclude?: string;
                                 itemSelector: string;
+                                levels?: {
+                                    links: {
+                                        /** @default true */
+                                        all: boolean;
+                                        selector: string;
+                                    };
+                                    /** @default 1000 */
+                                    maxPages: number;
+                                    name: string;
+                                    next?: string;
+                                }[];
                                 /**
                                  * @default {
                                  *       "maxPages": 1000,

@@ -52,6 +52,11 @@ describe('run warnings', () => {
     }, [
       { code: 'PAGINATION_UNFINISHED', step: 'infiniteScroll', selector: '#box', reason: 'containerNotScrolled', count: 1 },
     ]],
+    ['a detail field with several candidates is DETAIL_AMBIGUOUS, naming the field, counted in pages', {
+      ...none, ambiguous: [{ field: 'variant', pages: 3, most: 6 }],
+    }, [
+      { code: 'DETAIL_AMBIGUOUS', field: 'variant', reason: 'detail.fields', count: 3 },
+    ]],
   ])('%s', (_name, input, expected) => {
     const got = warningsOf(input);
     expect(got.map(({ message: _m, ...rest }) => rest)).toEqual(expected);

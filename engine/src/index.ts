@@ -6,3 +6,4 @@ export * from './in-page.ts';
 export * from './report.ts';
 export * from './unparsed.ts';
 export * from './labels.ts';
+export * from './table-rows.ts';

@@ -1,5 +1,6 @@
 export * from './errors.ts';
 export * from './job-spec.ts';
+export * from './graph.ts';
 export * from './process-step.ts';
 export * from './field-spec.ts';
 export * from './rules.ts';

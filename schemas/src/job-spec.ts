@@ -7,6 +7,7 @@ import { ArtifactsSpec, DEFAULT_ARTIFACTS } from './artifacts.ts';
 import { FailOnWarnings } from './warnings.ts';
 import { TimeZone } from './process-step.ts';
 import { computeProblems } from './compute-refs.ts';
+import { LevelSpec, RowsSpec } from './graph.ts';
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' });
 
@@ -50,6 +51,8 @@ export const DetailSpec = z.object({
   actions: Rules,
   /** Waited for before extraction; a detail page that never shows it fails with SELECTOR_TIMEOUT. */
   waitFor: Selector.optional(),
+  /** One record per row of this table instead of fields merged into the item (ADR 0040). */
+  rows: RowsSpec.optional(),
 }).strict();
 export type DetailSpec = z.infer<typeof DetailSpec>;
 
@@ -68,6 +71,10 @@ export const TaskSpec = z.object({
   /** The zone of dates and times the pages write without an offset (IANA name); without it they are read as UTC, with a warning. */
   timeZone: TimeZone.optional(),
   detail: DetailSpec.optional(),
+  /** A detail task's table rows, each one record (set by the coordinator from `detail.rows`). */
+  rows: RowsSpec.optional(),
+  /** A navigation level's page (set by the coordinator): its items' `url` are links to follow, not records. */
+  follow: z.object({ all: z.boolean() }).strict().optional(),
   wait: WaitSpec.default({ forItems: true, timeoutMs: 10_000 }),
   browser: BrowserSpec.default({ blockResources: ['image', 'font', 'media'], waitUntil: 'domcontentloaded' }),
   /** An empty listing is an error (EXTRACTION_EMPTY) unless this is true. */
@@ -81,8 +88,11 @@ export const TaskSpec = z.object({
 }).strict();
 export type TaskSpec = z.infer<typeof TaskSpec>;
 
-export const JobSpec = TaskSpec.extend({
+// `rows` and `follow` are set by the coordinator on detail and level tasks, never by a job (ADR 0040).
+export const JobSpec = TaskSpec.omit({ rows: true, follow: true }).extend({
   startUrls: z.array(HttpUrl).min(1, 'give at least one start URL').max(10_000),
+  /** Navigation levels before the listing (category pages and the like): one job walks the whole graph (ADR 0040). */
+  levels: z.array(LevelSpec).min(1).max(5).optional(),
   /** Fields whose values identify an item within a run and across runs. */
   dedupeKey: z.array(FieldName).min(1).max(5).optional(),
   /**
@@ -117,6 +127,19 @@ export const JobSpec = TaskSpec.extend({
   for (const name of Object.keys(spec.detail?.fields ?? {})) {
     if (name in spec.fields) ctx.addIssue({ code: 'custom', path: ['detail', 'fields', name], message: `"${name}" is already a listing field` });
   }
+  for (const [i, l] of (spec.levels ?? []).entries()) {
+    if (spec.levels?.findIndex((x) => x.name === l.name) !== i) ctx.addIssue({ code: 'custom', path: ['levels', i, 'name'], message: `another level is named "${l.name}"` });
+  }
+  if (spec.pagination?.type === 'urlTemplate' && spec.levels) {
+    ctx.addIssue({ code: 'custom', path: ['pagination', 'type'], message: 'a urlTemplate lists pages up front, but with levels the listing pages are found by the last level\'s links: use nextLink' });
+  }
+  const rows = spec.detail?.rows;
+  for (const [i, f] of (rows?.inherit ?? []).entries()) {
+    if (!(f in spec.fields)) ctx.addIssue({ code: 'custom', path: ['detail', 'rows', 'inherit', i], message: `"${f}" is not a listing field` });
+  }
+  for (const f of Object.keys(rows?.columns ?? {})) {
+    if (f in spec.fields || f in (spec.detail?.fields ?? {})) ctx.addIssue({ code: 'custom', path: ['detail', 'rows', 'columns', f], message: `"${f}" is already a listing or detail field` });
+  }
   for (const p of computeProblems(spec.fields, ['fields'])) ctx.addIssue({ code: 'custom', ...p });
   for (const p of computeProblems(spec.detail?.fields ?? {}, ['detail', 'fields'])) ctx.addIssue({ code: 'custom', ...p });
   if (spec.pagination?.type === 'urlTemplate') {
@@ -137,10 +160,23 @@ export function taskSpecOf(spec: JobSpec): TaskSpec {
 /** A detail page is a one-item page: the document is the item, the detail fields are its fields. */
 export function detailTaskSpecOf(spec: JobSpec): TaskSpec | null {
   if (!spec.detail) return null;
-  const { fields, actions, waitFor } = spec.detail;
+  const { fields, actions, waitFor, rows } = spec.detail;
   return {
-    itemSelector: ':root', fields, actions, wait: { selector: waitFor, forItems: false, timeoutMs: spec.wait.timeoutMs },
+    itemSelector: ':root', fields, actions, rows, wait: { selector: waitFor, forItems: false, timeoutMs: spec.wait.timeoutMs },
     browser: spec.browser, timeZone: spec.timeZone, allowEmpty: false, softFailures: spec.softFailures, respectRobots: spec.respectRobots, artifacts: spec.artifacts,
+  };
+}
+
+/** A navigation level's page: its items are the links that lead on (`url`, the href), its `next` its own pagination. */
+export function levelTaskSpecOf(spec: JobSpec, level: number): TaskSpec | null {
+  const l = spec.levels?.[level];
+  if (!l) return null;
+  return {
+    itemSelector: l.links.selector, follow: { all: l.links.all },
+    fields: { url: { source: 'attr', attr: 'href', all: false, required: true, process: [{ op: 'absoluteUrl' }] } },
+    actions: [], pagination: l.next ? { type: 'nextLink', selector: l.next } : undefined,
+    wait: { forItems: true, timeoutMs: spec.wait.timeoutMs },
+    browser: spec.browser, allowEmpty: false, softFailures: spec.softFailures, respectRobots: spec.respectRobots, artifacts: spec.artifacts,
   };
 }
 

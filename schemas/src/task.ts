@@ -6,7 +6,7 @@ import { ArtifactRef } from './artifacts.ts';
 import { BlockedRequest, EgressPolicy } from './policy.ts';
 import { RunEventInput } from './events.ts';
 import { UnparsedValues } from './process-step.ts';
-import { DroppedItems, FramedAction, PaginationUnfinished } from './warnings.ts';
+import { AmbiguousField, DroppedItems, FramedAction, PaginationUnfinished } from './warnings.ts';
 
 /** What the edge sends a fleet node: one browser visit, fenced by its lease token. */
 export const Task = z.object({
@@ -41,6 +41,8 @@ export const Discovered = z.discriminatedUnion('kind', [
   z.object({ url: z.string(), kind: z.literal('page') }),
   /** The detail page of the result's item at index `item`. */
   z.object({ url: z.string(), kind: z.literal('detail'), item: z.number().int().min(0) }),
+  /** A navigation level's link: a page of the next level (ADR 0040). */
+  z.object({ url: z.string(), kind: z.literal('link') }),
 ]);
 export type Discovered = z.infer<typeof Discovered>;
 
@@ -82,6 +84,8 @@ export const TaskResult = z.object({
   framed: z.array(FramedAction).max(50).optional(),
   /** In-task pagination that ended with its control still usable (the run's PAGINATION_UNFINISHED warning). */
   paginationUnfinished: PaginationUnfinished.optional(),
+  /** A detail page's fields whose selector matched several candidates (the run's DETAIL_AMBIGUOUS warning). */
+  ambiguous: z.array(AmbiguousField).max(200).optional(),
   /**
    * The attempt's events not sent yet, delivered with the result in one call (they are recorded before it is
    * applied, as if posted to /events first).

@@ -1,8 +1,9 @@
 import { errors, type Page } from 'playwright-core';
-import { TrawlError, type Discovered, type DroppedItems, type FramedAction, type ItemData, type PaginationUnfinished, type Task, type UnparsedValues } from '@trawl/schemas';
+import { TrawlError, type AmbiguousField, type Discovered, type DroppedItems, type FramedAction, type ItemData, type PaginationUnfinished, type Task, type UnparsedValues } from '@trawl/schemas';
+import { tableRowsInPage } from '@trawl/engine';
 import { evaluateFunction } from '../page-function.ts';
 import { runRules } from './actions.ts';
-import { extractionTarget } from './extract.ts';
+import { countItems, extractionTarget, type Target } from './extract.ts';
 import { NetworkTracker } from './network.ts';
 import { collectSignals } from './page-signals.ts';
 import { collectAll } from './paginate.ts';
@@ -22,6 +23,8 @@ export interface PageOutcome {
   framed: FramedAction[];
   /** In-task pagination that stopped on a limit with its control still usable (PAGINATION_UNFINISHED). */
   paginationUnfinished?: PaginationUnfinished;
+  /** A detail page's fields whose selector matched several elements (DETAIL_AMBIGUOUS, #12 §7). */
+  ambiguous?: AmbiguousField[];
 }
 
 /**
@@ -84,8 +87,11 @@ export async function workPage(page: Page, task: Task, tools: PageTools): Promis
     if (extraction.items.length === 0 && !spec.allowEmpty) {
       throw new TrawlError('EXTRACTION_EMPTY', `no items matched ${spec.itemSelector} (${extraction.matched} matched before visibility and required-field checks)`);
     }
-    return { items: extraction.items, discovered: discoveredOf(task, extraction.items, extraction.nextUrl, page.url()), unparsed: extraction.unparsed,
-      dropped: droppedOf(extraction.incomplete), framed, paginationUnfinished: steps.unfinished() };
+    const items = spec.rows ? await rowsOf(target, spec.rows, extraction.items[0] ?? {}, tools) : extraction.items;
+    // A navigation level's items are its links: they lead to pages, they are not records.
+    return { items: spec.follow ? [] : items, discovered: discoveredOf(task, items, extraction.nextUrl, page.url()), unparsed: extraction.unparsed,
+      dropped: droppedOf(extraction.incomplete), framed, paginationUnfinished: steps.unfinished(),
+      ...(task.kind === 'detail' && !spec.rows ? { ambiguous: await ambiguousOf(target, spec, tools) } : {}) };
   } finally {
     tracker.dispose();
   }
@@ -94,12 +100,47 @@ export async function workPage(page: Page, task: Task, tools: PageTools): Promis
 function discoveredOf(task: Task, items: ItemData[], next: string | null, finalUrl: string): Discovered[] {
   const out: Discovered[] = [];
   if (next && /^https?:/.test(next) && next !== finalUrl) out.push({ url: next, kind: 'page' });
+  const follow = task.spec.follow;
+  if (follow) {
+    const links = items.map((it) => it.url).filter((u): u is string => typeof u === 'string' && /^https?:\/\//.test(u));
+    for (const url of follow.all ? links : links.slice(0, 1)) out.push({ url, kind: 'link' });
+  }
   const field = task.spec.detail?.urlField;
   if (field) {
     items.forEach((it, item) => {
       const url = it[field];
       if (typeof url === 'string' && /^https?:\/\//.test(url)) out.push({ url, kind: 'detail', item });
     });
+  }
+  return out;
+}
+
+/**
+ * A detail page's table, one record per row, each with the page's own fields. No table, no rows or a header the
+ * table lacks fails the task: a record set read by cell position, or silently empty, would be wrong data.
+ */
+async function rowsOf(target: Target, rows: NonNullable<Task['spec']['rows']>, own: ItemData, tools: PageTools): Promise<ItemData[]> {
+  const read = await tools.race(evaluateFunction(target, tableRowsInPage, { table: rows.table, columns: rows.columns }));
+  if (!read.found) throw new TrawlError('EXTRACTION_EMPTY', `no table matched ${rows.table}`, { field: Object.keys(rows.columns)[0] });
+  if (read.missing.length) {
+    const field = Object.entries(rows.columns).find(([, h]) => read.missing.includes(h))?.[0];
+    throw new TrawlError('EXTRACTION_EMPTY', `the table ${rows.table} has no column headed ${read.missing.map((h) => `"${h}"`).join(', ')}`, { field });
+  }
+  if (!read.rows.length) throw new TrawlError('EXTRACTION_EMPTY', `the table ${rows.table} has no rows under its header`);
+  return read.rows.map((r) => ({ ...own, ...r }));
+}
+
+/**
+ * A detail page is one item, so a single-valued field takes the first of its matches: several (a variants table's
+ * rows, a price per size) mean the record holds one candidate among many, which the run reports. Top-level fields
+ * read from an element only; labels, constants and computed fields have no candidates to count.
+ */
+async function ambiguousOf(target: Target, spec: Task['spec'], tools: PageTools): Promise<AmbiguousField[]> {
+  const out: AmbiguousField[] = [];
+  for (const [field, f] of Object.entries(spec.fields)) {
+    if (!f.selector || f.all || f.label || f.context || f.compute !== undefined || f.const !== undefined) continue;
+    const matches = await countItems(target, { ...spec, itemSelector: f.selector, itemExclude: undefined }, tools);
+    if (matches > 1) out.push({ field, matches });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
-  ERRORS, artifactsForAttempt, traceparentOf, detailTaskSpecOf, initialUrls, newId, randomString, taskSpecOf, isFinalStatus,
+  ERRORS, artifactsForAttempt, traceparentOf, detailTaskSpecOf, initialUrls, levelTaskSpecOf, newId, randomString, taskSpecOf, isFinalStatus,
   type EgressPolicy, type Failure, type JobProxy, type JobSpec, type RunCounts, type RunEvent, type RunEventInput, type RunStatus, type RunWarning, type Task, type TaskResult,
 } from '@trawl/schemas';
 import { dedupeKeyOf } from '@trawl/engine/keys';
@@ -14,6 +14,7 @@ import {
 import { persistRun, previewShape, previousRunShape } from './persist.ts';
 import { FillCounter, baselineWarnings, previewWarnings } from './baseline.ts';
 import { DetailStore } from './detail-store.ts';
+import { GraphStore } from './graph-store.ts';
 import { WarningStore } from './warning-store.ts';
 import { warningFailure, warningsOf } from './warnings.ts';
 import { acquireSlot, releaseSlot, siteOf, type Politeness } from './politeness.ts';
@@ -59,6 +60,7 @@ const WAIT_MESSAGES = {
 export class RunCoordinator extends DurableObject<Env> {
   private readonly store: RunStore;
   private readonly details: DetailStore;
+  private readonly graph: GraphStore;
   private readonly warningInputs: WarningStore;
   private readonly log = createLogger({ component: 'coordinator' });
   /** Tasks whose wait for a slot was already announced (once per task and reason, not on every retry). */
@@ -70,6 +72,7 @@ export class RunCoordinator extends DurableObject<Env> {
     super(ctx, env);
     this.store = new RunStore(ctx.storage.sql);
     this.details = new DetailStore(ctx.storage.sql);
+    this.graph = new GraphStore(ctx.storage.sql);
     this.warningInputs = new WarningStore(ctx.storage.sql);
   }
 
@@ -82,8 +85,11 @@ export class RunCoordinator extends DurableObject<Env> {
       error: null, retries: 0, items: 0, persisted: false, cancelRequested: false,
     };
     this.store.putMeta(meta);
-    const urls = initialUrls(init.spec);
-    this.store.addTasks(urls.map((url) => ({ taskId: newId('tsk'), url, depth: 0 })), now);
+    const urls = initialUrls(init.spec).slice(0, init.spec.levels?.[0]?.maxPages);
+    const first = urls.map((url) => ({ taskId: newId('tsk'), url, depth: 0 }));
+    this.store.addTasks(first, now);
+    // With levels, the start URLs are the first level's pages (ADR 0040).
+    if (init.spec.levels) this.graph.mark(first.map((t) => t.taskId), 0);
     this.emit({ type: 'run.queued', message: `Run queued with ${urls.length} start URL(s), concurrency ${init.spec.concurrency}` });
     const p = init.politeness;
     if (p && init.spec.concurrency > Math.min(p.siteMaxConcurrent, p.orgMaxTasksInFlight)) {
@@ -250,8 +256,14 @@ export class RunCoordinator extends DurableObject<Env> {
 
   private applySuccess(meta: RunMeta, task: TaskRow, result: TaskResult, now: number): void {
     this.warningInputs.add(result.unparsed, result.dropped, result.framed, result.paginationUnfinished);
+    this.warningInputs.addAmbiguous(result.ambiguous);
     if (this.details.isDetail(task.taskId)) {
       this.applyDetailSuccess(task, result);
+      return;
+    }
+    const level = this.graph.levelOf(task.taskId);
+    if (level !== null) {
+      this.applyLevelSuccess(meta, task, result, level, now);
       return;
     }
     const keyed = result.items.map((data, i) => ({ key: dedupeKeyOf(data, meta.spec.dedupeKey) ?? `${task.taskId}:${i}`, data }));
@@ -308,8 +320,49 @@ export class RunCoordinator extends DurableObject<Env> {
     return { ok: true, orgId: meta.orgId, loginId: meta.spec.login?.id ?? null, proxy: meta.spec.proxy ?? null };
   }
 
-  /** A detail page's one item is merged into the listing items that link to it; a failed one leaves them as they are. */
+  /**
+   * A navigation level's page: its pagination stays on the level, its links lead to the next level's pages (or,
+   * from the last level, to listing pages). Each level's maxPages and the run's bound them; a URL is visited once.
+   */
+  private applyLevelSuccess(meta: RunMeta, task: TaskRow, result: TaskResult, level: number, now: number): void {
+    const levels = meta.spec.levels ?? [];
+    const seen = new Set<string>();
+    const groups: Array<[number | null, string[]]> = [[level, []], [level + 1 < levels.length ? level + 1 : null, []]];
+    for (const d of result.discovered) {
+      if (d.kind === 'detail') continue;
+      if (seen.has(d.url) || this.store.hasPage(d.url)) { this.details.bump('skipped.duplicate'); continue; }
+      seen.add(d.url);
+      groups[d.kind === 'link' ? 1 : 0]![1].push(d.url);
+    }
+    let discovered = 0;
+    for (const [to, urls] of groups) {
+      const room = Math.max(0, Math.min(meta.spec.limits.maxPages - this.store.pageCount(), to === null ? Infinity : levels[to]!.maxPages - this.graph.countAt(to)));
+      this.details.bump('skipped.maxPages', Math.max(0, urls.length - room));
+      const tasks = urls.slice(0, room).map((url) => ({ taskId: newId('tsk'), url, depth: task.depth + 1 }));
+      discovered += this.store.addTasks(tasks, now);
+      if (to !== null) this.graph.mark(tasks.map((t) => t.taskId), to);
+    }
+    this.store.updateTask({ ...task, status: 'succeeded', leaseDeadline: null, error: null });
+    this.emit({ type: 'task.succeeded', taskId: task.taskId, url: task.url,
+      message: `level "${levels[level]?.name}": ${discovered} page(s) discovered in ${Math.round(result.timings.totalMs)} ms`,
+      data: { level: levels[level]?.name, discovered, timings: result.timings, attempt: task.attempt } });
+  }
+
+  /**
+   * A detail page's one item is merged into the listing items that link to it; with `rows`, its records replace
+   * them (ADR 0040). A failed one leaves them as they are.
+   */
   private applyDetailSuccess(task: TaskRow, result: TaskResult): void {
+    const { spec } = this.requireMeta();
+    const rows = spec.detail?.rows;
+    if (rows) {
+      const [written, cut] = this.graph.expandRows(task.url, result.items, rows, spec.limits.maxItems);
+      this.details.bump('skipped.maxItems', cut);
+      this.store.updateTask({ ...task, status: 'succeeded', leaseDeadline: null, error: null });
+      this.emit({ type: 'task.succeeded', taskId: task.taskId, url: task.url, message: `detail page: ${written} row record(s) in ${Math.round(result.timings.totalMs)} ms`,
+        data: { detail: true, rows: written, timings: result.timings, attempt: task.attempt } });
+      return;
+    }
     const merged = this.details.mergeInto(task.url, result.items[0]);
     this.store.updateTask({ ...task, status: 'succeeded', leaseDeadline: null, error: null });
     this.emit({ type: 'task.succeeded', taskId: task.taskId, url: task.url, message: `detail page merged into ${merged} item(s) in ${Math.round(result.timings.totalMs)} ms`,
@@ -318,7 +371,8 @@ export class RunCoordinator extends DurableObject<Env> {
 
   /** The task's spec for this attempt (a detail page's own; `on-retry` traces resolved for the attempt). */
   private specFor(spec: JobSpec, taskId: string, attempt: number) {
-    const base = (this.details.isDetail(taskId) ? detailTaskSpecOf(spec) : null) ?? taskSpecOf(spec);
+    const level = this.graph.levelOf(taskId);
+    const base = (this.details.isDetail(taskId) ? detailTaskSpecOf(spec) : level !== null ? levelTaskSpecOf(spec, level) : null) ?? taskSpecOf(spec);
     return { ...base, artifacts: artifactsForAttempt(base.artifacts, attempt, spec.retry.maxAttempts) };
   }
 
@@ -477,11 +531,11 @@ export class RunCoordinator extends DurableObject<Env> {
   private warnings(meta: RunMeta): RunWarning[] {
     if (meta.warnings) return meta.warnings;
     return warningsOf({ unparsed: this.warningInputs.unparsed(), dropped: this.warningInputs.dropped(), framed: this.warningInputs.framed(),
-      skipped: this.counts(meta).skipped, pagination: this.warningInputs.pagination() });
+      skipped: this.counts(meta).skipped, pagination: this.warningInputs.pagination(), ambiguous: this.warningInputs.ambiguous() });
   }
 
   private fillRates(meta: RunMeta) {
-    const counter = new FillCounter([...Object.keys(meta.spec.fields), ...Object.keys(meta.spec.detail?.fields ?? {})]);
+    const counter = new FillCounter([...Object.keys(meta.spec.fields), ...Object.keys(meta.spec.detail?.fields ?? {}), ...Object.keys(meta.spec.detail?.rows?.columns ?? {})]);
     for (const page of this.store.itemPages()) for (const it of page) counter.add(JSON.parse(it.data) as Record<string, unknown>);
     return counter.rates();
   }

@@ -4,7 +4,7 @@
  * dropped for an empty required field, per field; pages whose pagination stopped with its control still usable,
  * per step, selector and reason.
  */
-import type { DroppedItems, FramedAction, PaginationUnfinished, UnparsedValues } from '@trawl/schemas';
+import type { AmbiguousField, DroppedItems, FramedAction, PaginationUnfinished, UnparsedValues } from '@trawl/schemas';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS unparsed (field TEXT NOT NULL, step TEXT NOT NULL, reason TEXT NOT NULL, n INTEGER NOT NULL, example TEXT NOT NULL,
@@ -13,6 +13,7 @@ CREATE TABLE IF NOT EXISTS dropped (field TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS framed (rule INTEGER PRIMARY KEY, what TEXT NOT NULL, frame TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS pagination (step TEXT NOT NULL, selector TEXT NOT NULL, reason TEXT NOT NULL, n INTEGER NOT NULL,
   PRIMARY KEY (step, selector, reason));
+CREATE TABLE IF NOT EXISTS ambiguous (field TEXT PRIMARY KEY, pages INTEGER NOT NULL, most INTEGER NOT NULL);
 `;
 
 export class WarningStore {
@@ -35,6 +36,18 @@ export class WarningStore {
     for (const d of dropped) {
       this.sql.exec('INSERT INTO dropped (field, n) VALUES (?, ?) ON CONFLICT (field) DO UPDATE SET n = n + excluded.n', d.field, d.count);
     }
+  }
+
+  /** Detail fields with several candidates: pages per field and the most matches one page had. */
+  addAmbiguous(list: readonly AmbiguousField[] = []): void {
+    for (const a of list) {
+      this.sql.exec('INSERT INTO ambiguous (field, pages, most) VALUES (?, 1, ?) ON CONFLICT (field) DO UPDATE SET pages = pages + 1, most = MAX(most, excluded.most)', a.field, a.matches);
+    }
+  }
+
+  ambiguous(): Array<{ field: string; pages: number; most: number }> {
+    return this.sql.exec<{ field: string; pages: number; most: number }>('SELECT field, pages, most FROM ambiguous ORDER BY rowid').toArray()
+      .map((r) => ({ field: r.field, pages: Number(r.pages), most: Number(r.most) }));
   }
 
   unparsed(): UnparsedValues[] {

@@ -12,6 +12,8 @@ export interface WarningInputs {
   skipped: RunCounts['skipped'];
   /** Pages whose in-task pagination stopped with its control still usable, counted per step, selector and reason. */
   pagination?: ReadonlyArray<PaginationUnfinished & { count: number }>;
+  /** Detail fields whose selector matched several elements, with the pages and the most matches on one (#12 §7). */
+  ambiguous?: ReadonlyArray<{ field: string; pages: number; most: number }>;
 }
 
 const STOPS: Record<PaginationUnfinished['reason'], string> = {
@@ -50,6 +52,10 @@ export function warningsOf(input: WarningInputs): RunWarning[] {
     const still = p.reason === 'containerNotScrolled' ? `: ${p.selector}` : p.step === 'infiniteScroll' ? '' : ` while ${p.selector} was still visible and enabled`;
     out.push({ code: 'PAGINATION_UNFINISHED', step: p.step, selector: p.selector, reason: p.reason, count: p.count,
       message: `${p.step} stopped ${STOPS[p.reason]}${still} on ${p.count} page(s): items were probably left behind` });
+  }
+  for (const a of input.ambiguous ?? []) {
+    out.push({ code: 'DETAIL_AMBIGUOUS', field: a.field, count: a.pages, reason: 'detail.fields',
+      message: `${a.pages} detail page(s): ${a.field} matched up to ${a.most} elements and took the first; narrow its selector, or use detail.rows for one record per row` });
   }
   return out;
 }
