@@ -5,6 +5,11 @@ import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
 import { api, followEvents, newOrg } from './client.ts';
 import { runJobToEnd } from './run-job.ts';
 
+const spec = (query: string, session: unknown, maxAttempts = 3) => ({
+  startUrls: [`${inject('fixtureUrl')}/session-list${query}`], itemSelector: 'li.product', fields: ROW_FIELDS,
+  pagination: { type: 'nextLink', selector: 'a.next' }, concurrency: 1, retry: { maxAttempts }, session,
+});
+const keep = { keep: true, expired: { text: SESSION_EXPIRED_TEXT } };
 const plain = SESSION_RECORDS.map((r) => ({ sku: r.sku, name: r.name, price: r.price }));
 
 /**
@@ -21,11 +26,6 @@ describe('one session across the pages of a nextLink chain', () => {
   });
   afterAll(async () => { await fleet?.stop(); });
 
-  const spec = (query: string, session: unknown, maxAttempts = 3) => ({
-    startUrls: [`${inject('fixtureUrl')}/session-list${query}`], itemSelector: 'li.product', fields: ROW_FIELDS,
-    pagination: { type: 'nextLink', selector: 'a.next' }, concurrency: 1, retry: { maxAttempts }, session,
-  });
-  const keep = { keep: true, expired: { text: SESSION_EXPIRED_TEXT } };
 
   it('session.keep: all 4 pages in order with the session each left, exact records, no cookie in the events', async () => {
     const r = await runJobToEnd(org.key, 'Kept session', spec('', keep));

@@ -22,9 +22,9 @@ export async function checkExpired(page: Page, spec: TaskSpec, tools: PageTools,
   const expired = spec.session?.expired;
   if (!expired) return;
   const { text, selector } = expired;
-  const found = await tools.race(page.evaluate(({ text, selector }) => {
-    if (selector && document.querySelector(selector)) return `the page shows ${selector}`;
-    if (text && (document.body?.innerText ?? '').includes(text)) return `the page says "${text}"`;
+  const found = await tools.race(page.evaluate((e) => {
+    if (e.selector && document.querySelector(e.selector)) return `the page shows ${e.selector}`;
+    if (e.text && (document.body?.innerText ?? '').includes(e.text)) return `the page says "${e.text}"`;
     return null;
   }, { text: text ?? null, selector: selector ?? null }));
   if (found) throw new TrawlError('SESSION_EXPIRED', `the site's session expired at step ${step} (${page.url()}): ${found}`, { soft: true, kind: 'session-expired', step });
