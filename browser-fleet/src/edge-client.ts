@@ -93,6 +93,11 @@ export class EdgeClient {
     return this.call(task.edgeUrl, edgeInternalPaths.taskProxies(task.runId, task.taskId), this.#lease(task));
   }
 
+  /** The storage state the previous page of a kept-session chain left, for this task's lease (ADR 0041). */
+  taskSession(task: Task): Promise<EdgeAnswer> {
+    return this.call(task.edgeUrl, edgeInternalPaths.taskSession(task.runId, task.taskId), this.#lease(task));
+  }
+
   saveLoginState(task: Task, storageState: StorageState): Promise<EdgeAnswer> {
     return this.call(task.edgeUrl, edgeInternalPaths.taskLoginState(task.runId, task.taskId), { leaseToken: task.leaseToken, storageState });
   }

@@ -1,11 +1,12 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { TrawlError, type RunEventInput, type Task, type TaskProxies, type TaskResult, type TaskTimings } from '@trawl/schemas';
+import { TrawlError, type RunEventInput, type StorageState, type Task, type TaskProxies, type TaskResult, type TaskTimings } from '@trawl/schemas';
 import { blockResources, type BlockStrategy } from './block-resources.ts';
 import { failureOf, statusError, type Step, type StopReason } from './failure.ts';
 import type { ContextOptions, ContextSource } from './pool.ts';
 import { WarmContexts } from './warm-contexts.ts';
 import { workPage, type PageOutcome } from './rules/page-work.ts';
 import { loadLogin, visitWithLogin, type LoginAccess } from './rules/login.ts';
+import { checkExpired, loadSession, resumeTarget, type SessionAccess } from './rules/session.ts';
 import type { TaskObserver } from './task-observer.ts';
 import type { EgressProxy } from './egress/proxy.ts';
 import { TaskEgress } from './egress/task-egress.ts';
@@ -28,6 +29,8 @@ export interface RunHooks {
   observer?: TaskObserver;
   /** The job's stored login, fetched with the task's lease (absent when the job has none). */
   login?: LoginAccess;
+  /** The storage state the previous page of a kept-session chain left, fetched with the task's lease (ADR 0041). */
+  session?: SessionAccess;
   /** The job's upstream proxies with credentials, fetched with the task's lease (absent when the job has none). */
   proxies?: () => Promise<TaskProxies>;
   /** The node's egress proxy: the task's context gets its own lane (absent only in browser-only tests). */
@@ -123,7 +126,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     const options: ContextOptions = { userAgent: spec.browser.userAgent, ...observer?.contextOptions?.() };
     // A context made ahead of time when the task needs nothing special from one (warm-contexts.ts); it is closed
     // like any other (state.context) and its lane takes this task's policy in egress.open.
-    const warm = !task.login && WarmContexts.fits(options) ? hooks.warm?.take() ?? null : null;
+    const warm = !task.login && !task.session && WarmContexts.fits(options) ? hooks.warm?.take() ?? null : null;
     state.context = warm?.context ?? null;
     const upstreams = task.proxy ? await race(loadProxies(hooks)) : undefined;
     if (upstreams) secrets.addProxies(upstreams.upstreams);
@@ -140,7 +143,11 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     } else {
       login = task.login && hooks.login ? await race(loadLogin(hooks.login)) : null;
       secrets.addLogin(login);
-      const opening = source.newContext({ ...options, proxy, ...(login?.storageState ? { storageState: login.storageState } : {}) });
+      // A kept session grew out of the login's (if any): it is the newer state.
+      const kept = task.session?.state && hooks.session ? await race(loadSession(hooks.session)) : null;
+      if (kept) secrets.addState(kept);
+      const storageState = kept ?? login?.storageState;
+      const opening = source.newContext({ ...options, proxy, ...(storageState ? { storageState } : {}) });
       // A context that arrives after the task stopped is closed, not leaked.
       opening.then((c) => {
         state.context = c;
@@ -161,24 +168,32 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
       await enter('navigate');
       t = performance.now();
       if (spec.respectRobots) crawlDelayMs = (await race(robots.check(context, task.url, budget()))).crawlDelayMs;
-      const response = await race(egress.guard(page.goto(task.url, { waitUntil: spec.browser.waitUntil, timeout: budget() })));
-      httpStatus = response?.status();
-      finalUrl = page.url();
+      const goto = async (url: string): Promise<void> => {
+        const response = await race(egress.guard(page.goto(url, { waitUntil: spec.browser.waitUntil, timeout: budget() })));
+        httpStatus = response?.status();
+        finalUrl = page.url();
+        const bad = httpStatus === undefined ? null : statusError(httpStatus, response?.headers()['retry-after']);
+        if (bad) throw bad;
+      };
+      await goto(await resumeTarget(page, task, tools, goto));
       const navMs = lap('navigateMs', t);
       emit('page.navigated', `navigated (HTTP ${httpStatus ?? 'none'}) in ${navMs} ms`, { status: httpStatus ?? null, ms: navMs, finalUrl });
-      const bad = httpStatus === undefined ? null : statusError(httpStatus, response?.headers()['retry-after']);
-      if (bad) throw bad;
+      await checkExpired(page, spec, tools, 'navigate');
       return workPage(page, task, tools);
     };
     const outcome = await visitWithLogin(visit, { page, context, login, access: hooks.login, tools, observer, secrets });
     // A main-frame navigation the proxy refused after load (meta refresh, location change) fails the task too.
     egress.check();
+    // The state this page left, for the chain's next page (sealed by the coordinator; never in events or artifacts).
+    const sessionState = task.session ? (await race(context.storageState())) as StorageState : undefined;
+    if (sessionState) secrets.addState(sessionState);
     failed = false;
     timings.totalMs = Math.round(performance.now() - started);
     return {
       leaseToken: task.leaseToken, attempt: task.attempt, nodeId: hooks.nodeId, outcome: 'succeeded',
       items: outcome.items, discovered: outcome.discovered, httpStatus, finalUrl, timings, blocked: egress.list(), crawlDelayMs,
       ...(egress.proxyId() ? { proxyId: egress.proxyId() } : {}),
+      ...(sessionState ? { sessionState } : {}),
       ...(outcome.unparsed.length ? { unparsed: outcome.unparsed } : {}),
       ...(outcome.dropped.length ? { dropped: outcome.dropped } : {}),
       ...(outcome.framed.length ? { framed: outcome.framed } : {}),

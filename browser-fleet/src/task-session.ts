@@ -1,4 +1,4 @@
-import { NextTask, TaskLogin, TaskProxies, parseTraceparent, traceIdOf, type Task, type TaskResult } from '@trawl/schemas';
+import { NextTask, TaskKeptSession, TaskLogin, type StorageState, TaskProxies, parseTraceparent, traceIdOf, type Task, type TaskResult } from '@trawl/schemas';
 import type { LoginAccess } from './rules/login.ts';
 import { ArtifactRecorder } from './artifacts/recorder.ts';
 import { uploadArtifacts } from './artifacts/upload.ts';
@@ -89,6 +89,7 @@ export class TaskSession {
       ...(deps.warm ? { warm: deps.warm } : {}),
       login: task.login ? this.#loginAccess() : undefined,
       ...(task.proxy ? { proxies: () => this.#proxies() } : {}),
+      ...(task.session?.state ? { session: () => this.#session() } : {}),
       secrets,
     });
     // Uploads happen while the lease is still renewed; the result then names what was stored.
@@ -143,6 +144,13 @@ export class TaskSession {
     const a = await this.deps.edge.taskProxies(this.task);
     if (a.kind !== 'ok') throw new Error(`the edge answered ${a.kind === 'rejected' || a.kind === 'gone' ? `HTTP ${a.status}` : a.reason}`);
     return TaskProxies.parse(a.body);
+  }
+
+  /** The kept session's state over a signed call with this task's lease (ADR 0041). */
+  async #session(): Promise<StorageState | null> {
+    const a = await this.deps.edge.taskSession(this.task);
+    if (a.kind !== 'ok') throw new Error(`the edge answered ${a.kind === 'rejected' || a.kind === 'gone' ? `HTTP ${a.status}` : a.reason}`);
+    return TaskKeptSession.parse(a.body).storageState;
   }
 
   /** Network errors and 5xx are retried briefly; after that the edge's lease alarm re-dispatches. */

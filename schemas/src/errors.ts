@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'PROXY_FAILED',
   'BLOCKED_BY_SITE',
   'LOGIN_REQUIRED',
+  'SESSION_EXPIRED',
   'BROWSER_CRASHED',
   'PAGE_CRASHED',
   'PAGE_CLOSED',
@@ -78,6 +79,7 @@ export const ERRORS: Record<ErrorCode, ErrorInfo> = {
   BLOCKED_BY_POLICY: { status: 403, retryable: false, backoffMs: 0, hint: 'The URL is outside the organization\'s network or domain policy.', look: ['logs'] },
   BLOCKED_BY_SITE: { status: 502, retryable: true, backoffMs: 10000, hint: 'The site showed a bot challenge or block page. Lower the rate or use a stored login.', look: ['screenshot', 'har'] },
   LOGIN_REQUIRED: { status: 502, retryable: false, backoffMs: 0, hint: 'The page asks for a login. Refresh the job\'s stored login.', look: ['screenshot'] },
+  SESSION_EXPIRED: { status: 502, retryable: true, backoffMs: 1000, hint: 'The page said the site\'s session expired (session.expired matched). With session.keep the retry restarts from the last good page with its session; without it, set session.keep for sites that bind pagination to a session.', look: ['screenshot'] },
   BROWSER_CRASHED: { status: 502, retryable: true, backoffMs: 1000, hint: 'The browser or its page crashed. Retries use a fresh browser context.', look: ['logs'] },
   // A page that kills its own renderer (memory bomb, crash) usually does it again: not retried unless the job asks.
   PAGE_CRASHED: { status: 502, retryable: false, backoffMs: 0, hint: 'The page crashed its renderer (often by using too much memory). Only this task failed; add PAGE_CRASHED to retry.codes to try it again.', look: ['logs'] },

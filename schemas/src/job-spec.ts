@@ -56,6 +56,18 @@ export const DetailSpec = z.object({
 }).strict();
 export type DetailSpec = z.infer<typeof DetailSpec>;
 
+/**
+ * One browser session across a nextLink chain (ADR 0041): each next page starts with the storage state (cookies,
+ * localStorage) the previous page left, and a retry restarts from the last good page. `expired` recognises a page
+ * that answers 200 but says the session is over: a soft failure, SESSION_EXPIRED.
+ */
+export const SessionSpec = z.object({
+  keep: z.boolean(),
+  expired: z.object({ text: z.string().min(1).max(200).optional(), selector: Selector.optional() }).strict()
+    .refine((e) => e.text !== undefined || e.selector !== undefined, 'give text or selector').optional(),
+}).strict();
+export type SessionSpec = z.infer<typeof SessionSpec>;
+
 /** Everything a task needs to run one page: the job spec minus its start URLs. */
 export const TaskSpec = z.object({
   itemSelector: Selector,
@@ -85,6 +97,7 @@ export const TaskSpec = z.object({
   respectRobots: z.boolean().default(true),
   /** Traces, HAR and screenshots the fleet records per task (issue 4; ADR 0010). */
   artifacts: ArtifactsSpec.default(DEFAULT_ARTIFACTS),
+  session: SessionSpec.optional(),
 }).strict();
 export type TaskSpec = z.infer<typeof TaskSpec>;
 
@@ -142,6 +155,9 @@ export const JobSpec = TaskSpec.omit({ rows: true, follow: true }).extend({
   }
   for (const p of computeProblems(spec.fields, ['fields'])) ctx.addIssue({ code: 'custom', ...p });
   for (const p of computeProblems(spec.detail?.fields ?? {}, ['detail', 'fields'])) ctx.addIssue({ code: 'custom', ...p });
+  if (spec.session?.keep && spec.pagination?.type !== 'nextLink') {
+    ctx.addIssue({ code: 'custom', path: ['session', 'keep'], message: 'session.keep carries a session along a chain of next links: it needs pagination of type "nextLink"' });
+  }
   if (spec.pagination?.type === 'urlTemplate') {
     const { template, from, to } = spec.pagination;
     if (!URL.canParse(template.replace('{n}', String(from)))) ctx.addIssue({ code: 'custom', path: ['pagination', 'template'], message: 'must be an absolute URL' });
@@ -153,8 +169,8 @@ export type JobSpecInput = z.input<typeof JobSpec>;
 
 /** The part of a job spec every task carries (start URLs and run-level settings stay with the coordinator). */
 export function taskSpecOf(spec: JobSpec): TaskSpec {
-  const { itemSelector, itemExclude, fields, actions, pagination, panels, frame, timeZone, detail, wait, browser, allowEmpty, softFailures, respectRobots, artifacts } = spec;
-  return { itemSelector, itemExclude, fields, actions, pagination, panels, frame, timeZone, detail, wait, browser, allowEmpty, softFailures, respectRobots, artifacts };
+  const { itemSelector, itemExclude, fields, actions, pagination, panels, frame, timeZone, detail, wait, browser, allowEmpty, softFailures, respectRobots, artifacts, session } = spec;
+  return { itemSelector, itemExclude, fields, actions, pagination, panels, frame, timeZone, detail, wait, browser, allowEmpty, softFailures, respectRobots, artifacts, session };
 }
 
 /** A detail page is a one-item page: the document is the item, the detail fields are its fields. */

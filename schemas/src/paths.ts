@@ -20,6 +20,7 @@ export const edgeInternalPaths = {
   taskRelease: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/release`,
   taskLogin: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/login`,
   taskLoginState: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/login/state`,
+  taskSession: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/session`,
   taskProxies: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/proxies`,
   /** PUT, raw bytes; the lease token travels in LEASE_HEADER. */
   taskArtifact: (runId: string, taskId: string, attempt: number, name: string) => `/internal/runs/${runId}/tasks/${taskId}/artifacts/${attempt}/${name}`,

@@ -6,6 +6,7 @@ import { ArtifactRef } from './artifacts.ts';
 import { BlockedRequest, EgressPolicy } from './policy.ts';
 import { RunEventInput } from './events.ts';
 import { UnparsedValues } from './process-step.ts';
+import { StorageState } from './login.ts';
 import { AmbiguousField, DroppedItems, FramedAction, PaginationUnfinished } from './warnings.ts';
 
 /** What the edge sends a fleet node: one browser visit, fenced by its lease token. */
@@ -24,6 +25,12 @@ export const Task = z.object({
   login: z.object({ id: z.string() }).optional(),
   /** The job uses upstream proxies: the node fetches them, with credentials, with its lease (like the login). */
   proxy: z.object({ rotate: z.enum(['per-task', 'sticky-per-site']) }).optional(),
+  /**
+   * The job keeps one session along its nextLink chain (ADR 0041): `state` says the previous page left a storage
+   * state, which the node fetches with its lease (signed, like a login: no session in the queue). `resumeFrom` is
+   * the last good page: a retry visits it again and follows its fresh next link instead of the spent URL.
+   */
+  session: z.object({ state: z.boolean(), resumeFrom: z.string().optional() }).optional(),
   spec: TaskSpec,
   /** Epoch ms by which the task must be done (its one deadline). */
   deadline: z.number().int(),
@@ -91,6 +98,8 @@ export const TaskResult = z.object({
    * applied, as if posted to /events first).
    */
   events: z.array(RunEventInput).max(500).optional(),
+  /** The context's storage state after the page, when the job keeps its session (sealed by the coordinator at once). */
+  sessionState: StorageState.optional(),
   /** The node has room for one more task: the edge may hand the run's next one back in its answer (a NextTask). */
   acceptNext: z.boolean().optional(),
 });
@@ -103,6 +112,10 @@ export type TaskResult = z.infer<typeof TaskResult>;
  */
 export const NextTask = z.object({ body: z.string(), headers: z.record(z.string(), z.string()) });
 export type NextTask = z.infer<typeof NextTask>;
+
+/** The edge's answer to a node's session call (ADR 0041): the state the chain's previous page left, if any. */
+export const TaskKeptSession = z.object({ storageState: StorageState.nullable() });
+export type TaskKeptSession = z.infer<typeof TaskKeptSession>;
 
 export const LeaseRequest = z.object({ leaseToken: z.string(), nodeId: z.string() });
 export const ReleaseRequest = LeaseRequest.extend({ reason: z.string().max(500) });

@@ -16,6 +16,8 @@ import { FillCounter, baselineWarnings, previewWarnings } from './baseline.ts';
 import { DetailStore } from './detail-store.ts';
 import { GraphStore } from './graph-store.ts';
 import { WarningStore } from './warning-store.ts';
+import { SessionStore, sessionAad } from './session-store.ts';
+import { seal } from '../lib/secret-box.ts';
 import { warningFailure, warningsOf } from './warnings.ts';
 import { acquireSlot, releaseSlot, siteOf, type Politeness } from './politeness.ts';
 import { afterResult, applyHolds, asksToSlowDown, slowDown, withinSiteLimits, type SiteState } from './site-backoff.ts';
@@ -62,6 +64,7 @@ export class RunCoordinator extends DurableObject<Env> {
   private readonly details: DetailStore;
   private readonly graph: GraphStore;
   private readonly warningInputs: WarningStore;
+  private readonly sessions: SessionStore;
   private readonly log = createLogger({ component: 'coordinator' });
   /** Tasks whose wait for a slot was already announced (once per task and reason, not on every retry). */
   private readonly waitNoticed = new Set<string>();
@@ -74,6 +77,7 @@ export class RunCoordinator extends DurableObject<Env> {
     this.details = new DetailStore(ctx.storage.sql);
     this.graph = new GraphStore(ctx.storage.sql);
     this.warningInputs = new WarningStore(ctx.storage.sql);
+    this.sessions = new SessionStore(ctx.storage.sql);
   }
 
   async start(init: RunInit): Promise<RunSnapshot> {
@@ -180,7 +184,8 @@ export class RunCoordinator extends DurableObject<Env> {
       }
     }
     if (result.outcome === 'succeeded') {
-      this.applySuccess(this.requireMeta(), task, result, now);
+      const sealed = await this.sealSession(meta, task, result);
+      this.applySuccess(this.requireMeta(), task, result, now, sealed);
       const m = this.requireMeta();
       this.store.putMeta(withSite(m, siteOf(task.url), afterResult(m.sites?.[siteOf(task.url)], m.spec.concurrency, true, now)));
     } else this.applyFailure(task, failureOf(result, task.url), now);
@@ -254,7 +259,7 @@ export class RunCoordinator extends DurableObject<Env> {
 
   // ---- internals ----
 
-  private applySuccess(meta: RunMeta, task: TaskRow, result: TaskResult, now: number): void {
+  private applySuccess(meta: RunMeta, task: TaskRow, result: TaskResult, now: number, sealedSession: string | null = null): void {
     this.warningInputs.add(result.unparsed, result.dropped, result.framed, result.paginationUnfinished);
     this.warningInputs.addAmbiguous(result.ambiguous);
     if (this.details.isDetail(task.taskId)) {
@@ -272,7 +277,9 @@ export class RunCoordinator extends DurableObject<Env> {
     const plan = planDiscovered(result.discovered, keyed.map((k) => (this.details.hasItem(k.key) ? k.key : null)),
       meta.spec.limits.maxPages - this.store.pageCount(), itemsFull, (url) => this.store.hasPage(url));
     for (const [reason, n] of Object.entries(plan.skipped)) this.details.bump(`skipped.${reason}`, n);
-    let discovered = this.store.addTasks(plan.pages.map((url) => ({ taskId: newId('tsk'), url, depth: task.depth + 1 })), now);
+    const pages = plan.pages.map((url) => ({ taskId: newId('tsk'), url, depth: task.depth + 1 }));
+    let discovered = this.store.addTasks(pages, now);
+    if (meta.spec.session?.keep) this.sessions.link(pages.map((p) => p.taskId), task.taskId, task.url, sealedSession);
     discovered += this.details.addDetails(plan.details.map((d) => ({ taskId: newId('tsk'), url: d.url, depth: task.depth + 1, itemKey: d.itemKey })), now);
     this.store.updateTask({ ...task, status: 'succeeded', leaseDeadline: null, error: null });
     this.emit({
@@ -348,6 +355,35 @@ export class RunCoordinator extends DurableObject<Env> {
       data: { level: levels[level]?.name, discovered, timings: result.timings, attempt: task.attempt } });
   }
 
+  /** The storage state a page left, sealed for its next pages (ADR 0041); null when the job keeps none or no key is set. */
+  private async sealSession(meta: RunMeta, task: TaskRow, result: TaskResult): Promise<string | null> {
+    if (!meta.spec.session?.keep || !result.sessionState) return null;
+    const key = configOf(this.env).credentialsKey;
+    if (!key) {
+      this.emit({ type: 'log', level: 'warn', taskId: task.taskId, url: task.url, message: 'The session cannot be kept: this deployment has no CREDENTIALS_KEY to seal it with; the next page starts without it' });
+      return null;
+    }
+    return seal(key, sessionAad(meta.orgId, meta.runId, task.taskId), result.sessionState);
+  }
+
+  /** For the signed session call: the sealed state a task starts with, only for its current lease. */
+  sessionRef(taskId: string, leaseToken: string): { ok: true; orgId: string; runId: string; fromTask: string | null; stateEnc: string | null } | { ok: false; code: 'LEASE_LOST' | 'NOT_FOUND' } {
+    const task = this.store.getTask(taskId);
+    const meta = this.store.getMeta();
+    if (!task || !meta) return { ok: false, code: 'NOT_FOUND' };
+    if (!leaseIsCurrent(task, leaseToken)) return { ok: false, code: 'LEASE_LOST' };
+    const kept = this.sessions.get(taskId);
+    return { ok: true, orgId: meta.orgId, runId: meta.runId, fromTask: kept?.fromTask ?? null, stateEnc: kept?.stateEnc ?? null };
+  }
+
+  /** What a task of a kept-session job carries: whether a state waits for it, and on a retry the last good page. */
+  private sessionOf(meta: RunMeta, t: TaskRow): Task['session'] {
+    if (!meta.spec.session?.keep || this.details.isDetail(t.taskId)) return undefined;
+    const kept = this.sessions.get(t.taskId);
+    if (!kept) return { state: false };
+    return { state: kept.stateEnc !== null, ...(t.failures > 0 ? { resumeFrom: kept.fromUrl } : {}) };
+  }
+
   /**
    * A detail page's one item is merged into the listing items that link to it; with `rows`, its records replace
    * them (ADR 0040). A failed one leaves them as they are.
@@ -409,7 +445,7 @@ export class RunCoordinator extends DurableObject<Env> {
       this.store.updateTask({ ...t, status: 'queued', attempt, leaseToken, leaseDeadline: now + dispatchTimeoutMs });
       return {
         runId: meta.runId, orgId: meta.orgId, taskId: t.taskId, attempt, leaseToken, url: t.url, depth: t.depth, kind: this.details.isDetail(t.taskId) ? 'detail' : 'page',
-        spec: this.specFor(meta.spec, t.taskId, attempt), login: meta.spec.login,
+        spec: this.specFor(meta.spec, t.taskId, attempt), login: meta.spec.login, session: this.sessionOf(meta, t),
         ...(meta.spec.proxy ? { proxy: { rotate: meta.spec.proxy.rotate } } : {}), deadline: Math.min(meta.deadline, now + meta.spec.limits.taskTimeoutMs + 10_000),
         edgeUrl: meta.edgeUrl, leaseMs: this.leaseMs(), policy: meta.policy, traceparent: traceparentOf(meta.runId, t.taskId),
       };

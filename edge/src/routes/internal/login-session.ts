@@ -4,6 +4,7 @@ import type { AppEnv } from '../../app.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { loginForTask, saveTaskLoginState } from '../../services/logins/task-login.ts';
 import { proxiesForTask } from '../../services/proxies/task-proxies.ts';
+import { sessionForTask } from '../../services/sessions/task-session.ts';
 
 async function body(req: Request): Promise<unknown> {
   try {
@@ -25,6 +26,12 @@ export function registerLoginSession(routes: Hono<AppEnv>): void {
     const parsed = LeaseRequest.safeParse(await body(c.req.raw));
     if (!parsed.success) throw new ApiError('INVALID_REQUEST', 'Invalid fleet message', { issues: issuesOf(parsed.error) });
     return c.json(await proxiesForTask(c.get('services'), c.req.param('runId'), c.req.param('taskId'), parsed.data.leaseToken));
+  });
+  // The session the previous page of a kept-session chain left (ADR 0041), on the same terms as the login.
+  routes.post('/runs/:runId/tasks/:taskId/session', async (c) => {
+    const parsed = LeaseRequest.safeParse(await body(c.req.raw));
+    if (!parsed.success) throw new ApiError('INVALID_REQUEST', 'Invalid fleet message', { issues: issuesOf(parsed.error) });
+    return c.json(await sessionForTask(c.get('services'), c.req.param('runId'), c.req.param('taskId'), parsed.data.leaseToken));
   });
   routes.post('/runs/:runId/tasks/:taskId/login/state', async (c) => {
     const parsed = SaveLoginState.safeParse(await body(c.req.raw));

@@ -21,6 +21,7 @@ export const ERROR_HINTS_KO: Record<ErrorCode, string> = {
   BLOCKED_BY_POLICY: 'URL이 조직의 네트워크 또는 도메인 정책 밖에 있습니다.',
   BLOCKED_BY_SITE: '사이트가 봇 확인 또는 차단 페이지를 보여 주었습니다. 속도를 낮추거나 저장된 로그인을 사용하세요.',
   LOGIN_REQUIRED: '페이지가 로그인을 요구합니다. 작업의 저장된 로그인을 새로 고치세요.',
+  SESSION_EXPIRED: '페이지가 사이트 세션이 만료되었다고 알립니다(session.expired 일치). session.keep을 켜면 재시도가 마지막 정상 페이지에서 그 세션으로 다시 시작합니다.',
   BROWSER_CRASHED: '브라우저 또는 페이지가 비정상 종료되었습니다. 재시도는 새 브라우저 컨텍스트를 사용합니다.',
   PAGE_CRASHED: '페이지가 렌더러를 중단시켰습니다(대개 메모리 과다 사용). 이 작업만 실패했습니다. 다시 시도하려면 retry.codes에 PAGE_CRASHED를 추가하세요.',
   PAGE_CLOSED: '작업이 끝나기 전에 페이지가 스스로 닫혔습니다(window.close()).',
