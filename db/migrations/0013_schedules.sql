@@ -1,0 +1,1 @@
+ALTER TABLE `schedules` ADD `edge_url` text NOT NULL;
