@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
-import { Schedule, ScheduleInput } from '@trawl/schemas';
+import { Schedule, ScheduleInput, issuesOf } from '@trawl/schemas';
+import { invalid } from '../../lib/errors.ts';
 import type { createApp } from '../../app.ts';
 import { deleteSchedule, getSchedule, putSchedule, setPaused } from '../../services/schedules/schedules.ts';
 import { IdParam, errorResponses, readJsonBody, security } from '../openapi-common.ts';
@@ -33,7 +34,11 @@ const resume = createRoute({
 
 export function registerScheduleRoutes(app: ReturnType<typeof createApp>) {
   app.openapi(get, async (c) => c.json(await getSchedule(c.get('actor'), c.req.valid('param').id), 200));
-  app.openapi(put, async (c) => c.json(await putSchedule(c.get('actor'), c.req.valid('param').id, await readJsonBody(c, 'INVALID_REQUEST')), 200));
+  // A schedule body that fails its schema is a bad schedule (the app's default calls a bad body INVALID_SPEC, a job's code).
+  app.openapi(put, async (c) => c.json(await putSchedule(c.get('actor'), c.req.valid('param').id, await readJsonBody(c, 'INVALID_REQUEST')), 200), (result): undefined => {
+    if (!result.success) throw invalid(result.target === 'json' ? 'INVALID_SCHEDULE' : 'INVALID_REQUEST', `The request ${result.target} is not valid`, issuesOf(result.error));
+    return undefined;
+  });
   app.openapi(remove, async (c) => {
     await deleteSchedule(c.get('actor'), c.req.valid('param').id);
     return c.body(null, 204);

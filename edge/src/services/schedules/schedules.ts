@@ -68,7 +68,7 @@ export async function setPaused(ctx: ActorContext, jobId: string, paused: boolea
   const row = await scheduleRow(ctx, jobId);
   if ((row.pausedAt !== null) === paused) throw new ApiError('CONFLICT', `The schedule is already ${paused ? 'paused' : 'running'}`);
   const now = Date.now();
-  const next: ScheduleRow = { ...row, pausedAt: paused ? now : null, cursor: paused ? row.cursor : now, queuedSlot: paused ? row.queuedSlot : null, updatedAt: now };
+  const next: ScheduleRow = { ...row, pausedAt: paused ? now : null, cursor: paused ? row.cursor : Math.max(row.cursor, now), queuedSlot: paused ? row.queuedSlot : null, updatedAt: now };
   await ctx.db.batch([
     ctx.db.update(schedules).set({ pausedAt: next.pausedAt, cursor: next.cursor, queuedSlot: next.queuedSlot, updatedAt: now }).where(eq(schedules.id, row.id)),
     auditStatement(ctx, paused ? 'schedule.pause' : 'schedule.resume', jobId),
