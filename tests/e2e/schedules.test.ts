@@ -56,9 +56,14 @@ describe('job schedules', () => {
 
     await tick(t - 60_000);
     expect(await scheduledRuns(org.key, job.body.id)).toEqual([]);
-    await tick(t + 20_000);
-    await tick(t + 20_000); // doubled
+    await Promise.all([tick(t + 20_000), tick(t + 20_000)]); // doubled, at once
+    await tick(t + 20_000); // and again after
     await tick(t + 80_000); // the next minute: nothing new is due
+    expect(await scheduledRuns(org.key, job.body.id)).toEqual([['schedule', t]]);
+    // Setting the schedule again moves its cursor back to now, so the replayed tick decides slot t again: only the
+    // (schedule, slot) key stops a second start.
+    expect((await api(org.key, 'PUT', `/v1/jobs/${job.body.id}/schedule`, { cron: '15 4 * * *', timeZone: 'Asia/Seoul', overlap: 'allow' })).status).toBe(200);
+    await tick(t + 20_000);
     expect(await scheduledRuns(org.key, job.body.id)).toEqual([['schedule', t]]);
     await tick(t + DAY + 200_000); // a late tick (3 min 20 s) still starts the slot
     expect(await scheduledRuns(org.key, job.body.id)).toEqual([['schedule', t], ['schedule', t + DAY]]);
