@@ -83,4 +83,21 @@ describe('job schedules', () => {
     await tick(t + 3 * DAY + 20_000);
     expect((await scheduledRuns(org.key, job.body.id)).length).toBe(3);
   });
+
+  it('overlap "queue": a slot due while the job runs waits, and starts once on the first tick after the run ends', async () => {
+    const org = await newOrg('Schedules queue');
+    const job = await api<{ id: string }>(org.key, 'POST', '/v1/jobs', { name: 'queued', spec: { startUrls: ['http://127.0.0.1:9/list'], itemSelector: 'li', fields: { a: {} } } });
+    expect((await api(org.key, 'PUT', `/v1/jobs/${job.body.id}/schedule`, { cron: '15 4 * * *', timeZone: 'Asia/Seoul', overlap: 'queue' })).status).toBe(200);
+    const t = firstSlot(Date.now());
+    await tick(t + 20_000);
+    const [first] = (await api<{ data: Run[] }>(org.key, 'GET', `/v1/runs?jobId=${job.body.id}`)).body.data;
+    // No fleet node takes this run: it stays queued, so the next day's slot finds the job running.
+    await tick(t + DAY + 20_000);
+    await tick(t + DAY + 80_000);
+    expect(await scheduledRuns(org.key, job.body.id)).toEqual([['schedule', t]]);
+    expect((await api(org.key, 'POST', `/v1/runs/${first!.id}/cancel`)).status).toBe(200);
+    await Promise.all([tick(t + DAY + 140_000), tick(t + DAY + 140_000)]);
+    await tick(t + DAY + 200_000);
+    expect(await scheduledRuns(org.key, job.body.id)).toEqual([['schedule', t], ['schedule', t + DAY]]);
+  });
 });
