@@ -118,6 +118,7 @@ export const en = {
   'share.pageTitle': 'Shared run', 'share.readOnly': 'A read-only view shared with you. It ends when the link expires or is revoked.',
   'share.errorsByCode': 'Errors by code', 'share.noErrors': 'No errors.', 'share.events': 'Events', 'share.counts': 'Counts',
   'share.noToken': 'This link has no token.', 'share.results': 'Result items', 'share.validUntil': 'The link works until {time}.',
+  'jobs.nextRun': 'Next run', 'jobs.notScheduled': 'Not scheduled', 'jobs.schedulePaused': 'Schedule paused',
 } as const;
 
 export type MessageKey = keyof typeof en;

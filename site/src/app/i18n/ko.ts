@@ -120,4 +120,5 @@ export const ko: Record<MessageKey, string> = {
   'share.pageTitle': '공유된 실행', 'share.readOnly': '공유받은 읽기 전용 화면입니다. 링크가 만료되거나 취소되면 끝납니다.',
   'share.errorsByCode': '코드별 오류', 'share.noErrors': '오류가 없습니다.', 'share.events': '이벤트', 'share.counts': '개수',
   'share.noToken': '이 링크에는 토큰이 없습니다.', 'share.results': '결과 항목', 'share.validUntil': '링크는 {time}까지 유효합니다.',
+  'jobs.nextRun': '다음 실행', 'jobs.notScheduled': '예약 없음', 'jobs.schedulePaused': '예약 일시 중지됨',
 };
