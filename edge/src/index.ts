@@ -34,6 +34,7 @@ import { artifactMaintenance } from './services/artifacts/cleanup.ts';
 import { consumeDeadTasks, consumeTasks } from './queue/tasks-consumer.ts';
 import { createDb } from './services/context.ts';
 import { pruneNodes } from './services/fleet/nodes.ts';
+import { runScheduleTick } from './services/schedules/tick.ts';
 
 export { RunCoordinator } from './coordinator/run-coordinator.ts';
 export { RateLimiter } from './rate-limit/rate-limiter.ts';
@@ -95,9 +96,11 @@ export default {
     if (batch.queue.endsWith('-dlq')) await consumeDeadTasks(batch, env);
     else await consumeTasks(batch, env);
   },
-  async scheduled(_controller: ScheduledController, env: Env): Promise<void> {
+  async scheduled(controller: ScheduledController, env: Env): Promise<void> {
     const log = createLogger({ component: 'cron' });
     const services = { env, db: createDb(env), log, requestId: 'cron', baseUrl: '' };
+    // Schedules first: a run's start should not wait on housekeeping. The tick's own time is the clock (ADR 0042).
+    await runScheduleTick(services, controller.scheduledTime);
     await pruneNodes(services);
     await artifactMaintenance(services);
   },

@@ -47,6 +47,7 @@ export const ERROR_CODES = [
   'EMAIL_NOT_VERIFIED',
   'BUILT_IN_TEMPLATE',
   'SHARE_LINK_INVALID',
+  'INVALID_SCHEDULE',
 ] as const;
 
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -106,6 +107,7 @@ export const ERRORS: Record<ErrorCode, ErrorInfo> = {
   EMAIL_NOT_VERIFIED: { status: 403, retryable: false, backoffMs: 0, hint: 'Verify the e-mail address with your identity provider, or sign in with the identity you first used.', look: ['none'] },
   BUILT_IN_TEMPLATE: { status: 409, retryable: false, backoffMs: 0, hint: 'Built-in templates ship with Trawl and cannot be changed or deleted; save a job as an organization template instead.', look: ['none'] },
   SHARE_LINK_INVALID: { status: 401, retryable: false, backoffMs: 0, hint: 'The share link is unknown, expired or revoked: ask the person who shared the run for a new link.', look: ['none'] },
+  INVALID_SCHEDULE: { status: 400, retryable: false, backoffMs: 0, hint: 'Use five cron fields (minute hour day-of-month month day-of-week, e.g. "0 6 * * 1-5") and an IANA time zone such as "Europe/Berlin" or "UTC".', look: ['none'] },
 };
 
 export const isRetryableCode = (code: ErrorCode): boolean => ERRORS[code].retryable;

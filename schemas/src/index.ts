@@ -25,3 +25,4 @@ export * from './proxy.ts';
 export * from './browser-session.ts';
 export * from './compute.ts';
 export * from './insight.ts';
+export * from './schedule.ts';

@@ -32,7 +32,9 @@ export const Run = z.object({
   id: z.string(),
   jobId: z.string(),
   status: RunStatus,
-  trigger: z.enum(['api', 'cron']),
+  trigger: z.enum(['api', 'cron', 'schedule']),
+  /** For runs a schedule started: the slot (ms) they ran for (ADR 0042). */
+  scheduleSlot: z.number().int().nullable().optional(),
   counts: RunCounts,
   error: Failure.nullable(),
   /** What the run did not fully manage (values unread, items dropped, URLs skipped), known once it ended (ADR 0028). */

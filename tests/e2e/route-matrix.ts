@@ -47,6 +47,9 @@ export const ALLOWED_STATUS: Record<string, number> = {
   'POST /v1/runs/{id}/shares': 201, 'GET /v1/runs/{id}/shares': 200, 'DELETE /v1/shares/{id}': 200,
   // A member's key is not a share token: 401 SHARE_LINK_INVALID (tests/e2e/shares.test.ts tries real tokens).
   'GET /v1/shared/run': 401, 'GET /v1/shared/results': 401, 'GET /v1/shared/events': 401,
+  // Schedules (ADR 0042): the fixture job has a schedule (paused, for resume).
+  'GET /v1/jobs/{id}/schedule': 200, 'PUT /v1/jobs/{id}/schedule': 200, 'DELETE /v1/jobs/{id}/schedule': 204,
+  'POST /v1/jobs/{id}/schedule/pause': 200, 'POST /v1/jobs/{id}/schedule/resume': 200,
 };
 
 export const spec = { startUrls: ['http://127.0.0.1:9/sec'], itemSelector: 'li', fields: { a: {} } };
@@ -59,6 +62,7 @@ export function bodyFor(method: string, path: string): unknown {
   if (method === 'patch' && path.startsWith('/v1/members/')) return { role: 'editor' };
   if (method === 'patch') return { name: 'renamed' };
   if (method === 'put' && path === '/v1/policy/limits') return { siteMaxConcurrent: null, siteMinDelayMs: null, maxTasksInFlight: null, maxConcurrentRuns: null };
+  if (method === 'put' && path === '/v1/jobs/{id}/schedule') return { cron: '0 6 * * 1-5', timeZone: 'Europe/Berlin' };
   if (method === 'put') return { allowDomains: [], denyDomains: [] };
   if (method === 'post' && path === '/v1/policy/dry-run') return { urls: ['https://shop.example.test/'] };
   if (method === 'post' && path === '/v1/runs/{id}/shares') return { expiresInHours: 1 };
@@ -133,6 +137,12 @@ export class RouteFixtures {
       const share = await this.call(this.owner, 'POST', `/v1/runs/${String(run.body.id)}/shares`, { expiresInHours: 1 });
       expect(share.status, share.text).toBe(201);
       return { id: String(share.body.id) };
+    }
+    if (path.startsWith('/v1/jobs/{id}/schedule')) {
+      const set = await this.call(this.owner, 'PUT', `/v1/jobs/${jobId}/schedule`, bodyFor('put', '/v1/jobs/{id}/schedule'));
+      expect(set.status, set.text).toBe(200);
+      if (path.endsWith('/resume')) expect((await this.call(this.owner, 'POST', `/v1/jobs/${jobId}/schedule/pause`)).status).toBe(200);
+      return { id: jobId, jobId };
     }
     if (path.startsWith('/v1/keys/')) return { id: (await this.newKey('viewer')).id };
     if (path.startsWith('/v1/logins/')) {

@@ -11,3 +11,4 @@ export * from './proxies.ts';
 export * from './browser-sessions.ts';
 export * from './shares.ts';
 export * from './job-previews.ts';
+export * from './schedules.ts';

@@ -20,7 +20,9 @@ export const runs = sqliteTable('runs', {
   orgId: text('org_id').notNull().references(() => organizations.id),
   jobId: text('job_id').notNull().references(() => jobs.id),
   status: text('status').$type<RunStatus>().notNull(),
-  trigger: text('trigger', { enum: ['api', 'cron'] }).notNull(),
+  trigger: text('trigger', { enum: ['api', 'cron', 'schedule'] }).notNull(),
+  /** For runs a schedule started: the slot (ms) they were started for (ADR 0042). */
+  scheduleSlot: integer('schedule_slot'),
   counts: text('counts', { mode: 'json' }).$type<RunCounts>().notNull(),
   error: text('error', { mode: 'json' }).$type<Failure>(),
   changes: text('changes', { mode: 'json' }).$type<RunChanges>(),

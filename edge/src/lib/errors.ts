@@ -18,7 +18,7 @@ export const isApiError = (e: unknown): e is ApiError =>
 
 export const notFound = (what: string, id: string) => new ApiError('NOT_FOUND', `${what} ${id} was not found`);
 
-export const invalid = (code: 'INVALID_SPEC' | 'INVALID_REQUEST', message: string, issues: ErrorIssue[]) =>
+export const invalid = (code: 'INVALID_SPEC' | 'INVALID_REQUEST' | 'INVALID_SCHEDULE', message: string, issues: ErrorIssue[]) =>
   new ApiError(code, message, { issues });
 
 export function errorBody(code: ErrorCode, message: string, requestId: string, details?: Record<string, unknown>): ErrorBody {

@@ -6,6 +6,7 @@ import { PageQuery } from '../../services/pagination.ts';
 import { JobSearch } from '../../services/jobs/search.ts';
 import { IdParam, errorResponses, readJsonBody, security } from '../openapi-common.ts';
 import { registerValidateRoute } from './validate.ts';
+import { registerScheduleRoutes } from './schedule.ts';
 
 const JobList = z.object({ data: z.array(Job), nextCursor: z.string().nullable() });
 const tags = ['Jobs'];
@@ -39,6 +40,7 @@ const remove = createRoute({
 
 export function registerJobRoutes(app: ReturnType<typeof createApp>) {
   registerValidateRoute(app);
+  registerScheduleRoutes(app);
   app.openapi(create, async (c) => c.json(await createJob(c.get('actor'), await readJsonBody(c)), 201));
   app.openapi(list, async (c) => c.json(await listJobs(c.get('actor'), c.req.valid('query')), 200));
   app.openapi(get, async (c) => c.json(await getJob(c.get('actor'), c.req.valid('param').id), 200));

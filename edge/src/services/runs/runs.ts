@@ -12,7 +12,7 @@ type RunRow = typeof runs.$inferSelect;
 
 /** Counts stored before a field existed (`skipped`, ADR 0027) read as zero; runs from before warnings (ADR 0028) have none. */
 const toRun = (r: RunRow): Run & { changes: RunRow['changes'] } => ({
-  id: r.id, jobId: r.jobId, status: r.status, trigger: r.trigger, counts: { ...emptyCounts(), ...r.counts }, error: r.error ?? null,
+  id: r.id, jobId: r.jobId, status: r.status, trigger: r.trigger, scheduleSlot: r.scheduleSlot ?? null, counts: { ...emptyCounts(), ...r.counts }, error: r.error ?? null,
   warnings: r.warnings ?? [],
   createdAt: r.createdAt, startedAt: r.startedAt ?? null, finishedAt: r.finishedAt ?? null,
   durationMs: r.startedAt && r.finishedAt ? r.finishedAt - r.startedAt : null, changes: r.changes ?? null,
@@ -21,7 +21,7 @@ const toRun = (r: RunRow): Run & { changes: RunRow['changes'] } => ({
 export const coordinatorOf = (ctx: ActorContext, runId: string) => ctx.env.RUN_COORDINATOR.get(ctx.env.RUN_COORDINATOR.idFromName(runId));
 
 /** Starts a run of a job: a runs row, then the run's coordinator with a frozen copy of the spec. */
-export async function createRun(ctx: ActorContext, jobId: string, trigger: 'api' | 'cron' = 'api') {
+export async function createRun(ctx: ActorContext, jobId: string, trigger: RunRow['trigger'] = 'api', scheduleSlot: number | null = null) {
   authorize(ctx, 'runs:write');
   const job = await getJobRow(ctx, jobId);
   const politeness = await politenessOf(ctx, ctx.actor.orgId);
@@ -32,7 +32,7 @@ export async function createRun(ctx: ActorContext, jobId: string, trigger: 'api'
   }
   const now = Date.now();
   const row: RunRow = {
-    id: newId('run', now), orgId: ctx.actor.orgId, jobId, status: 'queued', trigger, counts: emptyCounts(),
+    id: newId('run', now), orgId: ctx.actor.orgId, jobId, status: 'queued', trigger, scheduleSlot, counts: emptyCounts(),
     error: null, changes: null, warnings: null, fillRates: null, createdAt: now, startedAt: null, finishedAt: null,
   };
   await ctx.db.insert(runs).values(row);

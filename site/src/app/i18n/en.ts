@@ -121,6 +121,7 @@ export const en = {
   // Run warnings on the run monitor (ADR 0028).
   'run.warningsHead': 'Warnings ({n})', 'run.withWarnings': 'with warnings',
   'run.warningsAbout': 'The run ended, but did not do all of its work: check each warning before trusting the results. A job can turn warnings into failure with "failOnWarnings".',
+  'jobs.nextRun': 'Next run', 'jobs.notScheduled': 'Not scheduled', 'jobs.schedulePaused': 'Schedule paused',
 } as const;
 
 export type MessageKey = keyof typeof en;

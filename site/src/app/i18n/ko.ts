@@ -123,4 +123,5 @@ export const ko: Record<MessageKey, string> = {
   // Run warnings on the run monitor (ADR 0028).
   'run.warningsHead': '경고 ({n})', 'run.withWarnings': '경고 있음',
   'run.warningsAbout': '실행은 끝났지만 작업의 일부를 하지 못했습니다. 결과를 믿기 전에 각 경고를 확인하세요. 작업은 "failOnWarnings"로 경고를 실패로 바꿀 수 있습니다.',
+  'jobs.nextRun': '다음 실행', 'jobs.notScheduled': '예약 없음', 'jobs.schedulePaused': '예약 일시 중지됨',
 };

@@ -7,6 +7,7 @@ import { can } from '../session.ts';
 
 type JobPage = ApiData<'/v1/jobs', 'get'>;
 type RunPage = ApiData<'/v1/runs', 'get'>;
+type Schedule = ApiData<'/v1/jobs/{id}/schedule', 'get'>;
 
 /** Jobs: a cursor-paged list with each job's last run and success trend, searched and filtered by last status on the server. */
 export function JobsPage() {
@@ -29,6 +30,18 @@ export function JobsPage() {
     await Promise.all(p.data.map(async (j) => { out[j.id] = (await call<RunPage>(api.GET('/v1/runs', { params: { query: { jobId: j.id, limit: 10 } } }))).data; }));
     return out;
   });
+  // A job without a schedule answers 404: that is "not scheduled", not an error to show.
+  const [schedules] = createResource(page, async (p) => {
+    const out: Record<string, Schedule | null> = {};
+    await Promise.all(p.data.map(async (j) => { out[j.id] = await call<Schedule>(api.GET('/v1/jobs/{id}/schedule', { params: { path: { id: j.id } } })).catch(() => null); }));
+    return out;
+  });
+  const nextRun = (id: string) => {
+    if (schedules.loading) return t('common.loading');
+    const s = schedules()?.[id];
+    if (!s) return t('jobs.notScheduled');
+    return s.paused ? t('jobs.schedulePaused') : s.nextRuns[0] !== undefined ? formatTime(s.nextRuns[0]) : t('jobs.notScheduled');
+  };
   const shown = () => page()?.data ?? [];
   return (
     <section>
@@ -52,15 +65,16 @@ export function JobsPage() {
         <Show when={page()} fallback={<Loading />}>
           <div class="table-wrap" tabindex="0" role="region" aria-label={t('common.table')}>
             <table class="table" data-testid="jobs-table" aria-busy={jobs.loading}>
-              <thead><tr><th scope="col">{t('jobs.name')}</th><th scope="col">{t('jobs.lastRun')}</th><th scope="col">{t('jobs.trendHead')}</th><th scope="col">{t('jobs.updated')}</th></tr></thead>
+              <thead><tr><th scope="col">{t('jobs.name')}</th><th scope="col">{t('jobs.lastRun')}</th><th scope="col">{t('jobs.trendHead')}</th><th scope="col">{t('jobs.nextRun')}</th><th scope="col">{t('jobs.updated')}</th></tr></thead>
               <tbody>
-                <For each={shown()} fallback={<tr><td colSpan={4}>{t('jobs.none')}</td></tr>}>{(j) => {
+                <For each={shown()} fallback={<tr><td colSpan={5}>{t('jobs.none')}</td></tr>}>{(j) => {
                   const last = () => runs()?.[j.id]?.[0];
                   return (
                     <tr>
                       <td><a href={`/app/jobs/edit/?id=${j.id}`}>{j.name}</a><div class="muted small">{j.spec.startUrls[0]}</div></td>
                       <td><Show when={last()} fallback={<span class="muted">{runs.loading ? t('common.loading') : t('status.never')}</span>}>{(r) => <a href={`/app/runs/?id=${r().id}`}><StatusPill status={r().status} /></a>}</Show></td>
                       <td><Trend statuses={[...(runs()?.[j.id] ?? [])].reverse().map((r) => r.status)} /></td>
+                      <td data-testid="job-next-run" title={schedules()?.[j.id]?.cron ?? ''}>{nextRun(j.id)}</td>
                       <td>{formatTime(j.updatedAt)}</td>
                     </tr>
                   );
