@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DATA, SPIN_BATCH } from '../../fixtures/src/data.ts';
 import { fixtureJobs } from '../../fixtures/src/jobs.ts';
 import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
-import { api, followEvents, newOrg, waitForRun } from './client.ts';
+import { api, followEvents, newOrg } from './client.ts';
+import { runSavedJob } from './run-job.ts';
 
 type Row = Record<string, unknown>;
 const plain = (r: { sku: string; name: string; price: number }) => ({ sku: r.sku, name: r.name, price: r.price });
@@ -30,13 +31,8 @@ describe('dynamic loading until the content is all there', () => {
   }
 
   async function runToEnd(jobId: string) {
-    const run = await api(org.key, 'POST', `/v1/jobs/${jobId}/runs`);
-    expect(run.status, run.text).toBe(201);
-    const runId = String(run.body.id);
-    const done = await waitForRun(org.key, runId, 150_000);
-    const results = await api(org.key, 'GET', `/v1/runs/${runId}/results?format=jsonl`);
-    const items = results.text.trim() ? results.text.trim().split('\n').map((l) => JSON.parse(l) as Row) : [];
-    return { done, items, events: await followEvents(org.key, runId) };
+    const r = await runSavedJob(org.key, jobId, 150_000);
+    return { done: r.run, items: r.items, events: await followEvents(org.key, r.runId) };
   }
 
   it('load more replaced by a spinner and drawn again as a new element: all 5 batches, each click in the run log', async () => {

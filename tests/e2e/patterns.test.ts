@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { fixtureJobs } from '../../fixtures/src/jobs.ts';
 import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
-import { api, followEvents, newOrg, waitForRun } from './client.ts';
+import { api, followEvents, newOrg } from './client.ts';
+import { runJobToEnd } from './run-job.ts';
 
 type Row = Record<string, unknown>;
 const bySku = (rows: Row[]) => [...rows].sort((a, b) => String(a.sku).localeCompare(String(b.sku)));
@@ -19,14 +20,8 @@ describe('fixture patterns end to end', () => {
   afterAll(async () => { await fleet?.stop(); });
 
   async function runToEnd(name: string, spec: unknown) {
-    const job = await api(org.key, 'POST', '/v1/jobs', { name, spec });
-    expect(job.status, job.text).toBe(201);
-    const run = await api(org.key, 'POST', `/v1/jobs/${String(job.body.id)}/runs`);
-    const runId = String(run.body.id);
-    const done = await waitForRun(org.key, runId, 100_000);
-    const results = await api(org.key, 'GET', `/v1/runs/${runId}/results?format=jsonl`);
-    const items = results.text.trim() ? results.text.trim().split('\n').map((l) => JSON.parse(l) as Row) : [];
-    return { runId, done, items };
+    const r = await runJobToEnd(org.key, name, spec);
+    return { runId: r.runId, done: r.run, items: r.items };
   }
 
   it('numbered pagination and a URL template yield exactly the listing', async () => {

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { RunEvent } from '@trawl/schemas';
 import { fixtureJobs } from '../../fixtures/src/jobs.ts';
 import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
-import { api, followEvents, newOrg, waitForRun } from './client.ts';
+import { api, followEvents, newOrg } from './client.ts';
+import { runJobToEnd } from './run-job.ts';
 import { httpProxy, socksProxy, type UpstreamServer } from './upstream-proxies.ts';
 
 type Row = Record<string, unknown>;
@@ -60,15 +61,9 @@ describe('upstream proxies', () => {
   });
 
   async function runToEnd(name: string, spec: unknown) {
-    const job = await api(org.key, 'POST', '/v1/jobs', { name, spec });
-    expect(job.status, job.text).toBe(201);
-    const run = await api(org.key, 'POST', `/v1/jobs/${String(job.body.id)}/runs`);
-    const runId = String(run.body.id);
-    const done = await waitForRun(org.key, runId, 100_000);
-    const results = await api(org.key, 'GET', `/v1/runs/${runId}/results?format=jsonl`);
-    const items = results.text.trim() ? results.text.trim().split('\n').map((l) => JSON.parse(l) as Row) : [];
-    const events = await followEvents(org.key, runId);
-    return { runId, done, items, events, text: `${job.text}${results.text}${JSON.stringify(events)}` };
+    const r = await runJobToEnd(org.key, name, spec);
+    const events = await followEvents(org.key, r.runId);
+    return { runId: r.runId, done: r.run, items: r.items, events, text: `${r.jobText}${r.resultsText}${JSON.stringify(events)}` };
   }
   /** Each page's proxy as the run's events record it: path → proxy id. */
   const proxyOfPage = (events: RunEvent[]) => Object.fromEntries(events.filter((e) => e.type === 'task.succeeded')
