@@ -199,6 +199,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
       ...(outcome.framed.length ? { framed: outcome.framed } : {}),
       ...(outcome.paginationUnfinished ? { paginationUnfinished: outcome.paginationUnfinished } : {}),
       ...(outcome.ambiguous?.length ? { ambiguous: outcome.ambiguous } : {}),
+      ...(outcome.visibleDiffers?.length ? { visibleDiffers: outcome.visibleDiffers } : {}),
     };
   } catch (error) {
     // What the page did (crash, close, a download) explains a step's failure after it (page-guard.ts); a refused

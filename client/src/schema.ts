@@ -932,7 +932,7 @@ export interface paths {
                                         urlField: string;
                                         waitFor?: string;
                                     };
-                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
+                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
                                     fields: {
                                         [key: string]: components["schemas"]["FieldSpec"];
                                     };
@@ -1371,7 +1371,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -1737,7 +1737,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -2214,7 +2214,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -2758,7 +2758,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -3124,7 +3124,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -3452,7 +3452,7 @@ export interface paths {
                             /** @default [] */
                             warnings: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -4508,7 +4508,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -4873,7 +4873,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -7529,7 +7529,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -8270,7 +8270,7 @@ export interface paths {
                                 /** @default [] */
                                 warnings: {
                                     /** @enum {string} */
-                                    code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS";
+                                    code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS";
                                     count?: number;
                                     example?: string;
                                     field?: string;
@@ -8437,7 +8437,7 @@ export interface paths {
                             /** @default [] */
                             warnings: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -8836,7 +8836,7 @@ export interface paths {
                             /** @default [] */
                             warnings: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -10874,7 +10874,7 @@ export interface paths {
                                         urlField: string;
                                         waitFor?: string;
                                     };
-                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
+                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
                                     fields: {
                                         [key: string]: components["schemas"]["FieldSpec"];
                                     };
@@ -11314,7 +11314,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -11682,7 +11682,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -12160,7 +12160,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };

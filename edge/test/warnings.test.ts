@@ -57,10 +57,24 @@ describe('run warnings', () => {
     }, [
       { code: 'DETAIL_AMBIGUOUS', field: 'variant', reason: 'detail.fields', count: 3 },
     ]],
+    ['pages that failed for good on an expired session are SESSION_EXPIRED, per step, counted in pages', {
+      ...none, expired: [{ step: 'navigate', count: 2 }, { step: 'resume', count: 1 }],
+    }, [
+      { code: 'SESSION_EXPIRED', reason: 'navigate', step: 'navigate', count: 2 },
+      { code: 'SESSION_EXPIRED', reason: 'resume', step: 'resume', count: 1 },
+    ]],
+    ['a text field whose DOM text differs from what is seen is VISIBLE_TEXT_DIFFERS, once per field, counted in pages', {
+      ...none, visible: [{ field: 'price', pages: 4, dom: '9$21.00', seen: '$21.00' }],
+    }, [
+      { code: 'VISIBLE_TEXT_DIFFERS', field: 'price', count: 4, example: '9$21.00' },
+    ]],
   ])('%s', (_name, input, expected) => {
     const got = warningsOf(input);
     expect(got.map(({ message: _m, ...rest }) => rest)).toEqual(expected);
     for (const w of got) expect(w.message).toContain(String(w.count));
+    for (const w of got.filter((x) => x.code === 'SESSION_EXPIRED')) expect(w.message).toContain(`step ${w.step}`);
+    for (const w of got.filter((x) => x.code === 'SESSION_EXPIRED')) expect(w.message).toContain('session.keep');
+    for (const w of got.filter((x) => x.code === 'VISIBLE_TEXT_DIFFERS')) expect(w.message).toContain('"source": "visible"');
   });
 
   const dropped = warningsOf({ ...none, dropped: [{ field: 'title', count: 1 }] });

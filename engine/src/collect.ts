@@ -21,6 +21,8 @@ export interface CollectArgs {
   itemExclude?: string;
   fields: Record<string, CollectField>;
   nextSelector?: string;
+  /** Read only the first N visible items (the run's sampled visible-text check, #12 §7). */
+  limit?: number;
 }
 
 /**
@@ -163,7 +165,8 @@ export function collectInPage(args: CollectArgs): CollectOutput {
   };
   const all = queryAll(document, args.itemSelector).filter((n): n is Element => n instanceof Element);
   const excluded = args.itemExclude ? new Set(queryAll(document, args.itemExclude)) : null;
-  const items = all.filter((el) => isVisible(el) && !excluded?.has(el)).map((el) => readFields(el, args.fields));
+  const kept = all.filter((el) => isVisible(el) && !excluded?.has(el));
+  const items = (args.limit ? kept.slice(0, args.limit) : kept).map((el) => readFields(el, args.fields));
   let nextHref: string | null = null;
   if (args.nextSelector) {
     const a = queryAll(document, args.nextSelector)[0];

@@ -7,7 +7,7 @@ import { BlockedRequest, EgressPolicy } from './policy.ts';
 import { RunEventInput } from './events.ts';
 import { UnparsedValues } from './process-step.ts';
 import { StorageState } from './login.ts';
-import { AmbiguousField, DroppedItems, FramedAction, PaginationUnfinished } from './warnings.ts';
+import { AmbiguousField, DroppedItems, FramedAction, PaginationUnfinished, VisibleDiffers } from './warnings.ts';
 
 /** What the edge sends a fleet node: one browser visit, fenced by its lease token. */
 export const Task = z.object({
@@ -93,6 +93,8 @@ export const TaskResult = z.object({
   paginationUnfinished: PaginationUnfinished.optional(),
   /** A detail page's fields whose selector matched several candidates (the run's DETAIL_AMBIGUOUS warning). */
   ambiguous: z.array(AmbiguousField).max(200).optional(),
+  /** `text` fields whose DOM text differs from the visible text on this page's first items (VISIBLE_TEXT_DIFFERS). */
+  visibleDiffers: z.array(VisibleDiffers).max(50).optional(),
   /**
    * The attempt's events not sent yet, delivered with the result in one call (they are recorded before it is
    * applied, as if posted to /events first).

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Stable codes of what a run did not fully manage while still ending (ADR 0028); a job may fail on them. */
-export const WARNING_CODES = ['VALUES_UNPARSED', 'ITEMS_DROPPED', 'URLS_SKIPPED', 'FEWER_ITEMS', 'FILL_RATE_DROP', 'DATE_WITHOUT_ZONE', 'ACTION_IN_FRAME', 'PAGINATION_UNFINISHED', 'DETAIL_AMBIGUOUS'] as const;
+export const WARNING_CODES = ['VALUES_UNPARSED', 'ITEMS_DROPPED', 'URLS_SKIPPED', 'FEWER_ITEMS', 'FILL_RATE_DROP', 'DATE_WITHOUT_ZONE', 'ACTION_IN_FRAME', 'PAGINATION_UNFINISHED', 'DETAIL_AMBIGUOUS', 'SESSION_EXPIRED', 'VISIBLE_TEXT_DIFFERS'] as const;
 export const WarningCode = z.enum(WARNING_CODES);
 export type WarningCode = z.infer<typeof WarningCode>;
 
@@ -57,6 +57,10 @@ export type PaginationUnfinished = z.infer<typeof PaginationUnfinished>;
 /** A detail field whose selector matched several elements on one detail page (one was taken: DETAIL_AMBIGUOUS, #12 §7). */
 export const AmbiguousField = z.object({ field: z.string().max(300), matches: z.number().int().min(2) });
 export type AmbiguousField = z.infer<typeof AmbiguousField>;
+
+/** A `text` field whose DOM text differs from what a person sees on a sampled item of one page (VISIBLE_TEXT_DIFFERS, #12 §7). */
+export const VisibleDiffers = z.object({ field: z.string().max(300), dom: z.string().max(300), seen: z.string().max(300) });
+export type VisibleDiffers = z.infer<typeof VisibleDiffers>;
 
 /** `true`: any warning fails the run; a list: only those codes do. */
 export const FailOnWarnings = z.union([z.boolean(), z.array(WarningCode).max(WARNING_CODES.length)]);

@@ -88,6 +88,21 @@ describe('fields across tabs, duplicates and labels end to end', () => {
     expect((plain.body as { warnings: string[] }).warnings).toEqual([]);
   });
 
+  it('a run warns VISIBLE_TEXT_DIFFERS once for a text field whose DOM text is not what is seen; an ordinary listing does not', async () => {
+    const spec = jobs.drawnPrices.spec;
+    const r = await runJobToEnd(org.key, 'Drawn prices as text', { ...spec, fields: { ...spec.fields, price: { selector: '.price', source: 'text' } } });
+    expect(r.run).toMatchObject({ status: 'succeeded', counts: { pagesSucceeded: 1, items: DRAWN_PRICES.length } });
+    // The run samples each listing page's first 3 items: the first of them whose DOM text differs is the example.
+    const first = DRAWN_PRICES.slice(0, 3).find((p) => p.domDiffers)!;
+    expect(r.run.warnings).toEqual([{ code: 'VISIBLE_TEXT_DIFFERS', field: 'price', count: 1, example: expect.any(String), message: expect.any(String) }]);
+    const w = r.run.warnings[0]!;
+    expect(w.example).not.toBe(first.shown);
+    expect(w.message).toContain(`seen ${JSON.stringify(first.shown)}`);
+    expect(w.message).toContain('"source": "visible"');
+    const plain = await runJobToEnd(org.key, 'Ordinary listing', fixtureJobs(inject('fixtureUrl')).numbered.spec);
+    expect(plain.run).toMatchObject({ status: 'succeeded', warnings: [] });
+  });
+
   it('bad combinations of the new options are 400 INVALID_SPEC at their path, with a hint', async () => {
     const cases: Array<[Row, string, string]> = [
       [{ ...jobs.dedupeFirst.spec, dedupeKey: undefined, dedupeKeep: 'merge' }, 'spec.dedupeKeep', 'needs a dedupeKey'],

@@ -52,6 +52,9 @@ describe('one session across the pages of a nextLink chain', () => {
     expect(r.run.error).toMatchObject({ code: 'SESSION_EXPIRED', step: 'navigate', soft: true });
     expect(String(r.run.error?.message)).toContain(`session expired at step navigate`);
     expect(r.items).toEqual(plain.slice(0, SESSION_PAGE_SIZE));
+    // Page 2 of the fixture's chain fails for good (its links to 3 and 4 are never seen): one page, counted once.
+    expect(r.run.warnings).toEqual([{ code: 'SESSION_EXPIRED', reason: 'navigate', step: 'navigate', count: 1,
+      message: '1 page(s) failed for good (final attempts) because the site said the session expired at step navigate: set session.keep so each page keeps the session the previous one left (session.keep, ADR 0041)' }]);
   });
 
   it('session.keep without nextLink pagination is refused with INVALID_SPEC naming session.keep', async () => {

@@ -1,7 +1,8 @@
 import { errors, type Page } from 'playwright-core';
-import { TrawlError, type AmbiguousField, type Discovered, type DroppedItems, type FramedAction, type ItemData, type PaginationUnfinished, type Task, type UnparsedValues } from '@trawl/schemas';
+import { TrawlError, type AmbiguousField, type Discovered, type DroppedItems, type FramedAction, type ItemData, type PaginationUnfinished, type Task, type UnparsedValues, type VisibleDiffers } from '@trawl/schemas';
 import { tableRowsInPage } from '@trawl/engine';
 import { evaluateFunction } from '../page-function.ts';
+import { visibleDiffersOf } from '../visible-check.ts';
 import { runRules } from './actions.ts';
 import { countItems, extractionTarget, type Target } from './extract.ts';
 import { NetworkTracker } from './network.ts';
@@ -25,6 +26,8 @@ export interface PageOutcome {
   paginationUnfinished?: PaginationUnfinished;
   /** A detail page's fields whose selector matched several elements (DETAIL_AMBIGUOUS, #12 §7). */
   ambiguous?: AmbiguousField[];
+  /** A listing page's `text` fields whose DOM text differs from what is seen on its first items (VISIBLE_TEXT_DIFFERS). */
+  visibleDiffers?: VisibleDiffers[];
 }
 
 /**
@@ -91,7 +94,9 @@ export async function workPage(page: Page, task: Task, tools: PageTools): Promis
     // A navigation level's items are its links: they lead to pages, they are not records.
     return { items: spec.follow ? [] : items, discovered: discoveredOf(task, items, extraction.nextUrl, page.url()), unparsed: extraction.unparsed,
       dropped: droppedOf(extraction.incomplete), framed, paginationUnfinished: steps.unfinished(),
-      ...(task.kind === 'detail' && !spec.rows ? { ambiguous: await ambiguousOf(target, spec, tools) } : {}) };
+      ...(task.kind === 'detail' && !spec.rows ? { ambiguous: await ambiguousOf(target, spec, tools) } : {}),
+      // A sample of a listing's items, read both ways; the check only informs, so its own failure never fails the page.
+      ...(task.kind !== 'detail' && !spec.follow && items.length ? { visibleDiffers: await tools.race(visibleDiffersOf(page, spec)).catch(() => []) } : {}) };
   } finally {
     tracker.dispose();
   }

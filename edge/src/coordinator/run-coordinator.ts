@@ -262,6 +262,7 @@ export class RunCoordinator extends DurableObject<Env> {
   private applySuccess(meta: RunMeta, task: TaskRow, result: TaskResult, now: number, sealedSession: string | null = null): void {
     this.warningInputs.add(result.unparsed, result.dropped, result.framed, result.paginationUnfinished);
     this.warningInputs.addAmbiguous(result.ambiguous);
+    this.warningInputs.addVisible(result.visibleDiffers);
     if (this.details.isDetail(task.taskId)) {
       this.applyDetailSuccess(task, result);
       return;
@@ -314,6 +315,7 @@ export class RunCoordinator extends DurableObject<Env> {
     } else {
       this.store.putMeta(sited);
       this.store.updateTask({ ...task, status: 'failed', failures: decision.failures, leaseDeadline: null, error });
+      if (failure.code === 'SESSION_EXPIRED') this.warningInputs.addExpired(failure.step ?? 'navigate');
       this.emit({ type: 'task.failed', level: 'error', taskId: task.taskId, url: task.url, message: `${failure.code}: ${failure.message}`, data: { error } });
     }
   }
@@ -567,7 +569,8 @@ export class RunCoordinator extends DurableObject<Env> {
   private warnings(meta: RunMeta): RunWarning[] {
     if (meta.warnings) return meta.warnings;
     return warningsOf({ unparsed: this.warningInputs.unparsed(), dropped: this.warningInputs.dropped(), framed: this.warningInputs.framed(),
-      skipped: this.counts(meta).skipped, pagination: this.warningInputs.pagination(), ambiguous: this.warningInputs.ambiguous() });
+      skipped: this.counts(meta).skipped, pagination: this.warningInputs.pagination(), ambiguous: this.warningInputs.ambiguous(),
+      expired: this.warningInputs.expired(), visible: this.warningInputs.visible() });
   }
 
   private fillRates(meta: RunMeta) {

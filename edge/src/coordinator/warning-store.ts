@@ -4,7 +4,7 @@
  * dropped for an empty required field, per field; pages whose pagination stopped with its control still usable,
  * per step, selector and reason.
  */
-import type { AmbiguousField, DroppedItems, FramedAction, PaginationUnfinished, UnparsedValues } from '@trawl/schemas';
+import type { AmbiguousField, VisibleDiffers, DroppedItems, FramedAction, PaginationUnfinished, UnparsedValues } from '@trawl/schemas';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS unparsed (field TEXT NOT NULL, step TEXT NOT NULL, reason TEXT NOT NULL, n INTEGER NOT NULL, example TEXT NOT NULL,
@@ -14,6 +14,8 @@ CREATE TABLE IF NOT EXISTS framed (rule INTEGER PRIMARY KEY, what TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS pagination (step TEXT NOT NULL, selector TEXT NOT NULL, reason TEXT NOT NULL, n INTEGER NOT NULL,
   PRIMARY KEY (step, selector, reason));
 CREATE TABLE IF NOT EXISTS ambiguous (field TEXT PRIMARY KEY, pages INTEGER NOT NULL, most INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS expired (step TEXT PRIMARY KEY, n INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS visible (field TEXT PRIMARY KEY, pages INTEGER NOT NULL, dom TEXT NOT NULL, seen TEXT NOT NULL);
 `;
 
 export class WarningStore {
@@ -43,6 +45,28 @@ export class WarningStore {
     for (const a of list) {
       this.sql.exec('INSERT INTO ambiguous (field, pages, most) VALUES (?, 1, ?) ON CONFLICT (field) DO UPDATE SET pages = pages + 1, most = MAX(most, excluded.most)', a.field, a.matches);
     }
+  }
+
+  /** Listing pages whose sampled items showed a `text` field's DOM text differing from what is seen, per field (first example kept). */
+  addVisible(list: readonly VisibleDiffers[] = []): void {
+    for (const v of list) {
+      this.sql.exec('INSERT INTO visible (field, pages, dom, seen) VALUES (?, 1, ?, ?) ON CONFLICT (field) DO UPDATE SET pages = pages + 1', v.field, v.dom, v.seen);
+    }
+  }
+
+  visible(): Array<VisibleDiffers & { pages: number }> {
+    return this.sql.exec<{ field: string; pages: number; dom: string; seen: string }>('SELECT field, pages, dom, seen FROM visible ORDER BY rowid').toArray()
+      .map((r) => ({ field: r.field, pages: Number(r.pages), dom: r.dom, seen: r.seen }));
+  }
+
+  /** A page that failed for good on SESSION_EXPIRED (final attempts only, so the count is pages), per step. */
+  addExpired(step: string): void {
+    this.sql.exec('INSERT INTO expired (step, n) VALUES (?, 1) ON CONFLICT (step) DO UPDATE SET n = n + 1', step);
+  }
+
+  expired(): Array<{ step: string; count: number }> {
+    return this.sql.exec<{ step: string; n: number }>('SELECT step, n FROM expired ORDER BY rowid').toArray()
+      .map((r) => ({ step: r.step, count: Number(r.n) }));
   }
 
   ambiguous(): Array<{ field: string; pages: number; most: number }> {

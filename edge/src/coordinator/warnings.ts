@@ -14,6 +14,10 @@ export interface WarningInputs {
   pagination?: ReadonlyArray<PaginationUnfinished & { count: number }>;
   /** Detail fields whose selector matched several elements, with the pages and the most matches on one (#12 §7). */
   ambiguous?: ReadonlyArray<{ field: string; pages: number; most: number }>;
+  /** Pages that failed for good because the site said the session expired, per step (navigate, resume; ADR 0041). */
+  expired?: ReadonlyArray<{ step: string; count: number }>;
+  /** `text` fields whose DOM text differed from what is seen on sampled listing items, with pages and an example. */
+  visible?: ReadonlyArray<{ field: string; pages: number; dom: string; seen: string }>;
 }
 
 const STOPS: Record<PaginationUnfinished['reason'], string> = {
@@ -56,6 +60,15 @@ export function warningsOf(input: WarningInputs): RunWarning[] {
   for (const a of input.ambiguous ?? []) {
     out.push({ code: 'DETAIL_AMBIGUOUS', field: a.field, count: a.pages, reason: 'detail.fields',
       message: `${a.pages} detail page(s): ${a.field} matched up to ${a.most} elements and took the first; narrow its selector, or use detail.rows for one record per row` });
+  }
+  for (const e of input.expired ?? []) {
+    const fix = e.step === 'resume' ? 'the last good page\'s next link was gone when the retry restarted from it' : 'set session.keep so each page keeps the session the previous one left';
+    out.push({ code: 'SESSION_EXPIRED', reason: e.step, step: e.step, count: e.count,
+      message: `${e.count} page(s) failed for good (final attempts) because the site said the session expired at step ${e.step}: ${fix} (session.keep, ADR 0041)` });
+  }
+  for (const v of input.visible ?? []) {
+    out.push({ code: 'VISIBLE_TEXT_DIFFERS', field: v.field, count: v.pages, example: v.dom,
+      message: `${v.pages} page(s): ${v.field}'s DOM text differs from what a person sees on sampled items (e.g. DOM ${JSON.stringify(v.dom)}, seen ${JSON.stringify(v.seen)}); give it "source": "visible" to read what is seen` });
   }
   return out;
 }
