@@ -27,7 +27,12 @@ async function visibleDiffs(page: Page, spec: TaskSpec, limit?: number): Promise
   const out = await evaluateFunction(page, collectInPage, { ...args, fields: both, nextSelector: undefined, ...(limit ? { limit } : {}) });
   const diffs: FieldDiff[] = [];
   for (const [name] of textFields) {
-    const differ = out.items.filter((it) => squash(it[`t_${name}`]) !== squash(it[`v_${name}`]));
+    // An element a person sees none of (scrolled out of a box, a virtualised row's placeholder, clipped whole) is
+    // content out of view, not a decoy: a decoy shows as other characters in text that is partly seen.
+    const differ = out.items.filter((it) => {
+      const seen = squash(it[`v_${name}`]);
+      return seen !== '' && squash(it[`t_${name}`]) !== seen;
+    });
     const first = differ[0];
     if (first) diffs.push({ field: name, differ: differ.length, of: out.items.length, dom: first[`t_${name}`], seen: first[`v_${name}`] });
   }
