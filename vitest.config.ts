@@ -1,8 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { E2E_STACKS } from './tests/e2e/stack-count.ts';
 
 /** Every test in the repo: unit tests in Node, browser tests with real Chromium, end-to-end tests on wrangler dev. */
 export default defineConfig({
   test: {
+    // Vitest's default on this 2-core machine is one worker for everything; the unit and browser files wait on
+    // Chromium and pages often enough that two at a time finish sooner.
+    maxWorkers: 2,
     projects: [
       'demo/vitest.config.ts',
       'site/vitest.config.ts',
@@ -30,8 +34,11 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/e2e/global-setup.ts'],
-          // One local stack is shared; files take turns so a file that kills fleet nodes disturbs no other.
-          fileParallelism: false,
+          // E2E_STACKS local stacks, one worker each: files on a stack take turns, so a file that kills fleet nodes
+          // disturbs no other (see stacks.ts). Last group: the browser-fleet files' CPU is not in their way.
+          setupFiles: ['tests/e2e/stacks.ts'],
+          maxWorkers: E2E_STACKS,
+          sequence: { groupOrder: 2 },
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

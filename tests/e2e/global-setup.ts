@@ -3,29 +3,36 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
-import { hostPorts, startEdge } from '../../scripts/lib/stack.ts';
+import { buildSiteIfStale, hostPorts, startEdge } from '../../scripts/lib/stack.ts';
 import { freePort } from '../../scripts/lib/proc.ts';
 import { startDevOidc } from '../../oidc-dev/src/provider.ts';
 import { startDemoSite } from '../../demo/src/server.ts';
 import { startFixtureSite } from '../../fixtures/src/server.ts';
+import { E2E_STACKS } from './stack-count.ts';
+
+/** What a test file needs of the local stack it runs against. */
+export interface StackContext {
+  edgeUrl: string;
+  /** Everything the Worker has logged so far (tests scan it for leaked secrets). */
+  edgeLogPath: string;
+  demoUrl: string;
+  /** The pattern fixture site (fixtures/): one route per dynamic-loading pattern, with exact expected records. */
+  fixtureUrl: string;
+  fleetSecret: string;
+  adminToken: string;
+  /** FLEET_EGRESS_ALLOW for the files' fleet nodes: the demo and fixture sites' host:port, nothing else. */
+  fleetAllow: string[];
+}
 
 declare module 'vitest' {
-  export interface ProvidedContext {
-    edgeUrl: string;
-    /** Everything the Worker has logged so far (tests scan it for leaked secrets). */
-    edgeLogPath: string;
-    demoUrl: string;
-    /** The pattern fixture site (fixtures/): one route per dynamic-loading pattern, with exact expected records. */
-    fixtureUrl: string;
-    fleetSecret: string;
-    adminToken: string;
-    /** FLEET_EGRESS_ALLOW for the files' fleet nodes: the demo and fixture sites' host:port, nothing else. */
-    fleetAllow: string[];
+  export interface ProvidedContext extends StackContext {
+    /** One context per stack; `stacks.ts` (a setup file) copies the worker's own over the keys above. */
+    stacks: StackContext[];
   }
 }
 
-/** One real local stack for the end-to-end files: wrangler dev (workerd, local D1/R2/DO/Queues) and the demo site. */
-export default async function setup(project: TestProject) {
+/** One real local stack: wrangler dev (workerd, local D1/R2/DO/Queues), the demo and fixture sites, the OIDC provider. */
+async function startStack(): Promise<{ context: StackContext; stop(): Promise<void> }> {
   const persistDir = mkdtempSync(join(tmpdir(), 'trawl-e2e-'));
   const fleetSecret = randomBytes(24).toString('hex');
   const adminToken = randomBytes(24).toString('hex');
@@ -48,18 +55,32 @@ export default async function setup(project: TestProject) {
   const append = (chunk: Buffer) => appendFileSync(edgeLogPath, chunk);
   edge.proc.child.stdout?.on('data', append);
   edge.proc.child.stderr?.on('data', append);
-  project.provide('edgeLogPath', edgeLogPath);
-  project.provide('edgeUrl', edge.url);
-  project.provide('demoUrl', demo.url);
-  project.provide('fixtureUrl', fixtures.url);
-  project.provide('fleetSecret', fleetSecret);
-  project.provide('adminToken', adminToken);
-  project.provide('fleetAllow', hostPorts(demo.url, fixtures.url));
+  const context: StackContext = { edgeUrl: edge.url, edgeLogPath, demoUrl: demo.url, fixtureUrl: fixtures.url, fleetSecret, adminToken,
+    fleetAllow: hostPorts(demo.url, fixtures.url) };
+  return {
+    context,
+    async stop() {
+      await edge.stop();
+      await demo.close();
+      await fixtures.close();
+      await oidc.close();
+      rmSync(persistDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The end-to-end files run on E2E_STACKS independent stacks at once, one file per stack at a time (a file that
+ * kills fleet nodes disturbs only its own stack, whose nodes no other file's tasks can reach).
+ */
+export default async function setup(project: TestProject) {
+  await buildSiteIfStale();
+  const stacks = await Promise.all(Array.from({ length: E2E_STACKS }, () => startStack()));
+  const contexts = stacks.map((s) => s.context);
+  project.provide('stacks', contexts);
+  // The plain keys name the first stack until stacks.ts points them at the worker's own.
+  for (const [key, value] of Object.entries(contexts[0] ?? {})) project.provide(key as keyof StackContext, value as never);
   return async () => {
-    await edge.stop();
-    await demo.close();
-    await fixtures.close();
-    await oidc.close();
-    rmSync(persistDir, { recursive: true, force: true });
+    await Promise.all(stacks.map((s) => s.stop()));
   };
 }
