@@ -3,10 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { PAGE_COUNT, PAGE_SIZE, demoCatalog } from '../../demo/src/server.ts';
 import { startProc, type Proc } from '../../scripts/lib/proc.ts';
 import { parseCsv } from './csv.ts';
+import { launchChromium } from './browser.ts';
+import { checkPage } from './app-helpers.ts';
+import { GUIDES } from '../../site/src/docs/guides.ts';
 import { ROOT } from '../../scripts/lib/stack.ts';
 
 /**
@@ -46,4 +49,27 @@ describe('the getting-started guide', () => {
     expect(parseCsv(readFileSync(join(work, 'results.csv'), 'utf8'))).toEqual([
       ['sku', 'name', 'price'], ...catalog.map((p) => [p.sku, p.name, String(p.price)])]);
   }, 300_000);
+
+  it('serves every guide as an accessible page whose links to other guides resolve', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const linked = new Set<string>();
+      for (const g of GUIDES) {
+        const res = await page.goto(`${inject('edgeUrl')}/docs/${g.slug}/`);
+        expect(res?.status(), g.slug).toBe(200);
+        // The page's first heading is the Markdown file's own.
+        const h1 = readFileSync(join(ROOT, 'docs', `${g.slug}.md`), 'utf8').match(/^# (.+)$/m)![1]!;
+        await expect.poll(() => page.locator('article h1').innerText()).toBe(h1);
+        await checkPage(page, `docs-${g.slug}`);
+        for (const href of await page.locator('article a[href^="/docs/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!))) linked.add(href.split('#')[0]!);
+        // No link to a Markdown file is left for a reader to fall into.
+        expect(await page.locator('article a[href$=".md"]').count(), g.slug).toBe(0);
+      }
+      expect([...linked].sort()).toEqual(['/docs/cookbook/', '/docs/getting-started/', '/docs/jobspec/']);
+      for (const href of linked) expect((await fetch(`${inject('edgeUrl')}${href}`)).status, href).toBe(200);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 });
