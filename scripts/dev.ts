@@ -1,13 +1,16 @@
 /**
  * `npm run dev`: the whole product on this machine. The Worker under wrangler dev (local D1, R2, Durable Objects,
- * Queues, Cron) with migrations applied, one fleet node with its Chromium pool, and the demo site to scrape.
- * First start creates a dev organization, an owner, an API key and a demo job; they are kept in .trawl/dev.json.
+ * Queues, Cron) with migrations applied, one fleet node with its Chromium pool, the demo site to scrape and the
+ * pattern fixture site the cookbook's jobs run against (docs/cookbook.md).
+ * First start creates a dev organization, an owner, an API key and a demo job; they are kept in .trawl/dev.json
+ * (TRAWL_DEV_STATE_DIR: another directory, as the getting-started test does).
  * Ctrl-C stops everything it started.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startDemoSite } from '../demo/src/server.ts';
+import { startFixtureSite } from '../fixtures/src/server.ts';
 import { demoJobSpec } from './lib/demo-job.ts';
 import { startDevOidc } from '../oidc-dev/src/provider.ts';
 import { freePort } from './lib/proc.ts';
@@ -15,7 +18,7 @@ import { ROOT, createOrg, hostPorts, startEdge, startFleet } from './lib/stack.t
 
 interface DevState { fleetSecret: string; adminToken: string; credentialsKey?: string; key?: string; orgId?: string; jobId?: string }
 
-const stateDir = join(ROOT, '.trawl');
+const stateDir = process.env.TRAWL_DEV_STATE_DIR || join(ROOT, '.trawl');
 const statePath = join(stateDir, 'dev.json');
 // Owner-only: it holds the dev secrets and the local database, and the fleet's browsers run as another user.
 mkdirSync(stateDir, { recursive: true, mode: 0o700 });
@@ -60,6 +63,9 @@ try {
   const demo = await startDemoSite({ port: await portOr(8788) });
   stops.push(() => demo.close());
   console.log(`Demo site   ${demo.url}`);
+  const fixtures = await startFixtureSite({ port: await portOr(8789) });
+  stops.push(() => fixtures.close());
+  console.log(`Patterns    ${fixtures.url}   (the cookbook's pages)`);
 
   const edgePort = await portOr(8787);
   const oidc = await startDevOidc({ port: await portOr(8791), redirectUris: [`http://127.0.0.1:${edgePort}/auth/callback`] });
@@ -76,7 +82,7 @@ try {
   console.log(`Edge (API)  ${edge.url}`);
 
   // Pages reach the demo site and the developer's own sites of TRAWL_DEV_ALLOW (host:port list), nothing else local.
-  const allow = [...hostPorts(demo.url), ...ownSites];
+  const allow = [...hostPorts(demo.url, fixtures.url), ...ownSites];
   const fleet = await startFleet({ edgeUrl: edge.url, secret: state.fleetSecret, allow, port: await portOr(8790), slots: 4, echo: process.env.TRAWL_VERBOSE === '1' });
   stops.push(() => fleet.stop(10_000));
   console.log(`Fleet node  ${fleet.url}   (pages may reach: ${allow.join(', ')})`);
@@ -102,6 +108,9 @@ Trawl is running.
   Dev organization        ${state.orgId}
   API key (owner)         ${state.key}
   Demo job                ${state.jobId}
+
+For the getting-started guide (docs/getting-started.md), in another terminal:
+  export TRAWL_URL=${edge.url} TRAWL_KEY=${state.key} TRAWL_DEMO=${demo.url} TRAWL_PATTERNS=${fixtures.url}
 
 Start a demo run:
   curl -s -X POST -H "Authorization: Bearer ${state.key}" ${edge.url}/v1/jobs/${state.jobId}/runs

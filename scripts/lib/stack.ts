@@ -36,8 +36,9 @@ function newestMtime(dir: string): number {
 /** Builds the site into site/dist when it is missing or older than its sources (the Worker serves it as assets). */
 export async function buildSiteIfStale(): Promise<void> {
   const index = join(ROOT, 'site', 'dist', 'index.html');
-  const sources = ['src', 'public'].map((d) => join(ROOT, 'site', d)).filter((d) => existsSync(d));
-  if (!existsSync(index) || statSync(index).mtimeMs < Math.max(...sources.map(newestMtime))) {
+  // docs/ too: the site serves the guides (docs/*.md) as pages.
+  const sources = [join(ROOT, 'site', 'src'), join(ROOT, 'site', 'public'), join(ROOT, 'site', 'astro.config.mjs'), join(ROOT, 'docs')].filter((d) => existsSync(d));
+  if (!existsSync(index) || statSync(index).mtimeMs < Math.max(...sources.map((p) => statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs))) {
     await run(join(ROOT, 'site', 'node_modules', '.bin', 'astro'), ['build', '--silent'], { cwd: join(ROOT, 'site'), env: quietWrangler });
   }
   // Playwright's trace viewer, served at /trace/ (a build empties dist/, so it is copied after each one).

@@ -23,6 +23,8 @@ export class FleetMetrics {
     const r = this.registry;
     r.add(new Gauge('trawl_fleet_tasks_in_flight', 'Tasks running now.', live.inFlight));
     r.add(new Gauge('trawl_fleet_slots', 'Task slots this node offers.', live.slots));
+    // The autoscaler's signal (infra/k8s/hpa.yaml): one ratio per pod, averaged over the fleet.
+    r.add(new Gauge('trawl_fleet_busy_slots_ratio', 'Share of this node\'s task slots in use (0 to 1).', () => live.slots() > 0 ? live.inFlight() / live.slots() : 0));
     r.add(new Gauge('trawl_fleet_browsers_open', 'Browsers connected in the pool.', live.browsers));
     r.add(new Gauge('trawl_fleet_contexts_open', 'Browser contexts open (one per running task).', live.contexts));
     r.add(new Gauge('trawl_fleet_memory_bytes', 'Memory of the node process, by type.', () => {
