@@ -23,7 +23,7 @@ export const DRIFT_BASELINE_RUNS = 5;
 
 /** The fields a run is profiled on: listing and detail fields, each with its spec (so a changed spec starts afresh). */
 export function profiledFields(spec: JobSpec): Record<string, FieldSpec> {
-  return { ...spec.fields, ...(spec.detail?.fields ?? {}) };
+  return { ...spec.fields, ...spec.detail?.fields };
 }
 
 export function fieldStatsOf(spec: JobSpec, items: Iterable<Record<string, unknown>>): RunFieldStats {

@@ -4,6 +4,7 @@
  * no change, and an item is reported removed only where this run saw its page. Pure; change-feed.ts does the I/O.
  */
 import type { ChangeLine, ItemData, JobSpec, RunChanges } from '@trawl/schemas';
+import { profiledFields } from './drift.ts';
 
 /** One item as a run's snapshot keeps it: its dedupe key, the listing page it came from, and its values. */
 export interface SnapshotItem { k: string; p: string; d: ItemData }
@@ -13,8 +14,7 @@ export interface PagesSeen { ok: ReadonlySet<string>; failed: number }
 
 /** The fields the feed compares: listing and detail fields, minus context fields and `ignoreForChanges` ones. */
 export function comparedFields(spec: JobSpec): string[] {
-  const all = { ...spec.fields, ...(spec.detail?.fields ?? {}) };
-  return Object.entries(all).filter(([, f]) => f.context === undefined && !f.ignoreForChanges).map(([name]) => name);
+  return Object.entries(profiledFields(spec)).filter(([, f]) => f.context === undefined && !f.ignoreForChanges).map(([name]) => name);
 }
 
 /** A value with every run of whitespace in its strings made one space and the ends trimmed. */

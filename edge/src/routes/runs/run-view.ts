@@ -1,4 +1,3 @@
-import { z } from '@hono/zod-openapi';
 import { Run, RunChanges, RunSuspect } from '@trawl/schemas';
 
 /** A run with its change summary and, when the drift guard found a field broken, its suspect mark (ADR 0045). */
