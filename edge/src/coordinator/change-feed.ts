@@ -50,7 +50,7 @@ export async function buildChangeFeed(env: Env, meta: RunMeta, store: RunStore):
 }
 
 /** After the run's row is written: drift.detected for a suspect run; changes.found otherwise, when it has changes. */
-export async function announceFeed(env: Env, meta: RunMeta, outcome: FeedOutcome): Promise<void> {
+export async function announceFeed(env: Env, meta: Pick<RunMeta, 'orgId' | 'jobId' | 'runId'>, outcome: FeedOutcome): Promise<void> {
   const base = { orgId: meta.orgId, jobId: meta.jobId, runId: meta.runId };
   if (outcome.suspect) {
     await emitNotification(env, { ...base, event: 'drift.detected', data: { findings: outcome.suspect.findings } });
