@@ -25,8 +25,9 @@ describe('change feed and drift guard', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       const n = Number(/^\/c\/(\d)$/.exec(req.url ?? '')?.[1] ?? 0);
+      // Anything else (robots.txt) is 404; a listing page the version has not is 500 (a 5xx robots.txt disallows all).
       const page = n ? changePage(version, n) : null;
-      res.writeHead(page ? 200 : 500, { 'content-type': 'text/html' });
+      res.writeHead(page ? 200 : n ? 500 : 404, { 'content-type': 'text/html' });
       res.end(page ?? 'down');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -71,6 +72,7 @@ describe('change feed and drift guard', () => {
   it('first run: every item added; second: the known change, addition and removal, whitespace, seenAt and stock ignored; third: nothing', async () => {
     const first = await runOver('v1');
     runs.first = first.id;
+    expect(first.run).toMatchObject({ status: 'succeeded', counts: { items: v1.length } });
     expect(first.run.changes).toEqual({ added: v1.length, changed: 0, removed: 0 });
     expect(first.lines.map((l) => [l.change, l.key])).toEqual(v1.map((i) => ['added', key(i.sku)]));
 
