@@ -10,6 +10,7 @@ const FIELDS = ['sku', 'name', 'price'];
 const v1 = CHANGE_VERSIONS.v1.flat();
 const v2 = CHANGE_VERSIONS.v2.flat();
 const find = (items: typeof v1, sku: string) => items.find((i) => i.sku === sku)!;
+const codeOf = (a: { body: Record<string, unknown> }) => (a.body.error as { code?: string } | undefined)?.code;
 
 /** Issue #14: a job's change feed over runs of a catalog the test switches, and the drift guard on a layout change. */
 describe('change feed and drift guard', () => {
@@ -60,7 +61,7 @@ describe('change feed and drift guard', () => {
     const id = String(started.body.id);
     await waitForRun(org.key, id, 60_000);
     let feed = await api(org.key, 'GET', `/v1/runs/${id}/changes`);
-    for (let i = 0; feed.status === 409 && feed.body.code === 'RUN_NOT_FINISHED' && i < 100; i++) {
+    for (let i = 0; feed.status === 409 && codeOf(feed) === 'RUN_NOT_FINISHED' && i < 100; i++) {
       await new Promise((r) => setTimeout(r, 200));
       feed = await api(org.key, 'GET', `/v1/runs/${id}/changes`);
     }
@@ -117,7 +118,7 @@ describe('change feed and drift guard', () => {
     runs.fifth = fifth.id;
     expect(fifth.run.suspect).toMatchObject({ acceptedAt: null, acceptedBy: null,
       findings: [{ field: 'price', selector: '.price', check: 'fillRate', before: '100%', now: '0%' }] });
-    expect(fifth.run.suspect.findings).toHaveLength(1);
+    expect((fifth.run.suspect as { findings: unknown[] }).findings).toHaveLength(1);
     // Compared with the last good run (the third: the fourth had a failed page): every price is gone.
     expect(fifth.lines).toEqual(v2.map((i) => ({ change: 'changed', key: key(i.sku), fields: ['price'], before: { price: i.price }, after: { price: null } })));
 
@@ -130,16 +131,16 @@ describe('change feed and drift guard', () => {
 
     expect((await api(keys.viewer, 'POST', `/v1/runs/${fifth.id}/accept`)).status).toBe(403);
     const notSuspect = await api(keys.editor, 'POST', `/v1/runs/${runs.third}/accept`);
-    expect([notSuspect.status, notSuspect.body.code]).toEqual([409, 'RUN_NOT_SUSPECT']);
+    expect([notSuspect.status, codeOf(notSuspect)]).toEqual([409, 'RUN_NOT_SUSPECT']);
     const accepted = await api(keys.editor, 'POST', `/v1/runs/${fifth.id}/accept`);
     expect(accepted.status, accepted.text).toBe(200);
     const audit = await api(org.key, 'GET', '/v1/audit?limit=50');
     const row = (audit.body.data as Array<Record<string, unknown>>).find((e) => e.action === 'run.accept');
     expect(row).toMatchObject({ target: fifth.id, details: { findings: ['price:fillRate'] } });
     expect(accepted.body.suspect).toMatchObject({ acceptedBy: row!.actor });
-    expect(typeof accepted.body.suspect.acceptedAt).toBe('number');
+    expect(typeof (accepted.body.suspect as { acceptedAt: unknown }).acceptedAt).toBe('number');
     const again = await api(keys.editor, 'POST', `/v1/runs/${fifth.id}/accept`);
-    expect([again.status, again.body.code]).toEqual([409, 'RUN_NOT_SUSPECT']);
+    expect([again.status, codeOf(again)]).toEqual([409, 'RUN_NOT_SUSPECT']);
   });
 
   it('an item\'s history across runs, oldest first; another organization sees none of it', async () => {
