@@ -48,6 +48,8 @@ export const ERROR_CODES = [
   'BUILT_IN_TEMPLATE',
   'SHARE_LINK_INVALID',
   'INVALID_SCHEDULE',
+  'CHANGES_UNAVAILABLE',
+  'RUN_NOT_SUSPECT',
 ] as const;
 
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -108,6 +110,8 @@ export const ERRORS: Record<ErrorCode, ErrorInfo> = {
   BUILT_IN_TEMPLATE: { status: 409, retryable: false, backoffMs: 0, hint: 'Built-in templates ship with Trawl and cannot be changed or deleted; save a job as an organization template instead.', look: ['none'] },
   SHARE_LINK_INVALID: { status: 401, retryable: false, backoffMs: 0, hint: 'The share link is unknown, expired or revoked: ask the person who shared the run for a new link.', look: ['none'] },
   INVALID_SCHEDULE: { status: 400, retryable: false, backoffMs: 0, hint: 'Use five cron fields (minute hour day-of-month month day-of-week, e.g. "0 6 * * 1-5") and an IANA time zone such as "Europe/Berlin" or "UTC".', look: ['none'] },
+  CHANGES_UNAVAILABLE: { status: 409, retryable: false, backoffMs: 0, hint: 'A change feed is kept for finished, not cancelled runs of jobs with a dedupeKey; set spec.dedupeKey and run the job again.', look: ['spec'] },
+  RUN_NOT_SUSPECT: { status: 409, retryable: false, backoffMs: 0, hint: 'Only a run the drift guard marked suspect, and nobody accepted yet, can be accepted; see the run\'s suspect field.', look: ['none'] },
 };
 
 export const isRetryableCode = (code: ErrorCode): boolean => ERRORS[code].retryable;

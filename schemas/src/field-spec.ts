@@ -38,6 +38,7 @@ export interface FieldSpec {
   compute?: string;
   label?: string;
   labelMatch?: LabelMatch;
+  ignoreForChanges?: boolean;
 }
 export interface FieldSpecInput {
   selector?: string;
@@ -52,6 +53,7 @@ export interface FieldSpecInput {
   compute?: string;
   label?: string;
   labelMatch?: LabelMatch;
+  ignoreForChanges?: boolean;
 }
 
 /**
@@ -94,6 +96,8 @@ const FieldObject = z.object({
   /** A constant. */
   const: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
   context: z.enum(FIELD_CONTEXTS).optional(),
+  /** Left out of the change feed (ADR 0045): a value that moves on every run without the item changing. */
+  ignoreForChanges: z.boolean().optional(),
   /** A CEL expression over the item's other fields ("price * qty"), checked on save (compute.ts, ADR 0038). */
   compute: ComputeExpression.optional(),
   /**

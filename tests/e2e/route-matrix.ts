@@ -50,6 +50,9 @@ export const ALLOWED_STATUS: Record<string, number> = {
   // Schedules (ADR 0042): the fixture job has a schedule (paused, for resume).
   'GET /v1/jobs/{id}/schedule': 200, 'PUT /v1/jobs/{id}/schedule': 200, 'DELETE /v1/jobs/{id}/schedule': 204,
   'POST /v1/jobs/{id}/schedule/pause': 200, 'POST /v1/jobs/{id}/schedule/resume': 200,
+  // Change feed (ADR 0045): the fixture run is cancelled, so it has no feed (409 CHANGES_UNAVAILABLE) and is not
+  // suspect (409 RUN_NOT_SUSPECT); an item never seen has an empty history. changes.test.ts covers the 200s.
+  'GET /v1/runs/{id}/changes': 409, 'POST /v1/runs/{id}/accept': 409, 'GET /v1/jobs/{id}/items/{key}/history': 200,
 };
 
 export const spec = { startUrls: ['http://127.0.0.1:9/sec'], itemSelector: 'li', fields: { a: {} } };

@@ -1,5 +1,5 @@
 import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
-import type { JobSpec, RunCounts, Failure, RunStatus, RunWarning, FillRates } from '@trawl/schemas';
+import type { JobSpec, RunCounts, Failure, RunStatus, RunWarning, FillRates, RunChanges, RunSuspect, RunFieldStats, ChangeLine } from '@trawl/schemas';
 import { organizations } from './organizations.ts';
 
 export const jobs = sqliteTable('jobs', {
@@ -13,7 +13,7 @@ export const jobs = sqliteTable('jobs', {
   deletedAt: integer('deleted_at'),
 }, (t) => [index('jobs_org_created_idx').on(t.orgId, t.createdAt)]);
 
-export interface RunChanges { added: number; changed: number; removed: number }
+export type { RunChanges };
 
 export const runs = sqliteTable('runs', {
   id: text('id').primaryKey(),
@@ -30,6 +30,10 @@ export const runs = sqliteTable('runs', {
   warnings: text('warnings', { mode: 'json' }).$type<RunWarning[]>(),
   /** Per field, the share of items with a value: what the job's next run is compared against (FILL_RATE_DROP). */
   fillRates: text('fill_rates', { mode: 'json' }).$type<FillRates>(),
+  /** Set when the drift guard found a field broken against recent good runs (ADR 0045); change notifications wait for acceptance. */
+  suspect: text('suspect', { mode: 'json' }).$type<RunSuspect>(),
+  /** Per field: fill, type mix, distinct values, numeric range; what later runs' drift guard compares against. */
+  fieldStats: text('field_stats', { mode: 'json' }).$type<RunFieldStats>(),
   createdAt: integer('created_at').notNull(),
   startedAt: integer('started_at'),
   finishedAt: integer('finished_at'),
@@ -46,3 +50,16 @@ export const itemsIndex = sqliteTable('items_index', {
   lastChangedRunId: text('last_changed_run_id').notNull(),
   updatedAt: integer('updated_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.jobId, t.key] }), index('items_index_last_seen_idx').on(t.jobId, t.lastSeenRunId)]);
+
+/** Each change of an item, by run (ADR 0045): what GET /v1/jobs/{id}/items/{key}/history reads. */
+export const itemHistory = sqliteTable('item_history', {
+  orgId: text('org_id').notNull(),
+  jobId: text('job_id').notNull().references(() => jobs.id),
+  runId: text('run_id').notNull(),
+  key: text('key').notNull(),
+  change: text('change').$type<ChangeLine['change']>().notNull(),
+  fields: text('fields', { mode: 'json' }).$type<string[]>().notNull(),
+  before: text('before', { mode: 'json' }).$type<Record<string, unknown>>(),
+  after: text('after', { mode: 'json' }).$type<Record<string, unknown>>(),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.runId, t.key] }), index('item_history_job_key_idx').on(t.jobId, t.key, t.createdAt)]);

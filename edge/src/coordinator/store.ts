@@ -143,17 +143,23 @@ export class RunStore {
   }
 
   /** Items in page order, a page at a time (for writing results without holding them all). */
-  *itemPages(pageSize = 1000): Generator<Array<{ key: string; data: string }>> {
+  *itemPages(pageSize = 1000): Generator<Array<{ key: string; data: string; url: string }>> {
     let after = { seq: -1, idx: -1 };
     for (;;) {
-      const rows = this.sql.exec<{ key: string; data: string; task_seq: number; idx: number }>(
-        'SELECT key, data, task_seq, idx FROM items WHERE (task_seq, idx) > (?, ?) ORDER BY task_seq, idx LIMIT ?',
+      const rows = this.sql.exec<{ key: string; data: string; url: string; task_seq: number; idx: number }>(
+        'SELECT key, data, url, task_seq, idx FROM items WHERE (task_seq, idx) > (?, ?) ORDER BY task_seq, idx LIMIT ?',
         after.seq, after.idx, pageSize).toArray();
       if (rows.length === 0) return;
       const last = rows[rows.length - 1]!;
       after = { seq: Number(last.task_seq), idx: Number(last.idx) };
-      yield rows.map((r) => ({ key: r.key, data: r.data }));
+      yield rows.map((r) => ({ key: r.key, data: r.data, url: r.url }));
     }
+  }
+
+  /** Listing pages fetched fine, and how many pages failed for good: where the change feed may count removals. */
+  pageOutcomes(): { ok: Set<string>; failed: number } {
+    const ok = this.sql.exec<{ url: string }>("SELECT url FROM tasks WHERE kind = 'page' AND status = 'succeeded'").toArray().map((r) => r.url);
+    return { ok: new Set(ok), failed: this.statusCounts().failed };
   }
 
   appendEvent(e: RunEventInput, now: number): RunEvent {

@@ -11,11 +11,11 @@ import { pageOf, type Page, type PageQuery } from '../pagination.ts';
 type RunRow = typeof runs.$inferSelect;
 
 /** Counts stored before a field existed (`skipped`, ADR 0027) read as zero; runs from before warnings (ADR 0028) have none. */
-const toRun = (r: RunRow): Run & { changes: RunRow['changes'] } => ({
+export const toRun = (r: RunRow): Run & { changes: RunRow['changes']; suspect: RunRow['suspect'] } => ({
   id: r.id, jobId: r.jobId, status: r.status, trigger: r.trigger, scheduleSlot: r.scheduleSlot ?? null, counts: { ...emptyCounts(), ...r.counts }, error: r.error ?? null,
   warnings: r.warnings ?? [],
   createdAt: r.createdAt, startedAt: r.startedAt ?? null, finishedAt: r.finishedAt ?? null,
-  durationMs: r.startedAt && r.finishedAt ? r.finishedAt - r.startedAt : null, changes: r.changes ?? null,
+  durationMs: r.startedAt && r.finishedAt ? r.finishedAt - r.startedAt : null, changes: r.changes ?? null, suspect: r.suspect ?? null,
 });
 
 export const coordinatorOf = (ctx: ActorContext, runId: string) => ctx.env.RUN_COORDINATOR.get(ctx.env.RUN_COORDINATOR.idFromName(runId));
@@ -33,7 +33,7 @@ export async function createRun(ctx: ActorContext, jobId: string, trigger: RunRo
   const now = Date.now();
   const row: RunRow = {
     id: newId('run', now), orgId: ctx.actor.orgId, jobId, status: 'queued', trigger, scheduleSlot, counts: emptyCounts(),
-    error: null, changes: null, warnings: null, fillRates: null, createdAt: now, startedAt: null, finishedAt: null,
+    error: null, changes: null, warnings: null, fillRates: null, suspect: null, fieldStats: null, createdAt: now, startedAt: null, finishedAt: null,
   };
   await ctx.db.insert(runs).values(row);
   try {

@@ -121,6 +121,10 @@ export const en = {
   // Run warnings on the run monitor (ADR 0028).
   'run.warningsHead': 'Warnings ({n})', 'run.withWarnings': 'with warnings',
   'run.warningsAbout': 'The run ended, but did not do all of its work: check each warning before trusting the results. A job can turn warnings into failure with "failOnWarnings".',
+  // Change feed and drift guard on the run monitor (ADR 0045).
+  'run.changesDownload': 'Download the changes (CSV)', 'run.suspectHead': 'Suspect run: a field broke against recent good runs',
+  'run.suspectAccepted': 'Suspect run, accepted by {who}', 'run.accept': 'Accept the run',
+  'run.suspectAbout': 'The site probably changed its layout under the selector. Change notifications are held until someone accepts the run (the values are right) or fixes the job\'s spec.',
   'jobs.nextRun': 'Next run', 'jobs.notScheduled': 'Not scheduled', 'jobs.schedulePaused': 'Schedule paused',
 } as const;
 

@@ -46,4 +46,6 @@ export const ERROR_HINTS_KO: Record<ErrorCode, string> = {
   RATE_LIMITED_API: '요청이 너무 많습니다. Retry-After만큼 기다리세요.',
   EMAIL_NOT_VERIFIED: 'ID 공급자에서 이메일 주소를 인증하거나 처음 사용한 ID로 로그인하세요.',
   BUILT_IN_TEMPLATE: '기본 제공 템플릿은 Trawl과 함께 배포되어 바꾸거나 지울 수 없습니다. 대신 작업을 조직 템플릿으로 저장하세요.',
+  CHANGES_UNAVAILABLE: '변경 피드는 dedupeKey가 있는 작업의 끝난(취소되지 않은) 실행에만 남습니다. spec.dedupeKey를 설정하고 작업을 다시 실행하세요.',
+  RUN_NOT_SUSPECT: '드리프트 검사가 의심으로 표시했고 아직 아무도 승인하지 않은 실행만 승인할 수 있습니다. 실행의 suspect 필드를 확인하세요.',
 };

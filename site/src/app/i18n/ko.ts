@@ -123,5 +123,9 @@ export const ko: Record<MessageKey, string> = {
   // Run warnings on the run monitor (ADR 0028).
   'run.warningsHead': '경고 ({n})', 'run.withWarnings': '경고 있음',
   'run.warningsAbout': '실행은 끝났지만 작업의 일부를 하지 못했습니다. 결과를 믿기 전에 각 경고를 확인하세요. 작업은 "failOnWarnings"로 경고를 실패로 바꿀 수 있습니다.',
+  // Change feed and drift guard on the run monitor (ADR 0045).
+  'run.changesDownload': '변경 내용 내려받기 (CSV)', 'run.suspectHead': '의심 실행: 최근 정상 실행과 비교해 필드가 깨졌습니다',
+  'run.suspectAccepted': '의심 실행, {who}이(가) 승인함', 'run.accept': '실행 승인',
+  'run.suspectAbout': '사이트가 선택자 아래의 레이아웃을 바꾼 것 같습니다. 누군가 실행을 승인하거나(값이 맞음) 작업의 spec을 고칠 때까지 변경 알림은 보류됩니다.',
   'jobs.nextRun': '다음 실행', 'jobs.notScheduled': '예약 없음', 'jobs.schedulePaused': '예약 일시 중지됨',
 };

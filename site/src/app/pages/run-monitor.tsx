@@ -5,6 +5,7 @@ import { errorHint, formatDuration, formatTime, t } from '../i18n/index.ts';
 import { CodeLink, ErrorBox, Loading } from '../ui/error-box.tsx';
 import { StatusPill } from '../ui/status.tsx';
 import { RunShares } from './run-shares.tsx';
+import { RunChanges } from './run-changes.tsx';
 import { GuardedButton } from '../ui/guarded.tsx';
 import { followRun, type EventStream } from '../run-events.ts';
 
@@ -99,6 +100,7 @@ export function RunMonitorPage() {
               <ul><For each={r().warnings}>{(w) => <li data-code={w.code}><code>{w.code}</code> {w.message}</li>}</For></ul>
             </section>
           </Show>
+          <RunChanges run={r()} onAccepted={setRun} />
           <div class="two-col">
             <section aria-labelledby="errors-head">
               <h2 id="errors-head">{t('run.errors')}</h2>

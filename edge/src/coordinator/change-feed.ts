@@ -1,0 +1,93 @@
+/**
+ * What a finished run adds to its job's change feed and drift guard (ADR 0045): its snapshot (items by key and page),
+ * the change lines against the previous complete, successful run, each item's history rows, the run's field stats
+ * and, when a field broke against recent good runs, the suspect mark. The decisions are item-diff.ts's and drift.ts's.
+ */
+import type { RunChanges, RunFieldStats, RunSuspect } from '@trawl/schemas';
+import { dedupeKeyOf } from '@trawl/engine/keys';
+import type { Env } from '../env.ts';
+import { changesKey, snapshotKey } from '../lib/storage-keys.ts';
+import { R2LineWriter } from '../lib/r2-writer.ts';
+import { emitNotification } from '../notify/emit.ts';
+import type { RunMeta, RunStore } from './store.ts';
+import { comparedFields, diffItems, type SnapshotItem } from './item-diff.ts';
+import { DRIFT_BASELINE_RUNS, driftFindings, fieldStatsOf } from './drift.ts';
+
+export interface FeedOutcome { changes: RunChanges | null; suspect: RunSuspect | null; fieldStats: RunFieldStats }
+
+const JSONL = { httpMetadata: { contentType: 'application/x-ndjson' } };
+
+export async function buildChangeFeed(env: Env, meta: RunMeta, store: RunStore): Promise<FeedOutcome> {
+  const items: SnapshotItem[] = [];
+  for (const page of store.itemPages()) {
+    for (const it of page) {
+      const d = JSON.parse(it.data) as SnapshotItem['d'];
+      items.push({ k: dedupeKeyOf(d, meta.spec.dedupeKey) ?? '', p: it.url, d });
+    }
+  }
+  const fieldStats = fieldStatsOf(meta.spec, items.map((i) => i.d));
+  const findings = driftFindings(fieldStats, await recentGoodStats(env, meta));
+  const suspect = findings.length ? { findings, acceptedAt: null, acceptedBy: null } : null;
+  if (!meta.spec.dedupeKey?.length) return { changes: null, suspect, fieldStats };
+
+  const keyed = items.filter((i) => i.k !== '');
+  const snapshot = new R2LineWriter(env.BUCKET, snapshotKey(meta.runId), { ...JSONL, customMetadata: { orgId: meta.orgId } });
+  for (const it of keyed) await snapshot.write(JSON.stringify(it));
+  await snapshot.close();
+
+  const baseline = await baselineSnapshot(env, meta);
+  const { lines, summary } = diffItems(baseline?.items ?? null, keyed, comparedFields(meta.spec), store.pageOutcomes(), baseline?.runId);
+  const feed = new R2LineWriter(env.BUCKET, changesKey(meta.runId), { ...JSONL, customMetadata: { orgId: meta.orgId } });
+  for (const l of lines) await feed.write(JSON.stringify(l));
+  await feed.close();
+  // OR IGNORE: persisting is retried until it succeeds, and a retry writes the same rows again.
+  const insert = env.DB.prepare('INSERT OR IGNORE INTO item_history (org_id, job_id, run_id, key, change, fields, before, after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const now = meta.finishedAt ?? Date.now();
+  const stmts = lines.map((l) => insert.bind(meta.orgId, meta.jobId, meta.runId, l.key, l.change, JSON.stringify(l.fields),
+    l.before ? JSON.stringify(l.before) : null, l.after ? JSON.stringify(l.after) : null, now));
+  for (let i = 0; i < stmts.length; i += 500) await env.DB.batch(stmts.slice(i, i + 500));
+  return { changes: summary, suspect, fieldStats };
+}
+
+/** After the run's row is written: drift.detected for a suspect run; changes.found otherwise, when it has changes. */
+export async function announceFeed(env: Env, meta: Pick<RunMeta, 'orgId' | 'jobId' | 'runId'>, outcome: FeedOutcome): Promise<void> {
+  const base = { orgId: meta.orgId, jobId: meta.jobId, runId: meta.runId };
+  if (outcome.suspect) {
+    await emitNotification(env, { ...base, event: 'drift.detected', data: { findings: outcome.suspect.findings } });
+    return;
+  }
+  await announceChanges(env, base, outcome.changes);
+}
+
+/** changes.found with the counts, for a run compared against an earlier one that found any (also on acceptance). */
+export async function announceChanges(env: Env, base: { orgId: string; jobId: string; runId: string }, changes: RunChanges | null): Promise<void> {
+  if (!changes?.baselineRunId || changes.added + changes.changed + changes.removed === 0) return;
+  await emitNotification(env, { ...base, event: 'changes.found', data: { added: changes.added, changed: changes.changed, removed: changes.removed } });
+}
+
+/** A run suspect and not accepted is no good baseline: its broken values would read as changes, or hide a break. */
+const GOOD = "status = 'succeeded' AND (suspect IS NULL OR json_extract(suspect, '$.acceptedAt') IS NOT NULL)";
+
+async function recentGoodStats(env: Env, meta: RunMeta): Promise<RunFieldStats[]> {
+  const { results } = await env.DB.prepare(`SELECT field_stats FROM runs WHERE job_id = ? AND org_id = ? AND id != ? AND created_at < ? AND field_stats IS NOT NULL AND ${GOOD} ORDER BY created_at DESC LIMIT ?`)
+    .bind(meta.jobId, meta.orgId, meta.runId, meta.createdAt, DRIFT_BASELINE_RUNS).all<{ field_stats: string }>();
+  return results.map((r) => JSON.parse(r.field_stats) as RunFieldStats);
+}
+
+/** The job's previous complete (no page failed), successful, not held run with a snapshot, as a map by key. */
+async function baselineSnapshot(env: Env, meta: RunMeta): Promise<{ runId: string; items: Map<string, SnapshotItem> } | null> {
+  const { results } = await env.DB.prepare(`SELECT id FROM runs WHERE job_id = ? AND org_id = ? AND id != ? AND created_at < ? AND ${GOOD} AND json_extract(counts, '$.pagesFailed') = 0 ORDER BY created_at DESC LIMIT 5`)
+    .bind(meta.jobId, meta.orgId, meta.runId, meta.createdAt).all<{ id: string }>();
+  for (const { id } of results) {
+    const object = await env.BUCKET.get(snapshotKey(id));
+    if (!object) continue;
+    const items = new Map<string, SnapshotItem>();
+    for (const line of (await object.text()).split('\n')) {
+      if (!line) continue;
+      const it = JSON.parse(line) as SnapshotItem;
+      items.set(it.k, it);
+    }
+    return { runId: id, items };
+  }
+  return null;
+}
