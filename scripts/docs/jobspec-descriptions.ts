@@ -75,6 +75,7 @@ const field: Record<string, Described> = {
   '.context': { d: 'A value from the visit: the page URL, the fetch time, or the open tab\'s label.', e: 'fetchedAt' },
   '.compute': { d: 'A CEL expression over the fields defined before this one; a null operand gives null.', e: 'price * qty' },
   '.label': { d: 'Read the value next to this label (dt/dd, th/td, "Label: value").', e: 'Salary' },
+  '.ignoreForChanges': { d: 'Leave this field out when runs are compared (a value that changes every run, like a view count).', e: 'true' },
   '.labelMatch': { d: 'How `label` matches (case- and whitespace-insensitive; `regex` is RE2).', e: 'contains' },
   '.process[trim]': { d: 'Collapses whitespace of every kind and trims (the default step).' },
   '.process[number]': { d: 'Reads a number ("₩12,900", "1.234,56 €", "−12.5%"); null when the text reads two ways.' },
