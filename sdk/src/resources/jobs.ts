@@ -31,7 +31,7 @@ export class Jobs {
     await unwrap(this.api.DELETE('/v1/jobs/{id}', { params: { path: { id } }, parseAs: 'text' }));
   }
 
-  /** The spec's problems with their paths, or OK with the defaults filled in (never throws for a bad spec). */
+  /** The spec with its defaults filled in, and warnings; a bad spec throws INVALID_SPEC with `issues` (each with its path). */
   validate(spec: JobSpec): Promise<Validation> {
     return unwrap(this.api.POST('/v1/jobs/validate', { body: { spec } as BodyOf<'/v1/jobs/validate', 'post'> }));
   }
