@@ -23,3 +23,9 @@ export async function* everyPage<T>(page: (cursor: string | undefined) => Promis
     cursor = got.nextCursor ?? undefined;
   } while (cursor);
 }
+
+/**
+ * A request body typed by the requests view (defaults optional) handed to openapi-fetch, whose types come from the
+ * answers view (defaults present): the same document, so the shapes agree except for fields the API fills in.
+ */
+export const asBody = <T>(body: T): never => body as never;

@@ -2,19 +2,21 @@
  * Names for the API's request and answer shapes, read off the generated OpenAPI types (client/src/schema.ts),
  * so the SDK's signatures change when the API does and a mismatch is a compile error.
  */
-import type { paths } from '@trawl/client';
+import type { inputPaths, paths } from '@trawl/client';
 
 type Json<C> = C extends { content: { 'application/json': infer B } } ? B : never;
-/** The JSON body a route takes. */
-export type BodyOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { requestBody?: infer R } ? Json<NonNullable<R>> : never;
+/** The JSON body a route takes, as written (fields with defaults may be left out). */
+export type BodyOf<P extends keyof inputPaths, M extends keyof inputPaths[P]> = inputPaths[P][M] extends { requestBody?: infer R } ? Json<NonNullable<R>> : never;
 /** The JSON answer of a route's success status. */
 export type AnswerOf<P extends keyof paths, M extends keyof paths[P], S extends number = 200> =
   paths[P][M] extends { responses: infer R } ? (S extends keyof R ? Json<R[S]> : never) : never;
 /** The query a route takes. */
-export type QueryOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+export type QueryOf<P extends keyof inputPaths, M extends keyof inputPaths[P]> = inputPaths[P][M] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
 export type JobInput = BodyOf<'/v1/jobs', 'post'>;
 export type JobSpec = JobInput['spec'];
+/** A job spec as the API answers it: every default filled in. */
+export type SavedJobSpec = Job['spec'];
 export type JobPatch = BodyOf<'/v1/jobs/{id}', 'patch'>;
 export type Job = AnswerOf<'/v1/jobs', 'post', 201>;
 export type JobList = AnswerOf<'/v1/jobs', 'get'>;

@@ -1,6 +1,6 @@
 /** The organization's API keys, stored logins and domain policy. */
 import type { TrawlClient } from '@trawl/client';
-import { everyPage, unwrap } from '../call.ts';
+import { asBody, everyPage, unwrap } from '../call.ts';
 import type { Key, KeyInput, KeyList, KeyWithSecret, Login, LoginInput, LoginList, Policy, PolicyDryRun, PolicyDryRunInput, PolicyInput, PolicyLimits } from '../types.ts';
 
 export class Keys {
@@ -8,7 +8,7 @@ export class Keys {
 
   /** The secret (`key`) is in this answer only. */
   create(input: KeyInput): Promise<KeyWithSecret> {
-    return unwrap(this.api.POST('/v1/keys', { body: input }));
+    return unwrap(this.api.POST('/v1/keys', { body: asBody(input) }));
   }
 
   list(query: { limit?: number; cursor?: string } = {}): Promise<KeyList> {
@@ -34,7 +34,7 @@ export class Logins {
 
   /** Secrets are write-only: the answer never carries them. */
   create(input: LoginInput): Promise<Login> {
-    return unwrap(this.api.POST('/v1/logins', { body: input }));
+    return unwrap(this.api.POST('/v1/logins', { body: asBody(input) }));
   }
 
   list(): Promise<LoginList> {
@@ -54,15 +54,15 @@ export class PolicyApi {
   }
 
   set(input: PolicyInput): Promise<Policy> {
-    return unwrap(this.api.PUT('/v1/policy', { body: input }));
+    return unwrap(this.api.PUT('/v1/policy', { body: asBody(input) }));
   }
 
   setLimits(limits: PolicyLimits): Promise<Policy> {
-    return unwrap(this.api.PUT('/v1/policy/limits', { body: limits }));
+    return unwrap(this.api.PUT('/v1/policy/limits', { body: asBody(limits) }));
   }
 
   /** URLs checked against a (draft) policy as saving a job would check them. */
   dryRun(input: PolicyDryRunInput): Promise<PolicyDryRun> {
-    return unwrap(this.api.POST('/v1/policy/dry-run', { body: input }));
+    return unwrap(this.api.POST('/v1/policy/dry-run', { body: asBody(input) }));
   }
 }

@@ -1,13 +1,13 @@
 /** Jobs: create, read, change, delete, check a spec, preview it on one page, and save by name. */
 import type { TrawlClient } from '@trawl/client';
-import { everyPage, unwrap } from '../call.ts';
-import type { BodyOf, Job, JobInput, JobList, JobPatch, JobQuery, JobSpec, Preview, PreviewInput, Validation } from '../types.ts';
+import { asBody, everyPage, unwrap } from '../call.ts';
+import type { Job, JobInput, JobList, JobPatch, JobQuery, JobSpec, Preview, PreviewInput, Validation } from '../types.ts';
 
 export class Jobs {
   constructor(private readonly api: TrawlClient) {}
 
   create(input: JobInput): Promise<Job> {
-    return unwrap(this.api.POST('/v1/jobs', { body: input }));
+    return unwrap(this.api.POST('/v1/jobs', { body: asBody(input) }));
   }
 
   list(query: JobQuery = {}): Promise<JobList> {
@@ -24,7 +24,7 @@ export class Jobs {
   }
 
   update(id: string, patch: JobPatch): Promise<Job> {
-    return unwrap(this.api.PATCH('/v1/jobs/{id}', { params: { path: { id } }, body: patch }));
+    return unwrap(this.api.PATCH('/v1/jobs/{id}', { params: { path: { id } }, body: asBody(patch) }));
   }
 
   async delete(id: string): Promise<void> {
@@ -33,12 +33,12 @@ export class Jobs {
 
   /** The spec with its defaults filled in, and warnings; a bad spec throws INVALID_SPEC with `issues` (each with its path). */
   validate(spec: JobSpec): Promise<Validation> {
-    return unwrap(this.api.POST('/v1/jobs/validate', { body: { spec } as BodyOf<'/v1/jobs/validate', 'post'> }));
+    return unwrap(this.api.POST('/v1/jobs/validate', { body: asBody({ spec }) }));
   }
 
   /** Runs the spec on one page: items, fill rates, warnings and a screenshot. */
   preview(input: PreviewInput): Promise<Preview> {
-    return unwrap(this.api.POST('/v1/preview', { body: input }));
+    return unwrap(this.api.POST('/v1/preview', { body: asBody(input) }));
   }
 
   /** The job with exactly this name, if any (names are searched, then matched exactly). */
