@@ -13,10 +13,10 @@ export async function startDropProxy(target: string): Promise<DropProxy> {
   const server = createServer((client) => {
     const upstream = createConnection({ host: hostname, port: Number(port) });
     all.add(client);
-    client.once('data', (first: Buffer) => {
-      if (/\r\nupgrade:\s*websocket/i.test(first.toString('latin1'))) webSockets.add(client);
-      upstream.write(first);
-      client.pipe(upstream);
+    // Every chunk is looked at: a client may send its upgrade on a kept-alive connection that carried plain requests.
+    client.on('data', (chunk: Buffer) => {
+      if (/\r\nupgrade:\s*websocket/i.test(chunk.toString('latin1'))) webSockets.add(client);
+      upstream.write(chunk);
     });
     upstream.pipe(client);
     const end = () => { client.destroy(); upstream.destroy(); webSockets.delete(client); all.delete(client); };

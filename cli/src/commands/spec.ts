@@ -20,7 +20,7 @@ export function registerSpec(program: Command, globals: () => GlobalFlags, done:
   program.command('login').description('check an API key and store it (file mode 600)')
     .option('-k, --key <key>', 'the API key (else read from stdin)')
     .action(async (f: { key?: string }) => {
-      const apiKey = f.key ?? process.env.TRAWL_API_KEY ?? await askKey();
+      const apiKey = f.key || process.env.TRAWL_API_KEY || await askKey();
       if (!apiKey) throw new UsageError('NO_KEY', 'No API key given', EXIT.badInput, 'trawl login --key trawl_sk_…');
       const baseUrl = globals().url ?? process.env.TRAWL_API_URL ?? DEFAULT_URL;
       const me = await new Trawl({ baseUrl, apiKey }).me();
