@@ -34,6 +34,9 @@ export class ProgressView {
         hideCursor: true, clearOnComplete: false, stopOnComplete: false,
       }, cliProgress.Presets.shades_classic)
       : null;
+  }
+
+  start(): void {
     this.bar?.start(0, 0, { items: 0, retries: 0, errors: 0 });
   }
 

@@ -17,7 +17,8 @@ import { api, newOrg } from './client.ts';
 import { expectedRecords } from './expected.ts';
 
 const BIN = join(import.meta.dirname, '../../cli/bin/trawl.js');
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+// Terminal control sequences (colours, cursor moves) as the pty shows them, removed to read the screen's text.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
 const bySku = (rows: Array<Record<string, unknown>>) => [...rows].sort((a, b) => String(a.sku).localeCompare(String(b.sku)));
 const lines = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 

@@ -85,7 +85,7 @@ describe('@trawl/sdk on the dev stack', () => {
     const arts = (await trawl.runs.artifacts(run.id)).data;
     expect(arts.map((a) => a.kind)).toEqual(['screenshot', 'screenshot', 'screenshot']);
     const png = new Uint8Array(await (await trawl.runs.artifact(arts[0]!.id)).arrayBuffer());
-    expect([...png.slice(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect(Array.from(png.subarray(0, 4))).toEqual([0x89, 0x50, 0x4e, 0x47]);
     expect((await thrown(trawl.runs.cancel(run.id))).code).toBe('CONFLICT');
     expect((await thrown(trawl.runs.results('run_nope').next())).code).toBe('NOT_FOUND');
   });

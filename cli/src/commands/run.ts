@@ -5,7 +5,7 @@
 import { createWriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { runEnded, type ResultFormat, type Run } from '@trawl/sdk';
+import { runEnded, type JobInput, type ResultFormat, type Run, type Trawl } from '@trawl/sdk';
 import { readJobFile, sdkFor, type GlobalFlags } from '../context.ts';
 import { EXIT, printJson } from '../output.ts';
 import { ProgressView, emptyTally, tally } from '../progress.ts';
@@ -24,11 +24,21 @@ async function runJob(file: string, flags: RunFlags, g: GlobalFlags): Promise<nu
   const input = readJobFile(file);
   const view = new ProgressView(!g.json);
   const trawl = sdkFor(g, (r) => view.note(`API answered ${r.status}; retrying in ${r.delayMs} ms`));
+  try {
+    return await follow(trawl, input, flags, g, view);
+  } finally {
+    // The bar's redraw timer would keep the process alive after an error (a bad spec, a refused key).
+    view.stop();
+  }
+}
+
+async function follow(trawl: Trawl, input: JobInput, flags: RunFlags, g: GlobalFlags, view: ProgressView): Promise<number> {
   const { job, created } = await trawl.jobs.upsert(input);
   if (!g.json) process.stderr.write(`${created ? 'created' : 'updated'} job ${job.id} (${job.name})\n`);
   const started = await trawl.runs.start(job.id);
   if (!g.json) process.stderr.write(`run ${started.id} started\n`);
   let t = emptyTally();
+  view.start();
   try {
     for await (const e of trawl.runs.events(started.id, { onReconnect: (r) => view.note(`event stream dropped; resuming after ${r.after}`) })) {
       t = tally(t, e);
