@@ -93,7 +93,9 @@ describe('trawl CLI and MCP server on the dev stack', () => {
   it('bad input: the API\'s code, message and each problem\'s path, and exit 2; validate agrees', async () => {
     const spec = { ...demoJobSpec(inject('demoUrl')), fields: { price: { selector: '.price', process: [{ op: 'nope' }] } } };
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ name: 'CLI bad', spec }));
-    const fromApi = await api<{ error: { message: string; hint: string } }>(org.key, 'POST', '/v1/jobs/validate', { spec });
+    // What the API itself answers to the same save, to compare the CLI's words with.
+    const fromApi = await api<{ error: { message: string; hint: string } }>(org.key, 'POST', '/v1/jobs', { name: 'CLI bad', spec });
+    expect(fromApi.status).toBe(400);
     const { code, screen } = await inPty(['run', 'bad.json']);
     expect(code).toBe(2);
     expect(screen).toContain(`error INVALID_SPEC: ${fromApi.body.error.message}`);
