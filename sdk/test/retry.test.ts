@@ -66,9 +66,9 @@ describe('retryingFetch', () => {
 });
 
 describe('jsonLines', () => {
-  it('splits lines across chunk boundaries and multi-byte characters', async () => {
+  it('splits lines arriving one byte at a time, multi-byte characters included', async () => {
     const bytes = new TextEncoder().encode('{"a":"é"}\n\n{"b":2}\n{"c":3}');
-    const stream = new ReadableStream<Uint8Array>({ start(c) { for (let i = 0; i < bytes.length; i += 3) c.enqueue(bytes.slice(i, i + 3)); c.close(); } });
+    const stream = new ReadableStream<Uint8Array>({ start(c) { for (let i = 0; i < bytes.length; i++) c.enqueue(bytes.slice(i, i + 1)); c.close(); } });
     const got: string[] = [];
     for await (const l of jsonLines(stream)) got.push(l);
     expect(got).toEqual(['{"a":"é"}', '{"b":2}', '{"c":3}']);
