@@ -87,7 +87,21 @@ describe('trawl CLI and MCP server on the dev stack', () => {
     expect(csv.stdout.split(/\r?\n/)[0]).toBe('sku,name,price,category,url');
     expect(csv.stdout.trim().split(/\r?\n/)).toHaveLength(61);
     const logs = await piped(['--json', 'logs', cliRunId, '--follow']);
-    expect(lines(logs.stdout).at(-1)?.type).toBe('run.finished');
+    expect(lines(logs.stdout).at(-1)?.type).toBe('run.finished');    const jobs = await piped(['jobs']);
+    expect(jobs.stdout).toMatch(/│ job_\w+ │ CLI demo │/);
+  });
+
+  it('trawl preview: one page\'s items and fill rates, as a table and as JSON', async () => {
+    const demoUrl = inject('demoUrl');
+    const table = await piped(['preview', 'job.json', '--rows', '2']);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout.split('\n')[0]).toBe(`succeeded: 20 items on ${demoUrl}/catalog/page-1.html`);
+    expect(table.stdout).toMatch(/│ sku\s+│ 100%\s+│/);
+    const json = await piped(['--json', 'preview', 'job.json']);
+    const p = JSON.parse(json.stdout) as { itemCount: number; fillRates: Record<string, number>; items: Array<{ sku: string }> };
+    const firstPage = expectedRecords(demoUrl).slice(0, 20);
+    expect([p.itemCount, p.fillRates.sku]).toEqual([20, 1]);
+    expect(p.items.map((i) => i.sku).toSorted()).toEqual(firstPage.map((r) => r.sku).toSorted());
   });
 
   it('bad input: the API\'s code, message and each problem\'s path, and exit 2; validate agrees', async () => {
@@ -112,7 +126,7 @@ describe('trawl CLI and MCP server on the dev stack', () => {
     const client = new Client({ name: 'e2e', version: '1.0.0' });
     await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp'], cwd: dir, env: { ...env(), TRAWL_API_KEY: org.key } as Record<string, string> }));
     try {
-      expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(['create_job', 'follow_run', 'get_changes', 'get_results', 'preview_job', 'run_job', 'validate_job']);
+      expect((await client.listTools()).tools.map((t) => t.name).toSorted()).toEqual(['create_job', 'follow_run', 'get_changes', 'get_results', 'preview_job', 'run_job', 'validate_job']);
       const created = await client.callTool({ name: 'create_job', arguments: { name: 'CLI demo', spec: demoJobSpec(inject('demoUrl')) } });
       const job = (created.structuredContent as { created: boolean; job: { id: string } });
       expect(job.created).toBe(false);
