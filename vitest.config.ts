@@ -26,7 +26,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['schemas/test/**/*.test.ts', 'engine/test/**/*.test.ts', 'edge/test/**/*.test.ts', 'fixtures/test/**/*.test.ts', 'infra/test/**/*.test.ts', 'scripts/test/**/*.test.ts'],
+          include: ['schemas/test/**/*.test.ts', 'engine/test/**/*.test.ts', 'edge/test/**/*.test.ts', 'fixtures/test/**/*.test.ts', 'infra/test/**/*.test.ts', 'scripts/test/**/*.test.ts', 'sdk/test/**/*.test.ts', 'cli/test/**/*.test.ts'],
         },
       },
       {

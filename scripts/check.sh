@@ -3,7 +3,7 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 status=0
-for p in . schemas engine db edge browser-fleet demo site fixtures client; do
+for p in . schemas engine db edge browser-fleet demo site fixtures client sdk cli; do
   if ! out=$(tsc -p "$p" --noEmit 2>&1); then
     echo "typecheck failed in $p:"; echo "$out" | head -40; status=1
   fi

@@ -5,8 +5,11 @@
  */
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { components, paths } from './schema.ts';
+import type { paths as inputPaths } from './input-schema.ts';
 
 export type { components, paths };
+/** The same routes read as requests are written: a body field with a default may be left out. */
+export type { inputPaths };
 export type TrawlClient = Client<paths>;
 
 /** The body of every API error: a stable code, a message, a hint, the request id and where the docs are. */
