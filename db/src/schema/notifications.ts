@@ -1,8 +1,7 @@
 import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
 import { organizations } from './organizations.ts';
+import type { NotificationEventName } from '@trawl/schemas';
 import { jobs } from './jobs.ts';
-
-export const NOTIFICATION_EVENTS = ['run.finished', 'run.failed', 'run.warnings', 'changes.found', 'drift.detected', 'freshness.missed', 'login.stale'] as const;
 
 /**
  * Where notifications go (ADR 0046): a webhook URL (signed per Standard Webhooks with a `whsec_` secret sealed
@@ -32,7 +31,7 @@ export const notificationEndpoints = sqliteTable('notification_endpoints', {
 export const notificationSubscriptions = sqliteTable('notification_subscriptions', {
   orgId: text('org_id').notNull().references(() => organizations.id),
   jobId: text('job_id').notNull().references(() => jobs.id),
-  event: text('event', { enum: NOTIFICATION_EVENTS }).notNull(),
+  event: text('event').$type<NotificationEventName>().notNull(),
   endpointId: text('endpoint_id').notNull().references(() => notificationEndpoints.id, { onDelete: 'cascade' }),
   createdAt: integer('created_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.jobId, t.event, t.endpointId] }), index('notification_subscriptions_endpoint_idx').on(t.endpointId)]);
@@ -44,7 +43,7 @@ export const notificationDeliveries = sqliteTable('notification_deliveries', {
   endpointId: text('endpoint_id').notNull().references(() => notificationEndpoints.id, { onDelete: 'cascade' }),
   jobId: text('job_id').notNull(),
   runId: text('run_id'),
-  event: text('event', { enum: NOTIFICATION_EVENTS }).notNull(),
+  event: text('event').$type<NotificationEventName>().notNull(),
   /** The JSON body sent, fixed at emission (`{type, timestamp, data}`). */
   payload: text('payload').notNull(),
   status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
