@@ -1,6 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Env } from '../src/env.ts';
 import { notifyConfigOf, retryDelaySeconds } from '../src/notify/config.ts';
 import { resolvedRefusal, webhookRefusal } from '../src/notify/egress.ts';
@@ -45,33 +43,25 @@ describe('webhook targets obey the egress rules of pages', () => {
 });
 
 describe('a webhook host name is resolved and every address checked (DNS rebinding)', () => {
-  let doh: Server;
-  let dohUrl = '';
-  // A real DNS-over-HTTPS (JSON) endpoint on loopback answering from this table.
+  // The DoH JSON answers of a zone; tests/e2e/notifications.test.ts does the same over real HTTP with the edge.
   const zone: Record<string, { A: string[]; AAAA: string[] }> = {
     'rebind.example.com': { A: ['93.184.216.34', '127.0.0.1'], AAAA: [] },
     'v6.example.com': { A: [], AAAA: ['fd00::1'] },
     'public.example.com': { A: ['93.184.216.34'], AAAA: ['2606:2800:220:1:248:1893:25c8:1946'] },
   };
-  beforeAll(async () => {
-    doh = createServer((req, res) => {
-      const u = new URL(req.url ?? '/', 'http://x');
-      const type = u.searchParams.get('type') === 'AAAA' ? 'AAAA' : 'A';
-      const answers = zone[u.searchParams.get('name') ?? '']?.[type] ?? [];
-      res.setHeader('content-type', 'application/dns-json');
-      res.end(JSON.stringify({ Status: 0, Answer: answers.map((data) => ({ type: type === 'A' ? 1 : 28, data })) }));
-    });
-    await new Promise<void>((r) => doh.listen(0, '127.0.0.1', r));
-    dohUrl = `http://127.0.0.1:${(doh.address() as AddressInfo).port}/dns-query`;
-  });
-  afterAll(() => new Promise<void>((r) => doh.close(() => r())));
+  const doh = (async (input: string | URL | Request) => {
+    const u = new URL(String(input));
+    const type = u.searchParams.get('type') === 'AAAA' ? 'AAAA' : 'A';
+    const answers = zone[u.searchParams.get('name') ?? '']?.[type] ?? [];
+    return Response.json({ Status: 0, Answer: answers.map((data) => ({ type: type === 'A' ? 1 : 28, data })) });
+  }) as typeof fetch;
 
   it('refuses a name with any private address, passes a public one', async () => {
-    const cfg = notifyConfigOf(envOf({ NOTIFY_DOH_URL: dohUrl }));
-    expect(await resolvedRefusal('https://rebind.example.com/hook', cfg)).toBe('rebind.example.com resolves to 127.0.0.1, which is not a public address: Loopback (127.0.0.0/8, RFC1122)');
-    expect(await resolvedRefusal('https://v6.example.com/hook', cfg)).toMatch(/^v6.example.com resolves to fd00::1, which is not a public address: Unique-Local/);
-    expect(await resolvedRefusal('https://nowhere.example.com/hook', cfg)).toBe('nowhere.example.com has no address');
-    expect(await resolvedRefusal('https://public.example.com/hook', cfg)).toBeNull();
+    const cfg = notifyConfigOf(envOf({}));
+    expect(await resolvedRefusal('https://rebind.example.com/hook', cfg, doh)).toBe('rebind.example.com resolves to 127.0.0.1, which is not a public address: Loopback (127.0.0.0/8, RFC1122)');
+    expect(await resolvedRefusal('https://v6.example.com/hook', cfg, doh)).toMatch(/^v6.example.com resolves to fd00::1, which is not a public address: Unique-Local/);
+    expect(await resolvedRefusal('https://nowhere.example.com/hook', cfg, doh)).toBe('nowhere.example.com has no address');
+    expect(await resolvedRefusal('https://public.example.com/hook', cfg, doh)).toBeNull();
   });
 });
 

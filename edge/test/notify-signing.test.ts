@@ -43,7 +43,7 @@ describe('Standard Webhooks signatures', () => {
   it('during a rotation carries two signatures, and each secret alone verifies', async () => {
     const [current, previous] = [newWebhookSecret(), newWebhookSecret()];
     const headers = await webhookHeaders([current, previous], id, nowSeconds(), body);
-    expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
+    expect(headers['webhook-signature']?.split(' ')).toHaveLength(2);
     expect(new Webhook(current).verify(body, headers)).toEqual(JSON.parse(body));
     expect(new Webhook(previous).verify(body, headers)).toEqual(JSON.parse(body));
     const afterOverlap = await webhookHeaders([current], id, nowSeconds(), body);
