@@ -4,6 +4,7 @@ import type { TaskMessage } from './queue/messages.ts';
 import type { RateLimiter } from './rate-limit/rate-limiter.ts';
 import type { SlotLimiter } from './rate-limit/slot-limiter.ts';
 import type { BrowserSession } from './browser-session/browser-session.ts';
+import type { NotifyMessage } from './notify/messages.ts';
 
 /** The Worker's bindings. Vars are validated once per isolate by `configOf`. */
 export interface Env {
@@ -14,6 +15,17 @@ export interface Env {
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   SLOT_LIMITER: DurableObjectNamespace<SlotLimiter>;
   BROWSER_SESSION: DurableObjectNamespace<BrowserSession>;
+  /** Notification deliveries (ADR 0046); the settings below are read by notify/config.ts. */
+  NOTIFICATIONS: Queue<NotifyMessage>;
+  NOTIFY_RETRY_BASE_SECONDS?: string;
+  NOTIFY_MAX_ATTEMPTS?: string;
+  NOTIFY_DISABLE_AFTER?: string;
+  NOTIFY_TIMEOUT_MS?: string;
+  NOTIFY_SECRET_OVERLAP_MS?: string;
+  NOTIFY_EGRESS_ALLOW?: string;
+  NOTIFY_DOH_URL?: string;
+  NOTIFY_EMAIL_FROM?: string;
+  SMTP_URL?: string;
   ASSETS?: Fetcher;
   ENVIRONMENT?: string;
   LEASE_MS?: string;

@@ -23,6 +23,7 @@ import { registerRunRoutes } from './routes/runs/index.ts';
 import { registerPreviewRoute } from './routes/preview/index.ts';
 import { registerLoginRoutes } from './routes/logins/index.ts';
 import { registerProxyRoutes } from './routes/proxies/index.ts';
+import { registerNotificationRoutes } from './routes/notifications/index.ts';
 import { registerTemplateRoutes } from './routes/templates/index.ts';
 import { registerSessionRoutes } from './routes/sessions/index.ts';
 import { SHARED_PATHS, registerShareRoutes } from './routes/shares/index.ts';
@@ -32,6 +33,8 @@ import { registerAdminObservability } from './routes/admin/observability.ts';
 import { registerObservabilityRoutes } from './routes/observability/index.ts';
 import { artifactMaintenance } from './services/artifacts/cleanup.ts';
 import { consumeDeadTasks, consumeTasks } from './queue/tasks-consumer.ts';
+import { consumeDeadNotifications, consumeNotifications } from './notify/deliver.ts';
+import type { NotifyMessage } from './notify/messages.ts';
 import { createDb } from './services/context.ts';
 import { pruneNodes } from './services/fleet/nodes.ts';
 import { runScheduleTick } from './services/schedules/tick.ts';
@@ -60,6 +63,7 @@ registerRunRoutes(app);
 registerPreviewRoute(app);
 registerLoginRoutes(app);
 registerProxyRoutes(app);
+registerNotificationRoutes(app);
 registerTemplateRoutes(app);
 registerSessionRoutes(app);
 registerShareRoutes(app);
@@ -92,9 +96,11 @@ app.onError((err, c) => {
 
 export default {
   fetch: app.fetch,
-  async queue(batch: MessageBatch<Task>, env: Env): Promise<void> {
-    if (batch.queue.endsWith('-dlq')) await consumeDeadTasks(batch, env);
-    else await consumeTasks(batch, env);
+  async queue(batch: MessageBatch<Task | NotifyMessage>, env: Env): Promise<void> {
+    if (batch.queue === 'trawl-notifications-dlq') await consumeDeadNotifications(batch as MessageBatch<NotifyMessage>, env);
+    else if (batch.queue === 'trawl-notifications') await consumeNotifications(batch as MessageBatch<NotifyMessage>, env);
+    else if (batch.queue.endsWith('-dlq')) await consumeDeadTasks(batch as MessageBatch<Task>, env);
+    else await consumeTasks(batch as MessageBatch<Task>, env);
   },
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {
     const log = createLogger({ component: 'cron' });
@@ -104,4 +110,4 @@ export default {
     await pruneNodes(services);
     await artifactMaintenance(services);
   },
-} satisfies ExportedHandler<Env, Task>;
+} satisfies ExportedHandler<Env, Task | NotifyMessage>;

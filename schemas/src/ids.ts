@@ -1,5 +1,5 @@
 /** Prefixed, time-sortable ids generated in the app, so no statement needs another's result. */
-export type IdPrefix = 'org' | 'usr' | 'key' | 'job' | 'run' | 'tsk' | 'req' | 'nod' | 'lease' | 'aud' | 'ses' | 'inv' | 'lgn' | 'tpl' | 'prx' | 'brs' | 'shr' | 'sch';
+export type IdPrefix = 'org' | 'usr' | 'key' | 'job' | 'run' | 'tsk' | 'req' | 'nod' | 'lease' | 'aud' | 'ses' | 'inv' | 'lgn' | 'tpl' | 'prx' | 'brs' | 'shr' | 'sch' | 'nep' | 'msg' | 'nat';
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 

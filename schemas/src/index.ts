@@ -27,3 +27,4 @@ export * from './compute.ts';
 export * from './insight.ts';
 export * from './schedule.ts';
 export * from './changes.ts';
+export * from './notifications.ts';

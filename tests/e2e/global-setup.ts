@@ -22,6 +22,8 @@ export interface StackContext {
   adminToken: string;
   /** FLEET_EGRESS_ALLOW for the files' fleet nodes: the demo and fixture sites' host:port, nothing else. */
   fleetAllow: string[];
+  /** Where notifications.test.ts listens (ADR 0046): its webhook receiver (the one NOTIFY_EGRESS_ALLOW entry), SMTP and DoH servers. */
+  notifyPorts: { webhook: number; smtp: number; doh: number };
 }
 
 declare module 'vitest' {
@@ -39,6 +41,7 @@ async function startStack(): Promise<{ context: StackContext; stop(): Promise<vo
   const demo = await startDemoSite();
   const fixtures = await startFixtureSite();
   const edgePort = await freePort();
+  const notifyPorts = { webhook: await freePort(), smtp: await freePort(), doh: await freePort() };
   const oidc = await startDevOidc({ redirectUris: [`http://127.0.0.1:${edgePort}/auth/callback`] });
   const edge = await startEdge({
     persistDir,
@@ -47,7 +50,11 @@ async function startStack(): Promise<{ context: StackContext; stop(): Promise<vo
       CREDENTIALS_KEY: randomBytes(32).toString('hex'),
       RATE_LIMIT_KEY_PER_MIN: '5000', RATE_LIMIT_ORG_PER_MIN: '20000',
       OIDC_ISSUER: oidc.issuer, OIDC_CLIENT_ID: oidc.clientId, SESSION_TTL_MS: '6000',
-      ORG_MAX_CONCURRENT_RUNS: '100', SITE_MIN_DELAY_MS: '50' },
+      ORG_MAX_CONCURRENT_RUNS: '100', SITE_MIN_DELAY_MS: '50',
+      // Notifications: immediate retries, so notifications.test.ts takes seconds; its servers listen on these ports.
+      NOTIFY_EGRESS_ALLOW: `127.0.0.1:${notifyPorts.webhook}`, NOTIFY_DOH_URL: `http://127.0.0.1:${notifyPorts.doh}/dns-query`,
+      SMTP_URL: `smtp://127.0.0.1:${notifyPorts.smtp}`, NOTIFY_EMAIL_FROM: 'trawl@notify.test',
+      NOTIFY_RETRY_BASE_SECONDS: '0', NOTIFY_MAX_ATTEMPTS: '4', NOTIFY_DISABLE_AFTER: '4' },
     echo: process.env.TRAWL_VERBOSE === '1',
   });
   const edgeLogPath = join(persistDir, 'edge.log');
@@ -56,7 +63,7 @@ async function startStack(): Promise<{ context: StackContext; stop(): Promise<vo
   edge.proc.child.stdout?.on('data', append);
   edge.proc.child.stderr?.on('data', append);
   const context: StackContext = { edgeUrl: edge.url, edgeLogPath, demoUrl: demo.url, fixtureUrl: fixtures.url, fleetSecret, adminToken,
-    fleetAllow: hostPorts(demo.url, fixtures.url) };
+    fleetAllow: hostPorts(demo.url, fixtures.url), notifyPorts };
   return {
     context,
     async stop() {

@@ -19,6 +19,7 @@ export const ALLOWED: Record<string, Role[]> = {
   'keys:write': ['owner', 'admin'], 'audit:read': ['owner', 'admin'], 'status:read': ROLES,
   'members:read': ['owner', 'admin'], 'members:write': ['owner', 'admin'],
   'sessions:read': ROLES, 'sessions:write': ['owner', 'admin', 'editor'],
+  'notifications:read': ['owner', 'admin'], 'notifications:write': ['owner', 'admin'],
   // Share-link reads take the link's token, never a key: every role's key alone gets 401 (ALLOWED_STATUS).
   'share:token': ROLES,
 };
@@ -53,6 +54,12 @@ export const ALLOWED_STATUS: Record<string, number> = {
   // Change feed (ADR 0045): the fixture run is cancelled, so it has no feed (409 CHANGES_UNAVAILABLE) and is not
   // suspect (409 RUN_NOT_SUSPECT); an item never seen has an empty history. changes.test.ts covers the 200s.
   'GET /v1/runs/{id}/changes': 409, 'POST /v1/runs/{id}/accept': 409, 'GET /v1/jobs/{id}/items/{key}/history': 200,
+  // Notifications (ADR 0046): the fixture endpoint is a public webhook URL. A job id is no delivery, so redeliver is
+  // the allowed caller's 404; notifications.test.ts redelivers real deliveries (202).
+  'POST /v1/notifications/endpoints': 201, 'GET /v1/notifications/endpoints': 200, 'DELETE /v1/notifications/endpoints/{id}': 204,
+  'POST /v1/notifications/endpoints/{id}/rotate-secret': 201, 'POST /v1/notifications/endpoints/{id}/enable': 200,
+  'GET /v1/notifications/endpoints/{id}/deliveries': 200, 'POST /v1/notifications/deliveries/{id}/redeliver': 404,
+  'GET /v1/jobs/{id}/notifications': 200, 'PUT /v1/jobs/{id}/notifications': 200,
 };
 
 export const spec = { startUrls: ['http://127.0.0.1:9/sec'], itemSelector: 'li', fields: { a: {} } };
@@ -65,6 +72,8 @@ export function bodyFor(method: string, path: string): unknown {
   if (method === 'patch' && path.startsWith('/v1/members/')) return { role: 'editor' };
   if (method === 'patch') return { name: 'renamed' };
   if (method === 'put' && path === '/v1/policy/limits') return { siteMaxConcurrent: null, siteMinDelayMs: null, maxTasksInFlight: null, maxConcurrentRuns: null };
+  if (method === 'put' && path === '/v1/jobs/{id}/notifications') return { subscriptions: [] };
+  if (method === 'post' && path === '/v1/notifications/endpoints') return { kind: 'webhook', name: 'matrix', url: 'https://hooks.example.com/trawl' };
   if (method === 'put' && path === '/v1/jobs/{id}/schedule') return { cron: '0 6 * * 1-5', timeZone: 'Europe/Berlin' };
   if (method === 'put') return { allowDomains: [], denyDomains: [] };
   if (method === 'post' && path === '/v1/policy/dry-run') return { urls: ['https://shop.example.test/'] };
@@ -146,6 +155,11 @@ export class RouteFixtures {
       expect(set.status, set.text).toBe(200);
       if (path.endsWith('/resume')) expect((await this.call(this.owner, 'POST', `/v1/jobs/${jobId}/schedule/pause`)).status).toBe(200);
       return { id: jobId, jobId };
+    }
+    if (path.startsWith('/v1/notifications/endpoints/')) {
+      const endpoint = await this.call(this.owner, 'POST', '/v1/notifications/endpoints', bodyFor('post', '/v1/notifications/endpoints'));
+      expect(endpoint.status, endpoint.text).toBe(201);
+      return { id: String((endpoint.body.endpoint as { id: string }).id) };
     }
     if (path.startsWith('/v1/keys/')) return { id: (await this.newKey('viewer')).id };
     if (path.startsWith('/v1/logins/')) {

@@ -19,6 +19,7 @@ import { WarningStore } from './warning-store.ts';
 import { SessionStore, sessionAad } from './session-store.ts';
 import { seal } from '../lib/secret-box.ts';
 import { warningFailure, warningsOf } from './warnings.ts';
+import { notifyRunEnd } from '../notify/run-end.ts';
 import { acquireSlot, releaseSlot, siteOf, type Politeness } from './politeness.ts';
 import { afterResult, applyHolds, asksToSlowDown, slowDown, withinSiteLimits, type SiteState } from './site-backoff.ts';
 
@@ -542,6 +543,9 @@ export class RunCoordinator extends DurableObject<Env> {
     try {
       await persistRun(this.env, meta, this.counts(meta), this.warnings(meta), this.store);
       this.store.putMeta({ ...this.requireMeta(), persisted: true });
+      // Once, after the run is in D1 (ADR 0046); a failure to notify never holds the run back.
+      await notifyRunEnd(this.env, { ...meta, counts: this.counts(meta), warnings: this.warnings(meta) })
+        .catch((err: unknown) => this.log.error('notifying the run\'s end failed', { runId: meta.runId, err: String(err) }));
       for (const ws of this.ctx.getWebSockets()) {
         try { ws.send(JSON.stringify({ type: 'stream.end', status: meta.status })); } catch { /* gone */ }
       }

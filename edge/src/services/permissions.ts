@@ -23,6 +23,9 @@ export const PERMISSIONS = {
   // Remote browsers (ADR 0039): who may run jobs may hold a browser; everyone may see the sessions and their cost.
   'sessions:read': ['owner', 'admin', 'editor', 'viewer'],
   'sessions:write': ['owner', 'admin', 'editor'],
+  // Notification endpoints (ADR 0046) are URLs and addresses outside Trawl, and their delivery logs: Admin+.
+  'notifications:read': ['owner', 'admin'],
+  'notifications:write': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];
@@ -30,7 +33,8 @@ export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];
 /** Scopes a key can carry: a permission's name grants it; `admin` grants keys, policy and audit; `*` grants all. */
 export const SCOPES = ['*', 'admin', ...ALL_PERMISSIONS] as const;
 export type Scope = (typeof SCOPES)[number];
-const ADMIN_SCOPE: readonly Permission[] = ['keys:read', 'keys:write', 'policy:read', 'policy:write', 'audit:read', 'members:read', 'members:write'];
+const ADMIN_SCOPE: readonly Permission[] = ['keys:read', 'keys:write', 'policy:read', 'policy:write', 'audit:read', 'members:read', 'members:write',
+  'notifications:read', 'notifications:write'];
 
 export const ROLE_RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };
 
