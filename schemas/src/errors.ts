@@ -48,6 +48,8 @@ export const ERROR_CODES = [
   'BUILT_IN_TEMPLATE',
   'SHARE_LINK_INVALID',
   'INVALID_SCHEDULE',
+  'PUBLISHABLE_KEY_REQUIRED',
+  'RUN_EXPIRED',
 ] as const;
 
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -108,6 +110,8 @@ export const ERRORS: Record<ErrorCode, ErrorInfo> = {
   BUILT_IN_TEMPLATE: { status: 409, retryable: false, backoffMs: 0, hint: 'Built-in templates ship with Trawl and cannot be changed or deleted; save a job as an organization template instead.', look: ['none'] },
   SHARE_LINK_INVALID: { status: 401, retryable: false, backoffMs: 0, hint: 'The share link is unknown, expired or revoked: ask the person who shared the run for a new link.', look: ['none'] },
   INVALID_SCHEDULE: { status: 400, retryable: false, backoffMs: 0, hint: 'Use five cron fields (minute hour day-of-month month day-of-week, e.g. "0 6 * * 1-5") and an IANA time zone such as "Europe/Berlin" or "UTC".', look: ['none'] },
+  PUBLISHABLE_KEY_REQUIRED: { status: 403, retryable: false, backoffMs: 0, hint: 'Badges and widgets live in public pages: never put a secret key there. Create a publishable key for the job (POST /v1/keys with kind "publishable" and jobIds) and revoke any secret key that was exposed.', look: ['none'] },
+  RUN_EXPIRED: { status: 410, retryable: false, backoffMs: 0, hint: 'The run ended longer ago than your organization keeps results and logs (its retention); its summary stays. Download results before they expire, or ask the operator for a longer retention.', look: ['none'] },
 };
 
 export const isRetryableCode = (code: ErrorCode): boolean => ERRORS[code].retryable;

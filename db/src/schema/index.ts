@@ -12,3 +12,4 @@ export * from './browser-sessions.ts';
 export * from './shares.ts';
 export * from './job-previews.ts';
 export * from './schedules.ts';
+export * from './freshness.ts';
