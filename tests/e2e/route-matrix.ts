@@ -50,6 +50,9 @@ export const ALLOWED_STATUS: Record<string, number> = {
   // Schedules (ADR 0042): the fixture job has a schedule (paused, for resume).
   'GET /v1/jobs/{id}/schedule': 200, 'PUT /v1/jobs/{id}/schedule': 200, 'DELETE /v1/jobs/{id}/schedule': 204,
   'POST /v1/jobs/{id}/schedule/pause': 200, 'POST /v1/jobs/{id}/schedule/resume': 200,
+  // Freshness and the badge (ADR 0047): a badge takes publishable keys only, so every member's (secret) key is 403
+  // PUBLISHABLE_KEY_REQUIRED; widget.test.ts fetches it with a publishable key (200).
+  'PUT /v1/jobs/{id}/freshness': 200, 'GET /v1/public/jobs/{id}/badge.svg': 403,
 };
 
 export const spec = { startUrls: ['http://127.0.0.1:9/sec'], itemSelector: 'li', fields: { a: {} } };
@@ -63,6 +66,7 @@ export function bodyFor(method: string, path: string): unknown {
   if (method === 'patch') return { name: 'renamed' };
   if (method === 'put' && path === '/v1/policy/limits') return { siteMaxConcurrent: null, siteMinDelayMs: null, maxTasksInFlight: null, maxConcurrentRuns: null };
   if (method === 'put' && path === '/v1/jobs/{id}/schedule') return { cron: '0 6 * * 1-5', timeZone: 'Europe/Berlin' };
+  if (method === 'put' && path === '/v1/jobs/{id}/freshness') return { maxAgeMinutes: 360 };
   if (method === 'put') return { allowDomains: [], denyDomains: [] };
   if (method === 'post' && path === '/v1/policy/dry-run') return { urls: ['https://shop.example.test/'] };
   if (method === 'post' && path === '/v1/runs/{id}/shares') return { expiresInHours: 1 };

@@ -66,6 +66,7 @@ export async function checkFreshness(ctx: ServiceContext, now: number): Promise<
       const claimed = await ctx.db.update(jobFreshness).set({ missedAt: now })
         .where(and(eq(jobFreshness.jobId, t.jobId), isNull(jobFreshness.missedAt))).returning({ jobId: jobFreshness.jobId });
       if (claimed.length === 0) continue;
+      ctx.log.info('freshness missed', { orgId: t.orgId, jobId: t.jobId, dueAt: action.freshness.dueAt });
       await emitNotification(ctx.env, { orgId: t.orgId, jobId: t.jobId, event: 'freshness.missed', data: { ...action.freshness } });
       notified++;
     }

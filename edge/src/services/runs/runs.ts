@@ -15,7 +15,7 @@ const toRun = (r: RunRow): Run & { changes: RunRow['changes'] } => ({
   id: r.id, jobId: r.jobId, status: r.status, trigger: r.trigger, scheduleSlot: r.scheduleSlot ?? null, counts: { ...emptyCounts(), ...r.counts }, error: r.error ?? null,
   warnings: r.warnings ?? [],
   createdAt: r.createdAt, startedAt: r.startedAt ?? null, finishedAt: r.finishedAt ?? null,
-  durationMs: r.startedAt && r.finishedAt ? r.finishedAt - r.startedAt : null, changes: r.changes ?? null,
+  durationMs: r.startedAt && r.finishedAt ? r.finishedAt - r.startedAt : null, changes: r.changes ?? null, expiredAt: r.expiredAt ?? null,
 });
 
 export const coordinatorOf = (ctx: ActorContext, runId: string) => ctx.env.RUN_COORDINATOR.get(ctx.env.RUN_COORDINATOR.idFromName(runId));
