@@ -108,4 +108,39 @@ describe('freshness targets and retention', () => {
     await tick(s2.finishedAt + 2 * DAY + MIN); // a second tick finds nothing more
     expect(sweeps()).toBe(before + 1);
   });
+
+  it('reports usage and its cost per organization and per job: runs, pages, browser-seconds and bytes stored', async () => {
+    const org = await newOrg('Usage');
+    const jobs = [String((await api(org.key, 'POST', '/v1/jobs', { name: 'u1', spec: onePage() })).body.id), String((await api(org.key, 'POST', '/v1/jobs', { name: 'u2', spec: { ...onePage(), pagination: { type: 'nextLink', selector: 'a.next' } } })).body.id)];
+    const started = Date.now();
+    const runs = [];
+    for (const job of jobs) runs.push(await waitForRun(org.key, String((await api(org.key, 'POST', `/v1/jobs/${job}/runs`)).body.id)));
+    expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
+    // Bytes stored: the results and log files as downloaded, and the artifacts as listed (one screenshot per page).
+    const bytes = async (id: string) => {
+      const files = await Promise.all([`/v1/runs/${id}/results?format=jsonl`, `/v1/runs/${id}/logs`].map(async (p) => Buffer.byteLength((await api(org.key, 'GET', p)).text)));
+      const arts = (await api<{ data: Array<{ bytes: number }> }>(org.key, 'GET', `/v1/runs/${id}/artifacts`)).body.data;
+      return files[0]! + files[1]! + arts.reduce((n, a) => n + a.bytes, 0);
+    };
+    const stored = [await bytes(String(runs[0]!.id)), await bytes(String(runs[1]!.id))];
+    type Fig = { runs: number; pages: number; browserSeconds: number; bytesStored: number };
+    type Cost = { currency: string; runs: number; pages: number; browser: number; storage: number; total: number };
+    const report = await api<{ usage: Fig; cost: Cost; browserSessionSeconds: number; jobs: Array<{ jobId: string; usage: Fig; cost: Cost }> }>(org.key, 'GET', `/v1/usage?from=${started - MIN}&to=${Date.now() + MIN}`);
+    expect(report.status).toBe(200);
+    const byJob = Object.fromEntries(report.body.jobs.map((j) => [j.jobId, j]));
+    // One page for u1, the catalog's three for u2; every page one attempt, so browser time is positive for each.
+    expect([byJob[jobs[0]!]!.usage.runs, byJob[jobs[0]!]!.usage.pages, byJob[jobs[0]!]!.usage.bytesStored]).toEqual([1, 1, stored[0]]);
+    expect([byJob[jobs[1]!]!.usage.runs, byJob[jobs[1]!]!.usage.pages, byJob[jobs[1]!]!.usage.bytesStored]).toEqual([1, 3, stored[1]]);
+    for (const j of jobs) expect(byJob[j]!.usage.browserSeconds).toBeGreaterThan(0);
+    const seconds = byJob[jobs[0]!]!.usage.browserSeconds + byJob[jobs[1]!]!.usage.browserSeconds;
+    expect(report.body.usage).toEqual({ runs: 2, pages: 4, browserSeconds: seconds, bytesStored: stored[0]! + stored[1]! });
+    expect(report.body.browserSessionSeconds).toBe(0);
+    // The operator's prices (global-setup): 0.01 a run, 0.002 a page, 0.5 a browser hour, 0.02 a GB-month, in EUR.
+    const r4 = (n: number) => Math.round(n * 10_000) / 10_000;
+    expect(report.body.cost).toMatchObject({ currency: 'EUR', runs: 0.02, pages: 0.008, browser: r4((seconds / 3600) * 0.5), storage: r4(((stored[0]! + stored[1]!) / 1e9) * 0.02) });
+    const one = await api<{ jobs: Array<{ jobId: string }> }>(org.key, 'GET', `/v1/usage?from=${started - MIN}&to=${Date.now() + MIN}&jobId=${jobs[1]}`);
+    expect(one.body.jobs.map((j) => j.jobId)).toEqual([jobs[1]]);
+    const other = await newOrg('Usage other');
+    expect((await api<{ usage: Fig }>(other.key, 'GET', `/v1/usage?from=${started - MIN}&to=${Date.now() + MIN}`)).body.usage).toEqual({ runs: 0, pages: 0, browserSeconds: 0, bytesStored: 0 });
+  });
 });

@@ -40,7 +40,9 @@ export default async function setup(project: TestProject) {
       CREDENTIALS_KEY: randomBytes(32).toString('hex'),
       RATE_LIMIT_KEY_PER_MIN: '5000', RATE_LIMIT_ORG_PER_MIN: '20000',
       OIDC_ISSUER: oidc.issuer, OIDC_CLIENT_ID: oidc.clientId, SESSION_TTL_MS: '6000',
-      ORG_MAX_CONCURRENT_RUNS: '100', SITE_MIN_DELAY_MS: '50' },
+      ORG_MAX_CONCURRENT_RUNS: '100', SITE_MIN_DELAY_MS: '50',
+      // Unit prices for the usage report (freshness-retention.test.ts works the cost out from them).
+      PRICE_PER_RUN: '0.01', PRICE_PER_PAGE: '0.002', PRICE_PER_BROWSER_HOUR: '0.5', PRICE_PER_GB_MONTH: '0.02', PRICE_CURRENCY: 'EUR' },
     echo: process.env.TRAWL_VERBOSE === '1',
   });
   const edgeLogPath = join(persistDir, 'edge.log');

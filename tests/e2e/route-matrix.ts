@@ -52,7 +52,7 @@ export const ALLOWED_STATUS: Record<string, number> = {
   'POST /v1/jobs/{id}/schedule/pause': 200, 'POST /v1/jobs/{id}/schedule/resume': 200,
   // Freshness and the badge (ADR 0047): a badge takes publishable keys only, so every member's (secret) key is 403
   // PUBLISHABLE_KEY_REQUIRED; widget.test.ts fetches it with a publishable key (200).
-  'PUT /v1/jobs/{id}/freshness': 200, 'GET /v1/public/jobs/{id}/badge.svg': 403,
+  'PUT /v1/jobs/{id}/freshness': 200, 'GET /v1/public/jobs/{id}/badge.svg': 403, 'GET /v1/usage': 200,
 };
 
 export const spec = { startUrls: ['http://127.0.0.1:9/sec'], itemSelector: 'li', fields: { a: {} } };
