@@ -65,7 +65,7 @@ describe('the Jobs page and schedules, in Chromium', () => {
     await page.getByTestId('schedule-save').click();
     const next = seoulWeekdayMornings(saved);
     const format = (list: number[]) => page.evaluate((ms) => ms.map((m) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium' }).format(m)), list);
-    await expect.poll(() => page.getByTestId('schedule-next').locator('li').allTextContents()).toEqual(await format(next));
+    await expect.poll(() => page.getByTestId('schedule-next').getByTestId('next-local').allTextContents()).toEqual(await format(next));
     expect(await page.getByTestId('schedule-state').textContent()).toBe('30 7 * * 1-5 in Asia/Seoul');
     await checkPage(page, 'job-schedule');
     const listed = await pageApi(page, 'GET', `/v1/jobs?q=${id}`);

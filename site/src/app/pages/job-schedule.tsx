@@ -8,6 +8,8 @@ import { can } from '../session.ts';
 type Job = ApiData<'/v1/jobs/{id}', 'get'>;
 type Schedule = ApiData<'/v1/jobs/{id}/schedule', 'get'>;
 
+/** A start time as the schedule's own zone shows it, beside the reader's local time. */
+const inZone = (ms: number, timeZone: string) => `${new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(ms)} ${timeZone}`;
 const zones = (): string[] => (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? ['UTC'];
 
 /**
@@ -42,13 +44,15 @@ export function JobSchedulePage() {
       </div>
       <Show when={!job.error} fallback={<ErrorBox error={job.error} />}>
         <Show when={!schedule.loading && job()} fallback={<Loading />}>
-          <form class="card" data-testid="schedule-form" onSubmit={(e) => { e.preventDefault(); void save(); }}>
+          <form class="card inline-form" data-testid="schedule-form" onSubmit={(e) => { e.preventDefault(); void save(); }}>
             <p class="muted small">{t('schedule.intro')}</p>
-            <label for="schedule-cron">{t('schedule.cron')}</label>
-            <input id="schedule-cron" data-testid="schedule-cron" value={cronText()} onInput={(e) => setCron(e.currentTarget.value)} aria-describedby="schedule-cron-help" readOnly={!can('jobs:write')} />
+            <label>{t('schedule.cron')}
+              <input data-testid="schedule-cron" value={cronText()} onInput={(e) => setCron(e.currentTarget.value)} aria-describedby="schedule-cron-help" readOnly={!can('jobs:write')} />
+            </label>
             <p id="schedule-cron-help" class="muted small">{t('schedule.cronHelp')}</p>
-            <label for="schedule-zone">{t('schedule.zone')}</label>
-            <input id="schedule-zone" data-testid="schedule-zone" list="schedule-zones" value={zoneText()} onInput={(e) => setZone(e.currentTarget.value)} readOnly={!can('jobs:write')} />
+            <label>{t('schedule.zone')}
+              <input data-testid="schedule-zone" list="schedule-zones" value={zoneText()} onInput={(e) => setZone(e.currentTarget.value)} readOnly={!can('jobs:write')} />
+            </label>
             <datalist id="schedule-zones"><For each={zones()}>{(z) => <option value={z} />}</For></datalist>
             <div class="actions">
               <GuardedButton permission="jobs:write" type="submit" class="btn btn-primary" onClick={() => undefined} testId="schedule-save">{t('schedule.save')}</GuardedButton>
@@ -69,7 +73,9 @@ export function JobSchedulePage() {
             <Show when={schedule()} fallback={<p data-testid="schedule-state">{t('jobs.notScheduled')}</p>}>{(s) => (
               <Show when={!s().paused} fallback={<p data-testid="schedule-state">{t('jobs.schedulePaused')}</p>}>
                 <p data-testid="schedule-state" class="muted small">{t('schedule.inZone', { cron: s().cron, zone: s().timeZone })}</p>
-                <ol data-testid="schedule-next"><For each={s().nextRuns}>{(ms) => <li>{formatTime(ms)}</li>}</For></ol>
+                <ol data-testid="schedule-next"><For each={s().nextRuns}>{(ms) => (
+                  <li><span data-testid="next-local">{formatTime(ms)}</span> <span class="muted small">({inZone(ms, s().timeZone)})</span></li>
+                )}</For></ol>
               </Show>
             )}</Show>
           </section>
