@@ -47,6 +47,12 @@ export interface Env {
   ORG_MAX_CONCURRENT_RUNS?: string;
   RATE_LIMIT_KEY_PER_MIN?: string;
   RATE_LIMIT_ORG_PER_MIN?: string;
+  /** Unit prices for the usage report's estimated cost (ADR 0047), in PRICE_CURRENCY; unset: 0. */
+  PRICE_PER_RUN?: string;
+  PRICE_PER_PAGE?: string;
+  PRICE_PER_BROWSER_HOUR?: string;
+  PRICE_PER_GB_MONTH?: string;
+  PRICE_CURRENCY?: string;
 }
 
 const Config = z.object({
@@ -70,6 +76,10 @@ const Config = z.object({
   orgMaxConcurrentRuns: z.coerce.number().int().min(1).max(10_000),
   rateLimitKeyPerMinute: z.coerce.number().int().min(1),
   rateLimitOrgPerMinute: z.coerce.number().int().min(1),
+  prices: z.object({
+    perRun: z.coerce.number().min(0), perPage: z.coerce.number().min(0), perBrowserHour: z.coerce.number().min(0), perGbMonth: z.coerce.number().min(0),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'PRICE_CURRENCY must be a three-letter code such as USD'),
+  }),
 }).refine((c) => !(c.environment === 'production' && c.allowPrivateTargets), {
   message: 'ALLOW_PRIVATE_TARGETS is a development setting and is refused in production', path: ['allowPrivateTargets'],
 });
@@ -101,6 +111,10 @@ export function configOf(env: Env): Config {
     orgMaxConcurrentRuns: env.ORG_MAX_CONCURRENT_RUNS ?? '10',
     rateLimitKeyPerMinute: env.RATE_LIMIT_KEY_PER_MIN ?? '600',
     rateLimitOrgPerMinute: env.RATE_LIMIT_ORG_PER_MIN ?? '3000',
+    prices: {
+      perRun: env.PRICE_PER_RUN ?? '0', perPage: env.PRICE_PER_PAGE ?? '0', perBrowserHour: env.PRICE_PER_BROWSER_HOUR ?? '0',
+      perGbMonth: env.PRICE_PER_GB_MONTH ?? '0', currency: env.PRICE_CURRENCY ?? 'USD',
+    },
   });
   if (!parsed.success) {
     throw new Error(`Invalid Worker configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);

@@ -31,6 +31,7 @@ import { internalRoutes } from './routes/internal/index.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { registerAdminObservability } from './routes/admin/observability.ts';
 import { registerObservabilityRoutes } from './routes/observability/index.ts';
+import { registerUsageRoute } from './routes/usage/index.ts';
 import { artifactMaintenance } from './services/artifacts/cleanup.ts';
 import { consumeDeadTasks, consumeTasks } from './queue/tasks-consumer.ts';
 import { consumeDeadNotifications, consumeNotifications } from './notify/deliver.ts';
@@ -38,6 +39,8 @@ import type { NotifyMessage } from './notify/messages.ts';
 import { createDb } from './services/context.ts';
 import { pruneNodes } from './services/fleet/nodes.ts';
 import { runScheduleTick } from './services/schedules/tick.ts';
+import { checkFreshness } from './services/freshness/freshness.ts';
+import { sweepExpiredRuns } from './services/retention/sweep.ts';
 
 export { RunCoordinator } from './coordinator/run-coordinator.ts';
 export { RateLimiter } from './rate-limit/rate-limiter.ts';
@@ -51,7 +54,9 @@ registerDocs(app);
 // Share links (ADR 0036) are read with their own token, never a key or a session.
 const PUBLIC_V1 = new Set(['/v1/openapi.json', '/v1/docs', ...SHARED_PATHS]);
 // The status widget runs on other sites' pages: its read may come from any origin (publishable keys only read status).
-app.use('/v1/status', cors({ origin: '*', allowMethods: ['GET'], allowHeaders: ['Authorization'], maxAge: 86_400 }));
+const publicCors = cors({ origin: '*', allowMethods: ['GET'], allowHeaders: ['Authorization', 'If-None-Match'], exposeHeaders: ['ETag'], maxAge: 86_400 });
+app.use('/v1/status', publicCors);
+app.use('/v1/public/*', publicCors);
 const authenticated = (handler: typeof requireApiKey): typeof requireApiKey => async (c, next) =>
   PUBLIC_V1.has(new URL(c.req.url).pathname) ? next() : handler(c, next);
 app.use('/v1/*', authenticated(requireApiKey));
@@ -74,6 +79,7 @@ registerStatusRoute(app);
 registerMemberRoutes(app);
 registerMeRoute(app);
 registerObservabilityRoutes(app);
+registerUsageRoute(app);
 app.route('/auth', authRoutes);
 app.route('/auth', switchOrgRoutes);
 app.route('/internal', internalRoutes);
@@ -109,5 +115,8 @@ export default {
     await runScheduleTick(services, controller.scheduledTime);
     await pruneNodes(services);
     await artifactMaintenance(services);
+    // Freshness and retention go by the tick's time too, so a replayed or far-future tick decides as of then (ADR 0047).
+    await checkFreshness(services, controller.scheduledTime);
+    await sweepExpiredRuns(services, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env, Task | NotifyMessage>;

@@ -50,6 +50,8 @@ export const ERROR_CODES = [
   'INVALID_SCHEDULE',
   'CHANGES_UNAVAILABLE',
   'RUN_NOT_SUSPECT',
+  'PUBLISHABLE_KEY_REQUIRED',
+  'RUN_EXPIRED',
 ] as const;
 
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -112,6 +114,8 @@ export const ERRORS: Record<ErrorCode, ErrorInfo> = {
   INVALID_SCHEDULE: { status: 400, retryable: false, backoffMs: 0, hint: 'Use five cron fields (minute hour day-of-month month day-of-week, e.g. "0 6 * * 1-5") and an IANA time zone such as "Europe/Berlin" or "UTC".', look: ['none'] },
   CHANGES_UNAVAILABLE: { status: 409, retryable: false, backoffMs: 0, hint: 'A change feed is kept for finished, not cancelled runs of jobs with a dedupeKey; set spec.dedupeKey and run the job again.', look: ['spec'] },
   RUN_NOT_SUSPECT: { status: 409, retryable: false, backoffMs: 0, hint: 'Only a run the drift guard marked suspect, and nobody accepted yet, can be accepted; see the run\'s suspect field.', look: ['none'] },
+  PUBLISHABLE_KEY_REQUIRED: { status: 403, retryable: false, backoffMs: 0, hint: 'Badges and widgets live in public pages: never put a secret key there. Create a publishable key for the job (POST /v1/keys with kind "publishable" and jobIds) and revoke any secret key that was exposed.', look: ['none'] },
+  RUN_EXPIRED: { status: 410, retryable: false, backoffMs: 0, hint: 'The run ended longer ago than your organization keeps results and logs (its retention); its summary stays. Download results before they expire, or ask the operator for a longer retention.', look: ['none'] },
 };
 
 export const isRetryableCode = (code: ErrorCode): boolean => ERRORS[code].retryable;

@@ -43,5 +43,7 @@ export const Run = z.object({
   startedAt: z.number().int().nullable(),
   finishedAt: z.number().int().nullable(),
   durationMs: z.number().int().nullable(),
+  /** When the organization's retention deleted the run's results, logs and events (ADR 0047); null while kept. */
+  expiredAt: z.number().int().nullable().optional(),
 });
 export type Run = z.infer<typeof Run>;

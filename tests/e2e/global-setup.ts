@@ -54,7 +54,9 @@ async function startStack(): Promise<{ context: StackContext; stop(): Promise<vo
       // Notifications: immediate retries, so notifications.test.ts takes seconds; its servers listen on these ports.
       NOTIFY_EGRESS_ALLOW: `127.0.0.1:${notifyPorts.webhook}`, NOTIFY_DOH_URL: `http://127.0.0.1:${notifyPorts.doh}/dns-query`,
       SMTP_URL: `smtp://127.0.0.1:${notifyPorts.smtp}`, NOTIFY_EMAIL_FROM: 'trawl@notify.test',
-      NOTIFY_RETRY_BASE_SECONDS: '0', NOTIFY_MAX_ATTEMPTS: '4', NOTIFY_DISABLE_AFTER: '4' },
+      NOTIFY_RETRY_BASE_SECONDS: '0', NOTIFY_MAX_ATTEMPTS: '4', NOTIFY_DISABLE_AFTER: '4',
+      // Unit prices for the usage report (freshness-retention.test.ts works the cost out from them).
+      PRICE_PER_RUN: '0.01', PRICE_PER_PAGE: '0.002', PRICE_PER_BROWSER_HOUR: '0.5', PRICE_PER_GB_MONTH: '0.02', PRICE_CURRENCY: 'EUR' },
     echo: process.env.TRAWL_VERBOSE === '1',
   });
   const edgeLogPath = join(persistDir, 'edge.log');

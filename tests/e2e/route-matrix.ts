@@ -60,6 +60,9 @@ export const ALLOWED_STATUS: Record<string, number> = {
   'POST /v1/notifications/endpoints/{id}/rotate-secret': 201, 'POST /v1/notifications/endpoints/{id}/enable': 200,
   'GET /v1/notifications/endpoints/{id}/deliveries': 200, 'POST /v1/notifications/deliveries/{id}/redeliver': 404,
   'GET /v1/jobs/{id}/notifications': 200, 'PUT /v1/jobs/{id}/notifications': 200,
+  // Freshness and the badge (ADR 0047): a badge takes publishable keys only, so every member's (secret) key is 403
+  // PUBLISHABLE_KEY_REQUIRED; widget.test.ts fetches it with a publishable key (200).
+  'PUT /v1/jobs/{id}/freshness': 200, 'GET /v1/public/jobs/{id}/badge.svg': 403, 'GET /v1/usage': 200,
 };
 
 export const spec = { startUrls: ['http://127.0.0.1:9/sec'], itemSelector: 'li', fields: { a: {} } };
@@ -75,6 +78,7 @@ export function bodyFor(method: string, path: string): unknown {
   if (method === 'put' && path === '/v1/jobs/{id}/notifications') return { subscriptions: [] };
   if (method === 'post' && path === '/v1/notifications/endpoints') return { kind: 'webhook', name: 'matrix', url: 'https://hooks.example.com/trawl' };
   if (method === 'put' && path === '/v1/jobs/{id}/schedule') return { cron: '0 6 * * 1-5', timeZone: 'Europe/Berlin' };
+  if (method === 'put' && path === '/v1/jobs/{id}/freshness') return { maxAgeMinutes: 360 };
   if (method === 'put') return { allowDomains: [], denyDomains: [] };
   if (method === 'post' && path === '/v1/policy/dry-run') return { urls: ['https://shop.example.test/'] };
   if (method === 'post' && path === '/v1/runs/{id}/shares') return { expiresInHours: 1 };

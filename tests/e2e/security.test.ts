@@ -143,7 +143,7 @@ describe('security: every route against every role and another organization', ()
     expect(key.startsWith('trawl_pk_')).toBe(true);
     const status = await call(key, 'GET', `/v1/status?jobs=${String(job.body.id)}`);
     expect(status.status).toBe(200);
-    expect(status.body.data).toEqual([{ jobId: job.body.id, name: 'Public', lastRun: null }]);
+    expect(status.body.data).toEqual([{ jobId: job.body.id, name: 'Public', lastRun: null, successRate: null, freshness: null }]);
     expect(status.text).not.toContain('startUrls');
     expect((await call(key, 'GET', `/v1/status?jobs=${String(other.body.id)}`)).status).toBe(404);
     for (const [m, p] of [['GET', '/v1/jobs'], ['GET', `/v1/jobs/${String(job.body.id)}`], ['POST', `/v1/jobs/${String(job.body.id)}/runs`], ['GET', '/v1/keys']]) {

@@ -13,3 +13,4 @@ export * from './shares.ts';
 export * from './job-previews.ts';
 export * from './schedules.ts';
 export * from './notifications.ts';
+export * from './freshness.ts';

@@ -37,6 +37,8 @@ export const runs = sqliteTable('runs', {
   createdAt: integer('created_at').notNull(),
   startedAt: integer('started_at'),
   finishedAt: integer('finished_at'),
+  /** When the retention sweep deleted the run's results, logs and coordinator storage (the row stays, ADR 0047). */
+  expiredAt: integer('expired_at'),
 }, (t) => [index('runs_org_created_idx').on(t.orgId, t.createdAt), index('runs_job_created_idx').on(t.jobId, t.createdAt)]);
 
 /** Every item a job has produced, by dedupe key: what change detection compares a new run against. */

@@ -3,11 +3,14 @@ import { organizations } from './organizations.ts';
 
 export const ARTIFACT_KINDS = ['trace', 'har', 'screenshot'] as const;
 export const DEFAULT_ARTIFACT_TTL_DAYS = 7;
+export const DEFAULT_RETENTION_DAYS = 30;
 
 /** Per-organization settings of the observability features; a missing row means the defaults. */
 export const orgSettings = sqliteTable('org_settings', {
   orgId: text('org_id').primaryKey().references(() => organizations.id),
   artifactTtlDays: integer('artifact_ttl_days').notNull().default(DEFAULT_ARTIFACT_TTL_DAYS),
+  /** Days a run's results, logs, coordinator storage and task attempts are kept after it ends (null: the default, ADR 0047). */
+  retentionDays: integer('retention_days'),
   updatedAt: integer('updated_at').notNull(),
 });
 

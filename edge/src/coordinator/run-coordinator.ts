@@ -121,6 +121,18 @@ export class RunCoordinator extends DurableObject<Env> {
     return { lines: events.map((e) => JSON.stringify(e)), lastSeq: events.at(-1)?.seq ?? after };
   }
 
+  /**
+   * The retention sweep's delete (ADR 0047): every row and the alarm go, for an ended run only. Answers whether
+   * there was anything, so the sweep counts real deletions; the object is empty after and answers nothing more.
+   */
+  async purge(): Promise<{ purged: boolean }> {
+    const meta = this.store.getMeta();
+    if (meta && !isFinalStatus(meta.status)) return { purged: false };
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    return { purged: meta !== null };
+  }
+
   async cancel(): Promise<RunSnapshot> {
     const meta = this.requireMeta();
     if (!isFinalStatus(meta.status)) await this.finish({ kind: 'cancelled' });

@@ -48,20 +48,24 @@ export const requireApiKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
+const BADGE_PATH = /^\/v1\/public\/jobs\/[^/]+\/badge\.svg$/;
+const isStatusPath = (path: string) => path === '/v1/status' || BADGE_PATH.test(path);
+
 /**
- * /v1/browser also takes the key as `?token=` (browserless-style), for CDP clients that cannot send headers. Only
- * there: elsewhere a key in a URL would end up in logs and browser history for no reason.
+ * /v1/browser also takes the key as `?token=` (browserless-style), for CDP clients that cannot send headers, and a
+ * status badge as `?key=` (an <img> sends no header; its service takes publishable keys only). Only there:
+ * elsewhere a key in a URL would end up in logs and browser history for no reason.
  */
 function browserToken(raw: string): string {
   const url = new URL(raw);
-  const token = url.pathname === '/v1/browser' ? url.searchParams.get('token') : null;
+  const token = url.pathname === '/v1/browser' ? url.searchParams.get('token') : BADGE_PATH.test(url.pathname) ? url.searchParams.get('key') : null;
   return token ? `Bearer ${token}` : '';
 }
 
 /** Publishable keys are safe in a web page because they can do one thing: read the status of their jobs. */
 export const requireSecretKeyOutsideStatus: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (c.get('actor').actor.kind === 'publishable' && new URL(c.req.url).pathname !== '/v1/status') {
-    throw new ApiError('FORBIDDEN', 'A publishable key can only read /v1/status');
+  if (c.get('actor').actor.kind === 'publishable' && !isStatusPath(new URL(c.req.url).pathname)) {
+    throw new ApiError('FORBIDDEN', 'A publishable key can only read /v1/status and its jobs\' badges');
   }
   await next();
 };

@@ -7,8 +7,11 @@ import { JobSearch } from '../../services/jobs/search.ts';
 import { IdParam, errorResponses, readJsonBody, security } from '../openapi-common.ts';
 import { registerValidateRoute } from './validate.ts';
 import { registerScheduleRoutes } from './schedule.ts';
+import { registerFreshnessRoute } from './freshness.ts';
 
-const JobList = z.object({ data: z.array(Job), nextCursor: z.string().nullable() });
+const ScheduleSummary = z.object({ cron: z.string(), timeZone: z.string(), paused: z.boolean(), nextRun: z.number().nullable() })
+  .openapi({ description: 'The job\'s schedule (ADR 0042) in short; null when it has none. nextRun is null while paused.' });
+const JobList = z.object({ data: z.array(Job.extend({ schedule: ScheduleSummary.nullable() })), nextCursor: z.string().nullable() });
 const tags = ['Jobs'];
 
 const create = createRoute({
@@ -41,6 +44,7 @@ const remove = createRoute({
 export function registerJobRoutes(app: ReturnType<typeof createApp>) {
   registerValidateRoute(app);
   registerScheduleRoutes(app);
+  registerFreshnessRoute(app);
   app.openapi(create, async (c) => c.json(await createJob(c.get('actor'), await readJsonBody(c)), 201));
   app.openapi(list, async (c) => c.json(await listJobs(c.get('actor'), c.req.valid('query')), 200));
   app.openapi(get, async (c) => c.json(await getJob(c.get('actor'), c.req.valid('param').id), 200));

@@ -38,9 +38,3 @@ export async function artifactMaintenance(ctx: ServiceContext, now = Date.now())
   ctx.log.info('artifact storage report', { report: report.data });
   return { ...cleaned, report: report.data };
 }
-
-export async function setArtifactTtl(ctx: ServiceContext, orgId: string, days: number): Promise<{ orgId: string; artifactTtlDays: number }> {
-  await ctx.db.insert(orgSettings).values({ orgId, artifactTtlDays: days, updatedAt: Date.now() })
-    .onConflictDoUpdate({ target: orgSettings.orgId, set: { artifactTtlDays: days, updatedAt: Date.now() } });
-  return { orgId, artifactTtlDays: days };
-}

@@ -12,6 +12,7 @@ import { checkTargets } from '../policy/targets.ts';
 import { configOf } from '../../env.ts';
 import { checkLoginRef } from '../logins/login-ref.ts';
 import { checkProxyRef } from '../proxies/proxy-ref.ts';
+import { scheduleSummaries, type ScheduleSummary } from '../schedules/summary.ts';
 
 type JobRow = typeof jobs.$inferSelect;
 
@@ -58,12 +59,14 @@ export async function getJob(ctx: ActorContext, id: string): Promise<Job> {
 }
 
 /** Newest first; the search filters go into the same query as the cursor, so a filtered page never skips or repeats. */
-export async function listJobs(ctx: ActorContext, q: PageQuery & JobSearch): Promise<Page<Job>> {
+export async function listJobs(ctx: ActorContext, q: PageQuery & JobSearch): Promise<Page<Job & { schedule: ScheduleSummary | null }>> {
   authorize(ctx, 'jobs:read');
   const rows = await ctx.db.select().from(jobs)
     .where(and(eq(jobs.orgId, ctx.actor.orgId), isNull(jobs.deletedAt), q.cursor ? lt(jobs.id, q.cursor) : undefined, ...jobSearchFilters(q)))
     .orderBy(desc(jobs.id)).limit(q.limit + 1);
-  return pageOf(rows.map(toJob), q.limit);
+  const page = pageOf(rows.map(toJob), q.limit);
+  const summaries = await scheduleSummaries(ctx, ctx.actor.orgId, page.data.map((j) => j.id));
+  return { ...page, data: page.data.map((j) => ({ ...j, schedule: summaries.get(j.id) ?? null })) };
 }
 
 export async function updateJob(ctx: ActorContext, id: string, body: unknown): Promise<Job> {

@@ -2,7 +2,7 @@ import { isFinalStatus } from '@trawl/schemas';
 import { logsKey } from '../../lib/storage-keys.ts';
 import type { ActorContext } from '../context.ts';
 import { authorize } from '../permissions.ts';
-import { coordinatorOf, getRunRow } from './runs.ts';
+import { coordinatorOf, getRunRow, refuseExpired } from './runs.ts';
 
 const PAGE = 1000;
 const headers = { 'content-type': 'application/x-ndjson; charset=utf-8' };
@@ -14,6 +14,7 @@ const headers = { 'content-type': 'application/x-ndjson; charset=utf-8' };
 export async function readRunLogs(ctx: ActorContext, runId: string, after = 0): Promise<Response> {
   authorize(ctx, 'runs:read');
   const run = await getRunRow(ctx, runId);
+  refuseExpired(run);
   if (isFinalStatus(run.status) && after === 0) {
     const object = await ctx.env.BUCKET.get(logsKey(runId));
     if (object && object.customMetadata?.orgId === ctx.actor.orgId) return new Response(object.body, { headers: { ...headers, 'x-trawl-log-source': 'archive' } });

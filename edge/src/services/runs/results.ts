@@ -3,7 +3,7 @@ import { resultsKey } from '../../lib/storage-keys.ts';
 import { jsonlToCsv, jsonlToJsonArray } from '../../lib/formats.ts';
 import type { ActorContext } from '../context.ts';
 import { authorize } from '../permissions.ts';
-import { getRunRow } from './runs.ts';
+import { getRunRow, refuseExpired } from './runs.ts';
 
 export type ResultFormat = 'jsonl' | 'json' | 'csv';
 
@@ -20,6 +20,7 @@ export async function readResults(ctx: ActorContext, runId: string, format: Resu
   if (run.status === 'queued' || run.status === 'running') {
     throw new ApiError('RUN_NOT_FINISHED', `Run ${runId} is ${run.status}; results are written when it ends`);
   }
+  refuseExpired(run);
   const object = await ctx.env.BUCKET.get(resultsKey(runId));
   if (!object || object.customMetadata?.orgId !== ctx.actor.orgId) {
     throw new ApiError('RUN_NOT_FINISHED', `Results of run ${runId} are not written yet`);

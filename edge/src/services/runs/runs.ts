@@ -16,6 +16,7 @@ export const toRun = (r: RunRow): Run & { changes: RunRow['changes']; suspect: R
   warnings: r.warnings ?? [],
   createdAt: r.createdAt, startedAt: r.startedAt ?? null, finishedAt: r.finishedAt ?? null,
   durationMs: r.startedAt && r.finishedAt ? r.finishedAt - r.startedAt : null, changes: r.changes ?? null, suspect: r.suspect ?? null,
+  expiredAt: r.expiredAt ?? null,
 });
 
 export const coordinatorOf = (ctx: ActorContext, runId: string) => ctx.env.RUN_COORDINATOR.get(ctx.env.RUN_COORDINATOR.idFromName(runId));
@@ -34,6 +35,7 @@ export async function createRun(ctx: ActorContext, jobId: string, trigger: RunRo
   const row: RunRow = {
     id: newId('run', now), orgId: ctx.actor.orgId, jobId, status: 'queued', trigger, scheduleSlot, counts: emptyCounts(),
     error: null, changes: null, warnings: null, fillRates: null, suspect: null, fieldStats: null, createdAt: now, startedAt: null, finishedAt: null,
+    expiredAt: null,
   };
   await ctx.db.insert(runs).values(row);
   try {
@@ -52,6 +54,11 @@ export async function getRunRow(ctx: ActorContext, id: string): Promise<RunRow> 
   const [row] = await ctx.db.select().from(runs).where(and(eq(runs.id, id), eq(runs.orgId, ctx.actor.orgId))).limit(1);
   if (!row) throw notFound('Run', id);
   return row;
+}
+
+/** A run whose data the retention sweep deleted answers 410 for every read of that data (ADR 0047). */
+export function refuseExpired(row: Pick<RunRow, 'id' | 'expiredAt'>): void {
+  if (row.expiredAt !== null) throw new ApiError('RUN_EXPIRED', `Run ${row.id}'s results, logs and events were deleted by the organization's retention`);
 }
 
 /** A run as stored, with live counts from its coordinator while it is still going. */
@@ -82,7 +89,7 @@ export async function cancelRun(ctx: ActorContext, id: string) {
 /** Forwards an authorised WebSocket upgrade to the run's coordinator. */
 export async function openRunEvents(ctx: ActorContext, id: string, request: Request): Promise<Response> {
   authorize(ctx, 'runs:read');
-  await getRunRow(ctx, id);
+  refuseExpired(await getRunRow(ctx, id));
   if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
     throw new ApiError('INVALID_REQUEST', 'This endpoint is a WebSocket: connect with "Upgrade: websocket"', { issues: [{ path: 'headers.upgrade', message: 'expected websocket' }] });
   }
@@ -92,6 +99,6 @@ export async function openRunEvents(ctx: ActorContext, id: string, request: Requ
 /** The requests the egress policy refused during a run, so a user can see the policy at work. */
 export async function listBlocked(ctx: ActorContext, id: string) {
   authorize(ctx, 'runs:read');
-  await getRunRow(ctx, id);
+  refuseExpired(await getRunRow(ctx, id));
   return { data: await coordinatorOf(ctx, id).blockedRequests(1000) };
 }

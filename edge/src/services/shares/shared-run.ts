@@ -3,7 +3,7 @@ import { jobs, runShares } from '@trawl/db';
 import { sha256Hex, type RunEvent } from '@trawl/schemas';
 import { ApiError } from '../../lib/errors.ts';
 import type { ActorContext, ServiceContext } from '../context.ts';
-import { coordinatorOf, getRun } from '../runs/runs.ts';
+import { coordinatorOf, getRun, getRunRow, refuseExpired } from '../runs/runs.ts';
 import { readResults } from '../runs/results.ts';
 
 type ShareRow = typeof runShares.$inferSelect;
@@ -70,6 +70,7 @@ export async function openSharedEvents(ctx: ServiceContext, token: string | unde
   if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
     throw new ApiError('INVALID_REQUEST', 'This endpoint is a WebSocket: connect with "Upgrade: websocket"', { issues: [{ path: 'headers.upgrade', message: 'expected websocket' }] });
   }
+  refuseExpired(await getRunRow(shareActor(ctx, share), share.runId));
   const after = new URL(request.url).searchParams.get('after') ?? '0';
   const upstreamRes = await coordinatorOf(shareActor(ctx, share), share.runId).fetch(new Request(`https://coordinator/events?after=${encodeURIComponent(after)}`, { headers: { upgrade: 'websocket' } }));
   const upstream = upstreamRes.webSocket;

@@ -126,6 +126,13 @@ export const en = {
   'run.suspectAccepted': 'Suspect run, accepted by {who}', 'run.accept': 'Accept the run',
   'run.suspectAbout': 'The site probably changed its layout under the selector. Change notifications are held until someone accepts the run (the values are right) or fixes the job\'s spec.',
   'jobs.nextRun': 'Next run', 'jobs.notScheduled': 'Not scheduled', 'jobs.schedulePaused': 'Schedule paused',
+  // The schedule screen (ADR 0042, 0047).
+  'jobs.editSchedule': 'Schedule of {name}', 'schedule.head': 'Schedule', 'schedule.title': 'Schedule: {name}', 'schedule.back': 'Back to jobs',
+  'schedule.intro': 'Runs start at each time the cron names, in the time zone. Times missed while the edge was down follow the schedule\'s catch-up rule.',
+  'schedule.cron': 'Cron (minute hour day month weekday)', 'schedule.cronHelp': 'For example "0 6 * * 1-5": 06:00 on weekdays.',
+  'schedule.zone': 'Time zone', 'schedule.save': 'Save schedule', 'schedule.pause': 'Pause', 'schedule.resume': 'Resume', 'schedule.remove': 'Remove schedule',
+  'schedule.saved': 'Schedule saved.', 'schedule.pausedNow': 'Schedule paused.', 'schedule.resumed': 'Schedule resumed.', 'schedule.removed': 'Schedule removed.',
+  'schedule.next': 'Next runs', 'schedule.inZone': '{cron} in {zone}',
 } as const;
 
 export type MessageKey = keyof typeof en;

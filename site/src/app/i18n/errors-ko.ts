@@ -18,6 +18,8 @@ export const ERROR_HINTS_KO: Record<ErrorCode, string> = {
   PRIVATE_PROXY: '업스트림 프록시가 사설, 루프백 또는 특수 용도 주소나 이름에 있습니다. 공용 인터넷에서 접근할 수 있는 프록시를 지정하세요(ADR 0035 참고).',
   SHARE_LINK_INVALID: '공유 링크가 알 수 없거나 만료되었거나 취소되었습니다. 실행을 공유한 사람에게 새 링크를 요청하세요.',
   INVALID_SCHEDULE: 'cron 필드 다섯 개(분 시 일 월 요일, 예: "0 6 * * 1-5")와 "Asia/Seoul"이나 "UTC" 같은 IANA 시간대를 사용하세요.',
+  PUBLISHABLE_KEY_REQUIRED: '배지와 위젯은 공개 페이지에 들어갑니다. 비밀 키를 넣지 말고 작업용 공개(publishable) 키를 만드세요(POST /v1/keys, kind "publishable", jobIds). 노출된 비밀 키는 폐기하세요.',
+  RUN_EXPIRED: '이 실행은 조직의 보존 기간보다 오래전에 끝나 결과와 로그가 삭제되었습니다(요약은 남습니다). 만료 전에 결과를 내려받거나 운영자에게 더 긴 보존 기간을 요청하세요.',
   PATTERN_TIMEOUT: '정규식 또는 치환 단계가 이 페이지에서 시간 예산을 넘겼습니다. 필드의 선택자를 좁혀 텍스트를 줄이거나 패턴을 단순하게 하세요.',
   BLOCKED_BY_POLICY: 'URL이 조직의 네트워크 또는 도메인 정책 밖에 있습니다.',
   BLOCKED_BY_SITE: '사이트가 봇 확인 또는 차단 페이지를 보여 주었습니다. 속도를 낮추거나 저장된 로그인을 사용하세요.',

@@ -128,4 +128,10 @@ export const ko: Record<MessageKey, string> = {
   'run.suspectAccepted': '의심 실행, {who}이(가) 승인함', 'run.accept': '실행 승인',
   'run.suspectAbout': '사이트가 선택자 아래의 레이아웃을 바꾼 것 같습니다. 누군가 실행을 승인하거나(값이 맞음) 작업의 spec을 고칠 때까지 변경 알림은 보류됩니다.',
   'jobs.nextRun': '다음 실행', 'jobs.notScheduled': '예약 없음', 'jobs.schedulePaused': '예약 일시 중지됨',
+  'jobs.editSchedule': '{name} 예약', 'schedule.head': '예약', 'schedule.title': '예약: {name}', 'schedule.back': '작업 목록으로',
+  'schedule.intro': 'cron이 가리키는 각 시각(선택한 시간대 기준)에 실행이 시작됩니다. 엣지가 멈춘 동안 놓친 시각은 예약의 따라잡기 규칙을 따릅니다.',
+  'schedule.cron': 'Cron (분 시 일 월 요일)', 'schedule.cronHelp': '예: "0 6 * * 1-5"는 평일 06:00입니다.',
+  'schedule.zone': '시간대', 'schedule.save': '예약 저장', 'schedule.pause': '일시 중지', 'schedule.resume': '재개', 'schedule.remove': '예약 삭제',
+  'schedule.saved': '예약을 저장했습니다.', 'schedule.pausedNow': '예약을 일시 중지했습니다.', 'schedule.resumed': '예약을 재개했습니다.', 'schedule.removed': '예약을 삭제했습니다.',
+  'schedule.next': '다음 실행', 'schedule.inZone': '{zone} 기준 {cron}',
 };

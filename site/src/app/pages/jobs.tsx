@@ -7,7 +7,6 @@ import { can } from '../session.ts';
 
 type JobPage = ApiData<'/v1/jobs', 'get'>;
 type RunPage = ApiData<'/v1/runs', 'get'>;
-type Schedule = ApiData<'/v1/jobs/{id}/schedule', 'get'>;
 
 /** Jobs: a cursor-paged list with each job's last run and success trend, searched and filtered by last status on the server. */
 export function JobsPage() {
@@ -30,17 +29,11 @@ export function JobsPage() {
     await Promise.all(p.data.map(async (j) => { out[j.id] = (await call<RunPage>(api.GET('/v1/runs', { params: { query: { jobId: j.id, limit: 10 } } }))).data; }));
     return out;
   });
-  // A job without a schedule answers 404: that is "not scheduled", not an error to show.
-  const [schedules] = createResource(page, async (p) => {
-    const out: Record<string, Schedule | null> = {};
-    await Promise.all(p.data.map(async (j) => { out[j.id] = await call<Schedule>(api.GET('/v1/jobs/{id}/schedule', { params: { path: { id: j.id } } })).catch(() => null); }));
-    return out;
-  });
-  const nextRun = (id: string) => {
-    if (schedules.loading) return t('common.loading');
-    const s = schedules()?.[id];
+  // GET /v1/jobs carries each job's schedule in short (cron, paused, next start): no request per job.
+  const nextRun = (j: JobPage['data'][number]) => {
+    const s = j.schedule;
     if (!s) return t('jobs.notScheduled');
-    return s.paused ? t('jobs.schedulePaused') : s.nextRuns[0] !== undefined ? formatTime(s.nextRuns[0]) : t('jobs.notScheduled');
+    return s.paused ? t('jobs.schedulePaused') : s.nextRun !== null ? formatTime(s.nextRun) : t('jobs.notScheduled');
   };
   const shown = () => page()?.data ?? [];
   return (
@@ -74,7 +67,8 @@ export function JobsPage() {
                       <td><a href={`/app/jobs/edit/?id=${j.id}`}>{j.name}</a><div class="muted small">{j.spec.startUrls[0]}</div></td>
                       <td><Show when={last()} fallback={<span class="muted">{runs.loading ? t('common.loading') : t('status.never')}</span>}>{(r) => <a href={`/app/runs/?id=${r().id}`}><StatusPill status={r().status} /></a>}</Show></td>
                       <td><Trend statuses={[...(runs()?.[j.id] ?? [])].reverse().map((r) => r.status)} /></td>
-                      <td data-testid="job-next-run" title={schedules()?.[j.id]?.cron ?? ''}>{nextRun(j.id)}</td>
+                      <td><a data-testid="job-next-run" href={`/app/jobs/schedule/?id=${j.id}`} title={j.schedule ? `${j.schedule.cron} (${j.schedule.timeZone})` : undefined}
+                        aria-label={`${t('jobs.editSchedule', { name: j.name })}: ${nextRun(j)}`}>{nextRun(j)}</a></td>
                       <td>{formatTime(j.updatedAt)}</td>
                     </tr>
                   );
