@@ -19,7 +19,9 @@ export const ViewClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('back') }).strict(),
   /** Picker (ADR 0043): outline what is under the point; `pick` answers with `picked` for the request `id`. */
   z.object({ type: z.literal('hover'), x: Coord, y: Coord }).strict(),
-  z.object({ type: z.literal('pick'), id: z.number().int().min(0), x: Coord, y: Coord, kind: z.enum(['field', 'next', 'more', 'detail', 'tab']) }).strict(),
+  z.object({ type: z.literal('pick'), id: z.number().int().min(0), x: Coord, y: Coord, kind: z.enum(['field', 'next', 'more', 'detail', 'tab']),
+    /** Other pages (start URLs, next pages) the field's selectors are scored on besides this one. */
+    samples: z.array(z.url({ protocol: /^https?$/ })).max(5).default([]) }).strict(),
   /** Runs a picker test on the page as it is (the draft's selectors), answered by `tested` with the same `id`. */
   z.object({ type: z.literal('test'), id: z.number().int().min(0), spec: z.record(z.string(), z.unknown()) }).strict(),
 ]);

@@ -1,4 +1,4 @@
-import { chromium, type CDPSession, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import type { WebSocket } from 'ws';
 import { VIEW_VIEWPORT, ViewClientMessage, type ViewServerMessage } from '@trawl/schemas';
 import { messageOf, type Logger } from '../log.ts';
@@ -20,7 +20,10 @@ export async function startView(wsEndpoint: string, client: WebSocket, log: Logg
   let handle: (raw: string) => Promise<void> = async () => undefined;
   let ready!: () => void;
   let queue = new Promise<void>((resolve) => { ready = resolve; });
+  // Only the latest hover is worth outlining: older ones still queued are skipped.
+  let hovers = 0;
   client.on('message', (data: Buffer) => {
+    if (data.includes('"hover"')) hovers++;
     queue = queue.then(() => handle(data.toString('utf8'))).catch((e: unknown) => send({ type: 'error', message: messageOf(e).slice(0, 300) }));
   });
   const browser = await chromium.connectOverCDP(wsEndpoint, { timeout: 15_000 });
@@ -30,6 +33,8 @@ export async function startView(wsEndpoint: string, client: WebSocket, log: Logg
   };
   let page: Page = context.pages()[0] ?? await context.newPage();
   let cdp: CDPSession | null = null;
+  let sampleContext: Promise<BrowserContext> | null = null;
+  const samples = (): Promise<BrowserContext> => (sampleContext ??= browser.newContext());
 
   const watch = async (p: Page): Promise<void> => {
     await cdp?.detach().catch(() => undefined);
@@ -86,7 +91,8 @@ export async function startView(wsEndpoint: string, client: WebSocket, log: Logg
       case 'back':
         return void await page.goBack({ waitUntil: 'domcontentloaded', timeout: 30_000 });
       default:
-        return pickerCommand(page, m, send);
+        if (m.type === 'hover' && --hovers > 0) return;
+        return pickerCommand({ page, samples }, m, send);
     }
   };
   ready();
