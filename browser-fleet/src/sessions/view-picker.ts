@@ -39,7 +39,8 @@ export async function pickerCommand(pages: PickerPages, m: PickerMessage, send: 
   if (m.type === 'pick') {
     const pick = await page.evaluate(pickerSource({ x: m.x, y: m.y, kind: m.kind })) as PickResult | null;
     if (!pick || (m.kind === 'field' || m.kind === 'detail') && !pick.item) return send({ type: 'picked', id: m.id, result: pick });
-    if (!pick.item || pick.candidates.length === 0) return send({ type: 'picked', id: m.id, result: { ...pick, scored: [] } });
+    // A page control is found on this page only: its candidates rank by stability (a generated class would not last).
+    if (!pick.item) return send({ type: 'picked', id: m.id, result: { ...pick, scored: scoreCandidates(pick.candidates, pick.candidates.map(() => [{ perItem: [{ matches: 1, value: 'found' }] }])) } });
     const runs: CandidateRun[][] = pick.candidates.map(() => []);
     const add = (pageRuns: CandidateRun[]): void => pageRuns.forEach((r, i) => runs[i]!.push(r));
     add(await runCandidates(page, pick));

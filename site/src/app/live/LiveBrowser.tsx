@@ -10,7 +10,7 @@ type Frame = Extract<ViewServerMessage, { type: 'frame' }>;
 export interface LiveBrowserHandle {
   send(m: ViewClientInput): void;
   /** A `pick` or `test`: sent with a fresh id, answered by the `picked`/`tested` message with that id. */
-  request(m: { type: 'pick'; x: number; y: number; kind: PickKind } | { type: 'test'; spec: Record<string, unknown> }): Promise<unknown>;
+  request(m: { type: 'pick'; x: number; y: number; kind: PickKind; samples?: string[] } | { type: 'test'; spec: Record<string, unknown> }): Promise<unknown>;
   close(): void;
 }
 
@@ -27,6 +27,8 @@ export interface LiveBrowserProps {
   onPicked?: (kind: PickKind, result: unknown) => void;
   onNavigated?: (url: string, title: string) => void;
   onClosed?: (why: string) => void;
+  /** Pages a pick's selectors are also scored on (the other start URLs, the next page). */
+  samples?: () => string[];
 }
 
 /**
@@ -93,7 +95,7 @@ export function LiveBrowser(props: LiveBrowserProps) {
     surface?.focus();
     const kind = props.picking;
     if (!kind) return send({ type: 'mouse', action: 'click', ...at(e) });
-    props.onPicked?.(kind, await handle.request({ type: 'pick', kind, ...at(e) }));
+    props.onPicked?.(kind, await handle.request({ type: 'pick', kind, ...at(e), samples: props.samples?.() ?? [] }));
   };
   const onKey = (e: KeyboardEvent) => {
     if (props.readOnly || e.key === 'Tab') return;
