@@ -119,7 +119,7 @@ describe('picker: live view and building a job by clicking', () => {
     await page.waitForURL(/\/app\/runs\/\?id=/, { timeout: 30_000 });
     const runId = new URL(page.url()).searchParams.get('id')!;
     // The run page loads meanwhile: a call cut short by it is asked again.
-    await expect.poll(async () => String((await pageApi(page, 'GET', `/v1/runs/${runId}`).catch(() => ({ body: {} }))).body.status), { timeout: 90_000, interval: 500 }).toBe('succeeded');
+    await expect.poll(async () => String((await pageApi(page, 'GET', `/v1/runs/${runId}`).catch(() => ({ body: {} as Record<string, unknown> }))).body.status), { timeout: 90_000, interval: 500 }).toBe('succeeded');
     const jsonl = await page.evaluate(async (id) => (await fetch(`/v1/runs/${id}/results?format=jsonl`)).text(), runId);
     const rows = jsonl.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const expected = PICKER_RECORDS.map((r) => ({ name: r.name, price: r.price, brand: r.brand, url: `${fixture}/picker/item/${r.sku}` }));
