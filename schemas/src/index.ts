@@ -28,3 +28,4 @@ export * from './insight.ts';
 export * from './schedule.ts';
 export * from './changes.ts';
 export * from './notifications.ts';
+export * from './view-protocol.ts';

@@ -7,6 +7,8 @@ export const fleetPaths = {
   /** On a node: open a browser session (POST, signed); its CDP WebSocket is sessionCdp(id), opened once with its secret. */
   sessions: '/v1/sessions',
   sessionCdp: (id: string) => `/v1/sessions/${id}/cdp`,
+  /** A `view` session's socket (the JSON view protocol, ADR 0043), opened once with its secret. */
+  sessionView: (id: string) => `/v1/sessions/${id}/view`,
   health: '/health',
   metrics: '/metrics',
 } as const;

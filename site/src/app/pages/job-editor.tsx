@@ -11,6 +11,7 @@ import { FieldsEditor } from '../editor/fields.tsx';
 import { ActionsEditor, DetailEditor, PaginationEditor, RunSettings } from '../editor/sections.tsx';
 import { JsonView } from '../editor/json-view.tsx';
 import { PreviewPanel } from '../editor/preview.tsx';
+import { PickOnPage } from '../editor/picker.tsx';
 
 type Preview = ApiData<'/v1/preview', 'post'>;
 type Validated = ApiData<'/v1/jobs/validate', 'post'>;
@@ -148,7 +149,7 @@ export function JobEditorPage() {
                 <PaginationEditor />
                 <DetailEditor />
                 <RunSettings />
-                <Fieldset legend={t('editor.picker')}><p class="muted" data-testid="picker-slot">{t('editor.pickerLater')}</p></Fieldset>
+                <Fieldset legend={t('editor.picker')}><PickOnPage draft={draft} update={update} /></Fieldset>
               </fieldset>
               <div class="editor-actions">
                 <button type="button" class="btn" disabled={!writable || busy() !== null} onClick={() => void runPreview()} data-testid="preview-button">{busy() === 'preview' ? t('editor.previewing') : t('editor.preview')}</button>

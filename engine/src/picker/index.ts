@@ -1,0 +1,4 @@
+export * from './types.ts';
+export * from './score.ts';
+export * from './stability.ts';
+export { pickerSource } from './in-page-pick.ts';
