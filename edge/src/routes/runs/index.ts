@@ -5,6 +5,7 @@ import { cancelRun, createRun, getRun, listBlocked, listRuns, openRunEvents } fr
 import { readResults } from '../../services/runs/results.ts';
 import { PageQuery } from '../../services/pagination.ts';
 import { IdParam, errorResponses, security } from '../openapi-common.ts';
+import { registerLiveRoutes } from './live.ts';
 
 const RunView = Run.extend({ changes: z.object({ added: z.number(), changed: z.number(), removed: z.number() }).nullable() });
 const RunList = z.object({ data: z.array(RunView), nextCursor: z.string().nullable() });
@@ -64,4 +65,5 @@ export function registerRunRoutes(app: ReturnType<typeof createApp>) {
   app.openapi(results, async (c) => readResults(c.get('actor'), c.req.valid('param').id, c.req.valid('query').format) as never);
   app.openapi(events, async (c) => openRunEvents(c.get('actor'), c.req.valid('param').id, c.req.raw) as never);
   app.openapi(cancel, async (c) => c.json(await cancelRun(c.get('actor'), c.req.valid('param').id), 200));
+  registerLiveRoutes(app);
 }
