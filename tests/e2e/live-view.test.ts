@@ -1,0 +1,73 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { LIVE_COLOR, LIVE_RECORDS } from '../../fixtures/src/live-pages.ts';
+import { ROW_FIELDS } from '../../fixtures/src/jobs.ts';
+import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
+import { launchChromium } from './browser.ts';
+import { api, newOrg, waitForRun } from './client.ts';
+import { liveTasksOf, middleColour, screencastsBecome, upgradeStatusWith, watch } from './live-helpers.ts';
+
+const HOLD_MS = 6000;
+/** JPEG is lossy: a channel of the page's one colour comes back within this much. */
+const JPEG_SLACK = 16;
+
+/** Issue #13 §2 live view of a task in flight and §3 login hand-off (ADR 0044): real wrangler dev, fleet node and Chromium. */
+describe('live view and login hand-off', () => {
+  let a: Awaited<ReturnType<typeof newOrg>>;
+  let b: Awaited<ReturnType<typeof newOrg>>;
+  let fleet: FleetNode;
+  let browser: Browser;
+  beforeAll(async () => {
+    [a, b, fleet, browser] = await Promise.all([newOrg('LiveA'), newOrg('LiveB'),
+      startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), allow: inject('fleetAllow'), slots: 2 }), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await fleet?.stop();
+  });
+
+  it('shows frames of a running task\'s page while watched, stops the screencast when the watcher leaves, and is the run\'s organization\'s only', async () => {
+    const url = `${inject('fixtureUrl')}/live/slow?hold=${HOLD_MS}`;
+    const job = await api(a.key, 'POST', '/v1/jobs', { name: 'live', spec: { startUrls: [url], itemSelector: 'li.product', fields: ROW_FIELDS, wait: { forItems: true, timeoutMs: 30_000 } } });
+    expect(job.status, job.text).toBe(201);
+    const run = await api(a.key, 'POST', `/v1/jobs/${String(job.body.id)}/runs`);
+    expect(run.status, run.text).toBe(201);
+    const runId = String(run.body.id);
+    const [task] = await liveTasksOf(a.key, runId);
+    expect(task).toMatchObject({ url, attempt: 1 });
+    const taskId = task!.taskId;
+
+    // Another organization: not listed, not watched, whatever it tries.
+    const list = await api(b.key, 'GET', `/v1/runs/${runId}/live`);
+    expect(list.status, list.text).toBe(404);
+    expect(await upgradeStatusWith(`/v1/runs/${runId}/tasks/${taskId}/live`, { authorization: `Bearer ${b.key}` })).toBe(404);
+    // Nobody watches yet: the node screencasts nothing.
+    expect(await screencastsBecome(fleet.url, 0)).toBe(0);
+    // The node's screencast endpoint opens only with the edge's signature.
+    expect(await upgradeStatusWith(`/v1/tasks/${taskId}/screencast?run=${runId}&org=${a.orgId}`, { authorization: `Bearer ${a.key}` }, fleet.url)).toBe(401);
+
+    const viewer = await watch(a.key, runId, taskId);
+    const frame = await viewer.next('frame');
+    expect(frame.url).toBe(url);
+    expect(frame.width).toBeGreaterThan(0);
+    const [r, g, bl] = await middleColour(browser, frame.data);
+    expect(Math.abs(r! - LIVE_COLOR.r)).toBeLessThanOrEqual(JPEG_SLACK);
+    expect(Math.abs(g! - LIVE_COLOR.g)).toBeLessThanOrEqual(JPEG_SLACK);
+    expect(Math.abs(bl! - LIVE_COLOR.b)).toBeLessThanOrEqual(JPEG_SLACK);
+    expect(await screencastsBecome(fleet.url, 1)).toBe(1);
+    viewer.ws.close();
+    expect(await screencastsBecome(fleet.url, 0)).toBe(0);
+
+    // A watcher that stays sees the task end: {"type":"ended"} and a normal close.
+    const stayer = await watch(a.key, runId, taskId);
+    await stayer.next('ended', 30_000);
+    expect(await stayer.closed).toBe(1000);
+    const done = await waitForRun(a.key, runId);
+    expect(done.status).toBe('succeeded');
+    const results = await api(a.key, 'GET', `/v1/runs/${runId}/results?format=json`);
+    expect(results.body).toEqual(LIVE_RECORDS.map((x) => ({ sku: x.sku, name: x.name, price: x.price })));
+    // Over: nothing left to watch.
+    expect((await api<{ data: unknown[] }>(a.key, 'GET', `/v1/runs/${runId}/live`)).body.data).toEqual([]);
+    expect(await upgradeStatusWith(`/v1/runs/${runId}/tasks/${taskId}/live`, { authorization: `Bearer ${a.key}` })).toBe(404);
+  }, 90_000);
+});
