@@ -79,7 +79,7 @@ export class TaskSession {
     const recorder = await ArtifactRecorder.create(task.spec.artifacts, secrets).catch(() => null);
     const spans = deps.spans ? new TaskSpans(task, deps.spans) : null;
     const observers: TaskObserver[] = [recorder, spans].filter((o): o is ArtifactRecorder | TaskSpans => o !== null);
-    if (deps.pages) observers.push(deps.pages.observer(task));
+    if (deps.pages) observers.push(deps.pages.begin(task));
     const lose = (): void => this.stop('lease-lost');
     const keeper = this.#keepLease(lose);
     const batcher = new EventBatcher({ send: (events) => deps.edge.events(task, events), onGone: lose });
@@ -95,7 +95,7 @@ export class TaskSession {
       ...(task.proxy ? { proxies: () => this.#proxies() } : {}),
       ...(task.session?.state ? { session: () => this.#session() } : {}),
       secrets,
-    }).finally(() => deps.pages?.remove(task.taskId));
+    }).finally(() => deps.pages?.end(task.taskId));
     // Uploads happen while the lease is still renewed; the result then names what was stored.
     const files = await recorder?.collect(result.outcome === 'failed') ?? [];
     if (files.length && !this.stopReason) await this.#attach(result, files);

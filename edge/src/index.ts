@@ -25,6 +25,7 @@ import { registerLoginRoutes } from './routes/logins/index.ts';
 import { registerProxyRoutes } from './routes/proxies/index.ts';
 import { registerTemplateRoutes } from './routes/templates/index.ts';
 import { registerSessionRoutes } from './routes/sessions/index.ts';
+import { sweepLostSessions } from './browser-session/sweep.ts';
 import { SHARED_PATHS, registerShareRoutes } from './routes/shares/index.ts';
 import { internalRoutes } from './routes/internal/index.ts';
 import { adminRoutes } from './routes/admin/index.ts';
@@ -102,6 +103,7 @@ export default {
     // Schedules first: a run's start should not wait on housekeeping. The tick's own time is the clock (ADR 0042).
     await runScheduleTick(services, controller.scheduledTime);
     await pruneNodes(services);
+    await sweepLostSessions(services);
     await artifactMaintenance(services);
   },
 } satisfies ExportedHandler<Env, Task>;

@@ -4,10 +4,12 @@ import { LIVE_COLOR, LIVE_RECORDS } from '../../fixtures/src/live-pages.ts';
 import { ROW_FIELDS } from '../../fixtures/src/jobs.ts';
 import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
 import { launchChromium } from './browser.ts';
+import { checkPage, pageApi, signIn } from './app-helpers.ts';
 import { api, newOrg, waitForRun } from './client.ts';
 import { liveTasksOf, middleColour, screencastsBecome, upgradeStatusWith, watch } from './live-helpers.ts';
 
-const HOLD_MS = 6000;
+/** Long enough that the task is surely still in flight when the first watcher leaves. */
+const HOLD_MS = 15_000;
 /** JPEG is lossy: a channel of the page's one colour comes back within this much. */
 const JPEG_SLACK = 16;
 
@@ -57,6 +59,8 @@ describe('live view and login hand-off', () => {
     expect(await screencastsBecome(fleet.url, 1)).toBe(1);
     viewer.ws.close();
     expect(await screencastsBecome(fleet.url, 0)).toBe(0);
+    // ...because the watcher left, not because the task ended: it is still in flight.
+    expect((await api<{ data: Array<{ taskId: string }> }>(a.key, 'GET', `/v1/runs/${runId}/live`)).body.data.map((t) => t.taskId)).toEqual([taskId]);
 
     // A watcher that stays sees the task end: {"type":"ended"} and a normal close.
     const stayer = await watch(a.key, runId, taskId);
@@ -70,4 +74,35 @@ describe('live view and login hand-off', () => {
     expect((await api<{ data: unknown[] }>(a.key, 'GET', `/v1/runs/${runId}/live`)).body.data).toEqual([]);
     expect(await upgradeStatusWith(`/v1/runs/${runId}/tasks/${taskId}/live`, { authorization: `Bearer ${a.key}` })).toBe(404);
   }, 90_000);
+
+  it('App: the run monitor\'s "Watch live" shows the page and stops with "Stop watching"; a signed-in browser on another site cannot open it', async () => {
+    const { context, page } = await signIn(browser, `live-${Date.now().toString(36)}`);
+    const url = `${inject('fixtureUrl')}/live/slow?hold=${HOLD_MS}`;
+    const job = await pageApi(page, 'POST', '/v1/jobs', { name: 'watched', spec: { startUrls: [url], itemSelector: 'li.product', fields: ROW_FIELDS, wait: { forItems: true, timeoutMs: 30_000 } } });
+    expect(job.status).toBe(201);
+    const run = await pageApi(page, 'POST', `/v1/jobs/${String(job.body.id)}/runs`);
+    expect(run.status).toBe(201);
+    const runId = String(run.body.id);
+    await page.goto(`${inject('edgeUrl')}/app/runs/?id=${runId}`);
+    await page.getByTestId('watch-live').click({ timeout: 30_000 });
+    await page.getByTestId('live-frame').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('live-state').getAttribute('data-state')).toBe('live');
+    expect(await page.getByTestId('live-frame').getAttribute('alt')).toBe(`Live view of ${url}`);
+    expect(await screencastsBecome(fleet.url, 1)).toBe(1);
+    await checkPage(page, 'run-monitor-live');
+
+    // Cross-site WebSocket hijacking: the member's cookies with another site's Origin are refused; the app's own origin is not.
+    const cookie = (await context.cookies(inject('edgeUrl'))).map((c) => `${c.name}=${c.value}`).join('; ');
+    const taskId = ((await pageApi(page, 'GET', `/v1/runs/${runId}/live`)).body.data as Array<{ taskId: string }>)[0]!.taskId;
+    const path = `/v1/runs/${runId}/tasks/${taskId}/live`;
+    expect(await upgradeStatusWith(path, { cookie, origin: inject('fixtureUrl') })).toBe(403);
+    expect(await upgradeStatusWith(path, { cookie })).toBe(403);
+    expect(await upgradeStatusWith(path, { cookie, origin: inject('edgeUrl') })).toBe(101);
+
+    await page.getByTestId('stop-watching').click();
+    expect(await page.getByTestId('live-view').count()).toBe(0);
+    expect(await screencastsBecome(fleet.url, 0)).toBe(0);
+    await context.close();
+  }, 90_000);
 });
+

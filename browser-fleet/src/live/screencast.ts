@@ -38,7 +38,7 @@ export class TaskScreencasts {
     const bad = await verifyRequest(this.deps.secret, headers, 'GET', `${url.pathname}${url.search}`, '');
     if (bad) return refuse(socket, 401, 'Unauthorized');
     const page = this.deps.pages.get(taskId, url.searchParams.get('run') ?? '', url.searchParams.get('org') ?? '');
-    if (!page || page.page.isClosed()) return refuse(socket, 404, 'Not Found');
+    if (!page) return refuse(socket, 404, 'Not Found');
     this.#wss.handleUpgrade(req, socket, head, (ws) => void this.#watch(page, ws));
     return true;
   }
@@ -63,12 +63,15 @@ export class TaskScreencasts {
     ws.once('close', () => void stop());
     if (done) return;
     try {
-      cdp = await task.context.newCDPSession(task.page);
+      // A watcher may come before the runner has made the page: the screencast starts once it has.
+      const { context, page } = await task.ready;
+      if (done) return;
+      cdp = await context.newCDPSession(page);
       cdp.on('Page.screencastFrame', (f: FrameEvent) => {
         const { metadata: m } = f;
         const ack = (): void => void cdp?.send('Page.screencastFrameAck', { sessionId: f.sessionId }).catch(() => undefined);
         if (task.hidden) return ack();
-        const msg = JSON.stringify({ type: 'frame', data: f.data, width: m.deviceWidth, height: m.deviceHeight, scrollX: m.scrollOffsetX, scrollY: m.scrollOffsetY, url: task.page.url(), ts: Date.now() });
+        const msg = JSON.stringify({ type: 'frame', data: f.data, width: m.deviceWidth, height: m.deviceHeight, scrollX: m.scrollOffsetX, scrollY: m.scrollOffsetY, url: page.url(), ts: Date.now() });
         // The next frame is asked for once this one left: a slow watcher gets fewer frames, not a growing queue.
         if (ws.readyState === ws.OPEN) ws.send(msg, ack);
       });

@@ -42,6 +42,8 @@ export class BrowserSession extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname;
     if (path === '/end') return this.#endRequest();
+    // The cron's sweep (sweep.ts): whether this object still holds its session; a lost one answers 404.
+    if (path === '/alive') return new Response(null, { status: this.#live || this.#ending ? 204 : 404 });
     const raw = request.headers.get(SESSION_START_HEADER);
     if (path !== '/open' || !raw) return new Response('not found', { status: 404 });
     const start = JSON.parse(raw) as SessionStart;
