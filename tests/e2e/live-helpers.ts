@@ -61,7 +61,7 @@ export async function middleColour(browser: Browser, jpegBase64: string): Promis
       [c.width, c.height] = [img.naturalWidth, img.naturalHeight];
       const g = c.getContext('2d')!;
       g.drawImage(img, 0, 0);
-      return [...g.getImageData(Math.floor(c.width / 2), Math.floor(c.height / 2), 1, 1).data.slice(0, 3)];
+      return Array.from(g.getImageData(Math.floor(c.width / 2), Math.floor(c.height / 2), 1, 1).data.slice(0, 3));
     }, `data:image/jpeg;base64,${jpegBase64}`);
   } finally {
     await page.close();
