@@ -406,6 +406,152 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/browser/view": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An interactive browser for people in the app: a JSON view protocol (screencast frames, input, picker), not CDP
+         * @description The app's live browser and element picker (ADR 0043). Same session, limits and cost as /v1/browser, but the socket speaks JSON: the server sends `frame` (JPEG, base64), `navigated`, `highlight`, `picked`, `tested`; the client sends `mouse`, `wheel`, `key`, `text`, `navigate`, `back`, `hover`, `pick`, `test`. Signed-in browsers must open it from the app's own origin (the `Origin` header is checked: a WebSocket from another site is refused with 403).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    budgetMs?: number;
+                    idleMs?: number;
+                    token?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The view WebSocket */
+                101: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `INVALID_REQUEST`: Fix the request parameters listed in details.issues. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHORIZED`: Send a valid API key as "Authorization: Bearer <key>". */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `FORBIDDEN`: The key or role lacks the permission this call needs. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `INTERNAL`: An internal error. Quote the request id when you report it. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `FLEET_UNAVAILABLE`: No browser fleet node accepted the task. Check that a fleet node is running and registered. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/insight": {
         parameters: {
             query?: never;

@@ -35,8 +35,11 @@ export const SessionOpen = z.object({
   policy: EgressPolicy,
   /** The node ends the session at this time even if the edge never says so (the edge's own limit comes first). */
   deadline: z.number().int(),
+  /** `cdp`: raw (filtered) CDP for programs; `view`: the JSON view protocol for people in the app (ADR 0043). */
+  mode: z.enum(['cdp', 'view']).default('cdp'),
 });
 export type SessionOpen = z.infer<typeof SessionOpen>;
+export type SessionOpenInput = z.input<typeof SessionOpen>;
 
 /** The node's answer: the one-time secret that opens the session's CDP WebSocket, once. */
 export const SessionOpened = z.object({ sessionId: z.string(), nodeId: z.string(), secret: z.string().min(32) });

@@ -10,6 +10,8 @@ export const fleetPaths = {
   /** On a node: the live view of a task in flight (WebSocket, GET signed with an empty body; ADR 0044). */
   taskScreencast: (taskId: string, runId: string, orgId: string) =>
     `/v1/tasks/${taskId}/screencast?run=${encodeURIComponent(runId)}&org=${encodeURIComponent(orgId)}`,
+  /** A `view` session's socket (the JSON view protocol, ADR 0043), opened once with its secret. */
+  sessionView: (id: string) => `/v1/sessions/${id}/view`,
   health: '/health',
   metrics: '/metrics',
 } as const;

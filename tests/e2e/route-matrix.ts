@@ -45,7 +45,7 @@ export const ALLOWED_STATUS: Record<string, number> = {
   // Browser sessions need a real fleet node, which this matrix has not: a plain GET of the CDP WebSocket is the
   // allowed caller's 400 (no upgrade), and DELETE of an id that is no session its 404. browser-sessions.test.ts
   // opens real sessions (101) and ends them (200).
-  'GET /v1/browser': 400, 'GET /v1/sessions': 200, 'DELETE /v1/sessions/{id}': 404,
+  'GET /v1/browser': 400, 'GET /v1/browser/view': 400, 'GET /v1/sessions': 200, 'DELETE /v1/sessions/{id}': 404,
   'POST /v1/policy/dry-run': 200, 'PUT /v1/policy/limits': 200,
   'POST /v1/runs/{id}/shares': 201, 'GET /v1/runs/{id}/shares': 200, 'DELETE /v1/shares/{id}': 200,
   // A member's key is not a share token: 401 SHARE_LINK_INVALID (tests/e2e/shares.test.ts tries real tokens).

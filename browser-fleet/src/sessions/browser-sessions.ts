@@ -9,6 +9,7 @@ import type { EgressLane, EgressProxy } from '../egress/proxy.ts';
 import type { Limiter } from '../limiter.ts';
 import { messageOf, type Logger } from '../log.ts';
 import { filterClientMessage } from './cdp-filter.ts';
+import { startView } from './view-session.ts';
 
 export interface BrowserSessionsDeps {
   chromiumPath: string;
@@ -26,11 +27,13 @@ const ATTACH_MS = 30_000;
 /** The node ends a session this long after the edge's deadline if the edge never did. */
 const DEADLINE_GRACE_MS = 2000;
 const MAX_MESSAGE = 64 * 1024 * 1024;
-const CDP_PATH = /^\/v1\/sessions\/([A-Za-z0-9_-]{1,64})\/cdp$/;
+const SESSION_PATH = /^\/v1\/sessions\/([A-Za-z0-9_-]{1,64})\/(cdp|view)$/;
 
 interface Held {
   id: string;
   orgId: string;
+  /** Which socket the session opens: raw CDP for programs, or the app's view protocol (ADR 0043); never the other. */
+  mode: 'cdp' | 'view';
   secretHash: Buffer;
   proc: ChromiumProcess;
   lane: EgressLane;
@@ -72,7 +75,7 @@ export class BrowserSessions {
       // Every context of this browser, the default one and any the program makes, uses the lane (the filter refuses a context's own proxy).
       const proc = await launchChromium(this.deps.chromiumPath, this.deps.sandbox, 15_000, [`--proxy-server=${lane.proxy.server}`]);
       const secret = randomBytes(32).toString('base64url');
-      const held: Held = { id: req.sessionId, orgId: req.orgId, secretHash: hashOf(secret), proc, lane, attached: false, timers: [], sockets: [], ending: null };
+      const held: Held = { id: req.sessionId, orgId: req.orgId, mode: req.mode, secretHash: hashOf(secret), proc, lane, attached: false, timers: [], sockets: [], ending: null };
       this.#held.set(req.sessionId, held);
       held.timers.push(setTimeout(() => void this.end(held.id, 'the edge never attached'), ATTACH_MS));
       held.timers.push(setTimeout(() => void this.end(held.id, 'deadline'), Math.max(0, req.deadline - Date.now()) + DEADLINE_GRACE_MS));
@@ -87,19 +90,31 @@ export class BrowserSessions {
 
   /** Handles the node server's upgrade for a session's CDP path; false when the path is not one. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const id = CDP_PATH.exec(new URL(req.url ?? '/', 'http://node').pathname)?.[1];
+    const [, id, mode] = SESSION_PATH.exec(new URL(req.url ?? '/', 'http://node').pathname) ?? [];
     if (!id) return false;
     const held = this.#held.get(id);
     const presented = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
     // One attach per session: the secret is spent by its first use.
-    if (!held || held.attached || held.ending || !timingSafeEqual(hashOf(presented), held.secretHash)) {
+    if (!held || held.mode !== mode || held.attached || held.ending || !timingSafeEqual(hashOf(presented), held.secretHash)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return true;
     }
     held.attached = true;
     clearTimeout(held.timers.shift());
-    void this.#attach(held, req, socket, head);
+    if (held.mode === 'view') this.#attachView(held, req, socket, head);
+    else void this.#attach(held, req, socket, head);
     return true;
+  }
+
+  #attachView(held: Held, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.#wss.handleUpgrade(req, socket, head, (client) => {
+      held.sockets.push(client);
+      client.once('close', () => void this.end(held.id, 'viewer closed'));
+      startView(held.proc.wsEndpoint, client, this.deps.log.child({ sessionId: held.id })).catch((e: unknown) => {
+        this.deps.log.log('error', 'view session failed to start', { sessionId: held.id, error: messageOf(e) });
+        void this.end(held.id, 'view failed');
+      });
+    });
   }
 
   async #attach(held: Held, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {

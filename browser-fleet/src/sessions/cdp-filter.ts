@@ -26,7 +26,7 @@ const SCHEMES = new Set(['http:', 'https:', 'data:', 'blob:']);
 const ABOUT = new Set(['about:blank', 'about:srcdoc']);
 
 /** Parsed as the browser would (WHATWG: tabs and newlines dropped, scheme lower-cased); anything else is refused. */
-function allowedUrl(raw: string): boolean {
+export function allowedUrl(raw: string): boolean {
   if (!URL.canParse(raw)) return false;
   const u = new URL(raw);
   return SCHEMES.has(u.protocol) || ABOUT.has(`${u.protocol}${u.pathname}`);

@@ -19,6 +19,8 @@ export interface SessionStart {
   budgetMs: number;
   idleMs: number;
   policy: EgressPolicy;
+  /** `view`: the app's JSON view protocol (ADR 0043) instead of raw CDP. */
+  mode?: 'cdp' | 'view';
 }
 export const SESSION_START_HEADER = 'x-trawl-session-start';
 
@@ -67,7 +69,7 @@ export class BrowserSession extends DurableObject<Env> {
     const ctx = this.#contextOf(start);
     const startedAt = Date.now();
     const node = await openOnNode(ctx, configOf(this.env).fleetSecret, {
-      sessionId: start.sessionId, orgId: start.actor.orgId, policy: start.policy, deadline: startedAt + start.budgetMs,
+      sessionId: start.sessionId, orgId: start.actor.orgId, policy: start.policy, deadline: startedAt + start.budgetMs, mode: start.mode ?? 'cdp',
     });
     const row = { id: start.sessionId, orgId: start.actor.orgId, createdBy: start.actor.principal, nodeId: node.nodeId, status: 'active' as const,
       budgetMs: start.budgetMs, idleMs: start.idleMs, startedAt };

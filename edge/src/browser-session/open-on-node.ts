@@ -1,4 +1,4 @@
-import { SessionOpened, fleetPaths, signRequest, type SessionOpen } from '@trawl/schemas';
+import { SessionOpened, fleetPaths, signRequest, type SessionOpenInput } from '@trawl/schemas';
 import { ApiError } from '../lib/errors.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { availableNodes, markUnreachable, noteTaken } from '../services/fleet/nodes.ts';
@@ -11,7 +11,7 @@ export interface NodeSession { nodeId: string; socket: WebSocket }
  * Asks the roomiest live nodes in turn for a session (signed like a task offer), then opens its CDP WebSocket with
  * the one-time secret the node answered (workerd's fetch-Upgrade). A node without room answers 503 and the next is asked.
  */
-export async function openOnNode(ctx: ServiceContext, secret: string, req: SessionOpen): Promise<NodeSession> {
+export async function openOnNode(ctx: ServiceContext, secret: string, req: SessionOpenInput): Promise<NodeSession> {
   // A program's connect waits a little for a browser, as it would for a busy browserless: slots free often, and a
   // node's heartbeat (its free count) lags a session that just ended.
   const until = Date.now() + WAIT_FOR_ROOM_MS;
@@ -24,7 +24,7 @@ export async function openOnNode(ctx: ServiceContext, secret: string, req: Sessi
   throw new ApiError('FLEET_UNAVAILABLE', 'No fleet node has room for a browser session now; try again shortly', undefined, { 'retry-after': '2' });
 }
 
-async function tryNodes(ctx: ServiceContext, secret: string, req: SessionOpen): Promise<NodeSession | null> {
+async function tryNodes(ctx: ServiceContext, secret: string, req: SessionOpenInput): Promise<NodeSession | null> {
   const payload = JSON.stringify(req);
   for (const node of await availableNodes(ctx)) {
     if (node.free <= 0) continue;
@@ -48,7 +48,7 @@ async function tryNodes(ctx: ServiceContext, secret: string, req: SessionOpen): 
       ctx.log.error('session: a node answered badly', { nodeId: node.id, status: res.status });
       continue;
     }
-    const ws = await fetch(new URL(fleetPaths.sessionCdp(req.sessionId), node.url), {
+    const ws = await fetch(new URL(req.mode === 'view' ? fleetPaths.sessionView(req.sessionId) : fleetPaths.sessionCdp(req.sessionId), node.url), {
       headers: { upgrade: 'websocket', authorization: `Bearer ${opened.data.secret}` },
     }).catch((err: unknown) => {
       ctx.log.error('session: the node\'s session WebSocket failed', { nodeId: node.id, err: String(err) });

@@ -39,6 +39,11 @@ export const requireApiKey: MiddlewareHandler<AppEnv> = async (c, next) => {
       const sent = c.req.header('x-csrf-token') ?? '';
       if (!sent || !timingSafeEqual(await sha256Hex(sent), session.csrfHash)) throw new ApiError('FORBIDDEN', 'Missing or wrong x-csrf-token for a cookie-authenticated change');
     }
+    // A WebSocket handshake is a GET that carries the cookie from any page that opens it (same-site pages even
+    // through SameSite=Lax): only the app's own pages may open one (cross-site WebSocket hijacking, ADR 0043).
+    if (c.req.header('upgrade')?.toLowerCase() === 'websocket' && !fromOwnOrigin(c.req.header('origin'), c.req.url, services.baseUrl)) {
+      throw new ApiError('FORBIDDEN', 'A signed-in WebSocket must be opened by the app\'s own pages (the Origin header is not this site)');
+    }
     if (session.rotated) setSessionCookies(c, session.rotated);
     actor = session.actor;
   }
@@ -47,6 +52,12 @@ export const requireApiKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set('actor', { ...services, actor });
   await next();
 };
+
+/** Whether a browser's `Origin` is this site (its public URL, or the address the request came to). */
+export function fromOwnOrigin(origin: string | undefined, requestUrl: string, baseUrl: string): boolean {
+  if (!origin || origin === 'null') return false;
+  return origin === new URL(requestUrl).origin || origin === new URL(baseUrl).origin;
+}
 
 /**
  * /v1/browser also takes the key as `?token=` (browserless-style), for CDP clients that cannot send headers. Only

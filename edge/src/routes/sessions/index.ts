@@ -15,6 +15,13 @@ const browser = createRoute({
   request: { query: BrowserQuery },
   responses: { 101: { description: 'The CDP WebSocket' }, ...errorResponses('INVALID_REQUEST', 'FORBIDDEN', 'FLEET_UNAVAILABLE') },
 });
+const view = createRoute({
+  method: 'get', path: '/v1/browser/view', tags, security, 'x-trawl-permission': 'sessions:write',
+  summary: 'An interactive browser for people in the app: a JSON view protocol (screencast frames, input, picker), not CDP',
+  description: 'The app\'s live browser and element picker (ADR 0043). Same session, limits and cost as /v1/browser, but the socket speaks JSON: the server sends `frame` (JPEG, base64), `navigated`, `highlight`, `picked`, `tested`; the client sends `mouse`, `wheel`, `key`, `text`, `navigate`, `back`, `hover`, `pick`, `test`. Signed-in browsers must open it from the app\'s own origin (the `Origin` header is checked: a WebSocket from another site is refused with 403).',
+  request: { query: BrowserQuery },
+  responses: { 101: { description: 'The view WebSocket' }, ...errorResponses('INVALID_REQUEST', 'FORBIDDEN', 'FLEET_UNAVAILABLE') },
+});
 const list = createRoute({
   method: 'get', path: '/v1/sessions', tags, security, 'x-trawl-permission': 'sessions:read',
   summary: 'List browser sessions with their browser time (newest first), paginated by cursor',
@@ -30,6 +37,7 @@ const remove = createRoute({
 
 export function registerSessionRoutes(app: ReturnType<typeof createApp>) {
   app.openapi(browser, async (c) => openBrowser(c.get('actor'), c.req.valid('query'), c.req.raw) as never);
+  app.openapi(view, async (c) => openBrowser(c.get('actor'), c.req.valid('query'), c.req.raw, 'view') as never);
   app.openapi(list, async (c) => c.json(await listSessions(c.get('actor'), c.req.valid('query')), 200));
   app.openapi(remove, async (c) => c.json(await endSession(c.get('actor'), c.req.valid('param').id), 200));
 }

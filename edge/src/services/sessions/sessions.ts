@@ -26,14 +26,15 @@ const stubOf = (ctx: ActorContext, id: string) => ctx.env.BROWSER_SESSION.get(ct
  * §4 remote browsers: a program's CDP WebSocket becomes a new session of its own BrowserSession object, which opens
  * a browser on a fleet node under the organization's egress policy and answers the upgrade once it is there.
  */
-export async function openBrowser(ctx: ActorContext, q: BrowserQuery, request: Request): Promise<Response> {
+export async function openBrowser(ctx: ActorContext, q: BrowserQuery, request: Request, mode: 'cdp' | 'view' = 'cdp'): Promise<Response> {
   authorize(ctx, 'sessions:write');
   if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
-    throw new ApiError('INVALID_REQUEST', 'This endpoint is a CDP WebSocket: connect with "Upgrade: websocket" (Playwright connectOverCDP, Puppeteer connect)', { issues: [{ path: 'headers.upgrade', message: 'expected websocket' }] });
+    const what = mode === 'view' ? 'the app\'s view WebSocket (JSON frames and input, ADR 0043)' : 'a CDP WebSocket: connect with "Upgrade: websocket" (Playwright connectOverCDP, Puppeteer connect)';
+    throw new ApiError('INVALID_REQUEST', `This endpoint is ${what}`, { issues: [{ path: 'headers.upgrade', message: 'expected websocket' }] });
   }
   const start: SessionStart = {
     sessionId: newId('brs'), actor: ctx.actor, client: ctx.client ?? null, requestId: ctx.requestId,
-    budgetMs: q.budgetMs, idleMs: q.idleMs, policy: await policyOf(ctx, ctx.actor.orgId),
+    budgetMs: q.budgetMs, idleMs: q.idleMs, policy: await policyOf(ctx, ctx.actor.orgId), mode,
   };
   const res = await stubOf(ctx, start.sessionId).fetch('https://browser-session/open', { headers: { upgrade: 'websocket', [SESSION_START_HEADER]: JSON.stringify(start) } });
   // A refusal from the object has immutable headers; copied, the middleware can add its own (rate limits).

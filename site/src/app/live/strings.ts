@@ -1,0 +1,27 @@
+import { lang } from '../i18n/index.ts';
+
+/** The live browser's and picker's strings (kept beside them, so other catalogues' edits do not collide). */
+const en = {
+  'live.region': 'Live browser: {url}', 'live.connecting': 'Opening a browser…', 'live.closed': 'The browser session ended: {why}',
+  'live.readOnly': 'Watching (read-only)', 'live.address': 'Address', 'live.go': 'Go', 'live.back': 'Back',
+  'pick.mode': 'Pick on page', 'pick.field': 'Pick a field', 'pick.next': 'Pick the next-page link', 'pick.more': 'Pick the load-more button',
+  'pick.detail': 'Pick a detail link', 'pick.tab': 'Pick a tab', 'pick.off': 'Browse', 'pick.hint': 'Hover to see what would be picked; click to pick.',
+  'pick.items': '{n} items like this on the page', 'pick.selector': 'Selector', 'pick.score': 'Score', 'pick.fill': 'Fill', 'pick.unique': 'Unique',
+  'pick.stable': 'Stable', 'pick.use': 'Use', 'pick.candidates': 'Selectors for {field}', 'pick.test': 'Test', 'pick.found': 'Found: {what}',
+  'pick.samples': 'Sample pages (one URL a line)', 'pick.rename': 'Field name', 'pick.remove': 'Remove',
+} as const;
+export type LiveKey = keyof typeof en;
+const ko: Record<LiveKey, string> = {
+  'live.region': '실시간 브라우저: {url}', 'live.connecting': '브라우저를 여는 중…', 'live.closed': '브라우저 세션이 끝났습니다: {why}',
+  'live.readOnly': '보기 전용', 'live.address': '주소', 'live.go': '이동', 'live.back': '뒤로',
+  'pick.mode': '페이지에서 고르기', 'pick.field': '필드 고르기', 'pick.next': '다음 페이지 링크 고르기', 'pick.more': '더 보기 버튼 고르기',
+  'pick.detail': '상세 링크 고르기', 'pick.tab': '탭 고르기', 'pick.off': '탐색', 'pick.hint': '마우스를 올리면 고를 요소가 보이고, 클릭하면 고릅니다.',
+  'pick.items': '이 페이지에 같은 항목 {n}개', 'pick.selector': '선택자', 'pick.score': '점수', 'pick.fill': '채움', 'pick.unique': '유일',
+  'pick.stable': '안정', 'pick.use': '사용', 'pick.candidates': '{field}의 선택자', 'pick.test': '테스트', 'pick.found': '찾음: {what}',
+  'pick.samples': '샘플 페이지 (한 줄에 URL 하나)', 'pick.rename': '필드 이름', 'pick.remove': '삭제',
+};
+
+export function lt(key: LiveKey, vars: Record<string, string | number> = {}): string {
+  const s: string = lang() === 'ko' ? ko[key] : en[key];
+  return s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
+}
