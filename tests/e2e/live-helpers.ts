@@ -78,3 +78,20 @@ export async function screencastsBecome(nodeUrl: string, n: number): Promise<num
   }
   return last;
 }
+
+/** A login hand-off's view socket: every message (types only, and navigated URLs), and a wait for one. */
+export async function handoff(key: string, loginId: string, url: string) {
+  const ws = new WebSocket(`${wsBase()}/v1/logins/${loginId}/handoff?url=${encodeURIComponent(url)}`, { headers: { authorization: `Bearer ${key}` } });
+  const got: Array<{ type: string; url?: string; loginId?: string }> = [];
+  ws.on('message', (d: Buffer) => got.push(JSON.parse(String(d)) as { type: string; url?: string }));
+  await new Promise<void>((resolve, reject) => ws.once('open', () => resolve()).once('error', reject));
+  const until = async (ok: (m: { type: string; url?: string }) => boolean, what: string): Promise<void> => {
+    for (let i = 0; i < 600; i++) {
+      if (got.some(ok)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`no ${what} (got ${got.map((m) => m.type).join(',')})`);
+  };
+  const send = (m: Record<string, unknown>): void => ws.send(JSON.stringify(m));
+  return { ws, got, send, until };
+}

@@ -1,12 +1,13 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LIVE_COLOR, LIVE_RECORDS } from '../../fixtures/src/live-pages.ts';
+import { LIVE_COLOR, LIVE_RECORDS, OTP_RECORDS } from '../../fixtures/src/live-pages.ts';
+import { LOGIN } from '../../fixtures/src/data.ts';
 import { ROW_FIELDS } from '../../fixtures/src/jobs.ts';
 import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
 import { launchChromium } from './browser.ts';
 import { checkPage, pageApi, signIn } from './app-helpers.ts';
 import { api, newOrg, waitForRun } from './client.ts';
-import { liveTasksOf, middleColour, screencastsBecome, upgradeStatusWith, watch } from './live-helpers.ts';
+import { handoff, liveTasksOf, middleColour, screencastsBecome, upgradeStatusWith, watch } from './live-helpers.ts';
 
 /** Long enough that the task is surely still in flight when the first watcher leaves. */
 const HOLD_MS = 15_000;
@@ -104,5 +105,38 @@ describe('live view and login hand-off', () => {
     expect(await screencastsBecome(fleet.url, 0)).toBe(0);
     await context.close();
   }, 90_000);
-});
 
+  it('login hand-off: a one-time-code sign-in typed through the live view is sealed into the login, never shown, and serves a run', async () => {
+    const fixture = inject('fixtureUrl');
+    const login = await api(a.key, 'POST', '/v1/logins', { name: 'otp', storageState: { cookies: [], origins: [] } });
+    expect(login.status, login.text).toBe(201);
+    const loginId = String(login.body.id);
+    expect(await upgradeStatusWith(`/v1/logins/${loginId}/handoff?url=${encodeURIComponent(`${fixture}/live/otp/login`)}`, { authorization: `Bearer ${b.key}` })).toBe(404);
+
+    const view = await handoff(a.key, loginId, `${fixture}/live/otp/login`);
+    await view.until((m) => m.type === 'navigated' && m.url === `${fixture}/live/otp/login`, 'sign-in page');
+    await view.until((m) => m.type === 'frame', 'frame');
+    // As a person: Tab to the field, type, Tab, type, Enter; then the code from "their mail".
+    for (const m of [{ type: 'key', action: 'press', key: 'Tab' }, { type: 'text', text: LOGIN.user }, { type: 'key', action: 'press', key: 'Tab' },
+      { type: 'text', text: LOGIN.password }, { type: 'key', action: 'press', key: 'Enter' }]) view.send(m);
+    await view.until((m) => m.type === 'navigated' && m.url === `${fixture}/live/otp/code`, 'code page');
+    const code = await (await fetch(`${fixture}/live/otp/last-code`)).text();
+    expect(code).toMatch(/^\d{6}$/);
+    for (const m of [{ type: 'key', action: 'press', key: 'Tab' }, { type: 'text', text: code }, { type: 'key', action: 'press', key: 'Enter' }]) view.send(m);
+    await view.until((m) => m.type === 'navigated' && m.url === `${fixture}/live/otp/orders`, 'orders page');
+    view.send({ type: 'save' });
+    await view.until((m) => m.type === 'saved', 'saved');
+    expect(view.got.find((m) => m.type === 'saved')?.loginId).toBe(loginId);
+    expect(view.got.filter((m) => m.type === 'state')).toEqual([]);
+    const listed = (await api<{ data: Array<{ id: string; hasStorageState: boolean; stateSavedAt: number | null }> }>(a.key, 'GET', '/v1/logins')).body.data.find((l) => l.id === loginId);
+    expect(listed?.stateSavedAt).not.toBeNull();
+
+    const job = await api(a.key, 'POST', '/v1/jobs', { name: 'otp orders', spec: { startUrls: [`${fixture}/live/otp/orders`], itemSelector: 'li.product', fields: ROW_FIELDS, login: { id: loginId }, retry: { maxAttempts: 1 } } });
+    expect(job.status, job.text).toBe(201);
+    const run = await api(a.key, 'POST', `/v1/jobs/${String(job.body.id)}/runs`);
+    expect(run.status, run.text).toBe(201);
+    expect((await waitForRun(a.key, String(run.body.id))).status).toBe('succeeded');
+    const results = await api(a.key, 'GET', `/v1/runs/${String(run.body.id)}/results?format=json`);
+    expect(results.body).toEqual(OTP_RECORDS.map((x) => ({ sku: x.sku, name: x.name, price: x.price })));
+  }, 90_000);
+});

@@ -36,6 +36,8 @@ export const ALLOWED_STATUS: Record<string, number> = {
   'GET /v1/runs/{id}/live': 200, 'GET /v1/runs/{id}/tasks/{taskId}/live': 400,
   'GET /v1/artifacts/{id}': 200, 'POST /v1/preview': 200,
   'POST /v1/logins': 201, 'GET /v1/logins': 200, 'DELETE /v1/logins/{id}': 204,
+  // The login hand-off's view WebSocket (ADR 0044): a plain GET is the allowed caller's 400; live-view.test.ts opens it.
+  'GET /v1/logins/{id}/handoff': 400,
   'POST /v1/proxies': 201, 'GET /v1/proxies': 200, 'DELETE /v1/proxies/{id}': 204,
   'POST /v1/keys': 201, 'GET /v1/keys': 200, 'DELETE /v1/keys/{id}': 200, 'POST /v1/keys/{id}/rotate': 201,
   'GET /v1/policy': 200, 'PUT /v1/policy': 200, 'GET /v1/audit': 200, 'GET /v1/status': 200,

@@ -85,6 +85,11 @@ export async function startView(wsEndpoint: string, client: WebSocket, log: Logg
         return void await page.goto(m.url, { waitUntil: 'domcontentloaded', timeout: 30_000 });
       case 'back':
         return void await page.goBack({ waitUntil: 'domcontentloaded', timeout: 30_000 });
+      case 'save': {
+        // To the edge's BrowserSession object, which seals it into the login and relays no `state` (ADR 0044).
+        const state = await context.storageState();
+        return send({ type: 'state', storageState: { cookies: state.cookies, origins: state.origins } });
+      }
       default:
         return pickerCommand(page, m, send);
     }
