@@ -139,4 +139,48 @@ describe('live view and login hand-off', () => {
     const results = await api(a.key, 'GET', `/v1/runs/${String(run.body.id)}/results?format=json`);
     expect(results.body).toEqual(OTP_RECORDS.map((x) => ({ sku: x.sku, name: x.name, price: x.price })));
   }, 90_000);
+
+  it('App: the login hand-off screen: a person signs in with a one-time code in the live browser and saves the session', async () => {
+    const fixture = inject('fixtureUrl');
+    const { context, page } = await signIn(browser, `handoff-${Date.now().toString(36)}`);
+    const made = await pageApi(page, 'POST', '/v1/logins', { name: 'by hand', storageState: { cookies: [], origins: [] } });
+    expect(made.status).toBe(201);
+    // Where the fields are on the 1280×800 page the session shows, as a person sees them.
+    const probe = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const boxOf = async (path: string, selector: string) => {
+      await probe.goto(`${fixture}${path}`);
+      return (await probe.locator(selector).boundingBox())!;
+    };
+    const [userBox, passwordBox, codeBox] = [await boxOf('/live/otp/login', 'input[name="user"]'), await boxOf('/live/otp/login', 'input[name="password"]'), await boxOf('/live/otp/code', 'input[name="code"]')];
+    await probe.close();
+
+    await page.goto(`${inject('edgeUrl')}/app/settings/`);
+    await page.getByTestId('handoff-start').click();
+    await page.getByTestId('handoff-url').fill(`${fixture}/live/otp/login`);
+    await page.getByTestId('handoff-open').click();
+    await page.getByTestId('live-frame').waitFor({ timeout: 30_000 });
+    await checkPage(page, 'login-handoff');
+    const surface = page.getByTestId('live-surface');
+    const clickAt = async (b: { x: number; y: number; height: number }) => {
+      const s = (await surface.boundingBox())!;
+      const k = s.width / 1280;
+      await surface.click({ position: { x: (b.x + 8) * k, y: (b.y + b.height / 2) * k } });
+    };
+    await clickAt(userBox);
+    await page.keyboard.type(LOGIN.user);
+    await clickAt(passwordBox);
+    await page.keyboard.type(LOGIN.password);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('live-url').inputValue().catch(() => ''), { timeout: 20_000 }).toBe(`${fixture}/live/otp/code`);
+    await page.waitForTimeout(300);
+    await clickAt(codeBox);
+    await page.keyboard.type(await (await fetch(`${fixture}/live/otp/last-code`)).text());
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('live-url').inputValue().catch(() => ''), { timeout: 20_000 }).toBe(`${fixture}/live/otp/orders`);
+    await page.getByTestId('handoff-save').click();
+    await expect.poll(() => page.getByTestId('handoff-state').getAttribute('data-state').catch(() => null), { timeout: 20_000 }).toBe('saved');
+    const logins = (await pageApi(page, 'GET', '/v1/logins')).body.data as Array<{ id: string; stateSavedAt: number | null }>;
+    expect(logins.find((l) => l.id === String(made.body.id))?.stateSavedAt).not.toBeNull();
+    await context.close();
+  }, 120_000);
 });
