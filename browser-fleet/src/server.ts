@@ -19,6 +19,8 @@ import { TaskSession } from './task-session.ts';
 import { WarmContexts } from './warm-contexts.ts';
 import { runPreview } from './preview.ts';
 import { BrowserSessions } from './sessions/browser-sessions.ts';
+import { TaskPages } from './live/task-pages.ts';
+import { TaskScreencasts } from './live/screencast.ts';
 
 export interface FleetNode {
   /** Where this node listens (FLEET_PUBLIC_URL when set). */
@@ -70,6 +72,9 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   egress.allow.reserve(() => browserSessions.debugPorts());
   const edge = new EdgeClient(config.secret, config.nodeId, log);
   const sessions = new Map<string, { session: TaskSession; done: Promise<void> }>();
+  // Pages of tasks in flight, screencast only while the edge holds a live view of one (ADR 0044).
+  const taskPages = new TaskPages();
+  const screencasts = new TaskScreencasts({ secret: config.secret, pages: taskPages, log });
   const metrics = new FleetMetrics({ inFlight: () => limiter.inFlight, slots: () => limiter.slots, browsers: () => pool.browsers, contexts: () => pool.contexts });
   const spans = config.otlpEndpoint ? exporterFromEnv({ ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: config.otlpEndpoint }, log) : undefined;
   let url = config.publicUrl ?? '';
@@ -82,6 +87,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
     ...heartbeat(), ok: !limiter.draining && pool.browsers > 0, browsers: pool.browsers, contexts: pool.contexts,
     rssBytes: process.memoryUsage.rss(), uptimeMs: Date.now() - startedAt,
     sandbox: sandbox?.sandbox ?? null, chromiumUser: sandbox?.identity?.name ?? null, warnings: sandbox?.warnings ?? [],
+    screencasts: screencasts.count, sessions: browserSessions.count,
   });
 
   // Tell the edge at once when a slot frees (debounced), instead of at the next periodic heartbeat.
@@ -96,7 +102,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
 
   /** Runs an admitted task (its slot reserved); when it ends, its slot goes to the task handed back with its result, if any. */
   function startSession(task: Task): void {
-    const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log, metrics, spans, egress, warm, acceptNext: () => !limiter.draining });
+    const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log, metrics, spans, egress, warm, acceptNext: () => !limiter.draining, pages: taskPages });
     const done = session.run()
       .catch((e: unknown) => {
         log.log('error', 'task session failed', { runId: task.runId, taskId: task.taskId, error: messageOf(e) });
@@ -142,7 +148,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
   });
   server.on('upgrade', (req, socket, head) => {
-    if (!browserSessions.handleUpgrade(req, socket, head)) socket.destroy();
+    if (!browserSessions.handleUpgrade(req, socket, head)) void screencasts.handleUpgrade(req, socket, head).then((ok) => ok || socket.destroy(), () => socket.destroy());
   });
   const { port } = server.address() as AddressInfo;
   egress.allow.reserve(port);
@@ -169,6 +175,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
     limiter.drain();
     // An interactive session cannot move to another node: it ends now rather than holding the drain.
     await browserSessions.closeAll();
+    screencasts.close();
     await beat(); // the edge stops dispatching here at once, not at the next beat
     const idle = await limiter.waitIdle(config.drainMs);
     if (!idle) {

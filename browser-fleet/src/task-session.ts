@@ -15,6 +15,7 @@ import type { WarmContexts } from './warm-contexts.ts';
 import { combineObservers, type TaskObserver } from './task-observer.ts';
 import type { SpanSink } from './telemetry/otlp-exporter.ts';
 import { TaskSpans } from './telemetry/task-spans.ts';
+import type { TaskPages } from './live/task-pages.ts';
 
 export interface SessionDeps {
   pool: ContextSource;
@@ -32,6 +33,8 @@ export interface SessionDeps {
   warm?: WarmContexts | undefined;
   /** Whether the node takes another task in the answer to this one's result (it is not draining). */
   acceptNext?: () => boolean;
+  /** The node's pages of tasks in flight, for the live view (ADR 0044). */
+  pages?: TaskPages;
 }
 
 /** How long a node keeps trying to announce a task start before it lets the lease expire. */
@@ -76,6 +79,7 @@ export class TaskSession {
     const recorder = await ArtifactRecorder.create(task.spec.artifacts, secrets).catch(() => null);
     const spans = deps.spans ? new TaskSpans(task, deps.spans) : null;
     const observers: TaskObserver[] = [recorder, spans].filter((o): o is ArtifactRecorder | TaskSpans => o !== null);
+    if (deps.pages) observers.push(deps.pages.begin(task));
     const lose = (): void => this.stop('lease-lost');
     const keeper = this.#keepLease(lose);
     const batcher = new EventBatcher({ send: (events) => deps.edge.events(task, events), onGone: lose });
@@ -91,7 +95,7 @@ export class TaskSession {
       ...(task.proxy ? { proxies: () => this.#proxies() } : {}),
       ...(task.session?.state ? { session: () => this.#session() } : {}),
       secrets,
-    });
+    }).finally(() => deps.pages?.end(task.taskId));
     // Uploads happen while the lease is still renewed; the result then names what was stored.
     const files = await recorder?.collect(result.outcome === 'failed') ?? [];
     if (files.length && !this.stopReason) await this.#attach(result, files);

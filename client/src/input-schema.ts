@@ -6891,6 +6891,174 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/logins/{id}/handoff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Complete a sign-in that needs a person, in a live browser (WebSocket, login hand-off)
+         * @description Connect with `Upgrade: websocket`. Opens an interactive view session (ADR 0043 view protocol: `frame`s out; `mouse`, `key`, `text` in) at `?url=` (default: the login's flow URL), under the organization's egress policy. When signed in, send `{"type":"save"}`: the browser's cookies and localStorage are sealed into this login (never sent to you), the answer is `{"type":"saved","loginId"}` and the session ends. A browser signed in with a cookie must connect from the app's own origin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    budgetMs?: number;
+                    url?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The view WebSocket */
+                101: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `INVALID_REQUEST`: Fix the request parameters listed in details.issues. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE" | "CHANGES_UNAVAILABLE" | "RUN_NOT_SUSPECT" | "PUBLISHABLE_KEY_REQUIRED" | "RUN_EXPIRED";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHORIZED`: Send a valid API key as "Authorization: Bearer <key>". */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE" | "CHANGES_UNAVAILABLE" | "RUN_NOT_SUSPECT" | "PUBLISHABLE_KEY_REQUIRED" | "RUN_EXPIRED";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `FORBIDDEN`: The key or role lacks the permission this call needs. `BLOCKED_BY_POLICY`: The URL is outside the organization's network or domain policy. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE" | "CHANGES_UNAVAILABLE" | "RUN_NOT_SUSPECT" | "PUBLISHABLE_KEY_REQUIRED" | "RUN_EXPIRED";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `NOT_FOUND`: Check the id and that it belongs to your organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE" | "CHANGES_UNAVAILABLE" | "RUN_NOT_SUSPECT" | "PUBLISHABLE_KEY_REQUIRED" | "RUN_EXPIRED";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `INTERNAL`: An internal error. Quote the request id when you report it. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE" | "CHANGES_UNAVAILABLE" | "RUN_NOT_SUSPECT" | "PUBLISHABLE_KEY_REQUIRED" | "RUN_EXPIRED";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `FLEET_UNAVAILABLE`: No browser fleet node accepted the task. Check that a fleet node is running and registered. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE" | "CHANGES_UNAVAILABLE" | "RUN_NOT_SUSPECT" | "PUBLISHABLE_KEY_REQUIRED" | "RUN_EXPIRED";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -11272,6 +11440,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/runs/{id}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The run's tasks in flight that can be watched live */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Tasks running now, oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                attempt: number;
+                                startedAt: number;
+                                taskId: string;
+                                url: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description `UNAUTHORIZED`: Send a valid API key as "Authorization: Bearer <key>". */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE" | "CHANGES_UNAVAILABLE" | "RUN_NOT_SUSPECT" | "PUBLISHABLE_KEY_REQUIRED" | "RUN_EXPIRED";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `NOT_FOUND`: Check the id and that it belongs to your organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE" | "CHANGES_UNAVAILABLE" | "RUN_NOT_SUSPECT" | "PUBLISHABLE_KEY_REQUIRED" | "RUN_EXPIRED";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `INTERNAL`: An internal error. Quote the request id when you report it. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE" | "CHANGES_UNAVAILABLE" | "RUN_NOT_SUSPECT" | "PUBLISHABLE_KEY_REQUIRED" | "RUN_EXPIRED";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/runs/{id}/logs": {
         parameters: {
             query?: never;
@@ -11800,6 +12076,172 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/tasks/{taskId}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A read-only live view of a task in flight (WebSocket)
+         * @description Connect with `Upgrade: websocket`. The fleet node screencasts the task's page only while this socket is open. Each message is JSON: `{"type":"frame","data":"<JPEG, base64>","width","height","scrollX","scrollY","url","ts"}`; `{"type":"ended"}` and close code 1000 follow the end of the task. While a stored login is filled in, no frames are sent. Messages from the watcher are ignored. A browser signed in with a cookie must connect from the app's own origin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The live view */
+                101: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `INVALID_REQUEST`: Fix the request parameters listed in details.issues. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE" | "CHANGES_UNAVAILABLE" | "RUN_NOT_SUSPECT" | "PUBLISHABLE_KEY_REQUIRED" | "RUN_EXPIRED";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHORIZED`: Send a valid API key as "Authorization: Bearer <key>". */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE" | "CHANGES_UNAVAILABLE" | "RUN_NOT_SUSPECT" | "PUBLISHABLE_KEY_REQUIRED" | "RUN_EXPIRED";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `FORBIDDEN`: The key or role lacks the permission this call needs. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE" | "CHANGES_UNAVAILABLE" | "RUN_NOT_SUSPECT" | "PUBLISHABLE_KEY_REQUIRED" | "RUN_EXPIRED";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `NOT_FOUND`: Check the id and that it belongs to your organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE" | "CHANGES_UNAVAILABLE" | "RUN_NOT_SUSPECT" | "PUBLISHABLE_KEY_REQUIRED" | "RUN_EXPIRED";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `INTERNAL`: An internal error. Quote the request id when you report it. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE" | "CHANGES_UNAVAILABLE" | "RUN_NOT_SUSPECT" | "PUBLISHABLE_KEY_REQUIRED" | "RUN_EXPIRED";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `FLEET_UNAVAILABLE`: No browser fleet node accepted the task. Check that a fleet node is running and registered. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE" | "CHANGES_UNAVAILABLE" | "RUN_NOT_SUSPECT" | "PUBLISHABLE_KEY_REQUIRED" | "RUN_EXPIRED";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

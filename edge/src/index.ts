@@ -26,6 +26,7 @@ import { registerProxyRoutes } from './routes/proxies/index.ts';
 import { registerNotificationRoutes } from './routes/notifications/index.ts';
 import { registerTemplateRoutes } from './routes/templates/index.ts';
 import { registerSessionRoutes } from './routes/sessions/index.ts';
+import { sweepLostSessions } from './browser-session/sweep.ts';
 import { SHARED_PATHS, registerShareRoutes } from './routes/shares/index.ts';
 import { internalRoutes } from './routes/internal/index.ts';
 import { adminRoutes } from './routes/admin/index.ts';
@@ -114,6 +115,7 @@ export default {
     // Schedules first: a run's start should not wait on housekeeping. The tick's own time is the clock (ADR 0042).
     await runScheduleTick(services, controller.scheduledTime);
     await pruneNodes(services);
+    await sweepLostSessions(services);
     await artifactMaintenance(services);
     // Freshness and retention go by the tick's time too, so a replayed or far-future tick decides as of then (ADR 0047).
     await checkFreshness(services, controller.scheduledTime);

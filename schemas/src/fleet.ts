@@ -23,5 +23,9 @@ export const NodeHealth = NodeHeartbeat.extend({
   /** The system user the browsers run as (null: the node's own user). */
   chromiumUser: z.string().nullable(),
   warnings: z.array(z.string()),
+  /** Live views of tasks being screencast now (issue #13 §2): zero when nobody watches. */
+  screencasts: z.number().int(),
+  /** Browser sessions held now (ADR 0039). */
+  sessions: z.number().int(),
 });
 export type NodeHealth = z.infer<typeof NodeHealth>;

@@ -7,6 +7,9 @@ export const fleetPaths = {
   /** On a node: open a browser session (POST, signed); its CDP WebSocket is sessionCdp(id), opened once with its secret. */
   sessions: '/v1/sessions',
   sessionCdp: (id: string) => `/v1/sessions/${id}/cdp`,
+  /** On a node: the live view of a task in flight (WebSocket, GET signed with an empty body; ADR 0044). */
+  taskScreencast: (taskId: string, runId: string, orgId: string) =>
+    `/v1/tasks/${taskId}/screencast?run=${encodeURIComponent(runId)}&org=${encodeURIComponent(orgId)}`,
   /** A `view` session's socket (the JSON view protocol, ADR 0043), opened once with its secret. */
   sessionView: (id: string) => `/v1/sessions/${id}/view`,
   health: '/health',

@@ -24,6 +24,8 @@ export const ViewClientMessage = z.discriminatedUnion('type', [
     samples: z.array(z.url({ protocol: /^https?$/ })).max(5).default([]) }).strict(),
   /** Runs a picker test on the page as it is (the draft's selectors), answered by `tested` with the same `id`. */
   z.object({ type: z.literal('test'), id: z.number().int().min(0), spec: z.record(z.string(), z.unknown()) }).strict(),
+  /** Login hand-off (ADR 0044): the person is signed in; the node hands the session's state to the edge, never to the viewer. */
+  z.object({ type: z.literal('save') }).strict(),
 ]);
 export type ViewClientMessage = z.infer<typeof ViewClientMessage>;
 export type ViewClientInput = z.input<typeof ViewClientMessage>;
@@ -37,7 +39,11 @@ export type ViewServerMessage =
   | { type: 'highlight'; rects: ViewRect[]; item: ViewRect[] }
   | { type: 'picked'; id: number; result: unknown }
   | { type: 'tested'; id: number; result: unknown }
-  | { type: 'error'; message: string; id?: number };
+  | { type: 'error'; message: string; id?: number }
+  /** Edge only: the BrowserSession object seals it into the stored login and never relays it (ADR 0044). */
+  | { type: 'state'; storageState: { cookies: unknown[]; origins: unknown[] } }
+  /** From the edge after a hand-off's state was sealed into the login. */
+  | { type: 'saved'; loginId: string };
 
 /** The viewport of a view session's page (CSS pixels); frames come at this size. */
 export const VIEW_VIEWPORT = { width: 1280, height: 800 } as const;

@@ -32,8 +32,13 @@ export const ALLOWED_STATUS: Record<string, number> = {
   'GET /v1/runs/{id}/logs': 200, 'GET /v1/runs/{id}/artifacts': 200, 'POST /v1/runs/{id}/cancel': 200,
   // A WebSocket: the upgrade itself is the answer.
   'GET /v1/runs/{id}/events': 101,
+  // Live view (ADR 0044): the matrix's runs have ended, so none of their tasks is in flight: the list is empty (200)
+  // and a plain GET of a task's view is the allowed caller's 400 (no upgrade). live-view.test.ts opens real ones.
+  'GET /v1/runs/{id}/live': 200, 'GET /v1/runs/{id}/tasks/{taskId}/live': 400,
   'GET /v1/artifacts/{id}': 200, 'POST /v1/preview': 200,
   'POST /v1/logins': 201, 'GET /v1/logins': 200, 'DELETE /v1/logins/{id}': 204,
+  // The login hand-off's view WebSocket (ADR 0044): a plain GET is the allowed caller's 400; live-view.test.ts opens it.
+  'GET /v1/logins/{id}/handoff': 400,
   'POST /v1/proxies': 201, 'GET /v1/proxies': 200, 'DELETE /v1/proxies/{id}': 204,
   'POST /v1/keys': 201, 'GET /v1/keys': 200, 'DELETE /v1/keys/{id}': 200, 'POST /v1/keys/{id}/rotate': 201,
   'GET /v1/policy': 200, 'PUT /v1/policy': 200, 'GET /v1/audit': 200, 'GET /v1/status': 200,

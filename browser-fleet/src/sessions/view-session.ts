@@ -90,6 +90,11 @@ export async function startView(wsEndpoint: string, client: WebSocket, log: Logg
         return void await page.goto(m.url, { waitUntil: 'domcontentloaded', timeout: 30_000 });
       case 'back':
         return void await page.goBack({ waitUntil: 'domcontentloaded', timeout: 30_000 });
+      case 'save': {
+        // To the edge's BrowserSession object, which seals it into the login and relays no `state` (ADR 0044).
+        const state = await context.storageState();
+        return send({ type: 'state', storageState: { cookies: state.cookies, origins: state.origins } });
+      }
       default:
         if (m.type === 'hover' && --hovers > 0) return;
         return pickerCommand({ page, samples }, m, send);

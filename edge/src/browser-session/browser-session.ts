@@ -1,7 +1,8 @@
 import { DurableObject } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { browserSessions } from '@trawl/db';
-import type { EgressPolicy, SessionEndReason } from '@trawl/schemas';
+import { StorageState, type EgressPolicy, type SessionEndReason } from '@trawl/schemas';
+import { saveHandoffState } from '../services/logins/handoff.ts';
 import { configOf, type Env } from '../env.ts';
 import { errorResponse, isApiError } from '../lib/errors.ts';
 import { createLogger } from '../lib/log.ts';
@@ -21,6 +22,8 @@ export interface SessionStart {
   policy: EgressPolicy;
   /** `view`: the app's JSON view protocol (ADR 0043) instead of raw CDP. */
   mode?: 'cdp' | 'view';
+  /** A login hand-off (ADR 0044): the view opens at `url`; the state the node hands over is sealed into the login. */
+  handoff?: { loginId: string; url: string };
 }
 export const SESSION_START_HEADER = 'x-trawl-session-start';
 
@@ -44,6 +47,8 @@ export class BrowserSession extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname;
     if (path === '/end') return this.#endRequest();
+    // The cron's sweep (sweep.ts): whether this object still holds its session; a lost one answers 404.
+    if (path === '/alive') return new Response(null, { status: this.#live || this.#ending ? 204 : 404 });
     const raw = request.headers.get(SESSION_START_HEADER);
     if (path !== '/open' || !raw) return new Response('not found', { status: 404 });
     const start = JSON.parse(raw) as SessionStart;
@@ -89,14 +94,26 @@ export class BrowserSession extends DurableObject<Env> {
       if (live.node.readyState === WebSocket.OPEN) live.node.send(e.data);
     });
     node.socket.addEventListener('message', (e) => {
+      // A session's state (a hand-off's `save`) is the edge's alone: sealed into the login, never relayed.
+      if (typeof e.data === 'string' && e.data.startsWith('{"type":"state"')) return void this.#handoffState(live, e.data);
       if (server.readyState === WebSocket.OPEN) server.send(e.data);
     });
+    if (start.handoff) node.socket.send(JSON.stringify({ type: 'navigate', url: start.handoff.url }));
     server.addEventListener('close', () => void this.#end('client'));
     server.addEventListener('error', () => void this.#end('client'));
     node.socket.addEventListener('close', () => void this.#end('node'));
     node.socket.addEventListener('error', () => void this.#end('node'));
     await this.#arm(live);
     return new Response(null, { status: 101, webSocket: client, headers: { 'x-trawl-session': start.sessionId } });
+  }
+
+  async #handoffState(live: Live, raw: string): Promise<void> {
+    const loginId = live.start.handoff?.loginId;
+    const state = StorageState.safeParse((JSON.parse(raw) as { storageState?: unknown }).storageState);
+    if (!loginId || !state.success) return;
+    await saveHandoffState(this.#contextOf(live.start), loginId, state.data);
+    live.client.send(JSON.stringify({ type: 'saved', loginId }));
+    await this.#end('client');
   }
 
   override async alarm(): Promise<void> {

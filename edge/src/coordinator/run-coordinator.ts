@@ -17,6 +17,9 @@ import { DetailStore } from './detail-store.ts';
 import { GraphStore } from './graph-store.ts';
 import { WarningStore } from './warning-store.ts';
 import { SessionStore, sessionAad } from './session-store.ts';
+import { LiveTaskStore, type LiveTask } from './live-tasks.ts';
+import { loginGoneStale } from './login-stale.ts';
+import { emitNotification } from '../notify/emit.ts';
 import { seal } from '../lib/secret-box.ts';
 import { warningFailure, warningsOf } from './warnings.ts';
 import { notifyRunEnd } from '../notify/run-end.ts';
@@ -66,6 +69,7 @@ export class RunCoordinator extends DurableObject<Env> {
   private readonly graph: GraphStore;
   private readonly warningInputs: WarningStore;
   private readonly sessions: SessionStore;
+  private readonly live: LiveTaskStore;
   private readonly log = createLogger({ component: 'coordinator' });
   /** Tasks whose wait for a slot was already announced (once per task and reason, not on every retry). */
   private readonly waitNoticed = new Set<string>();
@@ -79,6 +83,7 @@ export class RunCoordinator extends DurableObject<Env> {
     this.graph = new GraphStore(ctx.storage.sql);
     this.warningInputs = new WarningStore(ctx.storage.sql);
     this.sessions = new SessionStore(ctx.storage.sql);
+    this.live = new LiveTaskStore(ctx.storage.sql);
   }
 
   async start(init: RunInit): Promise<RunSnapshot> {
@@ -142,6 +147,7 @@ export class RunCoordinator extends DurableObject<Env> {
   async taskStart(taskId: string, leaseToken: string, nodeId: string): Promise<LeaseAnswer> {
     const answer = this.renewLease(taskId, leaseToken);
     const task = this.store.getTask(taskId);
+    if (answer.ok) this.live.started(taskId, nodeId, leaseToken, Date.now());
     if (answer.ok && task && task.status === 'queued') {
       this.store.updateTask({ ...task, status: 'running' });
       // The lease just got shorter than the dispatch timeout: wake up in time to notice a dead node.
@@ -156,6 +162,11 @@ export class RunCoordinator extends DurableObject<Env> {
       this.emit({ type: 'task.started', message: `Attempt ${task.attempt} started on ${nodeId}`, taskId, url: task.url, data: { nodeId, attempt: task.attempt } });
     }
     return answer;
+  }
+
+  /** Tasks running now and the node of each (the live view's, ADR 0044). */
+  liveTasks(): LiveTask[] {
+    return this.live.running();
   }
 
   taskHeartbeat(taskId: string, leaseToken: string): LeaseAnswer {
@@ -329,6 +340,11 @@ export class RunCoordinator extends DurableObject<Env> {
       this.store.putMeta(sited);
       this.store.updateTask({ ...task, status: 'failed', failures: decision.failures, leaseDeadline: null, error });
       if (failure.code === 'SESSION_EXPIRED') this.warningInputs.addExpired(failure.step ?? 'navigate');
+      // The job's owners are told once per run that its stored login needs redoing (the hand-off, ADR 0044).
+      if (loginGoneStale(this.ctx.storage.sql, meta.spec, failure)) {
+        this.ctx.waitUntil(emitNotification(this.env, { orgId: meta.orgId, jobId: meta.jobId, event: 'login.stale', runId: meta.runId,
+          data: { loginId: meta.spec.login?.id ?? null, code: failure.code, url: task.url } }).catch((err: unknown) => this.log.error('login.stale notification failed', { err: String(err) })));
+      }
       this.emit({ type: 'task.failed', level: 'error', taskId: task.taskId, url: task.url, message: `${failure.code}: ${failure.message}`, data: { error } });
     }
   }

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { Login, LoginInput } from '@trawl/schemas';
 import type { createApp } from '../../app.ts';
 import { createLogin, deleteLogin, listLogins } from '../../services/logins/logins.ts';
+import { HandoffQuery, openHandoff } from '../../services/logins/handoff.ts';
 import { IdParam, errorResponses, readJsonBody, security } from '../openapi-common.ts';
 
 const tags = ['Logins'];
@@ -21,9 +22,18 @@ const remove = createRoute({
   responses: { 204: { description: 'Deleted' }, ...errorResponses('NOT_FOUND', 'FORBIDDEN') },
 });
 
+const handoff = createRoute({
+  method: 'get', path: '/v1/logins/{id}/handoff', tags, security, 'x-trawl-permission': 'jobs:write',
+  summary: 'Complete a sign-in that needs a person, in a live browser (WebSocket, login hand-off)',
+  description: 'Connect with `Upgrade: websocket`. Opens an interactive view session (ADR 0043 view protocol: `frame`s out; `mouse`, `key`, `text` in) at `?url=` (default: the login\'s flow URL), under the organization\'s egress policy. When signed in, send `{"type":"save"}`: the browser\'s cookies and localStorage are sealed into this login (never sent to you), the answer is `{"type":"saved","loginId"}` and the session ends. A browser signed in with a cookie must connect from the app\'s own origin.',
+  request: { params: IdParam('lgn'), query: HandoffQuery },
+  responses: { 101: { description: 'The view WebSocket' }, ...errorResponses('NOT_FOUND', 'INVALID_REQUEST', 'FORBIDDEN', 'FLEET_UNAVAILABLE', 'BLOCKED_BY_POLICY') },
+});
+
 export function registerLoginRoutes(app: ReturnType<typeof createApp>) {
   app.openapi(create, async (c) => c.json(await createLogin(c.get('actor'), await readJsonBody(c, 'INVALID_REQUEST')), 201));
   app.openapi(list, async (c) => c.json(await listLogins(c.get('actor')), 200));
+  app.openapi(handoff, async (c) => openHandoff(c.get('actor'), c.req.valid('param').id, c.req.valid('query'), c.req.raw) as never);
   app.openapi(remove, async (c) => {
     await deleteLogin(c.get('actor'), c.req.valid('param').id);
     return c.body(null, 204);

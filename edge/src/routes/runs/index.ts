@@ -7,6 +7,7 @@ import { IdParam, errorResponses, security } from '../openapi-common.ts';
 import { registerChangeRoutes } from './changes.ts';
 import { RunView } from './run-view.ts';
 
+import { registerLiveRoutes } from './live.ts';
 
 const RunList = z.object({ data: z.array(RunView), nextCursor: z.string().nullable() });
 const tags = ['Runs'];
@@ -66,4 +67,5 @@ export function registerRunRoutes(app: ReturnType<typeof createApp>) {
   app.openapi(events, async (c) => openRunEvents(c.get('actor'), c.req.valid('param').id, c.req.raw) as never);
   app.openapi(cancel, async (c) => c.json(await cancelRun(c.get('actor'), c.req.valid('param').id), 200));
   registerChangeRoutes(app);
+  registerLiveRoutes(app);
 }

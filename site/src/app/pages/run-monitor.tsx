@@ -8,6 +8,7 @@ import { RunShares } from './run-shares.tsx';
 import { RunChanges } from './run-changes.tsx';
 import { GuardedButton } from '../ui/guarded.tsx';
 import { followRun, type EventStream } from '../run-events.ts';
+import { LiveTasksPanel } from '../live/task-live-view.tsx';
 
 type Artifacts = ApiData<'/v1/runs/{id}/artifacts', 'get'>;
 interface Failure { code: string; message: string; hint?: string; url?: string; step?: string; field?: string; attempt?: number; taskId?: string }
@@ -83,6 +84,7 @@ export function RunMonitorPage() {
             <Show when={shareCopied()}><span role="status" class="muted">{t('run.shareCopied')}</span></Show>
           </div>
           <Show when={cancelError()}><ErrorBox error={cancelError()} /></Show>
+          <Show when={!FINAL.has(r().status)}><LiveTasksPanel runId={id} running={!FINAL.has(r().status)} /></Show>
           <dl class="board" data-testid="board" aria-live="polite">
             <div><dt>{t('run.pagesDone')}</dt><dd data-testid="board-done">{r().counts.pagesSucceeded}</dd></div>
             <div><dt>{t('run.queued')}</dt><dd data-testid="board-queued">{r().counts.pagesPending}</dd></div>

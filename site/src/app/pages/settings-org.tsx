@@ -4,6 +4,7 @@ import { formatTime, t } from '../i18n/index.ts';
 import { ErrorBox, Loading } from '../ui/error-box.tsx';
 import { GuardedButton, GuardedData } from '../ui/guarded.tsx';
 import { can } from '../session.ts';
+import { LoginHandoff } from '../live/login-handoff.tsx';
 
 type Policy = ApiData<'/v1/policy', 'get'>;
 type DryRun = ApiData<'/v1/policy/dry-run', 'post'>;
@@ -74,6 +75,7 @@ export function LoginsSection() {
   const [password, setPassword] = createSignal('');
   const [loginUrl, setLoginUrl] = createSignal('');
   const [failure, setFailure] = createSignal<unknown>(null);
+  const [handoff, setHandoff] = createSignal<{ id: string; name: string; url: string } | null>(null);
   const act = async (fn: () => Promise<unknown>) => { setFailure(null); try { await fn(); await refetch(); } catch (err) { setFailure(err); } };
   const create = () => act(() => call(api.POST('/v1/logins', { body: {
     name: name(), credential: { username: username(), password: password() },
@@ -85,7 +87,8 @@ export function LoginsSection() {
       <Show when={!logins.error} fallback={<ErrorBox error={logins.error} />}>
         <Show when={logins()} fallback={<Loading />}>
           <ul class="plain-list"><For each={logins()!.data} fallback={<li class="muted">{t('settings.noLogins')}</li>}>{(l) => (
-            <li>{String(l.name)} <code class="small">{String(l.id)}</code> <GuardedButton permission="jobs:write" class="btn btn-quiet" onClick={() => void act(() => call(api.DELETE('/v1/logins/{id}', { params: { path: { id: String(l.id) } } })))}>{t('settings.remove')}</GuardedButton></li>
+            <li>{String(l.name)} <code class="small">{String(l.id)}</code> <GuardedButton permission="jobs:write" class="btn btn-quiet" onClick={() => void act(() => call(api.DELETE('/v1/logins/{id}', { params: { path: { id: String(l.id) } } })))}>{t('settings.remove')}</GuardedButton>
+              {' '}<GuardedButton permission="jobs:write" class="btn btn-quiet" testId="handoff-start" onClick={() => setHandoff({ id: String(l.id), name: String(l.name), url: l.flow?.url ?? '' })}>{t('handoff.start')}</GuardedButton></li>
           )}</For></ul>
         </Show>
       </Show>
@@ -97,6 +100,7 @@ export function LoginsSection() {
         <GuardedButton permission="jobs:write" onClick={() => void create()}>{t('settings.addLogin')}</GuardedButton>
       </div>
       <p class="muted small">{t('settings.writeOnly')}</p>
+      <Show when={handoff()} keyed>{(h) => <LoginHandoff loginId={h.id} loginName={h.name} defaultUrl={h.url} onDone={() => void refetch()} />}</Show>
       <Show when={failure()}><ErrorBox error={failure()} /></Show>
     </section>
   );
