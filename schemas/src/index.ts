@@ -26,3 +26,4 @@ export * from './browser-session.ts';
 export * from './compute.ts';
 export * from './insight.ts';
 export * from './schedule.ts';
+export * from './render.ts';
