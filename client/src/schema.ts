@@ -932,7 +932,7 @@ export interface paths {
                                         urlField: string;
                                         waitFor?: string;
                                     };
-                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                                     fields: {
                                         [key: string]: components["schemas"]["FieldSpec"];
                                     };
@@ -1030,6 +1030,11 @@ export interface paths {
                                          */
                                         rotate: "per-task" | "sticky-per-site";
                                     };
+                                    /**
+                                     * @default browser
+                                     * @enum {string}
+                                     */
+                                    render: "auto" | "browser" | "http";
                                     /** @default true */
                                     respectRobots: boolean;
                                     /**
@@ -1371,7 +1376,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -1469,6 +1474,11 @@ export interface paths {
                                  */
                                 rotate?: "per-task" | "sticky-per-site";
                             };
+                            /**
+                             * @default browser
+                             * @enum {string}
+                             */
+                            render?: "auto" | "browser" | "http";
                             /** @default true */
                             respectRobots?: boolean;
                             /**
@@ -1737,7 +1747,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -1835,6 +1845,11 @@ export interface paths {
                                      */
                                     rotate: "per-task" | "sticky-per-site";
                                 };
+                                /**
+                                 * @default browser
+                                 * @enum {string}
+                                 */
+                                render: "auto" | "browser" | "http";
                                 /** @default true */
                                 respectRobots: boolean;
                                 /**
@@ -2214,7 +2229,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -2312,6 +2327,11 @@ export interface paths {
                                      */
                                     rotate: "per-task" | "sticky-per-site";
                                 };
+                                /**
+                                 * @default browser
+                                 * @enum {string}
+                                 */
+                                render: "auto" | "browser" | "http";
                                 /** @default true */
                                 respectRobots: boolean;
                                 /**
@@ -2758,7 +2778,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -2856,6 +2876,11 @@ export interface paths {
                                  */
                                 rotate?: "per-task" | "sticky-per-site";
                             };
+                            /**
+                             * @default browser
+                             * @enum {string}
+                             */
+                            render?: "auto" | "browser" | "http";
                             /** @default true */
                             respectRobots?: boolean;
                             /**
@@ -3124,7 +3149,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -3222,6 +3247,11 @@ export interface paths {
                                      */
                                     rotate: "per-task" | "sticky-per-site";
                                 };
+                                /**
+                                 * @default browser
+                                 * @enum {string}
+                                 */
+                                render: "auto" | "browser" | "http";
                                 /** @default true */
                                 respectRobots: boolean;
                                 /**
@@ -3412,6 +3442,20 @@ export interface paths {
                                 /** @default 0 */
                                 pagesSoftFailed: number;
                                 pagesSucceeded: number;
+                                /**
+                                 * @default {
+                                 *       "http": 0,
+                                 *       "browser": 0,
+                                 *       "reasons": {}
+                                 *     }
+                                 */
+                                render: {
+                                    browser: number;
+                                    http: number;
+                                    reasons: {
+                                        [key: string]: number;
+                                    };
+                                };
                                 retries: number;
                                 /**
                                  * @default {
@@ -3452,7 +3496,7 @@ export interface paths {
                             /** @default [] */
                             warnings: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -4508,7 +4552,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -4606,6 +4650,11 @@ export interface paths {
                                  */
                                 rotate?: "per-task" | "sticky-per-site";
                             };
+                            /**
+                             * @default browser
+                             * @enum {string}
+                             */
+                            render?: "auto" | "browser" | "http";
                             /** @default true */
                             respectRobots?: boolean;
                             /**
@@ -4873,7 +4922,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -4971,6 +5020,11 @@ export interface paths {
                                      */
                                     rotate: "per-task" | "sticky-per-site";
                                 };
+                                /**
+                                 * @default browser
+                                 * @enum {string}
+                                 */
+                                render: "auto" | "browser" | "http";
                                 /** @default true */
                                 respectRobots: boolean;
                                 /**
@@ -7529,7 +7583,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -7627,6 +7681,11 @@ export interface paths {
                                  */
                                 rotate?: "per-task" | "sticky-per-site";
                             };
+                            /**
+                             * @default browser
+                             * @enum {string}
+                             */
+                            render?: "auto" | "browser" | "http";
                             /** @default true */
                             respectRobots?: boolean;
                             /**
@@ -8230,6 +8289,20 @@ export interface paths {
                                     /** @default 0 */
                                     pagesSoftFailed: number;
                                     pagesSucceeded: number;
+                                    /**
+                                     * @default {
+                                     *       "http": 0,
+                                     *       "browser": 0,
+                                     *       "reasons": {}
+                                     *     }
+                                     */
+                                    render: {
+                                        browser: number;
+                                        http: number;
+                                        reasons: {
+                                            [key: string]: number;
+                                        };
+                                    };
                                     retries: number;
                                     /**
                                      * @default {
@@ -8270,7 +8343,7 @@ export interface paths {
                                 /** @default [] */
                                 warnings: {
                                     /** @enum {string} */
-                                    code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS";
+                                    code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER";
                                     count?: number;
                                     example?: string;
                                     field?: string;
@@ -8397,6 +8470,20 @@ export interface paths {
                                 /** @default 0 */
                                 pagesSoftFailed: number;
                                 pagesSucceeded: number;
+                                /**
+                                 * @default {
+                                 *       "http": 0,
+                                 *       "browser": 0,
+                                 *       "reasons": {}
+                                 *     }
+                                 */
+                                render: {
+                                    browser: number;
+                                    http: number;
+                                    reasons: {
+                                        [key: string]: number;
+                                    };
+                                };
                                 retries: number;
                                 /**
                                  * @default {
@@ -8437,7 +8524,7 @@ export interface paths {
                             /** @default [] */
                             warnings: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -8796,6 +8883,20 @@ export interface paths {
                                 /** @default 0 */
                                 pagesSoftFailed: number;
                                 pagesSucceeded: number;
+                                /**
+                                 * @default {
+                                 *       "http": 0,
+                                 *       "browser": 0,
+                                 *       "reasons": {}
+                                 *     }
+                                 */
+                                render: {
+                                    browser: number;
+                                    http: number;
+                                    reasons: {
+                                        [key: string]: number;
+                                    };
+                                };
                                 retries: number;
                                 /**
                                  * @default {
@@ -8836,7 +8937,7 @@ export interface paths {
                             /** @default [] */
                             warnings: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -10874,7 +10975,7 @@ export interface paths {
                                         urlField: string;
                                         waitFor?: string;
                                     };
-                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                                     fields: {
                                         [key: string]: components["schemas"]["FieldSpec"];
                                     };
@@ -10972,6 +11073,11 @@ export interface paths {
                                          */
                                         rotate: "per-task" | "sticky-per-site";
                                     };
+                                    /**
+                                     * @default browser
+                                     * @enum {string}
+                                     */
+                                    render: "auto" | "browser" | "http";
                                     /** @default true */
                                     respectRobots: boolean;
                                     /**
@@ -11314,7 +11420,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -11412,6 +11518,11 @@ export interface paths {
                                  */
                                 rotate?: "per-task" | "sticky-per-site";
                             };
+                            /**
+                             * @default browser
+                             * @enum {string}
+                             */
+                            render?: "auto" | "browser" | "http";
                             /** @default true */
                             respectRobots?: boolean;
                             /**
@@ -11682,7 +11793,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -11780,6 +11891,11 @@ export interface paths {
                                      */
                                     rotate: "per-task" | "sticky-per-site";
                                 };
+                                /**
+                                 * @default browser
+                                 * @enum {string}
+                                 */
+                                render: "auto" | "browser" | "http";
                                 /** @default true */
                                 respectRobots: boolean;
                                 /**
@@ -12160,7 +12276,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -12258,6 +12374,11 @@ export interface paths {
                                      */
                                     rotate: "per-task" | "sticky-per-site";
                                 };
+                                /**
+                                 * @default browser
+                                 * @enum {string}
+                                 */
+                                render: "auto" | "browser" | "http";
                                 /** @default true */
                                 respectRobots: boolean;
                                 /**

@@ -22,11 +22,12 @@ function patchLayout(win: Window): void {
   const proto = win.Element.prototype as unknown as { getClientRects: () => unknown[]; __trawlPatched?: boolean };
   if (proto.__trawlPatched) return;
   proto.__trawlPatched = true;
-  proto.getClientRects = function (this: Element): unknown[] {
-    for (let el: Element | null = this; el; el = el.parentElement) {
-      if ((win.getComputedStyle(el as never) as { display: string }).display === 'none') return [];
-    }
-    return [{ x: 0, y: 0, width: 1, height: 1 }];
+  const drawn = (el: Element | null): boolean => {
+    const view = el?.ownerDocument.defaultView;
+    return !el || !view || (view.getComputedStyle(el).display !== 'none' && drawn(el.parentElement));
+  };
+  proto.getClientRects = function getClientRects(this: Element): unknown[] {
+    return drawn(this) ? [{ x: 0, y: 0, width: 1, height: 1 }] : [];
   };
 }
 
