@@ -11,10 +11,10 @@ const PER_PAGE = 4;
 const product = (p: number, i: number) => ({ sku: `S${p}-${i}`, name: `Item ${p}.${i} & co`, price: `${p * 10 + i}.50` });
 const productsOf = (p: number) => Array.from({ length: PER_PAGE }, (_, i) => product(p, i + 1));
 const card = (x: ReturnType<typeof product>) => `<li class="product" data-sku="${x.sku}"><span class="name">${x.name.replace('&', '&amp;')}</span> <span class="price">$${x.price}</span></li>`;
-/** A row a browser does not show (hidden by the stylesheet): neither way may read it. */
-const DECOY = '<li class="product gone" data-sku="DECOY"><span class="name">Decoy</span></li>';
+/** Rows a browser does not show (hidden by the stylesheet, on the row or on a wrapper): neither way may read them. */
+const DECOYS = '<li class="product gone" data-sku="DECOY1"><span class="name">Decoy</span></li></ul><div class="gone"><ul><li class="product" data-sku="DECOY2"><span class="name">Decoy</span></li>';
 const next = (variant: string, p: number, last: number) => (p < last ? `<a class="next" href="/${variant}/${p + 1}">next</a>` : '');
-const staticPage = (p: number) => `<!doctype html><html><head><style>.gone { display: none }</style></head><body><ul>${productsOf(p).map(card).join('')}${DECOY}</ul>${next('s', p, PAGES)}</body></html>`;
+const staticPage = (p: number) => `<!doctype html><html><head><style>.gone { display: none }</style></head><body><ul>${productsOf(p).map(card).join('')}${DECOYS}</ul></div>${next('s', p, PAGES)}</body></html>`;
 const jsPage = (p: number) => `<!doctype html><html><body><ul id="list"></ul>${next('js', p, 2)}<script>
 setTimeout(() => { document.getElementById('list').innerHTML = ${JSON.stringify(productsOf(p).map(card).join(''))}; }, 30);</script></body></html>`;
 /** A public-looking page that redirects to a private address: the fast path must refuse the hop as the browser does. */
