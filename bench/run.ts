@@ -41,6 +41,11 @@ const { values: args } = parseArgs({ options: {
   echo: { type: 'boolean', default: false },
   /** Keep the deployment's politeness defaults (4 pages at once per site, 250 ms + jitter between starts). */
   politeness: { type: 'boolean', default: false },
+  /**
+   * The baselines run Chromium with --no-sandbox (a root shell cannot start it sandboxed); so does the benchmark's
+   * fleet node by default, so Trawl and bare compare like for like. This keeps the fleet's sandbox on (production).
+   */
+  'fleet-sandbox': { type: 'boolean', default: false },
   /** NAME=JSON, repeatable: job spec settings merged over the benchmark's job, each run in turn (A/B comparisons). */
   job: { type: 'string', multiple: true, default: [] },
 } });
@@ -240,7 +245,8 @@ async function main(): Promise<void> {
       for (const concurrency of levels) {
         const slots = args.slots === 'match' ? concurrency : Math.max(concurrency, Number(args.slots));
         for (const jv of jobVariants) {
-        const fleet = await startFleet({ edgeUrl: edge.url, secret, allow: hostPorts(fixture.base), slots, nodeId: `bench-${variant}-${concurrency}`, echo: args.echo });
+        const fleet = await startFleet({ edgeUrl: edge.url, secret, allow: hostPorts(fixture.base), slots, nodeId: `bench-${variant}-${concurrency}`, echo: args.echo,
+          ...(args['fleet-sandbox'] ? {} : { env: { FLEET_CHROMIUM_NO_SANDBOX: 'true' } }) });
         const forgetFleet = onInterrupt(() => fleet.kill());
         const fleetLog = captureLines(fleet.proc.child);
         try {
@@ -304,7 +310,9 @@ async function main(): Promise<void> {
         // Interleaved with Trawl's run at the same settings, so both see the same machine (it may be shared).
         if (args.baseline) {
           for (const mode of args['baseline-modes'].split(',')) {
-            const b = await runBaseline({ urls, variant, concurrency, blocked: mode.endsWith('-blocked'), freshContext: mode.includes('-ctx'), freshPage: mode.includes('-page'), expected: fixture.expected, base: fixture.base,
+            // `@shell` is a suffix on the browser, not the mode: bare-blocked@shell is blocked (it ran, and was labelled, as bare@shell).
+            const kind = mode.replace(/@shell$/, '');
+            const b = await runBaseline({ urls, variant, concurrency, blocked: kind.endsWith('-blocked'), freshContext: kind.includes('-ctx'), freshPage: kind.includes('-page'), expected: fixture.expected, base: fixture.base,
               ...(mode.endsWith('@shell') ? { chromiumPath: HEADLESS_SHELL } : {}) });
             console.log(`${b.scraper} ${variant} c=${concurrency}: ${b.pagesPerSec} pages/s, p95 page ${b.p95PageMs} ms, peak RSS ${round(b.peakRssBytes / 2 ** 20)} MB, `
               + `cpu ${JSON.stringify(b.cpu)}; ${verificationOk(b.verification) ? 'records ok' : `RECORDS DIFFER (${b.failedPages} pages failed: ${b.firstError ?? ''})`}`);
