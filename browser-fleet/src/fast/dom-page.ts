@@ -22,9 +22,16 @@ function patchLayout(win: Window): void {
   const proto = win.Element.prototype as unknown as { getClientRects: () => unknown[]; __trawlPatched?: boolean };
   if (proto.__trawlPatched) return;
   proto.__trawlPatched = true;
+  // The DOM never changes after parsing (no scripts run), so each element's answer is computed once: items share ancestors.
+  const known = new WeakMap<Element, boolean>();
   const drawn = (el: Element | null): boolean => {
-    const view = el?.ownerDocument.defaultView;
-    return !el || !view || (view.getComputedStyle(el).display !== 'none' && drawn(el.parentElement));
+    if (!el) return true;
+    const hit = known.get(el);
+    if (hit !== undefined) return hit;
+    const view = el.ownerDocument.defaultView;
+    const out = !view || (view.getComputedStyle(el).display !== 'none' && drawn(el.parentElement));
+    known.set(el, out);
+    return out;
   };
   proto.getClientRects = function getClientRects(this: Element): unknown[] {
     return drawn(this) ? [{ x: 0, y: 0, width: 1, height: 1 }] : [];
