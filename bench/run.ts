@@ -24,6 +24,7 @@ import { meterCpu, procCpuSeconds, treeCpuSeconds } from './lib/cpu.ts';
 import { installInterruptHandlers, onInterrupt } from './lib/cleanup.ts';
 import { mean, percentile, round, table } from './lib/stats.ts';
 import { baselineTable, runBaseline, type BaselineResult } from './baseline.ts';
+import { runCrawlee, type CrawleeKind, type CrawleeResult } from './crawlee.ts';
 import { HEADLESS_SHELL, defaultChromiumPath } from '../browser-fleet/src/chromium-path.ts';
 
 /** The fixture README's "bare playwright-core over CDP" row (200 static pages, a 2-core machine of this kind), by concurrency. */
@@ -46,6 +47,8 @@ const { values: args } = parseArgs({ options: {
    * fleet node by default, so Trawl and bare compare like for like. This keeps the fleet's sandbox on (production).
    */
   'fleet-sandbox': { type: 'boolean', default: false },
+  /** Also run Crawlee (bench/crawlee.ts) right after each Trawl run at the same settings: these crawler kinds. */
+  crawlee: { type: 'string', default: '' },
   /** NAME=JSON, repeatable: job spec settings merged over the benchmark's job, each run in turn (A/B comparisons). */
   job: { type: 'string', multiple: true, default: [] },
 } });
@@ -237,6 +240,7 @@ async function main(): Promise<void> {
   console.log(`edge ${edge.url}`);
   const results: TrawlResult[] = [];
   const baseline: BaselineResult[] = [];
+  const crawlee: CrawleeResult[] = [];
   try {
     const org = await createOrg(edge.url, adminToken, 'Bench');
     const api = new Api(edge.url, org.key);
@@ -320,6 +324,11 @@ async function main(): Promise<void> {
             save(startedAt, results, baseline, []);
           }
         }
+        for (const kind of args.crawlee.split(',').filter(Boolean) as CrawleeKind[]) {
+          const c = await runCrawlee(kind, urls, variant, concurrency, fixture.expected, fixture.base);
+          console.log(`${c.scraper} ${variant} c=${concurrency}: ${c.pagesPerSec} pages/s, p95 page ${c.p95PageMs} ms, peak RSS ${round(c.peakRssBytes / 2 ** 20)} MB, cpu ${c.cpuSeconds} s; records ${c.records}`);
+          crawlee.push(c);
+        }
       }
     }
   } finally {
@@ -336,6 +345,11 @@ async function main(): Promise<void> {
       `${r.cpu.fleetNode}/${r.cpu.chromium}/${r.cpu.edge}`, `${r.cpu.loadStart}-${r.cpu.loadEnd}`,
       verificationOk(r.verification) ? 'yes' : `NO (${r.verification.received}/${r.verification.expected}, ${r.verification.missing} missing, ${r.verification.mismatched} mismatched)`]),
   ));
+  if (crawlee.length) {
+    console.log('\nCrawlee 3 (same Chromium, sandbox off)');
+    console.log(table(['scraper', 'variant', 'conc', 'pages/s', 'p95 page ms', 'peak RSS MB', 'cpu s', 'records'],
+      crawlee.map((c) => [c.scraper, c.variant, c.concurrency, c.pagesPerSec, c.p95PageMs, round(c.peakRssBytes / 2 ** 20), c.cpuSeconds, c.records])));
+  }
   const ratios: Array<{ variant: Variant; concurrency: number; trawl: number; bare: number; bareBlocked: number | null; ratio: number; ratioBlocked: number | null; ratioReference: number | null }> = [];
   if (baseline.length) {
     console.log(`\nBare playwright-core baseline\n${baselineTable(baseline)}`);
