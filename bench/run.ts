@@ -110,6 +110,8 @@ export interface TrawlResult {
   runId: string;
   status: string;
   counts: Record<string, number>;
+  /** Pages rendered over HTTP and in the browser, and why (the run's counts.render, ADR 0049). */
+  render?: unknown;
   /** POST /runs -> the run's finishedAt. */
   wallMs: number;
   /** The run's own finishedAt - startedAt (first task start to end). */
@@ -289,6 +291,7 @@ async function main(): Promise<void> {
           const edgeLines = edgeLog.since(edgeMark).map((l) => jsonOf(l.text)).filter((j): j is Record<string, unknown> => j?.runId === run.id);
           const r: TrawlResult = {
             scraper: 'trawl', job: jv.name, jobExtra: jv.extra, variant, concurrency, slots, pages: urls.length, runId: run.id, status: done.status, counts: Object.fromEntries(Object.entries(done.counts).filter((e): e is [string, number] => typeof e[1] === 'number')),
+            render: (done.counts as { render?: unknown }).render,
             wallMs, runMs: done.startedAt && done.finishedAt ? done.finishedAt - done.startedAt : Number.NaN,
             firstTaskMs: done.startedAt ? done.startedAt - t0 : Number.NaN,
             pagesPerSec: round(urls.length / (wallMs / 1000), 2),
@@ -305,7 +308,7 @@ async function main(): Promise<void> {
           save(startedAt, results, baseline, []);
           const ok = verificationOk(verification) ? `${records.length} records ok` : `RECORDS DIFFER: ${JSON.stringify({ ...verification, examples: undefined })} ${verification.examples.join(' | ')}`;
           console.log(`trawl[${jv.name}] ${variant} c=${concurrency} (slots ${slots}): ${r.status}, ${r.pagesPerSec} pages/s, p95 task ${r.p95TaskMs} ms, overhead ${r.overheadPerTaskMs} ms/task, `
-            + `breakdown ${JSON.stringify({ ...r.breakdown, perTask: undefined })}, queue retries ${r.queueRetries}, peak RSS ${round(mem.peakBytes / 2 ** 20)} MB, cpu ${JSON.stringify(cpuUsed)}; ${ok}`);
+            + `breakdown ${JSON.stringify({ ...r.breakdown, perTask: undefined })}, queue retries ${r.queueRetries}, peak RSS ${round(mem.peakBytes / 2 ** 20)} MB, cpu ${JSON.stringify(cpuUsed)}; render ${JSON.stringify(r.render ?? null)}; ${ok}`);
         } finally {
           await fleet.stop();
           forgetFleet();
