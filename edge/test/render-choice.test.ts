@@ -5,7 +5,7 @@ import { chooseRender, emptySiteRender, evidenceOf, RECHECK_EVERY, SAMPLE } from
 const job = (over: Record<string, unknown> = {}) => JobSpec.parse({
   startUrls: ['https://shop.example/list'], itemSelector: 'li', fields: { name: { selector: '.n' }, url: { selector: 'a', source: 'attr', attr: 'href' } }, ...over,
 });
-const site = (identical: number, differs: number, fast: number) => ({ identical, differs, fast });
+const site = (identical: number, differs: number, fast: number, errors = 0) => ({ identical, differs, fast, errors });
 
 describe('chooseRender', () => {
   it('keeps the browser by default and when the job forces it, whatever the site showed', () => {
@@ -26,6 +26,12 @@ describe('chooseRender', () => {
   it('auto: one difference sends the site to the browser for good, however many pages were identical', () => {
     const j = job({ render: 'auto' });
     expect(chooseRender(j, taskSpecOf(j), site(40, 1, 30))).toEqual({ mode: 'browser', reason: 'site-differs' });
+  });
+
+  it('auto: errors of the fast path\'s own are no verdict until SAMPLE of them, then the site goes to the browser', () => {
+    const j = job({ render: 'auto' });
+    expect(chooseRender(j, taskSpecOf(j), site(SAMPLE, 0, 4, SAMPLE - 1))).toEqual({ mode: 'http', reason: 'fast-path' });
+    expect(chooseRender(j, taskSpecOf(j), site(SAMPLE, 0, 4, SAMPLE))).toEqual({ mode: 'browser', reason: 'site-differs' });
   });
 
   it('sends specs only a browser can run to it, in auto, and a detail task with steps even when the job forced http', () => {
@@ -53,6 +59,7 @@ describe('evidenceOf', () => {
     expect(evidenceOf({ mode: 'browser', reason: 'differs', compared: 'differs' })).toBe('differs');
     expect(evidenceOf({ mode: 'browser', reason: 'fallback-empty' })).toBe('differs');
     expect(evidenceOf({ mode: 'browser', reason: 'fallback-soft-failure' })).toBe('differs');
+    expect(evidenceOf({ mode: 'browser', reason: 'fallback-error' })).toBe('errors');
     expect(evidenceOf({ mode: 'http', reason: 'fast-path' })).toBe(null);
     expect(evidenceOf({ mode: 'browser', reason: 'sampling' })).toBe(null);
     expect(evidenceOf(undefined)).toBe(null);

@@ -43,7 +43,11 @@ export async function executeTask(task: Task, source: ContextSource, hooks: RunH
       // The fast path's events and blocked requests would repeat the browser's: only the comparison is reported.
       const fast = await runFastTask(task, { ...hooks, onEvent: undefined }, false);
       result = await runTask(task, source, hooks);
-      if (result.outcome === 'succeeded') {
+      if (result.outcome === 'succeeded' && fast.needsBrowser === 'fallback-error') {
+        // Our own failure (fetch error, unsupported selector) is no verdict on the page: counted apart (render-choice.ts).
+        report = { mode: 'browser', reason: 'fallback-error' };
+        detail = fast.result.error?.message ?? '';
+      } else if (result.outcome === 'succeeded') {
         const same = !fast.needsBrowser && sameRecords(fast.result, result, task.spec);
         report = { mode: 'browser', reason: same ? 'identical' : 'differs', compared: same ? 'identical' : 'differs' };
         if (!same) detail = fast.needsBrowser ? `the fast path needed a browser (${fast.needsBrowser})` : `${fast.result.items.length} item(s) over HTTP, ${result.items.length} in the browser, or different values`;

@@ -17,9 +17,14 @@ export interface SiteRender {
   differs: number;
   /** Pages sent down the fast path (for the recheck cadence). */
   fast: number;
+  /**
+   * Fast-path attempts that failed on our side (a fetch error, a selector the DOM library lacks): no verdict on the
+   * page, so one does not condemn the site (a transient error under load would), but SAMPLE of them send it to the browser.
+   */
+  errors: number;
 }
 
-export const emptySiteRender = (): SiteRender => ({ identical: 0, differs: 0, fast: 0 });
+export const emptySiteRender = (): SiteRender => ({ identical: 0, differs: 0, fast: 0, errors: 0 });
 
 export interface RenderChoice { mode: TaskRender; reason: RenderReason }
 
@@ -29,7 +34,7 @@ export function chooseRender(job: Pick<JobSpec, 'render' | 'login' | 'session'>,
   const needs = browserNeededBy({ ...task, login: job.login, session: job.session });
   if (needs) return { mode: 'browser', reason: 'spec-needs-browser' };
   if (job.render === 'http') return { mode: 'http-only', reason: 'forced-http' };
-  if (site.differs > 0) return { mode: 'browser', reason: 'site-differs' };
+  if (site.differs > 0 || site.errors >= SAMPLE) return { mode: 'browser', reason: 'site-differs' };
   if (site.identical < SAMPLE) return { mode: 'compare', reason: 'sampling' };
   if ((site.fast + 1) % RECHECK_EVERY === 0) return { mode: 'compare', reason: 'recheck' };
   return { mode: 'http', reason: 'fast-path' };
@@ -38,6 +43,7 @@ export function chooseRender(job: Pick<JobSpec, 'render' | 'login' | 'session'>,
 /** The site's evidence after a page's result (a counter name to bump, or null when the page taught nothing). */
 export function evidenceOf(report: RenderReport | undefined): keyof Omit<SiteRender, 'fast'> | null {
   if (!report) return null;
+  if (report.reason === 'fallback-error') return 'errors';
   if (report.compared) return report.compared === 'identical' ? 'identical' : 'differs';
   return report.reason.startsWith('fallback-') ? 'differs' : null;
 }

@@ -41,6 +41,6 @@ export class RenderLedger {
 
   #site(site: string): SiteRender {
     const n = (k: keyof SiteRender): number => this.counters.counter(`render.site.${site}.${k}`);
-    return { identical: n('identical'), differs: n('differs'), fast: n('fast') };
+    return { identical: n('identical'), differs: n('differs'), fast: n('fast'), errors: n('errors') };
   }
 }
