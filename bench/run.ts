@@ -24,6 +24,7 @@ import { meterCpu, procCpuSeconds, treeCpuSeconds } from './lib/cpu.ts';
 import { installInterruptHandlers, onInterrupt } from './lib/cleanup.ts';
 import { mean, percentile, round, table } from './lib/stats.ts';
 import { baselineTable, runBaseline, type BaselineResult } from './baseline.ts';
+import { runCrawlee, type CrawleeKind, type CrawleeResult } from './crawlee.ts';
 import { HEADLESS_SHELL, defaultChromiumPath } from '../browser-fleet/src/chromium-path.ts';
 
 /** The fixture README's "bare playwright-core over CDP" row (200 static pages, a 2-core machine of this kind), by concurrency. */
@@ -41,6 +42,13 @@ const { values: args } = parseArgs({ options: {
   echo: { type: 'boolean', default: false },
   /** Keep the deployment's politeness defaults (4 pages at once per site, 250 ms + jitter between starts). */
   politeness: { type: 'boolean', default: false },
+  /**
+   * The baselines run Chromium with --no-sandbox (a root shell cannot start it sandboxed); so does the benchmark's
+   * fleet node by default, so Trawl and bare compare like for like. This keeps the fleet's sandbox on (production).
+   */
+  'fleet-sandbox': { type: 'boolean', default: false },
+  /** Also run Crawlee (bench/crawlee.ts) right after each Trawl run at the same settings: these crawler kinds. */
+  crawlee: { type: 'string', default: '' },
   /** NAME=JSON, repeatable: job spec settings merged over the benchmark's job, each run in turn (A/B comparisons). */
   job: { type: 'string', multiple: true, default: [] },
 } });
@@ -102,6 +110,8 @@ export interface TrawlResult {
   runId: string;
   status: string;
   counts: Record<string, number>;
+  /** Pages rendered over HTTP and in the browser, and why (the run's counts.render, ADR 0049). */
+  render?: unknown;
   /** POST /runs -> the run's finishedAt. */
   wallMs: number;
   /** The run's own finishedAt - startedAt (first task start to end). */
@@ -232,6 +242,7 @@ async function main(): Promise<void> {
   console.log(`edge ${edge.url}`);
   const results: TrawlResult[] = [];
   const baseline: BaselineResult[] = [];
+  const crawlee: CrawleeResult[] = [];
   try {
     const org = await createOrg(edge.url, adminToken, 'Bench');
     const api = new Api(edge.url, org.key);
@@ -240,7 +251,8 @@ async function main(): Promise<void> {
       for (const concurrency of levels) {
         const slots = args.slots === 'match' ? concurrency : Math.max(concurrency, Number(args.slots));
         for (const jv of jobVariants) {
-        const fleet = await startFleet({ edgeUrl: edge.url, secret, allow: hostPorts(fixture.base), slots, nodeId: `bench-${variant}-${concurrency}`, echo: args.echo });
+        const fleet = await startFleet({ edgeUrl: edge.url, secret, allow: hostPorts(fixture.base), slots, nodeId: `bench-${variant}-${concurrency}`, echo: args.echo,
+          ...(args['fleet-sandbox'] ? {} : { env: { FLEET_CHROMIUM_NO_SANDBOX: 'true' } }) });
         const forgetFleet = onInterrupt(() => fleet.kill());
         const fleetLog = captureLines(fleet.proc.child);
         try {
@@ -279,6 +291,7 @@ async function main(): Promise<void> {
           const edgeLines = edgeLog.since(edgeMark).map((l) => jsonOf(l.text)).filter((j): j is Record<string, unknown> => j?.runId === run.id);
           const r: TrawlResult = {
             scraper: 'trawl', job: jv.name, jobExtra: jv.extra, variant, concurrency, slots, pages: urls.length, runId: run.id, status: done.status, counts: Object.fromEntries(Object.entries(done.counts).filter((e): e is [string, number] => typeof e[1] === 'number')),
+            render: (done.counts as { render?: unknown }).render,
             wallMs, runMs: done.startedAt && done.finishedAt ? done.finishedAt - done.startedAt : Number.NaN,
             firstTaskMs: done.startedAt ? done.startedAt - t0 : Number.NaN,
             pagesPerSec: round(urls.length / (wallMs / 1000), 2),
@@ -295,7 +308,7 @@ async function main(): Promise<void> {
           save(startedAt, results, baseline, []);
           const ok = verificationOk(verification) ? `${records.length} records ok` : `RECORDS DIFFER: ${JSON.stringify({ ...verification, examples: undefined })} ${verification.examples.join(' | ')}`;
           console.log(`trawl[${jv.name}] ${variant} c=${concurrency} (slots ${slots}): ${r.status}, ${r.pagesPerSec} pages/s, p95 task ${r.p95TaskMs} ms, overhead ${r.overheadPerTaskMs} ms/task, `
-            + `breakdown ${JSON.stringify({ ...r.breakdown, perTask: undefined })}, queue retries ${r.queueRetries}, peak RSS ${round(mem.peakBytes / 2 ** 20)} MB, cpu ${JSON.stringify(cpuUsed)}; ${ok}`);
+            + `breakdown ${JSON.stringify({ ...r.breakdown, perTask: undefined })}, queue retries ${r.queueRetries}, peak RSS ${round(mem.peakBytes / 2 ** 20)} MB, cpu ${JSON.stringify(cpuUsed)}; render ${JSON.stringify(r.render ?? null)}; ${ok}`);
         } finally {
           await fleet.stop();
           forgetFleet();
@@ -304,13 +317,20 @@ async function main(): Promise<void> {
         // Interleaved with Trawl's run at the same settings, so both see the same machine (it may be shared).
         if (args.baseline) {
           for (const mode of args['baseline-modes'].split(',')) {
-            const b = await runBaseline({ urls, variant, concurrency, blocked: mode.endsWith('-blocked'), freshContext: mode.includes('-ctx'), freshPage: mode.includes('-page'), expected: fixture.expected, base: fixture.base,
+            // `@shell` is a suffix on the browser, not the mode: bare-blocked@shell is blocked (it ran, and was labelled, as bare@shell).
+            const kind = mode.replace(/@shell$/, '');
+            const b = await runBaseline({ urls, variant, concurrency, blocked: kind.endsWith('-blocked'), freshContext: kind.includes('-ctx'), freshPage: kind.includes('-page'), expected: fixture.expected, base: fixture.base,
               ...(mode.endsWith('@shell') ? { chromiumPath: HEADLESS_SHELL } : {}) });
             console.log(`${b.scraper} ${variant} c=${concurrency}: ${b.pagesPerSec} pages/s, p95 page ${b.p95PageMs} ms, peak RSS ${round(b.peakRssBytes / 2 ** 20)} MB, `
               + `cpu ${JSON.stringify(b.cpu)}; ${verificationOk(b.verification) ? 'records ok' : `RECORDS DIFFER (${b.failedPages} pages failed: ${b.firstError ?? ''})`}`);
             baseline.push(b);
             save(startedAt, results, baseline, []);
           }
+        }
+        for (const kind of args.crawlee.split(',').filter(Boolean) as CrawleeKind[]) {
+          const c = await runCrawlee(kind, urls, variant, concurrency, fixture.expected, fixture.base);
+          console.log(`${c.scraper} ${variant} c=${concurrency}: ${c.pagesPerSec} pages/s, p95 page ${c.p95PageMs} ms, peak RSS ${round(c.peakRssBytes / 2 ** 20)} MB, cpu ${c.cpuSeconds} s; records ${c.records}`);
+          crawlee.push(c);
         }
       }
     }
@@ -328,6 +348,11 @@ async function main(): Promise<void> {
       `${r.cpu.fleetNode}/${r.cpu.chromium}/${r.cpu.edge}`, `${r.cpu.loadStart}-${r.cpu.loadEnd}`,
       verificationOk(r.verification) ? 'yes' : `NO (${r.verification.received}/${r.verification.expected}, ${r.verification.missing} missing, ${r.verification.mismatched} mismatched)`]),
   ));
+  if (crawlee.length) {
+    console.log('\nCrawlee 3 (same Chromium, sandbox off)');
+    console.log(table(['scraper', 'variant', 'conc', 'pages/s', 'p95 page ms', 'peak RSS MB', 'cpu s', 'records'],
+      crawlee.map((c) => [c.scraper, c.variant, c.concurrency, c.pagesPerSec, c.p95PageMs, round(c.peakRssBytes / 2 ** 20), c.cpuSeconds, c.records])));
+  }
   const ratios: Array<{ variant: Variant; concurrency: number; trawl: number; bare: number; bareBlocked: number | null; ratio: number; ratioBlocked: number | null; ratioReference: number | null }> = [];
   if (baseline.length) {
     console.log(`\nBare playwright-core baseline\n${baselineTable(baseline)}`);

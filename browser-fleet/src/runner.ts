@@ -10,12 +10,9 @@ import { checkExpired, loadSession, resumeTarget, type SessionAccess } from './r
 import type { TaskObserver } from './task-observer.ts';
 import type { EgressProxy } from './egress/proxy.ts';
 import { TaskEgress } from './egress/task-egress.ts';
-import { RobotsCache } from './robots.ts';
+import { contextRobotsGet, robots } from './robots.ts';
 import { Secrets } from './secrets.ts';
 import { PageGuard, pageCause } from './page-guard.ts';
-
-/** One robots.txt cache per node, shared by its tasks. */
-const robots = new RobotsCache();
 
 export interface RunHooks {
   nodeId: string;
@@ -167,7 +164,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     const visit = async (): Promise<PageOutcome> => {
       await enter('navigate');
       t = performance.now();
-      if (spec.respectRobots) crawlDelayMs = (await race(robots.check(context, task.url, budget()))).crawlDelayMs;
+      if (spec.respectRobots) crawlDelayMs = (await race(robots.check(contextRobotsGet(context), task.url, budget()))).crawlDelayMs;
       const goto = async (url: string): Promise<void> => {
         const response = await race(egress.guard(page.goto(url, { waitUntil: spec.browser.waitUntil, timeout: budget() })));
         httpStatus = response?.status();
@@ -228,7 +225,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
 }
 
 /** The job's upstream proxies; a failure to get them, or a pool left empty, is PROXY_FAILED (retried). */
-async function loadProxies(hooks: RunHooks): Promise<TaskProxies> {
+export async function loadProxies(hooks: RunHooks): Promise<TaskProxies> {
   if (!hooks.proxies) throw new TrawlError('PROXY_FAILED', 'this node was given no way to fetch the job\'s upstream proxies');
   const p = await hooks.proxies().catch((e: unknown) => {
     throw new TrawlError('PROXY_FAILED', `the job's upstream proxies could not be fetched: ${e instanceof Error ? e.message : String(e)}`);

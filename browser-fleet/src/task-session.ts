@@ -10,7 +10,7 @@ import type { Logger } from './log.ts';
 import type { ContextSource } from './pool.ts';
 import type { EgressProxy } from './egress/proxy.ts';
 import type { FleetMetrics } from './metrics/fleet-metrics.ts';
-import { runTask } from './runner.ts';
+import { executeTask } from './fast/render-executor.ts';
 import type { WarmContexts } from './warm-contexts.ts';
 import { combineObservers, type TaskObserver } from './task-observer.ts';
 import type { SpanSink } from './telemetry/otlp-exporter.ts';
@@ -83,7 +83,7 @@ export class TaskSession {
     const lose = (): void => this.stop('lease-lost');
     const keeper = this.#keepLease(lose);
     const batcher = new EventBatcher({ send: (events) => deps.edge.events(task, events), onGone: lose });
-    const result = await runTask(task, deps.pool, {
+    const result = await executeTask(task, deps.pool, {
       nodeId: deps.nodeId,
       onEvent: (e) => batcher.push(e),
       signal: this.#abort.signal,

@@ -1085,7 +1085,7 @@ export interface paths {
                                         urlField: string;
                                         waitFor?: string;
                                     };
-                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                                     fields: {
                                         [key: string]: components["schemas"]["FieldSpec"];
                                     };
@@ -1183,6 +1183,11 @@ export interface paths {
                                          */
                                         rotate?: "per-task" | "sticky-per-site";
                                     };
+                                    /**
+                                     * @default browser
+                                     * @enum {string}
+                                     */
+                                    render?: "auto" | "browser" | "http";
                                     /** @default true */
                                     respectRobots?: boolean;
                                     /**
@@ -1524,7 +1529,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -1622,6 +1627,11 @@ export interface paths {
                                  */
                                 rotate?: "per-task" | "sticky-per-site";
                             };
+                            /**
+                             * @default browser
+                             * @enum {string}
+                             */
+                            render?: "auto" | "browser" | "http";
                             /** @default true */
                             respectRobots?: boolean;
                             /**
@@ -1890,7 +1900,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -1988,6 +1998,11 @@ export interface paths {
                                      */
                                     rotate?: "per-task" | "sticky-per-site";
                                 };
+                                /**
+                                 * @default browser
+                                 * @enum {string}
+                                 */
+                                render?: "auto" | "browser" | "http";
                                 /** @default true */
                                 respectRobots?: boolean;
                                 /**
@@ -2367,7 +2382,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -2465,6 +2480,11 @@ export interface paths {
                                      */
                                     rotate?: "per-task" | "sticky-per-site";
                                 };
+                                /**
+                                 * @default browser
+                                 * @enum {string}
+                                 */
+                                render?: "auto" | "browser" | "http";
                                 /** @default true */
                                 respectRobots?: boolean;
                                 /**
@@ -2911,7 +2931,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -3009,6 +3029,11 @@ export interface paths {
                                  */
                                 rotate?: "per-task" | "sticky-per-site";
                             };
+                            /**
+                             * @default browser
+                             * @enum {string}
+                             */
+                            render?: "auto" | "browser" | "http";
                             /** @default true */
                             respectRobots?: boolean;
                             /**
@@ -3277,7 +3302,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -3375,6 +3400,11 @@ export interface paths {
                                      */
                                     rotate?: "per-task" | "sticky-per-site";
                                 };
+                                /**
+                                 * @default browser
+                                 * @enum {string}
+                                 */
+                                render?: "auto" | "browser" | "http";
                                 /** @default true */
                                 respectRobots?: boolean;
                                 /**
@@ -4100,6 +4130,20 @@ export interface paths {
                                 /** @default 0 */
                                 pagesSoftFailed?: number;
                                 pagesSucceeded: number;
+                                /**
+                                 * @default {
+                                 *       "http": 0,
+                                 *       "browser": 0,
+                                 *       "reasons": {}
+                                 *     }
+                                 */
+                                render?: {
+                                    browser: number;
+                                    http: number;
+                                    reasons: {
+                                        [key: string]: number;
+                                    };
+                                };
                                 retries: number;
                                 /**
                                  * @default {
@@ -4154,7 +4198,7 @@ export interface paths {
                             /** @default [] */
                             warnings?: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -5210,7 +5254,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -5308,6 +5352,11 @@ export interface paths {
                                  */
                                 rotate?: "per-task" | "sticky-per-site";
                             };
+                            /**
+                             * @default browser
+                             * @enum {string}
+                             */
+                            render?: "auto" | "browser" | "http";
                             /** @default true */
                             respectRobots?: boolean;
                             /**
@@ -5575,7 +5624,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -5673,6 +5722,11 @@ export interface paths {
                                      */
                                     rotate?: "per-task" | "sticky-per-site";
                                 };
+                                /**
+                                 * @default browser
+                                 * @enum {string}
+                                 */
+                                render?: "auto" | "browser" | "http";
                                 /** @default true */
                                 respectRobots?: boolean;
                                 /**
@@ -9322,7 +9376,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -9420,6 +9474,11 @@ export interface paths {
                                  */
                                 rotate?: "per-task" | "sticky-per-site";
                             };
+                            /**
+                             * @default browser
+                             * @enum {string}
+                             */
+                            render?: "auto" | "browser" | "http";
                             /** @default true */
                             respectRobots?: boolean;
                             /**
@@ -10152,6 +10211,20 @@ export interface paths {
                                     /** @default 0 */
                                     pagesSoftFailed?: number;
                                     pagesSucceeded: number;
+                                    /**
+                                     * @default {
+                                     *       "http": 0,
+                                     *       "browser": 0,
+                                     *       "reasons": {}
+                                     *     }
+                                     */
+                                    render?: {
+                                        browser: number;
+                                        http: number;
+                                        reasons: {
+                                            [key: string]: number;
+                                        };
+                                    };
                                     retries: number;
                                     /**
                                      * @default {
@@ -10206,7 +10279,7 @@ export interface paths {
                                 /** @default [] */
                                 warnings?: {
                                     /** @enum {string} */
-                                    code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS";
+                                    code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER";
                                     count?: number;
                                     example?: string;
                                     field?: string;
@@ -10335,6 +10408,20 @@ export interface paths {
                                 /** @default 0 */
                                 pagesSoftFailed?: number;
                                 pagesSucceeded: number;
+                                /**
+                                 * @default {
+                                 *       "http": 0,
+                                 *       "browser": 0,
+                                 *       "reasons": {}
+                                 *     }
+                                 */
+                                render?: {
+                                    browser: number;
+                                    http: number;
+                                    reasons: {
+                                        [key: string]: number;
+                                    };
+                                };
                                 retries: number;
                                 /**
                                  * @default {
@@ -10389,7 +10476,7 @@ export interface paths {
                             /** @default [] */
                             warnings?: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -10518,6 +10605,20 @@ export interface paths {
                                 /** @default 0 */
                                 pagesSoftFailed?: number;
                                 pagesSucceeded: number;
+                                /**
+                                 * @default {
+                                 *       "http": 0,
+                                 *       "browser": 0,
+                                 *       "reasons": {}
+                                 *     }
+                                 */
+                                render?: {
+                                    browser: number;
+                                    http: number;
+                                    reasons: {
+                                        [key: string]: number;
+                                    };
+                                };
                                 retries: number;
                                 /**
                                  * @default {
@@ -10572,7 +10673,7 @@ export interface paths {
                             /** @default [] */
                             warnings?: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -10973,6 +11074,20 @@ export interface paths {
                                 /** @default 0 */
                                 pagesSoftFailed?: number;
                                 pagesSucceeded: number;
+                                /**
+                                 * @default {
+                                 *       "http": 0,
+                                 *       "browser": 0,
+                                 *       "reasons": {}
+                                 *     }
+                                 */
+                                render?: {
+                                    browser: number;
+                                    http: number;
+                                    reasons: {
+                                        [key: string]: number;
+                                    };
+                                };
                                 retries: number;
                                 /**
                                  * @default {
@@ -11027,7 +11142,7 @@ export interface paths {
                             /** @default [] */
                             warnings?: {
                                 /** @enum {string} */
-                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS";
+                                code: "VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER";
                                 count?: number;
                                 example?: string;
                                 field?: string;
@@ -13506,7 +13621,7 @@ export interface paths {
                                         urlField: string;
                                         waitFor?: string;
                                     };
-                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                                    failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                                     fields: {
                                         [key: string]: components["schemas"]["FieldSpec"];
                                     };
@@ -13604,6 +13719,11 @@ export interface paths {
                                          */
                                         rotate?: "per-task" | "sticky-per-site";
                                     };
+                                    /**
+                                     * @default browser
+                                     * @enum {string}
+                                     */
+                                    render?: "auto" | "browser" | "http";
                                     /** @default true */
                                     respectRobots?: boolean;
                                     /**
@@ -13946,7 +14066,7 @@ export interface paths {
                                 urlField: string;
                                 waitFor?: string;
                             };
-                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                            failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                             fields: {
                                 [key: string]: components["schemas"]["FieldSpec"];
                             };
@@ -14044,6 +14164,11 @@ export interface paths {
                                  */
                                 rotate?: "per-task" | "sticky-per-site";
                             };
+                            /**
+                             * @default browser
+                             * @enum {string}
+                             */
+                            render?: "auto" | "browser" | "http";
                             /** @default true */
                             respectRobots?: boolean;
                             /**
@@ -14314,7 +14439,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -14412,6 +14537,11 @@ export interface paths {
                                      */
                                     rotate?: "per-task" | "sticky-per-site";
                                 };
+                                /**
+                                 * @default browser
+                                 * @enum {string}
+                                 */
+                                render?: "auto" | "browser" | "http";
                                 /** @default true */
                                 respectRobots?: boolean;
                                 /**
@@ -14792,7 +14922,7 @@ export interface paths {
                                     urlField: string;
                                     waitFor?: string;
                                 };
-                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS")[];
+                                failOnWarnings?: boolean | ("VALUES_UNPARSED" | "ITEMS_DROPPED" | "URLS_SKIPPED" | "FEWER_ITEMS" | "FILL_RATE_DROP" | "DATE_WITHOUT_ZONE" | "ACTION_IN_FRAME" | "PAGINATION_UNFINISHED" | "DETAIL_AMBIGUOUS" | "SESSION_EXPIRED" | "VISIBLE_TEXT_DIFFERS" | "RENDERED_WITHOUT_BROWSER")[];
                                 fields: {
                                     [key: string]: components["schemas"]["FieldSpec"];
                                 };
@@ -14890,6 +15020,11 @@ export interface paths {
                                      */
                                     rotate?: "per-task" | "sticky-per-site";
                                 };
+                                /**
+                                 * @default browser
+                                 * @enum {string}
+                                 */
+                                render?: "auto" | "browser" | "http";
                                 /** @default true */
                                 respectRobots?: boolean;
                                 /**

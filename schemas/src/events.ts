@@ -3,7 +3,7 @@ import { z } from 'zod';
 export const RUN_EVENT_TYPES = [
   'run.queued', 'run.started', 'run.finished', 'run.warning',
   'task.queued', 'task.started', 'task.succeeded', 'task.failed', 'task.retrying', 'task.released', 'task.waiting',
-  'page.navigated', 'page.waited', 'page.step', 'items.extracted', 'log',
+  'page.navigated', 'page.render', 'page.waited', 'page.step', 'items.extracted', 'log',
 ] as const;
 export const RunEventType = z.enum(RUN_EVENT_TYPES);
 

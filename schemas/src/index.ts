@@ -29,3 +29,4 @@ export * from './schedule.ts';
 export * from './changes.ts';
 export * from './notifications.ts';
 export * from './view-protocol.ts';
+export * from './render.ts';

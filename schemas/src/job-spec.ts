@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { browserNeededBy, RenderSetting } from './render.ts';
 import { JobProxy } from './proxy.ts';
 import { ErrorCode, isRetryableCode } from './errors.ts';
 import { FieldMap, FieldName, Selector } from './field-spec.ts';
@@ -122,7 +123,11 @@ export const JobSpec = TaskSpec.omit({ rows: true, follow: true }).extend({
   proxy: JobProxy.optional(),
   /** A run that would succeed but ends with these warnings (all of them when `true`) ends failed, RUN_WARNINGS (ADR 0028). */
   failOnWarnings: FailOnWarnings.optional(),
+  /** Browser, HTTP with a server-side DOM, or chosen per site by comparing both (ADR 0049). */
+  render: RenderSetting.default('browser'),
 }).strict().superRefine((spec, ctx) => {
+  const needs = spec.render === 'http' ? browserNeededBy(spec) : null;
+  if (needs) ctx.addIssue({ code: 'custom', path: ['render'], message: `render "http" reads pages without a browser, but this job's ${needs} needs one: use render "auto" or "browser"` });
   for (const [i, k] of (spec.dedupeKey ?? []).entries()) {
     if (!(k in spec.fields)) ctx.addIssue({ code: 'custom', path: ['dedupeKey', i], message: `"${k}" is not a field` });
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Failure } from './errors.ts';
 import { RunWarning } from './warnings.ts';
+import { RenderCounts } from './render.ts';
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'partial', 'failed', 'cancelled'] as const;
 export const RunStatus = z.enum(RUN_STATUSES);
@@ -24,9 +25,11 @@ export const RunCounts = z.object({
     /** Next pages already in the run (each URL is fetched once as a listing page, once as a detail page). */
     duplicate: z.number().int(),
   }).default({ maxPages: 0, maxItems: 0, duplicate: 0 }),
+  /** Pages by the way they were rendered (fast path over HTTP or browser) and why (ADR 0049). */
+  render: RenderCounts.default({ http: 0, browser: 0, reasons: {} }),
 });
 export type RunCounts = z.infer<typeof RunCounts>;
-export const emptyCounts = (): RunCounts => ({ pagesSucceeded: 0, pagesFailed: 0, pagesPending: 0, items: 0, retries: 0, pagesSoftFailed: 0, skipped: { maxPages: 0, maxItems: 0, duplicate: 0 } });
+export const emptyCounts = (): RunCounts => ({ pagesSucceeded: 0, pagesFailed: 0, pagesPending: 0, items: 0, retries: 0, pagesSoftFailed: 0, skipped: { maxPages: 0, maxItems: 0, duplicate: 0 }, render: { http: 0, browser: 0, reasons: {} } });
 
 export const Run = z.object({
   id: z.string(),

@@ -7,6 +7,7 @@ import { BlockedRequest, EgressPolicy } from './policy.ts';
 import { RunEventInput } from './events.ts';
 import { UnparsedValues } from './process-step.ts';
 import { StorageState } from './login.ts';
+import { RenderReason, RenderReport, TaskRender } from './render.ts';
 import { AmbiguousField, DroppedItems, FramedAction, PaginationUnfinished, VisibleDiffers } from './warnings.ts';
 
 /** What the edge sends a fleet node: one browser visit, fenced by its lease token. */
@@ -41,6 +42,8 @@ export const Task = z.object({
   traceparent: z.string().optional(),
   /** The organization's domain policy; the fleet enforces it on every request (absent: any public host). */
   policy: EgressPolicy.optional(),
+  /** How to render this page (the coordinator's choice for the job's `render` and the site's evidence, ADR 0049); absent: browser. */
+  render: z.object({ mode: TaskRender, reason: RenderReason }).optional(),
 });
 export type Task = z.infer<typeof Task>;
 
@@ -104,6 +107,8 @@ export const TaskResult = z.object({
   sessionState: StorageState.optional(),
   /** The node has room for one more task: the edge may hand the run's next one back in its answer (a NextTask). */
   acceptNext: z.boolean().optional(),
+  /** How the page was rendered and why (ADR 0049); absent: browser. */
+  render: RenderReport.optional(),
 });
 export type TaskResult = z.infer<typeof TaskResult>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Stable codes of what a run did not fully manage while still ending (ADR 0028); a job may fail on them. */
-export const WARNING_CODES = ['VALUES_UNPARSED', 'ITEMS_DROPPED', 'URLS_SKIPPED', 'FEWER_ITEMS', 'FILL_RATE_DROP', 'DATE_WITHOUT_ZONE', 'ACTION_IN_FRAME', 'PAGINATION_UNFINISHED', 'DETAIL_AMBIGUOUS', 'SESSION_EXPIRED', 'VISIBLE_TEXT_DIFFERS'] as const;
+export const WARNING_CODES = ['VALUES_UNPARSED', 'ITEMS_DROPPED', 'URLS_SKIPPED', 'FEWER_ITEMS', 'FILL_RATE_DROP', 'DATE_WITHOUT_ZONE', 'ACTION_IN_FRAME', 'PAGINATION_UNFINISHED', 'DETAIL_AMBIGUOUS', 'SESSION_EXPIRED', 'VISIBLE_TEXT_DIFFERS', 'RENDERED_WITHOUT_BROWSER'] as const;
 export const WarningCode = z.enum(WARNING_CODES);
 export type WarningCode = z.infer<typeof WarningCode>;
 

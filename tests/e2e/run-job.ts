@@ -10,6 +10,7 @@ export interface RunCounts {
   items: number;
   retries: number;
   skipped: { maxPages: number; maxItems: number; duplicate: number };
+  render: { http: number; browser: number; reasons: Record<string, number> };
 }
 
 export interface FinishedRun {

@@ -92,6 +92,15 @@ export class TaskEgress {
     });
   }
 
+  /** The fast path's main-frame hop (it has no page to watch): a refusal of it is a refused navigation. */
+  navigating(url: string): void {
+    const key = keyOf(url);
+    if (key !== null) {
+      this.#navigations.add(key);
+      this.#types.set(key, 'document');
+    }
+  }
+
   /** The failure for a main-frame navigation the proxy (or Chromium, for a redirect) refused, if there was one. */
   blockedNavigation(): TrawlError | null {
     const hit = this.#unsafeRedirect ?? this.#blocked.find((b) => this.#navigations.has(keyOf(b.url) ?? ''));

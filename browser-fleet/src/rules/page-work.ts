@@ -102,7 +102,7 @@ export async function workPage(page: Page, task: Task, tools: PageTools): Promis
   }
 }
 
-function discoveredOf(task: Task, items: ItemData[], next: string | null, finalUrl: string): Discovered[] {
+export function discoveredOf(task: Task, items: ItemData[], next: string | null, finalUrl: string): Discovered[] {
   const out: Discovered[] = [];
   if (next && /^https?:/.test(next) && next !== finalUrl) out.push({ url: next, kind: 'page' });
   const follow = task.spec.follow;
@@ -151,7 +151,7 @@ async function ambiguousOf(target: Target, spec: Task['spec'], tools: PageTools)
 }
 
 /** Dropped items counted per missing field. */
-function droppedOf(incomplete: ReadonlyArray<{ missing: string[] }>): DroppedItems[] {
+export function droppedOf(incomplete: ReadonlyArray<{ missing: string[] }>): DroppedItems[] {
   const by = new Map<string, number>();
   for (const x of incomplete) for (const f of x.missing) by.set(f, (by.get(f) ?? 0) + 1);
   return [...by].slice(0, 200).map(([field, count]) => ({ field, count }));

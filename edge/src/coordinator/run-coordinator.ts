@@ -13,6 +13,7 @@ import {
 } from './machine.ts';
 import { persistRun, previewShape, previousRunShape } from './persist.ts';
 import { FillCounter, baselineWarnings, previewWarnings } from './baseline.ts';
+import { RenderLedger } from './render-ledger.ts';
 import { DetailStore } from './detail-store.ts';
 import { GraphStore } from './graph-store.ts';
 import { WarningStore } from './warning-store.ts';
@@ -68,6 +69,7 @@ export class RunCoordinator extends DurableObject<Env> {
   private readonly details: DetailStore;
   private readonly graph: GraphStore;
   private readonly warningInputs: WarningStore;
+  private readonly render: RenderLedger;
   private readonly sessions: SessionStore;
   private readonly live: LiveTaskStore;
   private readonly log = createLogger({ component: 'coordinator' });
@@ -80,6 +82,7 @@ export class RunCoordinator extends DurableObject<Env> {
     super(ctx, env);
     this.store = new RunStore(ctx.storage.sql);
     this.details = new DetailStore(ctx.storage.sql);
+    this.render = new RenderLedger(this.details);
     this.graph = new GraphStore(ctx.storage.sql);
     this.warningInputs = new WarningStore(ctx.storage.sql);
     this.sessions = new SessionStore(ctx.storage.sql);
@@ -199,6 +202,7 @@ export class RunCoordinator extends DurableObject<Env> {
     if (result.events?.length) this.emitNodeEvents(task, result.events);
     const now = Date.now();
     if (result.blocked?.length) this.store.addBlocked(taskId, task.attempt, result.blocked, now);
+    this.render.record(siteOf(task.url), result.render);
     if (result.crawlDelayMs && meta.politeness) {
       const site = siteOf(task.url);
       const known = meta.politeness.crawlDelays?.[site] ?? 0;
@@ -474,9 +478,10 @@ export class RunCoordinator extends DurableObject<Env> {
       const leaseToken = randomString(24);
       const attempt = t.attempt + 1;
       this.store.updateTask({ ...t, status: 'queued', attempt, leaseToken, leaseDeadline: now + dispatchTimeoutMs });
+      const spec = this.specFor(meta.spec, t.taskId, attempt);
       return {
         runId: meta.runId, orgId: meta.orgId, taskId: t.taskId, attempt, leaseToken, url: t.url, depth: t.depth, kind: this.details.isDetail(t.taskId) ? 'detail' : 'page',
-        spec: this.specFor(meta.spec, t.taskId, attempt), login: meta.spec.login, session: this.sessionOf(meta, t),
+        spec, render: this.render.choose(meta.spec, spec, siteOf(t.url)), login: meta.spec.login, session: this.sessionOf(meta, t),
         ...(meta.spec.proxy ? { proxy: { rotate: meta.spec.proxy.rotate } } : {}), deadline: Math.min(meta.deadline, now + meta.spec.limits.taskTimeoutMs + 10_000),
         edgeUrl: meta.edgeUrl, leaseMs: this.leaseMs(), policy: meta.policy, traceparent: traceparentOf(meta.runId, t.taskId),
       };
@@ -594,7 +599,7 @@ export class RunCoordinator extends DurableObject<Env> {
     const s = this.store.statusCounts();
     const skipped = { maxPages: this.details.counter('skipped.maxPages'), maxItems: this.details.counter('skipped.maxItems'), duplicate: this.details.counter('skipped.duplicate') };
     return { pagesSucceeded: s.succeeded, pagesFailed: s.failed, pagesPending: s.pending + s.queued + s.running, items: this.store.itemCount(), retries: meta.retries,
-      pagesSoftFailed: this.details.counter('softFailures'), skipped };
+      pagesSoftFailed: this.details.counter('softFailures'), skipped, render: this.render.counts() };
   }
 
   /** The run's warnings: fixed when it ended, else what its results say so far. */
@@ -602,7 +607,7 @@ export class RunCoordinator extends DurableObject<Env> {
     if (meta.warnings) return meta.warnings;
     return warningsOf({ unparsed: this.warningInputs.unparsed(), dropped: this.warningInputs.dropped(), framed: this.warningInputs.framed(),
       skipped: this.counts(meta).skipped, pagination: this.warningInputs.pagination(), ambiguous: this.warningInputs.ambiguous(),
-      expired: this.warningInputs.expired(), visible: this.warningInputs.visible() });
+      expired: this.warningInputs.expired(), visible: this.warningInputs.visible(), renderLost: this.render.lost() });
   }
 
   private fillRates(meta: RunMeta) {

@@ -18,6 +18,8 @@ export interface WarningInputs {
   expired?: ReadonlyArray<{ step: string; count: number }>;
   /** `text` fields whose DOM text differed from what is seen on sampled listing items, with pages and an example. */
   visible?: ReadonlyArray<{ field: string; pages: number; dom: string; seen: string }>;
+  /** Pages a job forced onto the fast path (`render: "http"`) that looked like they need a browser (ADR 0049). */
+  renderLost?: number;
 }
 
 const STOPS: Record<PaginationUnfinished['reason'], string> = {
@@ -69,6 +71,10 @@ export function warningsOf(input: WarningInputs): RunWarning[] {
   for (const v of input.visible ?? []) {
     out.push({ code: 'VISIBLE_TEXT_DIFFERS', field: v.field, count: v.pages, example: v.dom,
       message: `${v.pages} page(s): ${v.field}'s DOM text differs from what a person sees on sampled items (e.g. DOM ${JSON.stringify(v.dom)}, seen ${JSON.stringify(v.seen)}); give it "source": "visible" to read what is seen` });
+  }
+  if (input.renderLost) {
+    out.push({ code: 'RENDERED_WITHOUT_BROWSER', reason: 'render.http', count: input.renderLost,
+      message: `${input.renderLost} page(s) were read without a browser (render "http") though they run scripts and gave no items: their records are probably missing; use render "auto" or "browser"` });
   }
   return out;
 }

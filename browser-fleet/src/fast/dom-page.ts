@@ -1,0 +1,83 @@
+import { Window } from 'happy-dom';
+import { inPageSource } from '@trawl/engine';
+
+/** The page globals the engine's in-page functions use (collect.ts, label-pairs.ts, page-signals.ts, table-rows.ts). */
+const GLOBALS = ['document', 'window', 'location', 'getComputedStyle', 'Node', 'Element', 'HTMLElement', 'HTMLInputElement',
+  'Document', 'ShadowRoot', 'XPathResult'] as const;
+
+/**
+ * happy-dom may load nothing by itself: every byte a task fetches goes through its egress lane (http-fetch.ts). Scripts,
+ * stylesheets, images, frames and navigations are off, and any fetch its DOM would still make is answered by this
+ * interceptor with an empty 204, never sent.
+ */
+const SETTINGS = {
+  enableJavaScriptEvaluation: false, disableJavaScriptEvaluation: true, disableJavaScriptFileLoading: true, disableCSSFileLoading: true,
+  enableImageFileLoading: false, disableIframePageLoading: true, handleDisabledFileLoadingAsSuccess: true,
+  navigation: { disableMainFrameNavigation: true, disableChildFrameNavigation: true, disableChildPageNavigation: true, disableFallbackToSetURL: true },
+  fetch: { interceptor: { beforeAsyncRequest: async () => new Response(null, { status: 204 }), beforeSyncRequest: () => ({ status: 204, statusText: 'No Content', ok: true, url: '', redirected: false, headers: new Headers(), body: null }) } },
+};
+
+/** A document without layout: an element is drawn unless it or an ancestor is display:none (what collect.ts asks of getClientRects). */
+function patchLayout(win: Window): void {
+  const proto = win.Element.prototype as unknown as { getClientRects: () => unknown[]; __trawlPatched?: boolean };
+  if (proto.__trawlPatched) return;
+  proto.__trawlPatched = true;
+  // The DOM never changes after parsing (no scripts run), so each element's answer is computed once: items share ancestors.
+  const known = new WeakMap<Element, boolean>();
+  const drawn = (el: Element | null): boolean => {
+    if (!el) return true;
+    const hit = known.get(el);
+    if (hit !== undefined) return hit;
+    const view = el.ownerDocument.defaultView;
+    const out = !view || (view.getComputedStyle(el).display !== 'none' && drawn(el.parentElement));
+    known.set(el, out);
+    return out;
+  };
+  proto.getClientRects = function getClientRects(this: Element): unknown[] {
+    return drawn(this) ? [{ x: 0, y: 0, width: 1, height: 1 }] : [];
+  };
+}
+
+/**
+ * A fetched page as a server-side DOM (happy-dom: DOM, CSS cascade for display/visibility, innerText and XPath;
+ * ADR 0049 says why this one). `evaluate` runs the engine's self-contained in-page functions exactly as the browser
+ * does (the same source text from inPageSource), with the window's globals in scope.
+ */
+export class DomPage {
+  readonly #window: Window;
+
+  constructor(html: string, url: string) {
+    this.#window = new Window({ url, width: 1280, height: 720, settings: SETTINGS as never });
+    patchLayout(this.#window);
+    this.#window.document.write(html);
+  }
+
+  evaluate<A, R>(fn: (arg: A) => R, arg: A): R {
+    const w = this.#window as unknown as Record<string, unknown>;
+    const values = GLOBALS.map((g) => {
+      if (g === 'window') return w;
+      const v = w[g];
+      return typeof v === 'function' && g === 'getComputedStyle' ? (v as (...a: unknown[]) => unknown).bind(w) : v;
+    });
+    // Source text built by the engine from our own functions and a JSON argument: no page content is evaluated.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    return new Function(...GLOBALS, `return ${inPageSource(fn, arg)};`)(...values) as R;
+  }
+
+  /** Declarative shadow roots (`<template shadowrootmode>`), whose content only a browser attaches. */
+  hasShadowTemplates(): boolean {
+    return this.#window.document.querySelector('template[shadowrootmode], template[shadowroot]') !== null;
+  }
+
+  /** Scripts that run in a browser (inline or external; JSON and other data blocks do not). */
+  runsScripts(): boolean {
+    return Array.from(this.#window.document.querySelectorAll('script')).some((s) => {
+      const type = (s.getAttribute('type') ?? '').trim().toLowerCase();
+      return type === '' || type === 'module' || type.includes('javascript') || type.includes('ecmascript');
+    });
+  }
+
+  close(): void {
+    void this.#window.happyDOM.close().catch(() => undefined);
+  }
+}
