@@ -20,6 +20,7 @@ import { SessionStore, sessionAad } from './session-store.ts';
 import { seal } from '../lib/secret-box.ts';
 import { warningFailure, warningsOf } from './warnings.ts';
 import { acquireSlot, releaseSlot, siteOf, type Politeness } from './politeness.ts';
+import { eventsAfterAll, pageSizeOf } from './event-pages.ts';
 import { NodeLossStore, decideAfterNodeLoss, expiryOf, lossMessage, reportsNodeLoss } from './node-loss.ts';
 import { afterResult, applyHolds, asksToSlowDown, slowDown, withinSiteLimits, type SiteState } from './site-backoff.ts';
 
@@ -249,7 +250,9 @@ export class RunCoordinator extends DurableObject<Env> {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
-    for (const e of this.store.eventsAfter(Number.isFinite(after) ? after : 0, BACKLOG_LIMIT)) server.send(JSON.stringify(e));
+    // The whole history after the cursor, a page at a time, then live events (event-pages.ts).
+    const read = (from: number, limit: number) => this.store.eventsAfter(from, limit);
+    for (const e of eventsAfterAll(read, Number.isFinite(after) ? after : 0, pageSizeOf(this.env))) server.send(JSON.stringify(e));
     const meta = this.store.getMeta();
     if (meta && isFinalStatus(meta.status)) server.send(JSON.stringify({ type: 'stream.end', status: meta.status }));
     return new Response(null, { status: 101, webSocket: client });
