@@ -1,20 +1,15 @@
-import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { EVENT_PAGE_SIZE, eventsAfterAll, pageSizeOf } from '../src/coordinator/event-pages.ts';
 
-/** An event table like the run's (store.ts), in a real SQLite, read with the store's query. */
+/** An event log read like the run's (store.ts: `seq > ? ORDER BY seq LIMIT ?`), counting its reads. */
 function eventTable(n: number) {
-  const db = new DatabaseSync(':memory:');
-  db.exec('CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, body TEXT NOT NULL)');
-  const insert = db.prepare('INSERT INTO events (ts, body) VALUES (?, ?)');
-  for (let i = 1; i <= n; i++) insert.run(i, JSON.stringify({ type: 'page.step', message: `step ${i}` }));
-  const query = db.prepare('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
+  const rows = Array.from({ length: n }, (_, i) => ({ seq: i + 1, message: `step ${i + 1}` }));
   let reads = 0;
   const read = (after: number, limit: number) => {
     reads++;
-    return (query.all(after, limit) as Array<{ seq: number; body: string }>).map((r) => ({ seq: Number(r.seq), ...(JSON.parse(r.body) as { message: string }) }));
+    return rows.filter((r) => r.seq > after).slice(0, limit);
   };
-  return { read, reads: () => reads, append: (m: string) => insert.run(0, JSON.stringify({ type: 'log', message: m })) };
+  return { read, reads: () => reads, append: (message: string) => rows.push({ seq: rows.length + 1, message }) };
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);

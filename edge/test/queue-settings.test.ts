@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+// The shipped file itself, as text (Vite's ?raw import: edge tests have no Node APIs in their types).
+import toml from '../../wrangler.toml?raw';
 import { deadLetterAfterMs, deadLetterProblem, maxDelayOf, retryDelaySeconds } from '../src/queue/retry-schedule.ts';
 
 /** The `key = value` lines of each `[[section]]` block of a TOML file (all wrangler.toml needs here). */
@@ -18,8 +18,6 @@ function blocks(toml: string, section: string): Array<Record<string, string>> {
   }
   return out;
 }
-
-const toml = readFileSync(join(import.meta.dirname, '..', '..', 'wrangler.toml'), 'utf8');
 
 describe('the shipped queue settings and the dispatch lease (ADR 0048)', () => {
   it('wrangler.toml: the tasks queue dead-letters a task while its dispatch lease is still current', () => {
