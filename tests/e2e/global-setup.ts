@@ -40,7 +40,9 @@ export default async function setup(project: TestProject) {
       CREDENTIALS_KEY: randomBytes(32).toString('hex'),
       RATE_LIMIT_KEY_PER_MIN: '5000', RATE_LIMIT_ORG_PER_MIN: '20000',
       OIDC_ISSUER: oidc.issuer, OIDC_CLIENT_ID: oidc.clientId, SESSION_TTL_MS: '6000',
-      ORG_MAX_CONCURRENT_RUNS: '100', SITE_MIN_DELAY_MS: '50' },
+      ORG_MAX_CONCURRENT_RUNS: '100', SITE_MIN_DELAY_MS: '50',
+      // Test-sized (ADR 0048): a dead letter in seconds, and a WebSocket backlog of many pages even for a short run.
+      QUEUE_RETRY_MAX_DELAY_S: '1', EVENT_PAGE_SIZE: '40' },
     echo: process.env.TRAWL_VERBOSE === '1',
   });
   const edgeLogPath = join(persistDir, 'edge.log');
