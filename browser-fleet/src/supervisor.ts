@@ -8,8 +8,8 @@ import { isTaskMessage, type TaskRef } from './task-messages.ts';
 /**
  * Runs the fleet node (main.ts) as a child process and starts it again when it dies (issue #9). The child tells
  * the supervisor over IPC which tasks it holds; when it dies the supervisor posts each one's failure to the edge at
- * once (FLEET_UNAVAILABLE, exactly what lease expiry would record, only without the wait), so the coordinators
- * dispatch them again now. The restarted child keeps the node id. Signals are passed on; the supervisor exits
+ * once (NODE_LOST, exactly what lease expiry would record, only without the wait), so the coordinators dispatch
+ * them again now, on their node-loss budget rather than the job's retry policy (ADR 0048). The restarted child keeps the node id. Signals are passed on; the supervisor exits
  * with the child when it was asked to stop.
  */
 export interface SupervisorOptions {
@@ -69,7 +69,7 @@ export function supervise(opts: SupervisorOptions): { stop(signal: NodeJS.Signal
     await Promise.all(tasks.map(async (t) => {
       const result: TaskResult = {
         leaseToken: t.leaseToken, attempt: t.attempt, nodeId: env.FLEET_NODE_ID, outcome: 'failed', items: [], discovered: [], timings: { totalMs: 0 },
-        error: { code: 'FLEET_UNAVAILABLE', message: `the fleet node process died (${how}) while running the task`, url: t.url, attempt: t.attempt },
+        error: { code: 'NODE_LOST', message: `the fleet node process died (${how}) while running the task`, url: t.url, attempt: t.attempt },
       };
       const a = await edge.call(t.edgeUrl, edgeInternalPaths.taskResult(t.runId, t.taskId), result).catch((e: unknown) => ({ kind: 'retry' as const, reason: messageOf(e) }));
       log.log(a.kind === 'ok' ? 'info' : 'warn', `lost task reported: ${a.kind}`, { runId: t.runId, taskId: t.taskId });

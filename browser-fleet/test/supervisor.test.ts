@@ -48,7 +48,7 @@ describe('fleet node supervisor', () => {
     const result = report.body as TaskResult;
     expect(report.signature).toBeNull();
     expect({ outcome: result.outcome, code: result.error?.code, message: result.error?.message, leaseToken: result.leaseToken, nodeId: result.nodeId })
-      .toEqual({ outcome: 'failed', code: 'FLEET_UNAVAILABLE', message: 'the fleet node process died (signal SIGKILL) while running the task', leaseToken: task.leaseToken, nodeId });
+      .toEqual({ outcome: 'failed', code: 'NODE_LOST', message: 'the fleet node process died (signal SIGKILL) while running the task', leaseToken: task.leaseToken, nodeId });
     // Well before the lease (30 s) would have run out.
     expect(reportedMs).toBeLessThan(10_000);
 

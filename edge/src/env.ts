@@ -30,6 +30,10 @@ export interface Env {
   ENVIRONMENT?: string;
   LEASE_MS?: string;
   DISPATCH_TIMEOUT_MS?: string;
+  /** Test stacks only: caps the tasks queue's retry delay (seconds) so a dead letter lands in seconds. */
+  QUEUE_RETRY_MAX_DELAY_S?: string;
+  /** Test stacks only: events per page when a WebSocket subscriber's backlog is read (default 5,000). */
+  EVENT_PAGE_SIZE?: string;
   PUBLIC_URL?: string;
   FLEET_SECRET?: string;
   /** Encrypts stored logins at rest (AES-GCM); without it the logins API refuses to store secrets. */

@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'PAGE_CLOSED',
   'DOWNLOAD_REFUSED',
   'FLEET_UNAVAILABLE',
+  'NODE_LOST',
   'TASK_TIMEOUT',
   'RUN_TIMEOUT',
   'RUN_WARNINGS',
@@ -91,6 +92,8 @@ export const ERRORS: Record<ErrorCode, ErrorInfo> = {
   PAGE_CLOSED: { status: 502, retryable: false, backoffMs: 0, hint: 'The page closed itself (window.close()) before the task finished.', look: ['logs'] },
   DOWNLOAD_REFUSED: { status: 502, retryable: false, backoffMs: 0, hint: 'The URL answered with a file download (Content-Disposition: attachment), which fleet browsers refuse. Point the job at pages.', look: ['har'] },
   FLEET_UNAVAILABLE: { status: 503, retryable: true, backoffMs: 5000, hint: 'No browser fleet node accepted the task. Check that a fleet node is running and registered.', look: ['logs'] },
+  // Node loss has its own budget per task (ADR 0048), apart from the job's retry policy: not retryable by it.
+  NODE_LOST: { status: 503, retryable: false, backoffMs: 1000, hint: 'The fleet node running the task was lost (it died or stopped renewing its lease) too many times; each loss was retried on another node without spending the retry policy\'s attempts. Check the fleet nodes\' health and logs.', look: ['logs'] },
   TASK_TIMEOUT: { status: 504, retryable: true, backoffMs: 1000, hint: 'The task exceeded limits.taskTimeoutMs. Raise it or reduce the work per page.', look: ['trace'] },
   RUN_WARNINGS: { status: 422, retryable: false, backoffMs: 0, hint: 'The run ended with warnings the job fails on (failOnWarnings); see the run\'s warnings. Its items are still downloadable.', look: ['logs'] },
   RUN_TIMEOUT: { status: 504, retryable: false, backoffMs: 0, hint: 'The run exceeded limits.runTimeoutMs; results gathered so far were kept.', look: ['logs'] },

@@ -133,6 +133,7 @@ const top: Record<string, Described> = {
   retry: { d: 'How failed pages are retried.' },
   login: { d: 'A stored login to start every page with.', e: '{"id":"lgn_…"}' },
   proxy: { d: 'Leave through the organization\'s upstream proxies.' },
+  render: { d: '`browser`: every page in Chromium; `auto`: pages whose data is in the HTML are read without a browser once sample pages gave identical records both ways (checked again now and then); `http`: never a browser (refused for specs that need one; pages that needed it are reported).', e: 'auto' },
   failOnWarnings: { d: 'End the run `failed` (`RUN_WARNINGS`) on warnings: true for any, or a list of codes.', e: '["FEWER_ITEMS"]' },
   'pagination[nextLink]': { d: 'Follows a link to the next page; each page is its own task.' },
   'pagination[nextLink].selector': { d: 'The next link.', e: 'a.next' },

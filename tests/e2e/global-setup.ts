@@ -56,7 +56,9 @@ async function startStack(): Promise<{ context: StackContext; stop(): Promise<vo
       SMTP_URL: `smtp://127.0.0.1:${notifyPorts.smtp}`, NOTIFY_EMAIL_FROM: 'trawl@notify.test',
       NOTIFY_RETRY_BASE_SECONDS: '0', NOTIFY_MAX_ATTEMPTS: '4', NOTIFY_DISABLE_AFTER: '4',
       // Unit prices for the usage report (freshness-retention.test.ts works the cost out from them).
-      PRICE_PER_RUN: '0.01', PRICE_PER_PAGE: '0.002', PRICE_PER_BROWSER_HOUR: '0.5', PRICE_PER_GB_MONTH: '0.02', PRICE_CURRENCY: 'EUR' },
+      PRICE_PER_RUN: '0.01', PRICE_PER_PAGE: '0.002', PRICE_PER_BROWSER_HOUR: '0.5', PRICE_PER_GB_MONTH: '0.02', PRICE_CURRENCY: 'EUR',
+      // Test-sized (ADR 0048): a dead letter in seconds, and a WebSocket backlog of many pages even for a short run.
+      QUEUE_RETRY_MAX_DELAY_S: '1', EVENT_PAGE_SIZE: '40' },
     echo: process.env.TRAWL_VERBOSE === '1',
   });
   const edgeLogPath = join(persistDir, 'edge.log');

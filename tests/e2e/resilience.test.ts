@@ -42,7 +42,9 @@ describe('resilience', () => {
     // The killed node's task was handed out again with a new lease.
     const page2Starts = events.filter((e) => e.type === 'task.started' && e.url?.includes('page-2'));
     expect(page2Starts.length).toBeGreaterThanOrEqual(2);
-    expect(events.some((e) => e.type === 'task.retrying' && String(e.message).includes('FLEET_UNAVAILABLE'))).toBe(true);
+    // A node loss, on its own budget (ADR 0048): not a retry of the job's policy.
+    expect(events.some((e) => e.type === 'task.released' && e.data?.code === 'NODE_LOST')).toBe(true);
+    expect(done.counts).toMatchObject({ retries: 0 });
 
     const res = await api(org.key, 'GET', `/v1/runs/${runId}/results?format=jsonl`);
     const rows = res.text.trim().split('\n').map((l) => JSON.parse(l) as { sku: string });
@@ -70,7 +72,7 @@ describe('resilience', () => {
     expect(done.status).toBe('succeeded');
     expect(done.counts).toMatchObject({ items: 60, pagesSucceeded: 3, pagesFailed: 0 });
     // The retry comes from the supervisor's report, not from the lease running out ("Lease expired: ...").
-    const retry = events.find((e) => e.type === 'task.retrying' && e.url?.includes('page-2'));
+    const retry = events.find((e) => e.type === 'task.released' && e.url?.includes('page-2'));
     expect(retry?.message).toContain('the fleet node process died (signal SIGKILL) while running the task');
     expect(events.some((e) => String(e.message).startsWith('Lease expired'))).toBe(false);
     // The same supervisor restarted the node (same URL and node id): page 2 ran again on it.

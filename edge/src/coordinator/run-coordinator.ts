@@ -25,6 +25,8 @@ import { seal } from '../lib/secret-box.ts';
 import { warningFailure, warningsOf } from './warnings.ts';
 import { notifyRunEnd } from '../notify/run-end.ts';
 import { acquireSlot, releaseSlot, siteOf, type Politeness } from './politeness.ts';
+import { eventsAfterAll, pageSizeOf } from './event-pages.ts';
+import { NodeLossStore, decideAfterNodeLoss, expiryOf, lossMessage, reportsNodeLoss } from './node-loss.ts';
 import { afterResult, applyHolds, asksToSlowDown, slowDown, withinSiteLimits, type SiteState } from './site-backoff.ts';
 
 export interface RunInit {
@@ -72,6 +74,7 @@ export class RunCoordinator extends DurableObject<Env> {
   private readonly render: RenderLedger;
   private readonly sessions: SessionStore;
   private readonly live: LiveTaskStore;
+  private readonly nodeLosses: NodeLossStore;
   private readonly log = createLogger({ component: 'coordinator' });
   /** Tasks whose wait for a slot was already announced (once per task and reason, not on every retry). */
   private readonly waitNoticed = new Set<string>();
@@ -87,6 +90,7 @@ export class RunCoordinator extends DurableObject<Env> {
     this.warningInputs = new WarningStore(ctx.storage.sql);
     this.sessions = new SessionStore(ctx.storage.sql);
     this.live = new LiveTaskStore(ctx.storage.sql);
+    this.nodeLosses = new NodeLossStore(ctx.storage.sql);
   }
 
   async start(init: RunInit): Promise<RunSnapshot> {
@@ -162,7 +166,7 @@ export class RunCoordinator extends DurableObject<Env> {
         this.emit({ type: 'run.started', message: 'First task started' });
         this.ctx.waitUntil(this.markRunning());
       }
-      this.emit({ type: 'task.started', message: `Attempt ${task.attempt} started on ${nodeId}`, taskId, url: task.url, data: { nodeId, attempt: task.attempt } });
+      this.emit({ type: 'task.started', message: `Attempt ${task.attempt} started on ${nodeId}`, taskId, url: task.url, data: { nodeId, attempt: task.attempt, policyAttempt: task.failures + 1 } });
     }
     return answer;
   }
@@ -216,7 +220,11 @@ export class RunCoordinator extends DurableObject<Env> {
       this.applySuccess(this.requireMeta(), task, result, now, sealed);
       const m = this.requireMeta();
       this.store.putMeta(withSite(m, siteOf(task.url), afterResult(m.sites?.[siteOf(task.url)], m.spec.concurrency, true, now)));
-    } else this.applyFailure(task, failureOf(result, task.url), now);
+    } else {
+      const failure = failureOf(result, task.url);
+      if (reportsNodeLoss(failure)) this.applyNodeLoss(task, failure.message, now);
+      else this.applyFailure(task, failure, now);
+    }
     await this.freeSlot(task);
     // A node with room gets the run's next task in the answer instead of through the queue.
     const [next] = await this.pump(result.acceptNext ? 1 : 0);
@@ -239,7 +247,7 @@ export class RunCoordinator extends DurableObject<Env> {
   async dispatchFailed(taskId: string, leaseToken: string): Promise<void> {
     const task = this.store.getTask(taskId);
     if (!task || !leaseIsCurrent(task, leaseToken)) return;
-    this.applyFailure(task, { code: 'FLEET_UNAVAILABLE', message: 'No fleet node accepted the task', url: task.url, attempt: task.attempt }, Date.now());
+    this.applyNodeLoss(task, 'no fleet node accepted the task after every queue retry', Date.now());
     await this.freeSlot(task);
     await this.pump();
   }
@@ -257,8 +265,7 @@ export class RunCoordinator extends DurableObject<Env> {
       return;
     }
     for (const t of expiredLeases(this.store.liveTasks(), now)) {
-      const what = t.status === 'queued' ? 'no fleet node started it in time' : 'its node stopped renewing the lease';
-      this.applyFailure(t, { code: 'FLEET_UNAVAILABLE', message: `Lease expired: ${what}`, url: t.url, attempt: t.attempt }, now);
+      this.applyNodeLoss(t, expiryOf(t.status).reason, now);
       await this.freeSlot(t);
     }
     await this.pump();
@@ -271,7 +278,9 @@ export class RunCoordinator extends DurableObject<Env> {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
-    for (const e of this.store.eventsAfter(Number.isFinite(after) ? after : 0, BACKLOG_LIMIT)) server.send(JSON.stringify(e));
+    // The whole history after the cursor, a page at a time, then live events (event-pages.ts).
+    const read = (from: number, limit: number) => this.store.eventsAfter(from, limit);
+    for (const e of eventsAfterAll(read, Number.isFinite(after) ? after : 0, pageSizeOf(this.env))) server.send(JSON.stringify(e));
     const meta = this.store.getMeta();
     if (meta && isFinalStatus(meta.status)) server.send(JSON.stringify({ type: 'stream.end', status: meta.status }));
     return new Response(null, { status: 101, webSocket: client });
@@ -316,6 +325,16 @@ export class RunCoordinator extends DurableObject<Env> {
       message: `${result.items.length} item(s), ${added} new; ${discovered} page(s) discovered in ${Math.round(result.timings.totalMs)} ms`,
       data: { items: result.items.length, added, discovered, timings: result.timings, attempt: task.attempt, ...(result.proxyId ? { proxyId: result.proxyId } : {}) },
     });
+  }
+
+  /** A task lost with its node, or never taken by one: dispatched again on the node-loss budget (node-loss.ts). */
+  private applyNodeLoss(task: TaskRow, reason: string, now: number): void {
+    const decision = decideAfterNodeLoss(task, this.nodeLosses.get(task.taskId), reason, now);
+    this.nodeLosses.set(task.taskId, decision.losses);
+    if (decision.status === 'failed') return this.applyFailure(task, decision.failure, now);
+    this.store.updateTask({ ...task, status: 'pending', leaseToken: null, leaseDeadline: null, notBefore: decision.notBefore });
+    this.emit({ type: 'task.released', level: 'warn', taskId: task.taskId, url: task.url, message: lossMessage(reason, decision),
+      data: { code: 'NODE_LOST', reason, nodeLosses: decision.losses, policyAttempt: task.failures + 1 } });
   }
 
   private applyFailure(task: TaskRow, failure: Failure, now: number): void {

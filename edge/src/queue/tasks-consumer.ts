@@ -3,6 +3,7 @@ import { configOf, type Env } from '../env.ts';
 import { createLogger } from '../lib/log.ts';
 import { createDb, type ServiceContext } from '../services/context.ts';
 import { availableNodes, markUnreachable, noteTaken } from '../services/fleet/nodes.ts';
+import { maxDelayOf, retryDelaySeconds } from './retry-schedule.ts';
 
 type Offer = 'accepted' | 'busy' | 'unreachable' | 'rejected';
 const BUSY_ROUNDS = 4;
@@ -10,7 +11,8 @@ const BUSY_PAUSE_MS = 150;
 
 /**
  * Hands each task to a fleet node with room and returns at once: it never waits for the page.
- * Accepted: ack. Every node busy or unreachable: retry with backoff (the dead-letter queue takes what never lands).
+ * Accepted: ack. Every node busy or unreachable: retry with backoff (the dead-letter queue takes what never lands,
+ * inside the dispatch lease: retry-schedule.ts).
  */
 export async function consumeTasks(batch: MessageBatch<Task>, env: Env): Promise<void> {
   const log = createLogger({ component: 'tasks-consumer' });
@@ -22,7 +24,7 @@ export async function consumeTasks(batch: MessageBatch<Task>, env: Env): Promise
     if (placed) {
       msg.ack();
     } else {
-      const delaySeconds = Math.min(30, 2 ** Math.min(msg.attempts, 5));
+      const delaySeconds = retryDelaySeconds(msg.attempts, maxDelayOf(env));
       log.warn('no fleet node took the task; retrying', { runId: msg.body.runId, taskId: msg.body.taskId, attempts: msg.attempts, delaySeconds });
       msg.retry({ delaySeconds });
     }
@@ -78,7 +80,7 @@ async function offerTask(nodeUrl: string, task: Task, secret: string): Promise<O
   }
 }
 
-/** Tasks that no node took after every retry: the coordinator fails (or retries) them with FLEET_UNAVAILABLE. */
+/** Tasks that no node took after every retry: the coordinator dispatches them again on their node-loss budget. */
 export async function consumeDeadTasks(batch: MessageBatch<Task>, env: Env): Promise<void> {
   for (const msg of batch.messages) {
     const { runId, taskId, leaseToken } = msg.body;

@@ -30,6 +30,7 @@ export const ERROR_HINTS_KO: Record<ErrorCode, string> = {
   PAGE_CLOSED: '작업이 끝나기 전에 페이지가 스스로 닫혔습니다(window.close()).',
   DOWNLOAD_REFUSED: 'URL이 파일 다운로드(Content-Disposition: attachment)로 응답했으며 플릿 브라우저는 다운로드를 거부합니다. 작업이 페이지를 가리키게 하세요.',
   FLEET_UNAVAILABLE: '작업을 받은 브라우저 플릿 노드가 없습니다. 플릿 노드가 실행 중이고 등록되어 있는지 확인하세요.',
+  NODE_LOST: '작업을 실행하던 플릿 노드를 너무 여러 번 잃었습니다(노드가 죽었거나 임대를 갱신하지 않음). 매번 다른 노드에서 다시 시도했으며 재시도 정책의 시도 횟수는 쓰지 않았습니다. 플릿 노드의 상태와 로그를 확인하세요.',
   TASK_TIMEOUT: '작업이 limits.taskTimeoutMs를 넘겼습니다. 값을 늘리거나 페이지당 작업량을 줄이세요.',
   RUN_TIMEOUT: '실행이 limits.runTimeoutMs를 넘겼습니다. 그때까지 모은 결과는 보존되었습니다.',
   RUN_WARNINGS: '작업이 실패로 처리하도록 설정한 경고(failOnWarnings)와 함께 실행이 끝났습니다. 실행의 경고를 확인하세요. 항목은 그대로 내려받을 수 있습니다.',
