@@ -34,7 +34,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/e2e/global-setup.ts'],
-          // E2E_STACKS local stacks, one worker each: files on a stack take turns, so a file that kills fleet nodes
+          // E2E_STACKS local stacks, E2E_STACKS files at once, each on a stack of its own (stacks.ts): a file that kills fleet nodes
           // disturbs no other (see stacks.ts). Last group: the browser-fleet files' CPU is not in their way.
           setupFiles: ['tests/e2e/stacks.ts'],
           maxWorkers: E2E_STACKS,

@@ -28,8 +28,10 @@ export interface StackContext {
 
 declare module 'vitest' {
   export interface ProvidedContext extends StackContext {
-    /** One context per stack; `stacks.ts` (a setup file) copies the worker's own over the keys above. */
+    /** One context per stack; `stacks.ts` (a setup file) copies the claimed one over the keys above. */
     stacks: StackContext[];
+    /** Where files claim a stack (stacks.ts). */
+    stackLockDir: string;
   }
 }
 
@@ -89,9 +91,12 @@ export default async function setup(project: TestProject) {
   const stacks = await Promise.all(Array.from({ length: E2E_STACKS }, () => startStack()));
   const contexts = stacks.map((s) => s.context);
   project.provide('stacks', contexts);
+  const stackLockDir = mkdtempSync(join(tmpdir(), 'trawl-e2e-stacks-'));
+  project.provide('stackLockDir', stackLockDir);
   // The plain keys name the first stack until stacks.ts points them at the worker's own.
   for (const [key, value] of Object.entries(contexts[0] ?? {})) project.provide(key as keyof StackContext, value as never);
   return async () => {
     await Promise.all(stacks.map((s) => s.stop()));
+    rmSync(stackLockDir, { recursive: true, force: true });
   };
 }
