@@ -110,7 +110,7 @@ Trawl is running.
   Demo job                ${state.jobId}
 
 For the getting-started guide (docs/getting-started.md), in another terminal:
-  export TRAWL_URL=${edge.url} TRAWL_KEY=${state.key} TRAWL_DEMO=${demo.url} TRAWL_PATTERNS=${fixtures.url}
+  export TRAWL_API_URL=${edge.url} TRAWL_API_KEY=${state.key} TRAWL_DEMO=${demo.url} TRAWL_PATTERNS=${fixtures.url}
 
 Start a demo run:
   curl -s -X POST -H "Authorization: Bearer ${state.key}" ${edge.url}/v1/jobs/${state.jobId}/runs

@@ -78,7 +78,11 @@ describe('the app over the new API parts, as people in Chromium', () => {
     expect((await pageApi(owner, 'GET', '/v1/policy')).body.denyDomains).toEqual([]);
     await checkPage(owner, 'settings-limits-dry-run');
     await owner.getByRole('button', { name: 'Save policy' }).click();
-    await expect.poll(async () => (await pageApi(owner, 'GET', '/v1/policy')).body.denyDomains).toEqual(['*.bad.example.test']);
+    // The section says it saved (or shows the API's error) once its GET and PUT are done: seconds on a loaded
+    // machine, longer than expect.poll's default second.
+    await owner.locator('section[aria-labelledby="policy-head"]').locator('[role="status"], .error-box').first().waitFor({ timeout: 20_000 });
+    expect(await owner.locator('section[aria-labelledby="policy-head"] .error-box').count()).toBe(0);
+    expect((await pageApi(owner, 'GET', '/v1/policy')).body.denyDomains).toEqual(['*.bad.example.test']);
     expect((await pageApi(owner, 'GET', '/v1/policy')).body.limits).toEqual({ siteMaxConcurrent: null, siteMinDelayMs: 1500, maxTasksInFlight: null, maxConcurrentRuns: 3 });
   });
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -35,8 +35,10 @@ describe('the getting-started guide', () => {
     dev = startProc(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'dev.ts')], {
       cwd: ROOT, name: 'dev', env: { ...process.env, TRAWL_DEV_STATE_DIR: state },
     });
-    const [exportLine] = await dev.waitFor(/^\s*export TRAWL_URL=\S+ TRAWL_KEY=\S+ TRAWL_DEMO=\S+ TRAWL_PATTERNS=\S+$/m, 150_000);
+    const [exportLine] = await dev.waitFor(/^\s*export TRAWL_API_URL=\S+ TRAWL_API_KEY=\S+ TRAWL_DEMO=\S+ TRAWL_PATTERNS=\S+$/m, 150_000);
     const script = ['set -euo pipefail', exportLine.trim(), ...blocks.slice(1)].join('\n');
+    // The reader works in the repository's folder; the files the guide writes go to a folder of the test's own.
+    for (const dir of ['cli', '.tools']) symlinkSync(join(ROOT, dir), join(work, dir));
     const { stdout } = await promisify(execFile)('bash', ['-c', script], { cwd: work, timeout: 90_000 });
 
     const catalog = demoCatalog();
@@ -45,6 +47,9 @@ describe('the getting-started guide', () => {
     expect(stdout).toContain(`${PAGE_SIZE} items, fill rates { sku: 1, name: 1, price: 1 }`);
     expect(stdout).toMatch(/^run run_\S+ started$/m);
     expect(stdout).toContain(`succeeded ${PAGE_SIZE * PAGE_COUNT} items []`);
+    // The CLI (step 7) ran the same job again and wrote every record.
+    const cliRecords = readFileSync(join(work, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { sku: string });
+    expect(cliRecords.map((r) => r.sku).sort()).toEqual(catalog.map((p) => p.sku).sort());
     // Every product of the shop, in its order, as the demo site's own data has it.
     expect(parseCsv(readFileSync(join(work, 'results.csv'), 'utf8'))).toEqual([
       ['sku', 'name', 'price'], ...catalog.map((p) => [p.sku, p.name, String(p.price)])]);
@@ -66,7 +71,7 @@ describe('the getting-started guide', () => {
         // No link to a Markdown file is left for a reader to fall into.
         expect(await page.locator('article a[href$=".md"]').count(), g.slug).toBe(0);
       }
-      expect([...linked].sort()).toEqual(['/docs/cookbook/', '/docs/getting-started/', '/docs/jobspec/']);
+      expect([...linked].sort()).toEqual(['/docs/cookbook/', '/docs/getting-started/', '/docs/jobspec/', '/docs/sdk/']);
       for (const href of linked) expect((await fetch(`${inject('edgeUrl')}${href}`)).status, href).toBe(200);
     } finally {
       await browser.close();
