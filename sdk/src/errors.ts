@@ -2,16 +2,10 @@
  * Typed errors: every failed call throws a TrawlError carrying the API's own error body (code, message, hint,
  * request id, docs link, details), so programs branch on `code`, never on message text.
  */
+import type { ApiErrorBody } from '@trawl/client';
 
-/** The API's error body (`{"error": {...}}`); codes are the table in schemas/src/errors.ts. */
-export interface ApiErrorBody {
-  code: string;
-  message: string;
-  hint?: string;
-  requestId?: string;
-  docs?: string;
-  details?: Record<string, unknown>;
-}
+/** The API's error body (`{"error": {...}}`): the generated client's own type; codes are schemas/src/errors.ts. */
+export type { ApiErrorBody };
 
 export class TrawlError extends Error {
   override readonly name = 'TrawlError';

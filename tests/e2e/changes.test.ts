@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOwnSite, type OwnSite } from './own-site.ts';
 import { CHANGE_VERSIONS, changeJobSpec, changePage, type ChangeVersion } from '../../fixtures/src/change-pages.ts';
 import { api, newOrg, waitForRun } from './client.ts';
 import { parseCsv } from './csv.ts';
@@ -15,8 +14,7 @@ const codeOf = (a: { body: Record<string, unknown> }) => (a.body.error as { code
 /** Issue #14: a job's change feed over runs of a catalog the test switches, and the drift guard on a layout change. */
 describe('change feed and drift guard', () => {
   let org: Awaited<ReturnType<typeof newOrg>>;
-  let fleet: FleetNode;
-  let server: Server;
+  let own: OwnSite | undefined;
   let site = '';
   let version: ChangeVersion = 'v1';
   let jobId = '';
@@ -24,21 +22,14 @@ describe('change feed and drift guard', () => {
   const keys: Record<'editor' | 'viewer', string> = { editor: '', viewer: '' };
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
+    own = await startOwnSite('Changes', (req, res) => {
       const n = Number(/^\/c\/(\d)$/.exec(req.url ?? '')?.[1] ?? 0);
       // Anything else (robots.txt) is 404; a listing page the version has not is 500 (a 5xx robots.txt disallows all).
       const page = n ? changePage(version, n) : null;
       res.writeHead(page ? 200 : n ? 500 : 404, { 'content-type': 'text/html' });
       res.end(page ?? 'down');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const addr = server.address();
-    site = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    [org, fleet] = await Promise.all([
-      newOrg('Changes'),
-      startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), allow: [...inject('fleetAllow'), new URL(site).host], slots: 2 }),
-    ]);
-    expect((await api(org.key, 'PUT', '/v1/policy', { allowDomains: [], denyDomains: [], limits: { siteMaxConcurrent: 10, siteMinDelayMs: 0 } })).status).toBe(200);
+    ({ url: site, org } = own);
     for (const role of ['editor', 'viewer'] as const) {
       const k = await api(org.key, 'POST', '/v1/keys', { kind: 'secret', name: role, role, scopes: ['*'] });
       expect(k.status, k.text).toBe(201);
@@ -49,8 +40,7 @@ describe('change feed and drift guard', () => {
     jobId = String(job.body.id);
   });
   afterAll(async () => {
-    await fleet?.stop();
-    await new Promise((resolve) => server?.close(resolve));
+    await own?.close();
   });
 
   /** Runs the job over `v`, waits until its row (with the change summary) is written, and reads its feed. */

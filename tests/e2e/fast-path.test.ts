@@ -1,7 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '@trawl/schemas';
-import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
+import { startOwnSite, type OwnSite } from './own-site.ts';
 import { api, newOrg } from './client.ts';
 import { runJobToEnd } from './run-job.ts';
 
@@ -30,12 +29,11 @@ const expected = (pages: number[]) => pages.flatMap(productsOf).map((x) => ({ sk
 /** Issue #15 §1 through the whole product: pages without a browser where none is needed, chosen by evidence. */
 describe('fast path', () => {
   let org: Awaited<ReturnType<typeof newOrg>>;
-  let fleet: FleetNode;
-  let server: Server;
+  let own: OwnSite | undefined;
   let site = '';
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
+    own = await startOwnSite('Fast path', (req, res) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       if (path === '/redir') return void res.writeHead(302, { location: PRIVATE }).end();
       const m = /^\/(s|js)\/(\d+)$/.exec(path);
@@ -44,18 +42,10 @@ describe('fast path', () => {
       res.writeHead(page ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
       res.end(page ?? 'no');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const addr = server.address();
-    site = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    [org, fleet] = await Promise.all([
-      newOrg('Fast path'),
-      startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), allow: [...inject('fleetAllow'), new URL(site).host], slots: 2 }),
-    ]);
-    expect((await api(org.key, 'PUT', '/v1/policy', { allowDomains: [], denyDomains: [], limits: { siteMaxConcurrent: 10, siteMinDelayMs: 0 } })).status).toBe(200);
+    ({ url: site, org } = own);
   });
   afterAll(async () => {
-    await fleet?.stop();
-    await new Promise((resolve) => server?.close(resolve));
+    await own?.close();
   });
 
   const run = (start: string, render: string, extra: Record<string, unknown> = {}) => runJobToEnd(org.key, `fast ${render}`, {

@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOwnSite, type OwnSite } from './own-site.ts';
 import { api, followEvents, newOrg, waitForRun } from './client.ts';
 
 /** The site's listing pages, each linking to the next; a name left empty is an item the required field drops. */
@@ -32,13 +31,12 @@ const html = (n: number) => `<!doctype html><html><body><ul>${PAGES[n - 1]!.map(
 /** Issue #10 part 7 through the whole product: a run's warnings, and a job that fails on them. */
 describe('run warnings', () => {
   let org: Awaited<ReturnType<typeof newOrg>>;
-  let fleet: FleetNode;
-  let server: Server;
+  let own: OwnSite | undefined;
   let site = '';
   let shrunk = false;
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
+    own = await startOwnSite('Warnings', (req, res) => {
       if (req.url === '/q') {
         res.writeHead(200, { 'content-type': 'text/html' });
         return res.end(`<!doctype html><html><body><ul>${(shrunk ? Q_SHRUNK : Q_FULL).map((i) =>
@@ -49,18 +47,10 @@ describe('run warnings', () => {
       res.writeHead(n >= 1 && n <= PAGES.length ? 200 : 404, { 'content-type': 'text/html' });
       res.end(n >= 1 && n <= PAGES.length ? html(n) : 'no');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const addr = server.address();
-    site = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    [org, fleet] = await Promise.all([
-      newOrg('Warnings'),
-      startFleet({ edgeUrl: inject('edgeUrl'), secret: inject('fleetSecret'), allow: [...inject('fleetAllow'), new URL(site).host], slots: 2 }),
-    ]);
-    expect((await api(org.key, 'PUT', '/v1/policy', { allowDomains: [], denyDomains: [], limits: { siteMaxConcurrent: 10, siteMinDelayMs: 0 } })).status).toBe(200);
+    ({ url: site, org } = own);
   });
   afterAll(async () => {
-    await fleet?.stop();
-    await new Promise((resolve) => server?.close(resolve));
+    await own?.close();
   });
 
   async function newJob(extra: Record<string, unknown>): Promise<string> {
