@@ -10,10 +10,16 @@ type Err = { error: { code: string; message: string; hint: string; details: { is
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** "15 4 * * *" in Asia/Seoul (UTC+9, no daylight saving) is 19:15 UTC: the first such time at least an hour away. */
+/**
+ * A daily slot three hours from the test's start, written in Asia/Seoul (UTC+9, no daylight saving): no slot lies
+ * between now and the first one, whatever the time of day (a fixed 04:15 Seoul = 19:15 UTC made the test fail in
+ * the hour before it, when the ticks caught today's slot up).
+ */
+const SLOT_HOUR_UTC = (new Date().getUTCHours() + 3) % 24;
+const CRON = `15 ${(SLOT_HOUR_UTC + 9) % 24} * * *`;
 function firstSlot(now: number): number {
   const d = new Date(now);
-  let t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), 19, 15);
+  let t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), SLOT_HOUR_UTC, 15);
   while (t < now + HOUR) t += DAY;
   return t;
 }
@@ -48,11 +54,9 @@ describe('job schedules', () => {
   it('starts exactly one run per slot: a doubled tick starts nothing more, a paused schedule nothing, another org sees nothing', async () => {
     const [org, other] = await Promise.all([newOrg('Schedules'), newOrg('Schedules other')]);
     const job = await api<{ id: string }>(org.key, 'POST', '/v1/jobs', { name: 'nightly', spec: { startUrls: ['http://127.0.0.1:9/list'], itemSelector: 'li', fields: { a: {} } } });
-    const set = await api<{ nextRuns: number[]; paused: boolean; timeZone: string }>(org.key, 'PUT', `/v1/jobs/${job.body.id}/schedule`, { cron: '15 4 * * *', timeZone: 'Asia/Seoul', overlap: 'allow' });
+    const set = await api<{ nextRuns: number[]; paused: boolean; timeZone: string }>(org.key, 'PUT', `/v1/jobs/${job.body.id}/schedule`, { cron: CRON, timeZone: 'Asia/Seoul', overlap: 'allow' });
     const t = firstSlot(Date.now());
-    // nextRuns starts at the very next slot, which is t or (within the hour before it) the day before.
-    const next = t - DAY > Date.now() ? t - DAY : t;
-    expect([set.status, set.body.paused, set.body.nextRuns]).toEqual([200, false, [0, 1, 2, 3, 4].map((i) => next + i * DAY)]);
+    expect([set.status, set.body.paused, set.body.nextRuns]).toEqual([200, false, [0, 1, 2, 3, 4].map((i) => t + i * DAY)]);
     expect((await api(other.key, 'GET', `/v1/jobs/${job.body.id}/schedule`)).status).toBe(404);
     expect((await api(other.key, 'POST', `/v1/jobs/${job.body.id}/schedule/pause`)).status).toBe(404);
 
@@ -64,7 +68,7 @@ describe('job schedules', () => {
     expect(await scheduledRuns(org.key, job.body.id)).toEqual([['schedule', t]]);
     // Setting the schedule again moves its cursor back to now, so the replayed tick decides slot t again: only the
     // (schedule, slot) key stops a second start.
-    expect((await api(org.key, 'PUT', `/v1/jobs/${job.body.id}/schedule`, { cron: '15 4 * * *', timeZone: 'Asia/Seoul', overlap: 'allow' })).status).toBe(200);
+    expect((await api(org.key, 'PUT', `/v1/jobs/${job.body.id}/schedule`, { cron: CRON, timeZone: 'Asia/Seoul', overlap: 'allow' })).status).toBe(200);
     await tick(t + 20_000);
     expect(await scheduledRuns(org.key, job.body.id)).toEqual([['schedule', t]]);
     await tick(t + DAY + 200_000); // a late tick (3 min 20 s) still starts the slot
@@ -89,7 +93,7 @@ describe('job schedules', () => {
   it('overlap "queue": a slot due while the job runs waits, and starts once on the first tick after the run ends', async () => {
     const org = await newOrg('Schedules queue');
     const job = await api<{ id: string }>(org.key, 'POST', '/v1/jobs', { name: 'queued', spec: { startUrls: ['http://127.0.0.1:9/list'], itemSelector: 'li', fields: { a: {} } } });
-    expect((await api(org.key, 'PUT', `/v1/jobs/${job.body.id}/schedule`, { cron: '15 4 * * *', timeZone: 'Asia/Seoul', overlap: 'queue' })).status).toBe(200);
+    expect((await api(org.key, 'PUT', `/v1/jobs/${job.body.id}/schedule`, { cron: CRON, timeZone: 'Asia/Seoul', overlap: 'queue' })).status).toBe(200);
     const t = firstSlot(Date.now());
     await tick(t + 20_000);
     const [first] = (await api<{ data: Run[] }>(org.key, 'GET', `/v1/runs?jobId=${job.body.id}`)).body.data;
