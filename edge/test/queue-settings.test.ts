@@ -1,33 +1,20 @@
+import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 // The shipped file itself, as text (Vite's ?raw import: edge tests have no Node APIs in their types).
 import toml from '../../wrangler.toml?raw';
 import { deadLetterAfterMs, deadLetterProblem, maxDelayOf, retryDelaySeconds } from '../src/queue/retry-schedule.ts';
 
-/** The `key = value` lines of each `[[section]]` block of a TOML file (all wrangler.toml needs here). */
-function blocks(toml: string, section: string): Array<Record<string, string>> {
-  const out: Array<Record<string, string>> = [];
-  let cur: Record<string, string> | null = null;
-  for (const line of toml.split('\n').map((l) => l.trim())) {
-    if (line.startsWith('[')) {
-      cur = line === `[[${section}]]` ? {} : null;
-      if (cur) out.push(cur);
-      continue;
-    }
-    const m = /^(\w+)\s*=\s*(.+)$/.exec(line);
-    if (cur && m) cur[m[1]!] = m[2]!.replace(/^"|"$/g, '');
-  }
-  return out;
-}
+interface Consumer { queue: string; max_retries?: number; dead_letter_queue?: string; max_batch_timeout?: number }
+const config = parse(toml) as unknown as { queues: { consumers: Consumer[] }; vars: Record<string, string> };
 
 describe('the shipped queue settings and the dispatch lease (ADR 0048)', () => {
   it('wrangler.toml: the tasks queue dead-letters a task while its dispatch lease is still current', () => {
-    const consumers = blocks(toml, 'queues.consumers');
+    const consumers = config.queues.consumers;
     const tasks = consumers.find((c) => c.queue === 'trawl-tasks');
     const dlq = consumers.find((c) => c.queue === tasks?.dead_letter_queue);
     expect(tasks?.dead_letter_queue).toBe('trawl-tasks-dlq');
     expect(dlq).toBeDefined();
-    const vars = blocks(toml.replace('[vars]', '[[vars]]'), 'vars')[0]!;
-    const problem = deadLetterProblem({ maxRetries: Number(tasks!.max_retries), dispatchTimeoutMs: Number(vars.DISPATCH_TIMEOUT_MS), dlqBatchTimeoutS: Number(dlq!.max_batch_timeout) });
+    const problem = deadLetterProblem({ maxRetries: Number(tasks!.max_retries), dispatchTimeoutMs: Number(config.vars.DISPATCH_TIMEOUT_MS), dlqBatchTimeoutS: Number(dlq!.max_batch_timeout) });
     expect(problem).toBeNull();
   });
 
