@@ -60,7 +60,7 @@ export function UsagePage() {
                   <dt>{t('usage.cost')}</dt><dd>{money(d().cost.total, cur())} <span class="muted">({t('usage.estimated')})</span></dd>
                 </dl>
               </div>
-              <div class="card" data-testid="usage-savings"><h2>{t('usage.savings')}</h2>
+              <div class="card card-wide" data-testid="usage-savings"><h2>{t('usage.savings')}</h2>
                 <p data-testid="usage-compression">{t('usage.compressionSaved', { bytes: bytes(saved().compressionSavedBytes), cost: money(saved().compression, cur()) })}</p>
                 <p data-testid="usage-sampling">{saved().samplingSavedBytes === null
                   ? t('usage.samplingUnknown')
