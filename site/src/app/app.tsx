@@ -5,6 +5,7 @@ import { DashboardPage } from './pages/dashboard.tsx';
 import { JobsPage } from './pages/jobs.tsx';
 import { JobEditorPage } from './pages/job-editor.tsx';
 import { JobSchedulePage } from './pages/job-schedule.tsx';
+import { JobNotificationsPage } from './pages/job-notifications.tsx';
 import { RunMonitorPage } from './pages/run-monitor.tsx';
 import { ResultsPage } from './pages/results.tsx';
 import { SettingsPage } from './pages/settings.tsx';
@@ -13,12 +14,13 @@ import { TemplatesPage } from './pages/templates.tsx';
 import { UsagePage } from './pages/usage.tsx';
 import { ErrorGuidePage, type ErrorEntry } from './pages/error-guide.tsx';
 
-export type Page = 'dashboard' | 'jobs' | 'job-editor' | 'job-schedule' | 'run' | 'results' | 'settings' | 'errors' | 'insight' | 'templates' | 'usage';
+export type Page = 'dashboard' | 'jobs' | 'job-editor' | 'job-schedule' | 'job-notifications' | 'run' | 'results' | 'settings' | 'errors' | 'insight' | 'templates' | 'usage';
 const FRAME: Record<Page, { section: Section; title: MessageKey }> = {
   dashboard: { section: 'dashboard', title: 'dash.title' },
   jobs: { section: 'jobs', title: 'jobs.title' },
   'job-editor': { section: 'jobs', title: 'editor.newTitle' },
   'job-schedule': { section: 'jobs', title: 'schedule.head' },
+  'job-notifications': { section: 'jobs', title: 'notify.jobHead' },
   run: { section: 'jobs', title: 'run.titleShort' },
   results: { section: 'jobs', title: 'results.title' },
   settings: { section: 'settings', title: 'settings.title' },
@@ -41,6 +43,7 @@ export default function App(props: { page: Page; errors?: ErrorEntry[]; code?: s
         <Match when={props.page === 'jobs'}><JobsPage /></Match>
         <Match when={props.page === 'job-editor'}><JobEditorPage /></Match>
         <Match when={props.page === 'job-schedule'}><JobSchedulePage /></Match>
+        <Match when={props.page === 'job-notifications'}><JobNotificationsPage /></Match>
         <Match when={props.page === 'run'}><RunMonitorPage /></Match>
         <Match when={props.page === 'results'}><ResultsPage /></Match>
         <Match when={props.page === 'settings'}><SettingsPage /></Match>

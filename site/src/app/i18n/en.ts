@@ -149,6 +149,17 @@ export const en = {
   'usage.storedCount': 'Stored', 'usage.storedBytes': 'Stored bytes', 'usage.uncompressed': 'Uncompressed', 'usage.skipped': 'Skipped by sampling (estimated bytes)',
   'usage.noEstimate': 'no estimate', 'usage.estimateNote': 'Skipped bytes are an estimate: the number skipped × the organization\'s mean size of that kind over the artifacts it stores.',
   'usage.perJob': 'By job', 'usage.none': 'No runs in this period.',
+  'notify.title': 'Notifications', 'notify.intro': 'Webhooks (signed as Standard Webhooks says) and e-mail addresses that jobs can notify. Choose the events per job on its Notifications page.',
+  'notify.name': 'Name', 'notify.kind': 'Kind', 'notify.target': 'URL or address', 'notify.state': 'State', 'notify.webhook': 'Webhook', 'notify.email': 'E-mail',
+  'notify.url': 'Webhook URL', 'notify.address': 'E-mail address', 'notify.enabled': 'Enabled', 'notify.disabled': 'Disabled: {reason}', 'notify.none': 'No notification endpoints yet.',
+  'notify.log': 'Deliveries', 'notify.rotate': 'Rotate secret', 'notify.enable': 'Enable', 'notify.delete': 'Delete', 'notify.confirmDelete': 'Delete the endpoint {name}? Its subscriptions and delivery log go with it.',
+  'notify.create': 'Add endpoint', 'notify.secretOnce': 'Signing secret (shown only now; verify webhook-signature with it):', 'notify.redelivered': 'Sent again (same webhook-id).',
+  'notify.refresh': 'Refresh', 'notify.event': 'Event', 'notify.status': 'Status', 'notify.attempts': 'Attempts', 'notify.response': 'Response', 'notify.time': 'Time',
+  'notify.noDeliveries': 'No deliveries yet.', 'notify.redeliver': 'Send again', 'notify.status.pending': 'Pending', 'notify.status.delivered': 'Delivered', 'notify.status.failed': 'Failed',
+  'notify.saved': 'Notifications saved.', 'notify.jobTitle': 'Notifications: {name}', 'notify.jobHead': 'Notifications', 'notify.jobLink': 'Notifications of {name}',
+  'notify.jobIntro': 'Tick which events go to which endpoints.', 'notify.manage': 'Manage endpoints', 'notify.events': 'Events and endpoints', 'notify.sendTo': 'Send {event} to {name}', 'notify.save': 'Save',
+  'notify.ev.run.finished': 'A run ended', 'notify.ev.run.failed': 'A run failed', 'notify.ev.run.warnings': 'A run ended with warnings', 'notify.ev.changes.found': 'Items changed since the last run',
+  'notify.ev.drift.detected': 'The page structure drifted', 'notify.ev.freshness.missed': 'No fresh run in time', 'notify.ev.login.stale': 'A stored login went stale',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -68,7 +68,8 @@ export function JobsPage() {
                       <td><Show when={last()} fallback={<span class="muted">{runs.loading ? t('common.loading') : t('status.never')}</span>}>{(r) => <a href={`/app/runs/?id=${r().id}`}><StatusPill status={r().status} /></a>}</Show></td>
                       <td><Trend statuses={[...(runs()?.[j.id] ?? [])].reverse().map((r) => r.status)} /></td>
                       <td><a data-testid="job-next-run" href={`/app/jobs/schedule/?id=${j.id}`} title={j.schedule ? `${j.schedule.cron} (${j.schedule.timeZone})` : undefined}
-                        aria-label={`${t('jobs.editSchedule', { name: j.name })}: ${nextRun(j)}`}>{nextRun(j)}</a></td>
+                        aria-label={`${t('jobs.editSchedule', { name: j.name })}: ${nextRun(j)}`}>{nextRun(j)}</a>
+                        <div class="small"><a data-testid="job-notifications" href={`/app/jobs/notifications/?id=${j.id}`} aria-label={t('notify.jobLink', { name: j.name })}>{t('notify.jobHead')}</a></div></td>
                       <td>{formatTime(j.updatedAt)}</td>
                     </tr>
                   );
