@@ -93,23 +93,24 @@ describe('app: notification endpoints, a job\'s subscriptions, the delivery log 
     await checkPage(page, 'settings-notifications-ko');
     await page.evaluate(() => localStorage.setItem('trawl.lang', 'en'));
 
-    // A Viewer sees the endpoints and the log; every change is disabled with the reason.
+    // A Viewer: the API lets only owners and admins read endpoints (they carry URLs), so the section says why and
+    // every change is disabled with the reason; the job's page shows its subscription read-only.
     const invite = await pageApi(page, 'POST', '/v1/invitations', { role: 'viewer' });
     const { page: viewer } = await signIn(browser, `${who}-viewer`, new URL(String(invite.body.link)).pathname);
     await viewer.goto(`${edgeUrl}/app/settings/`);
-    await expect.poll(() => viewer.getByTestId('endpoint-row').count()).toBe(1);
-    for (const id of ['endpoint-create', 'endpoint-rotate', 'endpoint-delete']) {
-      const button = viewer.getByTestId(id);
-      expect(await button.isDisabled(), id).toBe(true);
-      expect(await viewer.locator(`#${await button.getAttribute('aria-describedby')}`).textContent()).toBe('Your role (Viewer) may not do this (notifications:write).');
-    }
-    await viewer.getByTestId('endpoint-log').click();
-    await expect.poll(() => viewer.getByTestId('delivery-row').count()).toBe(1);
-    expect(await viewer.getByTestId('delivery-redeliver').isDisabled()).toBe(true);
+    const section = viewer.locator('section[aria-labelledby="notify-head"]');
+    await expect.poll(() => section.locator('p.why-disabled').first().textContent()).toBe('Your role may not see this (notifications:read).');
+    const create = viewer.getByTestId('endpoint-create');
+    expect(await create.isDisabled()).toBe(true);
+    expect(await viewer.locator(`#${await create.getAttribute('aria-describedby')}`).textContent()).toBe('Your role (Viewer) may not do this (notifications:write).');
+    expect(await viewer.getByTestId('endpoint-row').count()).toBe(0);
     await checkPage(viewer, 'settings-notifications-viewer');
     await viewer.goto(`${edgeUrl}/app/jobs/notifications/?id=${jobId}`);
     await expect.poll(() => viewer.getByTestId(`sub-run.finished-${endpointId}`).isChecked()).toBe(true);
     expect([await viewer.getByTestId(`sub-run.finished-${endpointId}`).isDisabled(), await viewer.getByTestId('job-notify-save').isDisabled()]).toEqual([true, true]);
+    const save = viewer.getByTestId('job-notify-save');
+    expect(await viewer.locator(`#${await save.getAttribute('aria-describedby')}`).textContent()).toBe('Your role (Viewer) may not do this (jobs:write).');
+    await checkPage(viewer, 'job-notifications-viewer');
     expect((await pageApi(viewer, 'POST', `/v1/notifications/deliveries/${first[0]!.id}/redeliver`)).status).toBe(403);
   }, 120_000);
 });

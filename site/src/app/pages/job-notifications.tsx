@@ -26,6 +26,8 @@ export function JobNotificationsPage() {
   const [chosen, setChosen] = createSignal<Set<string> | null>(null);
   const [failure, setFailure] = createSignal<unknown>(null);
   const [done, setDone] = createSignal('');
+  // Owners and admins see endpoint names; other roles may not read endpoints (ADR 0046), so they see the ids subscribed.
+  const columns = () => (can('notifications:read') ? endpoints()?.data ?? [] : [...new Set((subs()?.subscriptions ?? []).map((s) => s.endpointId))].map((id) => ({ id, name: id })));
   const key = (event: string, endpointId: string) => `${event} ${endpointId}`;
   const current = () => chosen() ?? new Set((subs()?.subscriptions ?? []).map((s) => key(s.event, s.endpointId)));
   const toggle = (k: string, on: boolean) => { const next = new Set(current()); if (on) next.add(k); else next.delete(k); setChosen(next); };
@@ -44,12 +46,13 @@ export function JobNotificationsPage() {
         <Show when={job() && subs() && endpoints()} fallback={<Loading />}>
           <form class="card" data-testid="job-notify-form" onSubmit={(e) => { e.preventDefault(); void save(); }}>
             <p class="muted small">{t('notify.jobIntro')} <a href="/app/settings/#notify-head">{t('notify.manage')}</a></p>
-            <Show when={(endpoints()?.data.length ?? 0) > 0} fallback={<p>{t('notify.none')}</p>}>
+            <Show when={!can('notifications:read')}><p class="why-disabled">{t('settings.needs', { permission: 'notifications:read' })}</p></Show>
+            <Show when={columns().length > 0} fallback={<p>{t('notify.none')}</p>}>
               <div class="table-wrap" tabindex="0" role="region" aria-label={t('notify.events')}><table class="table">
-                <thead><tr><th scope="col">{t('notify.event')}</th><For each={endpoints()!.data}>{(ep) => <th scope="col">{ep.name}</th>}</For></tr></thead>
+                <thead><tr><th scope="col">{t('notify.event')}</th><For each={columns()}>{(ep) => <th scope="col">{ep.name}</th>}</For></tr></thead>
                 <tbody><For each={EVENTS}>{(ev) => (
                   <tr><th scope="row"><code>{ev}</code><div class="muted small">{t(`notify.ev.${ev}`)}</div></th>
-                    <For each={endpoints()!.data}>{(ep) => (
+                    <For each={columns()}>{(ep) => (
                       <td><input type="checkbox" data-testid={`sub-${ev}-${ep.id}`} aria-label={t('notify.sendTo', { event: ev, name: ep.name })} checked={current().has(key(ev, ep.id))}
                         disabled={!can('jobs:write')} onChange={(e) => toggle(key(ev, ep.id), e.currentTarget.checked)} /></td>
                     )}</For></tr>
