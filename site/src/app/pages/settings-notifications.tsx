@@ -79,7 +79,7 @@ function DeliveryLog(props: { endpointId: string }) {
     <div data-testid="delivery-log">
       <button type="button" class="btn btn-quiet" onClick={() => void refetch()}>{t('notify.refresh')}</button>
       <Show when={!log.error} fallback={<ErrorBox error={log.error} />}>
-        <table class="table">
+        <div class="table-wrap" tabindex="0" role="region" aria-label={t('notify.log')}><table class="table">
           <caption class="sr-only">{t('notify.log')}</caption>
           <thead><tr><th scope="col">{t('notify.event')}</th><th scope="col">{t('notify.status')}</th><th scope="col">{t('notify.attempts')}</th><th scope="col">{t('notify.response')}</th><th scope="col">{t('notify.time')}</th><th scope="col"><span class="sr-only">{t('common.actions')}</span></th></tr></thead>
           <tbody><For each={log()?.data ?? []} fallback={<tr><td colSpan={6}>{log.loading ? t('common.loading') : t('notify.noDeliveries')}</td></tr>}>{(d) => {
@@ -92,7 +92,7 @@ function DeliveryLog(props: { endpointId: string }) {
               </tr>
             );
           }}</For></tbody>
-        </table>
+        </table></div>
       </Show>
       <Show when={done()}><p role="status" class="ok">{done()}</p></Show>
       <Show when={failure()}><ErrorBox error={failure()} /></Show>
