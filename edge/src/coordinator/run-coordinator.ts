@@ -11,7 +11,8 @@ import {
   backoffMs, decideAfterFailure, expiredLeases, failureOf, finalOutcome, judgeResult, leaseIsCurrent, nextWake, pickDispatchable, planDiscovered, slotWaitersToWake,
   type EndReason, type TaskRow,
 } from './machine.ts';
-import { persistRun, previewShape, previousRunShape } from './persist.ts';
+import { persistRun } from './persist.ts';
+import { markRunRunning, previewShape, previousRunShape } from './run-rows.ts';
 import { FillCounter, baselineWarnings, previewWarnings } from './baseline.ts';
 import { RenderLedger } from './render-ledger.ts';
 import { DetailStore } from './detail-store.ts';
@@ -610,8 +611,7 @@ export class RunCoordinator extends DurableObject<Env> {
 
   private async markRunning(): Promise<void> {
     const meta = this.requireMeta();
-    await this.env.DB.prepare("UPDATE runs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'")
-      .bind(meta.startedAt, meta.runId).run();
+    await markRunRunning(this.env, meta);
   }
 
   private counts(meta: RunMeta): RunCounts {
