@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps): Hono {
         c.header('Retry-After', '1');
         return fail(c, 'FLEET_BUSY', deps.limiter.draining ? 'the node is draining' : 'no free slot on this node');
       }
-      deps.log.log('info', 'task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url });
+      deps.log.info('task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url });
       deps.accept(task);
       return c.json({ accepted: true, nodeId: deps.nodeId }, 202);
     },
@@ -98,7 +98,7 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound((c) => fail(c, 'INVALID_REQUEST', `no route ${c.req.method} ${c.req.path}`));
   app.onError((e, c) => {
     // Internal text stays in our logs; the caller gets the code.
-    deps.log.log('error', 'unhandled error', { error: e.message, path: c.req.path });
+    deps.log.error('unhandled error', { error: e.message, path: c.req.path });
     return c.json({ error: { code: 'INTERNAL', message: 'internal error', hint: ERRORS.INTERNAL.hint } }, 500);
   });
   return app;

@@ -55,11 +55,11 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   const startedAt = Date.now();
   // Every task's traffic leaves through the egress proxy; the node's own pool refuses contexts without one.
   const egress = new EgressProxy({ allow: parseAllowance(config.egressAllow), resolve: resolverWith(parseHosts(config.hosts)) });
-  if (egress.allow.entries.length) log.log('warn', 'egress allows private addresses (development only)', { allow: egress.allow.entries });
+  if (egress.allow.entries.length) log.warn('egress allows private addresses (development only)', { allow: egress.allow.entries });
   // A remote CDP endpoint runs its browsers elsewhere: nothing to plan here, and nothing known about its sandbox.
   const sandbox: SandboxPlan | null = config.cdpEndpoint ? null : await planSandbox({ user: config.chromiumUser, noSandbox: config.chromiumNoSandbox });
-  for (const w of sandbox?.warnings ?? []) log.log('warn', w);
-  if (sandbox) log.log('info', 'browsers run as', { user: sandbox.identity?.name ?? 'the node\'s own user', sandbox: sandbox.sandbox });
+  for (const w of sandbox?.warnings ?? []) log.warn(w);
+  if (sandbox) log.info('browsers run as', { user: sandbox.identity?.name ?? 'the node\'s own user', sandbox: sandbox.sandbox });
   const pool = opts.pool ?? await new BrowserPool({ browsers: config.browsers, chromiumPath: config.chromiumPath, cdpEndpoint: config.cdpEndpoint, log, requireProxy: true,
     ...(sandbox ? { sandbox } : {}) }).start();
   // Whatever the allowance says, pages never reach the node's control port, the edge or a browser's CDP port.
@@ -105,14 +105,14 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
     const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log, metrics, spans, egress, warm, acceptNext: () => !limiter.draining, pages: taskPages });
     const done = session.run()
       .catch((e: unknown) => {
-        log.log('error', 'task session failed', { runId: task.runId, taskId: task.taskId, error: messageOf(e) });
+        log.error('task session failed', { runId: task.runId, taskId: task.taskId, error: messageOf(e) });
         return null;
       })
       .then(async (next) => {
         sessions.delete(keyOf(task));
         opts.onTask?.('ended', task);
         const taken = next ? await takeNext(next).catch((e: unknown) => {
-          log.log('error', 'taking the task handed back with a result failed', { error: messageOf(e) });
+          log.error('taking the task handed back with a result failed', { error: messageOf(e) });
           return false;
         }) : false;
         if (taken) return;
@@ -130,7 +130,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   async function takeNext(next: NextTask): Promise<boolean> {
     const parsed = await parseSigned(config.secret, new Headers(next.headers), 'POST', fleetPaths.tasks, next.body, Task, 'task');
     if (!parsed.ok) {
-      log.log('error', 'a task handed back with a result was refused', { reason: parsed.message });
+      log.error('a task handed back with a result was refused', { reason: parsed.message });
       return false;
     }
     const task = parsed.data;
@@ -139,7 +139,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
       await edge.release(task, 'the fleet node is shutting down');
       return false;
     }
-    log.log('info', 'task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url, via: 'result' });
+    log.info('task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url, via: 'result' });
     startSession(task);
     return true;
   }
@@ -157,16 +157,16 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   const beat = async (): Promise<void> => {
     if (!config.edgeUrl) return;
     const a = await edge.heartbeat(config.edgeUrl, heartbeat());
-    if (a.kind !== 'ok') log.log('warn', 'heartbeat not accepted', { answer: a.kind });
+    if (a.kind !== 'ok') log.warn('heartbeat not accepted', { answer: a.kind });
   };
-  if (!config.edgeUrl) log.log('warn', 'TRAWL_EDGE_URL is not set: this node sends no heartbeats');
+  if (!config.edgeUrl) log.warn('TRAWL_EDGE_URL is not set: this node sends no heartbeats');
   void beat();
   const beatTimer = setInterval(() => void beat(), config.heartbeatMs);
   let soon: NodeJS.Timeout | null = null;
   onSlotFreed = () => {
     soon ??= setTimeout(() => { soon = null; void beat(); }, 50);
   };
-  log.log('info', 'fleet node listening', { url, slots: config.slots, browsers: config.browsers, remote: Boolean(config.cdpEndpoint) });
+  log.info('fleet node listening', { url, slots: config.slots, browsers: config.browsers, remote: Boolean(config.cdpEndpoint) });
 
   let closing: Promise<void> | null = null;
   const close = async (): Promise<void> => {
@@ -179,7 +179,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
     await beat(); // the edge stops dispatching here at once, not at the next beat
     const idle = await limiter.waitIdle(config.drainMs);
     if (!idle) {
-      log.log('warn', 'drain time is over; releasing unfinished tasks', { inFlight: limiter.inFlight });
+      log.warn('drain time is over; releasing unfinished tasks', { inFlight: limiter.inFlight });
       const pending = [...sessions.values()];
       for (const { session } of pending) session.stop('shutdown');
       await Promise.race([Promise.all(pending.map((p) => p.done)), sleep(opts.releaseWaitMs ?? 5000)]);
@@ -193,7 +193,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
     await warm?.close();
     if (!opts.pool) await pool.close();
     await spans?.close();
-    log.log('info', 'fleet node stopped');
+    log.info('fleet node stopped');
   };
 
   return { url, nodeId: config.nodeId, health, close: () => (closing ??= close()) };

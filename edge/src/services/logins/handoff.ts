@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { logins } from '@trawl/db';
 import { SESSION_LIMITS, newId, type StorageState } from '@trawl/schemas';
 import { z } from 'zod';
-import { SESSION_START_HEADER, type SessionStart } from '../../browser-session/browser-session.ts';
+import { SESSION_START_HEADER, type SessionStart } from '../../browser-session/session-start.ts';
 import { configOf } from '../../env.ts';
 import { ApiError, notFound } from '../../lib/errors.ts';
 import { seal } from '../../lib/secret-box.ts';
