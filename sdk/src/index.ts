@@ -4,6 +4,7 @@
  */
 import { createTrawlClient, type TrawlClient } from '@trawl/client';
 import type { EventSource } from './events.ts';
+import type { SocketAuth } from './socket.ts';
 import { retryingFetch, type RetryOptions } from './retry.ts';
 import { Jobs } from './resources/jobs.ts';
 import { Runs } from './resources/runs.ts';
@@ -48,7 +49,7 @@ export class Trawl {
     this.api = createTrawlClient({ baseUrl, ...(options.apiKey ? { apiKey: options.apiKey } : {}), fetch: fetchFn });
     const events: EventSource = {
       url: (path) => `${baseUrl || pageOrigin()}${path}`,
-      auth: () => (options.apiKey
+      auth: (): SocketAuth => (options.apiKey
         ? { headers: { authorization: `Bearer ${options.apiKey}` }, protocols: ['trawl.v1', `trawl.key.${options.apiKey}`] }
         : { headers: {}, protocols: [] }),
       fetch: fetchFn,

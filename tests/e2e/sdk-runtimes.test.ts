@@ -26,7 +26,7 @@ import type { FlowInput, FlowOutput } from './sdk-runtimes/flow.ts';
 
 const HERE = join(import.meta.dirname, 'sdk-runtimes');
 const DENO = join(import.meta.dirname, '../../sdk/node_modules/.bin/deno');
-const bySku = (rows: Array<Record<string, unknown>>) => [...rows].sort((a, b) => String(a.sku).localeCompare(String(b.sku)));
+const bySku = (rows: Array<Record<string, unknown>>) => rows.toSorted((a, b) => String(a.sku).localeCompare(String(b.sku)));
 
 describe('@trawl/sdk in Deno, a browser and a Worker', () => {
   let dir: string;
