@@ -11439,7 +11439,7 @@ export interface paths {
         };
         /**
          * Live events over a WebSocket
-         * @description Connect with `Upgrade: websocket`. Each message is a RunEvent `{seq, ts, type, level, message, taskId?, url?, data?}`. The history after `?after=<seq>` (default: from the start) is sent first, then live events; `{"type":"stream.end"}` follows the end of the run.
+         * @description Connect with `Upgrade: websocket`. Each message is a RunEvent `{seq, ts, type, level, message, taskId?, url?, data?}`. The history after `?after=<seq>` (default: from the start) is sent first, then live events; `{"type":"stream.end"}` follows the end of the run. Browsers, which cannot set headers on a WebSocket, offer the API key as the subprotocol `trawl.key.<key>` next to `trawl.v1` (the answer selects `trawl.v1`).
          */
         get: {
             parameters: {
