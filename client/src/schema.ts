@@ -15272,7 +15272,7 @@ export interface paths {
         };
         /**
          * Usage and estimated cost of the organization and per job: runs, pages, browser-seconds, bytes stored
-         * @description Over `[from, to)` in epoch ms (default: the last 30 days); `jobId` narrows to one job. Browser-seconds are task attempts ended in the window plus remote browser sessions (`browserSessionSeconds`, organization only). Cost uses the operator's unit prices (PRICE_PER_RUN, PRICE_PER_PAGE, PRICE_PER_BROWSER_HOUR, PRICE_PER_GB_MONTH, PRICE_CURRENCY; ADR 0047).
+         * @description Over `[from, to)` in epoch ms (default: the last 30 days); `jobId` narrows to one job. Browser-seconds are task attempts ended in the window plus remote browser sessions (`browserSessionSeconds`, organization only). Cost uses the operator's unit prices (PRICE_PER_RUN, PRICE_PER_PAGE, PRICE_PER_BROWSER_HOUR, PRICE_PER_GB_MONTH, PRICE_CURRENCY; ADR 0047). `artifacts` shows per kind what compression saved (measured) and what sampling skipped (count, and bytes estimated from the organization's mean size; ADR 0055).
          */
         get: {
             parameters: {
@@ -15496,6 +15496,64 @@ export interface components {
             missedAt: number | null;
         } | null;
         Usage: {
+            artifacts: {
+                har: {
+                    /** @description uncompressedBytes minus stored bytes */
+                    compressionSaved: number;
+                    skippedBySampling: {
+                        /** @description Artifacts of this kind that attempts ended in the window did not keep because of the job's sampling (on-retry, on-failure) */
+                        count: number;
+                        /** @description An estimate: count × the organization's mean uncompressed size of the kind over its stored artifacts; null when it stores none yet */
+                        estimatedBytes: number | null;
+                    };
+                    stored: {
+                        bytes: number;
+                        count: number;
+                    };
+                    /** @description Bytes once decompressed, measured on upload (gzip HAR); the stored size for files kept as is */
+                    uncompressedBytes: number;
+                };
+                screenshot: {
+                    /** @description uncompressedBytes minus stored bytes */
+                    compressionSaved: number;
+                    skippedBySampling: {
+                        /** @description Artifacts of this kind that attempts ended in the window did not keep because of the job's sampling (on-retry, on-failure) */
+                        count: number;
+                        /** @description An estimate: count × the organization's mean uncompressed size of the kind over its stored artifacts; null when it stores none yet */
+                        estimatedBytes: number | null;
+                    };
+                    stored: {
+                        bytes: number;
+                        count: number;
+                    };
+                    /** @description Bytes once decompressed, measured on upload (gzip HAR); the stored size for files kept as is */
+                    uncompressedBytes: number;
+                };
+                trace: {
+                    /** @description uncompressedBytes minus stored bytes */
+                    compressionSaved: number;
+                    skippedBySampling: {
+                        /** @description Artifacts of this kind that attempts ended in the window did not keep because of the job's sampling (on-retry, on-failure) */
+                        count: number;
+                        /** @description An estimate: count × the organization's mean uncompressed size of the kind over its stored artifacts; null when it stores none yet */
+                        estimatedBytes: number | null;
+                    };
+                    stored: {
+                        bytes: number;
+                        count: number;
+                    };
+                    /** @description Bytes once decompressed, measured on upload (gzip HAR); the stored size for files kept as is */
+                    uncompressedBytes: number;
+                };
+            };
+            artifactSavings: {
+                /** @description Storage cost compression avoids for a month at PRICE_PER_GB_MONTH */
+                compression: number;
+                compressionSavedBytes: number;
+                /** @description Estimated storage cost sampling avoids for a month; null when an estimate is missing */
+                sampling: number | null;
+                samplingSavedBytes: number | null;
+            };
             browserSessionSeconds: number;
             bytesPartial: boolean;
             cost: {
@@ -15508,6 +15566,64 @@ export interface components {
             };
             from: number;
             jobs: {
+                artifacts: {
+                    har: {
+                        /** @description uncompressedBytes minus stored bytes */
+                        compressionSaved: number;
+                        skippedBySampling: {
+                            /** @description Artifacts of this kind that attempts ended in the window did not keep because of the job's sampling (on-retry, on-failure) */
+                            count: number;
+                            /** @description An estimate: count × the organization's mean uncompressed size of the kind over its stored artifacts; null when it stores none yet */
+                            estimatedBytes: number | null;
+                        };
+                        stored: {
+                            bytes: number;
+                            count: number;
+                        };
+                        /** @description Bytes once decompressed, measured on upload (gzip HAR); the stored size for files kept as is */
+                        uncompressedBytes: number;
+                    };
+                    screenshot: {
+                        /** @description uncompressedBytes minus stored bytes */
+                        compressionSaved: number;
+                        skippedBySampling: {
+                            /** @description Artifacts of this kind that attempts ended in the window did not keep because of the job's sampling (on-retry, on-failure) */
+                            count: number;
+                            /** @description An estimate: count × the organization's mean uncompressed size of the kind over its stored artifacts; null when it stores none yet */
+                            estimatedBytes: number | null;
+                        };
+                        stored: {
+                            bytes: number;
+                            count: number;
+                        };
+                        /** @description Bytes once decompressed, measured on upload (gzip HAR); the stored size for files kept as is */
+                        uncompressedBytes: number;
+                    };
+                    trace: {
+                        /** @description uncompressedBytes minus stored bytes */
+                        compressionSaved: number;
+                        skippedBySampling: {
+                            /** @description Artifacts of this kind that attempts ended in the window did not keep because of the job's sampling (on-retry, on-failure) */
+                            count: number;
+                            /** @description An estimate: count × the organization's mean uncompressed size of the kind over its stored artifacts; null when it stores none yet */
+                            estimatedBytes: number | null;
+                        };
+                        stored: {
+                            bytes: number;
+                            count: number;
+                        };
+                        /** @description Bytes once decompressed, measured on upload (gzip HAR); the stored size for files kept as is */
+                        uncompressedBytes: number;
+                    };
+                };
+                artifactSavings: {
+                    /** @description Storage cost compression avoids for a month at PRICE_PER_GB_MONTH */
+                    compression: number;
+                    compressionSavedBytes: number;
+                    /** @description Estimated storage cost sampling avoids for a month; null when an estimate is missing */
+                    sampling: number | null;
+                    samplingSavedBytes: number | null;
+                };
                 cost: {
                     browser: number;
                     currency: string;

@@ -33,6 +33,8 @@ export const artifacts = sqliteTable('artifacts', {
   contentType: text('content_type').notNull(),
   /** 'gzip' when stored compressed (HAR); downloads are decompressed on the way out. */
   encoding: text('encoding'),
+  /** Size once decompressed (measured by the edge on upload, ADR 0055); equals `bytes` when stored as is; null before 0055. */
+  uncompressedBytes: integer('uncompressed_bytes'),
   createdAt: integer('created_at').notNull(),
 }, (t) => [
   uniqueIndex('artifacts_r2_key_idx').on(t.r2Key),
@@ -52,4 +54,8 @@ export const taskAttempts = sqliteTable('task_attempts', {
   durationMs: integer('duration_ms').notNull(),
   items: integer('items').notNull(),
   finishedAt: integer('finished_at').notNull(),
+  /** Artifacts per kind this attempt did not keep because of the job's sampling choice (on-retry, on-failure; ADR 0055). */
+  skippedTrace: integer('skipped_trace').notNull().default(0),
+  skippedHar: integer('skipped_har').notNull().default(0),
+  skippedScreenshots: integer('skipped_screenshots').notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.runId, t.taskId, t.attempt] }), index('task_attempts_org_finished_idx').on(t.orgId, t.finishedAt)]);

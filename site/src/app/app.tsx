@@ -10,9 +10,10 @@ import { ResultsPage } from './pages/results.tsx';
 import { SettingsPage } from './pages/settings.tsx';
 import { InsightPage } from './pages/insight.tsx';
 import { TemplatesPage } from './pages/templates.tsx';
+import { UsagePage } from './pages/usage.tsx';
 import { ErrorGuidePage, type ErrorEntry } from './pages/error-guide.tsx';
 
-export type Page = 'dashboard' | 'jobs' | 'job-editor' | 'job-schedule' | 'run' | 'results' | 'settings' | 'errors' | 'insight' | 'templates';
+export type Page = 'dashboard' | 'jobs' | 'job-editor' | 'job-schedule' | 'run' | 'results' | 'settings' | 'errors' | 'insight' | 'templates' | 'usage';
 const FRAME: Record<Page, { section: Section; title: MessageKey }> = {
   dashboard: { section: 'dashboard', title: 'dash.title' },
   jobs: { section: 'jobs', title: 'jobs.title' },
@@ -24,6 +25,7 @@ const FRAME: Record<Page, { section: Section; title: MessageKey }> = {
   errors: { section: 'errors', title: 'guide.title' },
   insight: { section: 'insight', title: 'insight.title' },
   templates: { section: 'templates', title: 'templates.title' },
+  usage: { section: 'usage', title: 'usage.title' },
 };
 
 /**
@@ -44,6 +46,7 @@ export default function App(props: { page: Page; errors?: ErrorEntry[]; code?: s
         <Match when={props.page === 'settings'}><SettingsPage /></Match>
         <Match when={props.page === 'insight'}><InsightPage /></Match>
         <Match when={props.page === 'templates'}><TemplatesPage /></Match>
+        <Match when={props.page === 'usage'}><UsagePage /></Match>
         <Match when={props.page === 'errors'}><ErrorGuidePage errors={props.errors ?? []} code={props.code} /></Match>
       </Switch>
     )}</Shell>

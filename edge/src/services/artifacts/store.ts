@@ -37,6 +37,8 @@ export async function storeArtifact(ctx: ServiceContext, up: ArtifactUpload): Pr
   const key = artifactKey(kind, up.runId, up.taskId, up.attempt, up.name);
   const gzip = up.name.endsWith('.gz');
   const contentType = kind === 'trace' ? 'application/zip' : kind === 'har' ? 'application/json' : 'image/png';
+  // Measured here, not taken from the node: what compression saves is a figure the usage report shows (ADR 0055).
+  const uncompressed = gzip ? await gunzippedSize(up.bytes) : up.bytes.byteLength;
   await ctx.env.BUCKET.put(key, up.bytes, {
     httpMetadata: { contentType },
     customMetadata: { orgId: run.orgId, runId: up.runId, taskId: up.taskId, attempt: String(up.attempt), kind, ...(gzip ? { encoding: 'gzip' } : {}) },
@@ -45,8 +47,20 @@ export async function storeArtifact(ctx: ServiceContext, up: ArtifactUpload): Pr
   const id = `art_${now.toString(36).padStart(9, '0')}${randomString(12)}`;
   const [row] = await ctx.db.insert(artifacts).values({
     id, orgId: run.orgId, runId: up.runId, jobId: run.jobId, taskId: up.taskId, attempt: up.attempt, kind, name: up.name,
-    r2Key: key, bytes: up.bytes.byteLength, contentType, encoding: gzip ? 'gzip' : null, createdAt: now,
-  }).onConflictDoUpdate({ target: artifacts.r2Key, set: { bytes: up.bytes.byteLength, createdAt: now } }).returning({ id: artifacts.id });
+    r2Key: key, bytes: up.bytes.byteLength, contentType, encoding: gzip ? 'gzip' : null, uncompressedBytes: uncompressed, createdAt: now,
+  }).onConflictDoUpdate({ target: artifacts.r2Key, set: { bytes: up.bytes.byteLength, uncompressedBytes: uncompressed, createdAt: now } }).returning({ id: artifacts.id });
   ctx.log.info('artifact stored', { runId: up.runId, taskId: up.taskId, orgId: run.orgId, kind, bytes: up.bytes.byteLength });
   return { id: row?.id ?? id, bytes: up.bytes.byteLength };
+}
+
+/** Counts the bytes a gzip upload inflates to, streaming (nothing kept); a corrupt file is refused. */
+async function gunzippedSize(bytes: Uint8Array): Promise<number> {
+  let n = 0;
+  try {
+    const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) n += chunk.value.byteLength;
+  } catch {
+    throw new ApiError('INVALID_REQUEST', 'The .gz artifact is not valid gzip', { issues: [{ path: 'body', message: 'gzip data expected' }] });
+  }
+  return n;
 }

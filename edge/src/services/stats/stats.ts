@@ -1,8 +1,9 @@
 import { and, eq, gte, inArray, lt } from 'drizzle-orm';
-import { runs, taskAttempts } from '@trawl/db';
+import { jobs, runs, taskAttempts } from '@trawl/db';
 import { RUN_STATUSES, isFinalStatus, type RunStatus, type TaskResult } from '@trawl/schemas';
 import type { ActorContext, ServiceContext } from '../context.ts';
 import { authorize } from '../permissions.ts';
+import { skippedBySampling } from '../usage/sampling.ts';
 
 const FINAL: RunStatus[] = RUN_STATUSES.filter(isFinalStatus);
 const ROW_CAP = 100_000;
@@ -68,10 +69,14 @@ export async function computeStats(ctx: ActorContext, q: StatsQuery) {
 
 /** Called once per applied (not duplicate) task result, off the response path. */
 export async function recordTaskAttempt(ctx: ServiceContext, runId: string, taskId: string, result: TaskResult): Promise<void> {
-  const [run] = await ctx.db.select({ orgId: runs.orgId, jobId: runs.jobId }).from(runs).where(eq(runs.id, runId)).limit(1);
+  const [run] = await ctx.db.select({ orgId: runs.orgId, jobId: runs.jobId, spec: jobs.spec }).from(runs).innerJoin(jobs, eq(jobs.id, runs.jobId))
+    .where(eq(runs.id, runId)).limit(1);
   if (!run) return;
+  // The job's spec now, not the run's copy: an edit in the middle of a run shifts only the usage report's estimate.
+  const skipped = skippedBySampling(run.spec.artifacts, result.attempt, run.spec.retry.maxAttempts, result.outcome);
   await ctx.db.insert(taskAttempts).values({
     runId, taskId, attempt: result.attempt, orgId: run.orgId, jobId: run.jobId, outcome: result.outcome, code: result.error?.code ?? null,
     durationMs: Math.round(result.timings.totalMs), items: result.items.length, finishedAt: Date.now(),
+    skippedTrace: skipped.trace, skippedHar: skipped.har, skippedScreenshots: skipped.screenshot,
   }).onConflictDoNothing();
 }

@@ -4,6 +4,7 @@ import { configOf } from '../../env.ts';
 import { logsKey, resultsKey } from '../../lib/storage-keys.ts';
 import type { ActorContext } from '../context.ts';
 import { authorize } from '../permissions.ts';
+import { artifactUsage } from './artifact-usage.ts';
 import { addFigures, emptyFigures, estimateCost, type UsageFigures } from './cost.ts';
 
 export interface UsageQuery { from: number; to: number; jobId?: string | undefined }
@@ -45,9 +46,12 @@ export async function usageReport(ctx: ActorContext, q: UsageQuery) {
   const sessionSeconds = Number(sessions?.ms ?? 0) / 1000;
   const prices = configOf(ctx.env).prices;
   const total = [...byJob.values()].reduce(addFigures, { ...emptyFigures(), browserSeconds: sessionSeconds });
+  const saved = await artifactUsage(ctx, org, q, prices.perGbMonth);
+  for (const jobId of saved.jobIds) add(jobId, {});
   return {
     from: q.from, to: q.to, orgId: org, prices,
     usage: total, browserSessionSeconds: sessionSeconds, cost: estimateCost(total, prices), bytesPartial: runRows.length > MEASURED_RUNS,
-    jobs: [...byJob].sort(([a], [b]) => a.localeCompare(b)).map(([jobId, f]) => ({ jobId, usage: f, cost: estimateCost(f, prices) })),
+    ...saved.org,
+    jobs: [...byJob].sort(([a], [b]) => a.localeCompare(b)).map(([jobId, f]) => ({ jobId, usage: f, cost: estimateCost(f, prices), ...saved.job(jobId) })),
   };
 }

@@ -139,6 +139,16 @@ export const en = {
   'schedule.zone': 'Time zone', 'schedule.save': 'Save schedule', 'schedule.pause': 'Pause', 'schedule.resume': 'Resume', 'schedule.remove': 'Remove schedule',
   'schedule.saved': 'Schedule saved.', 'schedule.pausedNow': 'Schedule paused.', 'schedule.resumed': 'Schedule resumed.', 'schedule.removed': 'Schedule removed.',
   'schedule.next': 'Next runs', 'schedule.inZone': '{cron} in {zone}',
+  'nav.usage': 'Usage', 'usage.title': 'Usage and cost', 'usage.period': 'Period', 'usage.period.month': 'This month', 'usage.period.days30': 'Last 30 days',
+  'usage.period.days7': 'Last 7 days', 'usage.totals': 'Organization', 'usage.runs': 'Runs', 'usage.pages': 'Pages', 'usage.browserSeconds': 'Browser-seconds',
+  'usage.bytesStored': 'Bytes stored', 'usage.cost': 'Cost', 'usage.estimated': 'estimated at the operator\'s prices', 'usage.savings': 'What artifact choices save',
+  'usage.compressionSaved': 'Compression saved {bytes} (measured), {cost} a month of storage.',
+  'usage.samplingSaved': 'Sampling saved ~{bytes} (estimated), ~{cost} a month of storage.',
+  'usage.samplingUnknown': 'Sampling skipped artifacts of a kind the organization stores none of yet: no estimate.',
+  'usage.byKind': 'Artifacts by kind', 'usage.kind': 'Kind', 'usage.kind.trace': 'Traces', 'usage.kind.har': 'HAR', 'usage.kind.screenshot': 'Screenshots',
+  'usage.storedCount': 'Stored', 'usage.storedBytes': 'Stored bytes', 'usage.uncompressed': 'Uncompressed', 'usage.skipped': 'Skipped by sampling (estimated bytes)',
+  'usage.noEstimate': 'no estimate', 'usage.estimateNote': 'Skipped bytes are an estimate: the number skipped × the organization\'s mean size of that kind over the artifacts it stores.',
+  'usage.perJob': 'By job', 'usage.none': 'No runs in this period.',
 } as const;
 
 export type MessageKey = keyof typeof en;

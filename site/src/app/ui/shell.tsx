@@ -4,12 +4,13 @@ import { lang, setLang, t, type Lang, type MessageKey } from '../i18n/index.ts';
 import { keepSessionAlive, me } from '../session.ts';
 import { ErrorBox, Loading } from './error-box.tsx';
 
-export type Section = 'dashboard' | 'jobs' | 'runs' | 'settings' | 'errors' | 'insight' | 'templates';
+export type Section = 'dashboard' | 'jobs' | 'runs' | 'settings' | 'errors' | 'insight' | 'templates' | 'usage';
 const NAV: Array<{ section: Section; href: string; label: MessageKey }> = [
   { section: 'dashboard', href: '/app/', label: 'nav.dashboard' },
   { section: 'jobs', href: '/app/jobs/', label: 'nav.jobs' },
   { section: 'templates', href: '/app/templates/', label: 'nav.templates' },
   { section: 'insight', href: '/app/insight/', label: 'nav.insight' },
+  { section: 'usage', href: '/app/usage/', label: 'nav.usage' },
   { section: 'settings', href: '/app/settings/', label: 'nav.settings' },
   { section: 'errors', href: '/app/errors/', label: 'nav.errors' },
 ];
