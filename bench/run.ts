@@ -252,7 +252,8 @@ async function main(): Promise<void> {
         const slots = args.slots === 'match' ? concurrency : Math.max(concurrency, Number(args.slots));
         for (const jv of jobVariants) {
         const fleet = await startFleet({ edgeUrl: edge.url, secret, allow: hostPorts(fixture.base), slots, nodeId: `bench-${variant}-${concurrency}`, echo: args.echo,
-          ...(args['fleet-sandbox'] ? {} : { env: { FLEET_CHROMIUM_NO_SANDBOX: 'true' } }) });
+          // Fast-path tasks take http slots (ADR 0058): room for the coordinator's fast lane at this concurrency.
+          env: { FLEET_HTTP_SLOTS: String(Math.max(16, 4 * slots)), ...(args['fleet-sandbox'] ? {} : { FLEET_CHROMIUM_NO_SANDBOX: 'true' }) } });
         const forgetFleet = onInterrupt(() => fleet.kill());
         const fleetLog = captureLines(fleet.proc.child);
         try {

@@ -14,6 +14,7 @@ import {
 import { persistRun, previewShape, previousRunShape } from './persist.ts';
 import { FillCounter, baselineWarnings, previewWarnings } from './baseline.ts';
 import { RenderLedger } from './render-ledger.ts';
+import { FastLeases, laneOf, laneRoom, pickByLane } from './render-lanes.ts';
 import { DetailStore } from './detail-store.ts';
 import { GraphStore } from './graph-store.ts';
 import { WarningStore } from './warning-store.ts';
@@ -72,6 +73,7 @@ export class RunCoordinator extends DurableObject<Env> {
   private readonly graph: GraphStore;
   private readonly warningInputs: WarningStore;
   private readonly render: RenderLedger;
+  private readonly fastLeases: FastLeases;
   private readonly sessions: SessionStore;
   private readonly live: LiveTaskStore;
   private readonly nodeLosses: NodeLossStore;
@@ -86,6 +88,7 @@ export class RunCoordinator extends DurableObject<Env> {
     this.store = new RunStore(ctx.storage.sql);
     this.details = new DetailStore(ctx.storage.sql);
     this.render = new RenderLedger(this.details);
+    this.fastLeases = new FastLeases(ctx.storage.sql);
     this.graph = new GraphStore(ctx.storage.sql);
     this.warningInputs = new WarningStore(ctx.storage.sql);
     this.sessions = new SessionStore(ctx.storage.sql);
@@ -197,12 +200,17 @@ export class RunCoordinator extends DurableObject<Env> {
   }
 
   async taskResult(taskId: string, result: TaskResult): Promise<ResultAnswer> {
-    const task = this.store.getTask(taskId);
+    let task = this.store.getTask(taskId);
     const meta = this.store.getMeta();
     if (!task || !meta) return { ok: false, code: 'NOT_FOUND' };
     const verdict = judgeResult(task, result.leaseToken);
     if (verdict === 'duplicate') return { ok: true, duplicate: true };
     if (verdict === 'stale') return { ok: false, code: 'LEASE_LOST' };
+    // A fast-path task's start comes with its result (ADR 0058): recorded first, under the same lease.
+    if (result.startedOn && task.status === 'queued') {
+      await this.taskStart(taskId, result.leaseToken, result.startedOn);
+      task = this.store.getTask(taskId) ?? task;
+    }
     if (result.events?.length) this.emitNodeEvents(task, result.events);
     const now = Date.now();
     if (result.blocked?.length) this.store.addBlocked(taskId, task.attempt, result.blocked, now);
@@ -491,16 +499,21 @@ export class RunCoordinator extends DurableObject<Env> {
     // Held sites' tasks are not due yet; a site that asked to slow down gets fewer pages at once (site-backoff.ts).
     const sites = meta.sites ?? {};
     const held = applyHolds(live, sites, siteOf);
-    const room = pickDispatchable(held, meta.spec.concurrency, now).length;
-    const picked = withinSiteLimits(pickDispatchable(held, Number.MAX_SAFE_INTEGER, now), held, sites, siteOf).slice(0, room);
-    const messages: Task[] = picked.map((t) => {
+    // Browser pages up to the job's concurrency, fast-path pages up to FAST_FANOUT times that (render-lanes.ts).
+    const inFlight = held.filter((t) => t.status === 'queued' || t.status === 'running').map((t) => t.leaseToken);
+    const room = laneRoom(meta.spec.render, inFlight, meta.spec.concurrency, (l) => this.fastLeases.has(l));
+    const candidates = withinSiteLimits(pickDispatchable(held, Number.MAX_SAFE_INTEGER, now), held, sites, siteOf);
+    const picked = pickByLane(candidates, room, (t) => this.render.peek(meta.spec, this.specFor(meta.spec, t.taskId, t.attempt + 1), siteOf(t.url)),
+      (t, c) => this.render.commit(siteOf(t.url), c));
+    const messages: Task[] = picked.map(({ task: t, render }) => {
       const leaseToken = randomString(24);
       const attempt = t.attempt + 1;
       this.store.updateTask({ ...t, status: 'queued', attempt, leaseToken, leaseDeadline: now + dispatchTimeoutMs });
+      if (laneOf(render.mode) === 'http') this.fastLeases.add(leaseToken);
       const spec = this.specFor(meta.spec, t.taskId, attempt);
       return {
         runId: meta.runId, orgId: meta.orgId, taskId: t.taskId, attempt, leaseToken, url: t.url, depth: t.depth, kind: this.details.isDetail(t.taskId) ? 'detail' : 'page',
-        spec, render: this.render.choose(meta.spec, spec, siteOf(t.url)), login: meta.spec.login, session: this.sessionOf(meta, t),
+        spec, render, login: meta.spec.login, session: this.sessionOf(meta, t),
         ...(meta.spec.proxy ? { proxy: { rotate: meta.spec.proxy.rotate } } : {}), deadline: Math.min(meta.deadline, now + meta.spec.limits.taskTimeoutMs + 10_000),
         edgeUrl: meta.edgeUrl, leaseMs: this.leaseMs(), policy: meta.policy, traceparent: traceparentOf(meta.runId, t.taskId),
       };
