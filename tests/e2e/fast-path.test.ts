@@ -99,7 +99,7 @@ describe('fast path', () => {
       concurrency: 1, retry: { maxAttempts: 1 }, render: 'http',
     });
     expect(r.run.status).toBe('succeeded');
-    expect(r.items.map(({ sku, name, price }) => ({ sku, name, price })).toSorted((a, b) => a.sku.localeCompare(b.sku))).toEqual(expected(pages));
+    expect(r.items.map(({ sku, name, price }) => ({ sku, name, price })).toSorted((a, b) => String(a.sku).localeCompare(String(b.sku)))).toEqual(expected(pages));
     expect(maxOpen).toBe(4);
     const log = await events(r.runId);
     // No start call: the coordinator records each start from the result, on the node that ran it.
