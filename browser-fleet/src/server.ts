@@ -6,7 +6,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { createApp } from './app.ts';
 import type { FleetConfig } from './config.ts';
 import { EdgeClient, sleep } from './edge-client.ts';
-import { Limiter } from './limiter.ts';
+import { Limiter, slotKindOf, type SlotKind } from './limiter.ts';
 import { createLogger, messageOf, type Logger } from './log.ts';
 import { FleetMetrics } from './metrics/fleet-metrics.ts';
 import { BrowserPool } from './pool.ts';
@@ -66,7 +66,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   if (config.edgeUrl) egress.allow.reserve(portOfUrl(config.edgeUrl));
   egress.allow.reserve(() => pool.debugPorts());
   const warm = config.warmContexts > 0 ? new WarmContexts({ source: pool, egress, size: config.warmContexts, log }).start() : undefined;
-  const limiter = new Limiter(config.slots);
+  const limiter = new Limiter(config.slots, config.httpSlots ?? 0);
   // Session browsers are started here even with TRAWL_CDP_ENDPOINT: a remote browser could not reach the lane on loopback.
   const browserSessions = new BrowserSessions({ chromiumPath: config.chromiumPath, sandbox: sandbox ?? undefined, egress, limiter, log, nodeId: config.nodeId, onSlotFreed: () => onSlotFreed() });
   egress.allow.reserve(() => browserSessions.debugPorts());
@@ -96,12 +96,15 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
     secret: config.secret, nodeId: config.nodeId, limiter, log, health, metrics, metricsToken: config.metricsToken,
     isRunning: (t) => sessions.has(keyOf(t)),
     preview: (task, screenshot) => runPreview(task, { pool, nodeId: config.nodeId, egress }, screenshot),
-    accept: (task) => startSession(task),
+    accept: (task, slot) => startSession(task, slot),
     openSession: (req) => browserSessions.open(req),
   });
 
-  /** Runs an admitted task (its slot reserved); when it ends, its slot goes to the task handed back with its result, if any. */
-  function startSession(task: Task): void {
+  /**
+   * Runs an admitted task (its slot reserved); when it ends, its slot goes to the task handed back with its result,
+   * if any and of the same kind; one of the other kind needs a free slot of its own.
+   */
+  function startSession(task: Task, slot: SlotKind): void {
     const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log, metrics, spans, egress, warm, acceptNext: () => !limiter.draining, pages: taskPages });
     const done = session.run()
       .catch((e: unknown) => {
@@ -111,12 +114,12 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
       .then(async (next) => {
         sessions.delete(keyOf(task));
         opts.onTask?.('ended', task);
-        const taken = next ? await takeNext(next).catch((e: unknown) => {
+        const taken = next ? await takeNext(next, slot).catch((e: unknown) => {
           log.error('taking the task handed back with a result failed', { error: messageOf(e) });
           return false;
         }) : false;
         if (taken) return;
-        limiter.release();
+        limiter.release(slot);
         onSlotFreed();
       });
     sessions.set(keyOf(task), { session, done });
@@ -127,7 +130,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
    * A task the edge handed back with a result, checked like an offer (signature, schema) and run in the slot that
    * just freed. Refused (draining, bad signature, already running): false, and a valid one goes back to the edge.
    */
-  async function takeNext(next: NextTask): Promise<boolean> {
+  async function takeNext(next: NextTask, freed: SlotKind): Promise<boolean> {
     const parsed = await parseSigned(config.secret, new Headers(next.headers), 'POST', fleetPaths.tasks, next.body, Task, 'task');
     if (!parsed.ok) {
       log.error('a task handed back with a result was refused', { reason: parsed.message });
@@ -139,8 +142,20 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
       await edge.release(task, 'the fleet node is shutting down');
       return false;
     }
-    log.info('task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url, via: 'result' });
-    startSession(task);
+    const want = limiter.kindFor(slotKindOf(task));
+    if (want !== freed) {
+      // Another kind of slot: take one of its own; none free, the task goes back to the edge (no attempt spent).
+      const slot = limiter.tryAcquire(want);
+      if (!slot) {
+        await edge.release(task, `no free ${want} slot on this node`);
+        return false;
+      }
+      log.info('task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url, via: 'result', slot });
+      startSession(task, slot);
+      return false;
+    }
+    log.info('task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url, via: 'result', slot: freed });
+    startSession(task, freed);
     return true;
   }
 

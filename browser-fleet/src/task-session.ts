@@ -16,6 +16,7 @@ import { combineObservers, type TaskObserver } from './task-observer.ts';
 import type { SpanSink } from './telemetry/otlp-exporter.ts';
 import { TaskSpans } from './telemetry/task-spans.ts';
 import type { TaskPages } from './live/task-pages.ts';
+import { slotKindOf } from './limiter.ts';
 
 export interface SessionDeps {
   pool: ContextSource;
@@ -67,7 +68,10 @@ export class TaskSession {
   /** Never rejects. Resolves to the task the edge handed back with the result, if it did (see NextTask). */
   async run(): Promise<NextTask | null> {
     const { task, deps } = this;
-    const start = await this.#announceStart();
+    // A fast-path task (ADR 0058) takes a fraction of a start call's round trip: its start goes with its result
+    // (`startedOn`), fenced by the same lease token; a stale lease only costs the node one fetch.
+    const announce = slotKindOf(task) === 'browser';
+    const start: EdgeAnswer = announce ? await this.#announceStart() : { kind: 'ok', body: null };
     if (start.kind !== 'ok') {
       this.#log.warn('task dropped: the edge did not confirm its start', { answer: start.kind });
       deps.metrics?.taskFinished('dropped', undefined, null);
@@ -112,6 +116,7 @@ export class TaskSession {
     const events = await batcher.drain();
     if (events.length) result.events = events.map((e) => ({ ...e, level: e.level ?? 'info' }));
     if (deps.acceptNext?.()) result.acceptNext = true;
+    if (!announce) result.startedOn = deps.nodeId;
     const answer = await deps.edge.result(task, result, task.deadline + (deps.resultGraceMs ?? 30_000));
     this.#log[answer.kind === 'ok' ? 'info' : 'warn'](`task ${result.outcome}; result ${answer.kind === 'ok' ? 'delivered' : `not delivered (${answer.kind})`}`, {
       outcome: result.outcome, code: result.error?.code, error: result.error?.message, items: result.items.length, totalMs: result.timings.totalMs,

@@ -8,6 +8,7 @@ import { nextWake, pickDispatchable, type TaskRow } from './machine.ts';
 import { siteOf } from './politeness.ts';
 import { applyHolds, withinSiteLimits } from './site-backoff.ts';
 import { admit, freeSlot } from './slots.ts';
+import { laneOf, laneRoom, pickByLane } from './render-lanes.ts';
 import { finish } from './finishing.ts';
 import { leaseMs, requireMeta, type RunContext } from './run-context.ts';
 
@@ -28,16 +29,21 @@ export async function pump(c: RunContext, handBack = 0): Promise<Task[]> {
   // Held sites' tasks are not due yet; a site that asked to slow down gets fewer pages at once (site-backoff.ts).
   const sites = meta.sites ?? {};
   const held = applyHolds(live, sites, siteOf);
-  const room = pickDispatchable(held, meta.spec.concurrency, now).length;
-  const picked = withinSiteLimits(pickDispatchable(held, Number.MAX_SAFE_INTEGER, now), held, sites, siteOf).slice(0, room);
-  const messages: Task[] = picked.map((t) => {
+  // Browser pages up to the job's concurrency, fast-path pages up to FAST_FANOUT times that (render-lanes.ts).
+  const inFlight = held.filter((t) => t.status === 'queued' || t.status === 'running').map((t) => t.leaseToken);
+  const room = laneRoom(meta.spec.render, inFlight, meta.spec.concurrency, (l) => c.fastLeases.has(l));
+  const candidates = withinSiteLimits(pickDispatchable(held, Number.MAX_SAFE_INTEGER, now), held, sites, siteOf);
+  const picked = pickByLane(candidates, room, (t) => c.render.peek(meta.spec, specFor(c, meta.spec, t.taskId, t.attempt + 1), siteOf(t.url)),
+    (t, choice) => c.render.commit(siteOf(t.url), choice));
+  const messages: Task[] = picked.map(({ task: t, render }) => {
     const leaseToken = randomString(24);
     const attempt = t.attempt + 1;
     c.store.updateTask({ ...t, status: 'queued', attempt, leaseToken, leaseDeadline: now + dispatchTimeoutMs });
+    if (laneOf(render.mode) === 'http') c.fastLeases.add(leaseToken);
     const spec = specFor(c, meta.spec, t.taskId, attempt);
     return {
       runId: meta.runId, orgId: meta.orgId, taskId: t.taskId, attempt, leaseToken, url: t.url, depth: t.depth, kind: c.details.isDetail(t.taskId) ? 'detail' : 'page',
-      spec, render: c.render.choose(meta.spec, spec, siteOf(t.url)), login: meta.spec.login, session: sessionOf(c, meta, t),
+      spec, render, login: meta.spec.login, session: sessionOf(c, meta, t),
       ...(meta.spec.proxy ? { proxy: { rotate: meta.spec.proxy.rotate } } : {}), deadline: Math.min(meta.deadline, now + meta.spec.limits.taskTimeoutMs + 10_000),
       edgeUrl: meta.edgeUrl, leaseMs: leaseMs(c), policy: meta.policy, traceparent: traceparentOf(meta.runId, t.taskId),
     };

@@ -7,6 +7,7 @@ import { configOf, type Env } from '../env.ts';
 import { createLogger, type Logger } from '../lib/log.ts';
 import { RunStore, type RunMeta } from './store.ts';
 import { RenderLedger } from './render-ledger.ts';
+import { FastLeases } from './render-lanes.ts';
 import { DetailStore } from './detail-store.ts';
 import { GraphStore } from './graph-store.ts';
 import { WarningStore } from './warning-store.ts';
@@ -49,6 +50,8 @@ export interface RunContext {
   readonly graph: GraphStore;
   readonly warningInputs: WarningStore;
   readonly render: RenderLedger;
+  /** Lease tokens of tasks dispatched the fast way (their own budget, ADR 0058). */
+  readonly fastLeases: FastLeases;
   readonly sessions: SessionStore;
   readonly live: LiveTaskStore;
   readonly nodeLosses: NodeLossStore;
@@ -65,10 +68,11 @@ export function createRunContext(ctx: DurableObjectState, env: Env): RunContext 
   const store = new RunStore(sql);
   const details = new DetailStore(sql);
   const render = new RenderLedger(details);
+  const fastLeases = new FastLeases(sql);
   const graph = new GraphStore(sql);
   const warningInputs = new WarningStore(sql);
   return {
-    ctx, env, store, details, graph, warningInputs, render, sessions: new SessionStore(sql), live: new LiveTaskStore(sql), nodeLosses: new NodeLossStore(sql),
+    ctx, env, store, details, graph, warningInputs, render, fastLeases, sessions: new SessionStore(sql), live: new LiveTaskStore(sql), nodeLosses: new NodeLossStore(sql),
     log: createLogger({ component: 'coordinator' }),
     waitNoticed: new Set(), waitingForSlot: new Map(),
   };

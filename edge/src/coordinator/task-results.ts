@@ -13,15 +13,21 @@ import { emit, emitNodeEvents } from './event-stream.ts';
 import { applyFailure, applyNodeLoss } from './task-failures.ts';
 import { freeSlot } from './slots.ts';
 import { pump } from './dispatch.ts';
+import { taskStart } from './leases.ts';
 import { requireMeta, withSite, type ResultAnswer, type RunContext } from './run-context.ts';
 
 export async function taskResult(c: RunContext, taskId: string, result: TaskResult): Promise<ResultAnswer> {
-  const task = c.store.getTask(taskId);
+  let task = c.store.getTask(taskId);
   const meta = c.store.getMeta();
   if (!task || !meta) return { ok: false, code: 'NOT_FOUND' };
   const verdict = judgeResult(task, result.leaseToken);
   if (verdict === 'duplicate') return { ok: true, duplicate: true };
   if (verdict === 'stale') return { ok: false, code: 'LEASE_LOST' };
+  // A fast-path task's start comes with its result (ADR 0058): recorded first, under the same lease.
+  if (result.startedOn && task.status === 'queued') {
+    await taskStart(c, taskId, result.leaseToken, result.startedOn);
+    task = c.store.getTask(taskId) ?? task;
+  }
   if (result.events?.length) emitNodeEvents(c, task, result.events);
   const now = Date.now();
   if (result.blocked?.length) c.store.addBlocked(taskId, task.attempt, result.blocked, now);
