@@ -19,6 +19,7 @@ import { GraphStore } from './graph-store.ts';
 import { WarningStore } from './warning-store.ts';
 import { SessionStore, sessionAad } from './session-store.ts';
 import { LiveTaskStore, type LiveTask } from './live-tasks.ts';
+import { mayHandBackNow } from './hand-back.ts';
 import { loginGoneStale } from './login-stale.ts';
 import { emitNotification } from '../notify/emit.ts';
 import { seal } from '../lib/secret-box.ts';
@@ -226,8 +227,8 @@ export class RunCoordinator extends DurableObject<Env> {
       else this.applyFailure(task, failure, now);
     }
     await this.freeSlot(task);
-    // A node with room gets the run's next task in the answer instead of through the queue.
-    const [next] = await this.pump(result.acceptNext ? 1 : 0);
+    // A node with room gets the run's next task in the answer instead of through the queue, unless another node has room (hand-back.ts).
+    const [next] = await this.pump(result.acceptNext && await mayHandBackNow(this.env, this.live.nodeOf(taskId, result.leaseToken)) ? 1 : 0);
     return { ok: true, duplicate: false, ...(next ? { next } : {}) };
   }
 

@@ -1,0 +1,21 @@
+import type { Env } from '../env.ts';
+import { createLogger } from '../lib/log.ts';
+import { createDb } from '../services/context.ts';
+import { availableNodes } from '../services/fleet/nodes.ts';
+
+/**
+ * Whether a node handing back a result may get the run's next task in the answer (ADR 0057). Direct hand-back
+ * saves a queue round trip, but it keeps a run's chain on the nodes already busy with it: a node added mid-run
+ * would only see tasks that happen to go through the queue, and with one page at a time it saw none. So the
+ * hand-back is only for when no other live node has a free slot by its last heartbeat; otherwise the task goes to
+ * the queue, whose consumer offers it to the roomiest node first (the new one among them).
+ */
+export function mayHandBack(nodes: ReadonlyArray<{ id: string; free: number }>, nodeId: string | undefined): boolean {
+  return !nodes.some((n) => n.id !== nodeId && n.free > 0);
+}
+
+/** mayHandBack over the fleet as the edge knows it now (D1's node table). */
+export async function mayHandBackNow(env: Env, nodeId: string | undefined): Promise<boolean> {
+  const ctx = { env, db: createDb(env), log: createLogger({ component: 'hand-back' }), requestId: 'hand-back', baseUrl: '' };
+  return mayHandBack(await availableNodes(ctx), nodeId);
+}
