@@ -33,7 +33,8 @@ try {
     console.log(JSON.stringify({ restart: r + 1, afterPages: succeededPages, downMs: downtimes.at(-1) }));
   }
   const followed = await Promise.all(follows);
-  const rows = [];
+  type Row = Awaited<ReturnType<typeof outcome>> & { runId: string; reconnects: number; events: number; missingSeq: number; duplicatedSeq: number; nodeLosses: number };
+  const rows: Row[] = [];
   for (const [i, id] of runIds.entries()) {
     const o = await outcome(stack.url, org.key, id, catalogSkus());
     const gaps = seqGaps(followed[i]!.events);
