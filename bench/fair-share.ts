@@ -10,7 +10,7 @@
  * were done: completions per organization then (min, max) and Jain's index over them (1 = perfectly even).
  */
 import { parseArgs } from 'node:util';
-import { call, startChaosStack, startRun } from './lib/chaos-stack.ts';
+import { call, startChaosStack } from './lib/chaos-stack.ts';
 import { demoCatalog } from '../demo/src/server.ts';
 
 const { values: args } = parseArgs({ options: {

@@ -28,8 +28,8 @@ describe('chaos on an edge of its own', () => {
   beforeAll(async () => {
     stack = await startChaosStack({ SITE_MAX_CONCURRENT: '64', SITE_MIN_DELAY_MS: '0', ORG_MAX_TASKS_IN_FLIGHT: '64', ORG_MAX_CONCURRENT_RUNS: '100' });
     key = (await stack.createOrg('Chaos')).key;
-  }, 120_000);
-  afterAll(async () => { await stack?.close(); });
+  }, 300_000);
+  afterAll(async () => { await stack?.close(); }, 60_000);
 
   it('a node added mid-run gets some of the run\'s remaining pages, nothing restarted', async () => {
     const first = await stack.addNode(1, 'first');
