@@ -35,6 +35,8 @@ export interface Env {
   DISPATCH_TIMEOUT_MS?: string;
   /** Test stacks only: caps the tasks queue's retry delay (seconds) so a dead letter lands in seconds. */
   QUEUE_RETRY_MAX_DELAY_S?: string;
+  /** Test stacks only (ignored in production): every queue message handled twice (queue/deliver-twice.ts). */
+  TEST_DELIVER_TWICE?: string;
   /** Test stacks only: events per page when a WebSocket subscriber's backlog is read (default 5,000). */
   EVENT_PAGE_SIZE?: string;
   PUBLIC_URL?: string;

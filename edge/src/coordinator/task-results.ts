@@ -14,6 +14,7 @@ import { applyFailure, applyNodeLoss } from './task-failures.ts';
 import { freeSlot } from './slots.ts';
 import { pump } from './dispatch.ts';
 import { taskStart } from './leases.ts';
+import { mayHandBackNow } from './hand-back.ts';
 import { requireMeta, withSite, type ResultAnswer, type RunContext } from './run-context.ts';
 
 export async function taskResult(c: RunContext, taskId: string, result: TaskResult): Promise<ResultAnswer> {
@@ -51,8 +52,8 @@ export async function taskResult(c: RunContext, taskId: string, result: TaskResu
     else applyFailure(c, task, failure, now);
   }
   await freeSlot(c, task);
-  // A node with room gets the run's next task in the answer instead of through the queue.
-  const [next] = await pump(c, result.acceptNext ? 1 : 0);
+  // A node with room gets the run's next task in the answer, unless another node has more room (hand-back.ts, ADR 0057).
+  const [next] = await pump(c, result.acceptNext && await mayHandBackNow(c.env, c.live.nodeOf(taskId, result.leaseToken)) ? 1 : 0);
   return { ok: true, duplicate: false, ...(next ? { next } : {}) };
 }
 
