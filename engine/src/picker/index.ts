@@ -2,3 +2,4 @@ export * from './types.ts';
 export * from './score.ts';
 export * from './stability.ts';
 export { pickerSource } from './in-page-pick.ts';
+export * from './detail-test.ts';
