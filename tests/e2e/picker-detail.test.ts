@@ -56,7 +56,7 @@ describe('picker: detail pages by clicking', () => {
     await page.locator('#job-name').fill('Detail pages picked by clicking');
     await page.getByLabel('Start URLs').fill(`${fixture}/picker/page-1`);
     await page.getByTestId('pick-open').click();
-    await page.getByTestId('live-frame').waitFor({ timeout: 30_000 });
+    await page.getByTestId('live-frame').waitFor({ timeout: 60_000 });
     const found = (text: string) => expect.poll(() => page.getByTestId('pick-found').textContent({ timeout: 1000 }).catch(() => null), { timeout: 30_000 }).toBe(text);
 
     // The listing: a field, the detail link (it generalises to every item's link), the next page.
