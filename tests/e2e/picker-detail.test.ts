@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
 import { launchChromium } from './browser.ts';
-import { PICKER_DETAILS, PICKER_RECORDS } from '@trawl/fixtures';
+import { DATA, LOAD_MORE_BATCH, PICKER_DETAILS, PICKER_RECORDS } from '@trawl/fixtures';
 import { VIEW_VIEWPORT } from '@trawl/schemas';
 import { expectAccessible, pageApi, screenshots, signIn } from './app-helpers.ts';
 
@@ -34,7 +34,7 @@ async function pickAt(page: Page, kind: string, spot: Spot): Promise<void> {
 }
 
 /** Issue #13 §1: detail links built by clicking: open a detail page, pick its fields, test them on three items (ADR 0053). */
-describe('picker: detail pages by clicking', () => {
+describe('picker: detail pages and controls by clicking', () => {
   let browser: Browser;
   let fleet: FleetNode;
   beforeAll(async () => {
@@ -49,7 +49,7 @@ describe('picker: detail pages by clicking', () => {
     const listing = await spotsOn(browser, `${fixture}/picker/page-1`, { name: 'article h3', detail: 'article a', next: 'nav.pager a' });
     const detail = await spotsOn(browser, `${fixture}/picker/item/${first.sku}`, { material: 'dl.specs dd', stock: 'dl.specs dd:nth-of-type(2)' });
 
-    const { page } = await signIn(browser, `picker-detail-${Date.now().toString(36)}`);
+    const { context, page } = await signIn(browser, `picker-detail-${Date.now().toString(36)}`);
     // Every page of this test is on the fixture site: the organization lifts the per-site politeness delay.
     expect((await pageApi(page, 'PUT', '/v1/policy', { allowDomains: [], denyDomains: [], limits: { siteMaxConcurrent: 10, siteMinDelayMs: 0 } })).status).toBe(200);
     await page.goto(`${inject('edgeUrl')}/app/jobs/edit/`);
@@ -100,5 +100,31 @@ describe('picker: detail pages by clicking', () => {
     const records = jsonl.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const expected = PICKER_RECORDS.map((r) => ({ name: r.name, url: `${fixture}/picker/item/${r.sku}`, ...PICKER_DETAILS[r.sku] }));
     expect(records.sort((a, b) => String(a.url).localeCompare(String(b.url)))).toEqual(expected);
+    await context.close();
+  });
+  it('tests a load-more control picked by clicking on the page shown and on a sample page: what each press added, flagged when only this page has it', async () => {
+    const fixture = inject('fixtureUrl');
+    const spots = await spotsOn(browser, `${fixture}/load-more`, { price: 'li.product .price', more: '#more' });
+    const { page } = await signIn(browser, `picker-more-${Date.now().toString(36)}`);
+    expect((await pageApi(page, 'PUT', '/v1/policy', { allowDomains: [], denyDomains: [], limits: { siteMaxConcurrent: 10, siteMinDelayMs: 0 } })).status).toBe(200);
+    await page.goto(`${inject('edgeUrl')}/app/jobs/edit/`);
+    await page.locator('#job-name').fill('Load more picked by clicking');
+    // The second start URL is the sample page: the same rows, no load-more button.
+    await page.getByLabel('Start URLs').fill(`${fixture}/load-more\n${fixture}/numbered/page-1`);
+    await page.getByTestId('pick-open').click();
+    await page.getByTestId('live-frame').waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
+      console.log('PICKER', await page.getByTestId('picker').innerText());
+      throw e;
+    });
+    await pickAt(page, 'field', spots.price!);
+    await expect.poll(() => page.getByTestId('pick-found').textContent({ timeout: 1000 }).catch(() => null), { timeout: 30_000 }).toBe(`Found: ${LOAD_MORE_BATCH} / ${LOAD_MORE_BATCH}`);
+    await pickAt(page, 'more', spots.more!);
+    // The fixture loads LOAD_MORE_BATCH rows a press until its rows run out, then removes the button.
+    const presses: string[] = [];
+    for (let k = 1; k * LOAD_MORE_BATCH < DATA.loadMore.length; k++) presses.push(`press ${k}: +${Math.min(LOAD_MORE_BATCH, DATA.loadMore.length - k * LOAD_MORE_BATCH)}`);
+    await expect.poll(() => page.getByTestId('control-verdict').textContent({ timeout: 1000 }).catch(() => null), { timeout: 60_000 }).toBe('Found on this page only');
+    expect(await page.getByTestId('control-table').locator('tbody tr').allTextContents())
+      .toEqual([`This page${fixture}/load-more${presses.join(', ')}`, `Sample page${fixture}/numbered/page-10`]);
+    await expectAccessible(page, 'job editor with the control test');
   });
 });

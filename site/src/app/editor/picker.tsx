@@ -5,6 +5,7 @@ import { lt } from '../live/strings.ts';
 import { getIn, type Json, type JsonObject, type Path } from './draft.ts';
 import { PickedCandidates, TestResult, type Picked, type Tested } from './picker-results.tsx';
 import { DetailTestResult, runDetailTest } from './picker-detail.tsx';
+import { ControlTestResult, runControlTest, type ControlTest } from './picker-control.tsx';
 
 const KINDS: PickKind[] = ['field', 'detail', 'next', 'more', 'tab'];
 
@@ -41,8 +42,12 @@ export function PickOnPage(props: { draft: () => Json; update: (path: Path, valu
   const [linkField, setLinkField] = createSignal<string | null>((getIn(props.draft(), ['detail', 'urlField']) as string | undefined) ?? null);
   const [detailUrls, setDetailUrls] = createSignal<string[] | null>(null);
   const [detailTest, setDetailTest] = createSignal<DetailTestTable | 'running' | null>(null);
+  // The last load-more or tab control picked, and what it added on the page shown and on a sample page.
+  const [control, setControl] = createSignal<ControlTest | 'running' | null>(null);
+  const [shownUrl, setShownUrl] = createSignal<string | null>(null);
   let handle: LiveBrowserHandle | null = null;
   let detailRun = 0;
+  let controlRun = 0;
   const startUrls = (): string[] => ((getIn(props.draft(), ['startUrls']) ?? []) as string[]).filter((u) => typeof u === 'string' && /^https?:/.test(u));
 
   const test = async (): Promise<void> => {
@@ -73,6 +78,12 @@ export function PickOnPage(props: { draft: () => Json; update: (path: Path, valu
     setDetailTest('running');
     const table = await runDetailTest(props.draft(), urls);
     if (mine === detailRun) setDetailTest(table);
+  };
+  const testControl = async (kind: 'loadMore' | 'panels'): Promise<void> => {
+    const mine = ++controlRun;
+    setControl('running');
+    const result = await runControlTest(props.draft(), kind, shownUrl() ?? startUrls()[0]!, samples()[0] ?? null);
+    if (mine === controlRun) setControl(result);
   };
   const openDetail = (): void => {
     const urls = detailUrlsOf(tested()?.items ?? [], linkField() ?? '');
@@ -109,6 +120,7 @@ export function PickOnPage(props: { draft: () => Json; update: (path: Path, valu
       if (kind === 'next') props.update(['pagination'], p.value ? { type: 'nextLink', selector: best.selector! } : { type: 'nextButton', selector: best.selector! });
       if (kind === 'more') props.update(['pagination'], { type: 'loadMore', selector: best.selector! });
       if (kind === 'tab') props.update(['panels'], { selector: best.selector! });
+      if (kind === 'more' || kind === 'tab') void testControl(kind === 'more' ? 'loadMore' : 'panels');
     }
     await test();
   };
@@ -138,8 +150,10 @@ export function PickOnPage(props: { draft: () => Json; update: (path: Path, valu
         <Show when={!linkField() && !detailUrls()}><p class="muted" id="pick-need-link">{lt('pick.needLink')}</p></Show>
         <p class="muted" data-testid="pick-where">{detailUrls() ? lt('pick.onDetail') : lt('pick.hint')}</p>
         <LiveBrowser socketUrl="/v1/browser/view?budgetMs=1800000&idleMs=300000" startUrl={startUrls()[0]!} picking={mode()} scope={detailUrls() ? 'page' : 'items'}
-          onReady={(h) => { handle = h; }} onPicked={(k, r) => void onPicked(k, r)} samples={samples} />
+          onReady={(h) => { handle = h; }} onNavigated={(u) => { if (!detailUrls()) setShownUrl(u); }} onPicked={(k, r) => void onPicked(k, r)} samples={samples} />
         <Show when={last()}>{(p) => <PickedCandidates picked={p()} onUse={(f) => onUse(p().name, f)} />}</Show>
+        <Show when={!detailUrls() && control()}>{(c) => <Show when={c() !== 'running'} fallback={<p role="status" class="loading"><span class="spinner" aria-hidden="true" />{lt('pick.controlTesting', { n: samples().length ? 2 : 1 })}</p>}>
+          <ControlTestResult result={c() as ControlTest} /></Show>}</Show>
         <Show when={detailUrls()} fallback={<Show when={tested()}>{(r) => <TestResult result={r()} />}</Show>}>
           <Show when={detailTest() === 'running'}><p role="status" class="loading"><span class="spinner" aria-hidden="true" />{lt('pick.detailTesting', { n: detailUrls()!.length })}</p></Show>
           <Show when={typeof detailTest() === 'object' && detailTest()} fallback={<Show when={!detailTest()}><p class="muted">{lt('pick.noFields')}</p></Show>}>{(t) => <DetailTestResult table={t() as DetailTestTable} />}</Show>
