@@ -33,6 +33,15 @@ async function pickAt(page: Page, kind: string, spot: Spot): Promise<void> {
   await page.mouse.click(x, y);
 }
 
+/** Opens the picker; a click that lands while the form still shifts (validation notes appearing) is tried again. */
+async function openPicker(page: Page): Promise<void> {
+  await expect.poll(async () => {
+    if (await page.getByTestId('pick-open').count()) await page.getByTestId('pick-open').click({ timeout: 5000 }).catch(() => undefined);
+    return page.getByTestId('live-surface').count();
+  }, { timeout: 30_000, interval: 1000 }).toBe(1);
+  await page.getByTestId('live-frame').waitFor({ timeout: 60_000 });
+}
+
 /** Issue #13 §1: detail links built by clicking: open a detail page, pick its fields, test them on three items (ADR 0053). */
 describe('picker: detail pages and controls by clicking', () => {
   let browser: Browser;
@@ -55,8 +64,7 @@ describe('picker: detail pages and controls by clicking', () => {
     await page.goto(`${inject('edgeUrl')}/app/jobs/edit/`);
     await page.locator('#job-name').fill('Detail pages picked by clicking');
     await page.getByLabel('Start URLs').fill(`${fixture}/picker/page-1`);
-    await page.getByTestId('pick-open').click();
-    await page.getByTestId('live-frame').waitFor({ timeout: 60_000 });
+    await openPicker(page);
     const found = (text: string) => expect.poll(() => page.getByTestId('pick-found').textContent({ timeout: 1000 }).catch(() => null), { timeout: 30_000 }).toBe(text);
 
     // The listing: a field, the detail link (it generalises to every item's link), the next page.
@@ -111,11 +119,7 @@ describe('picker: detail pages and controls by clicking', () => {
     await page.locator('#job-name').fill('Load more picked by clicking');
     // The second start URL is the sample page: the same rows, no load-more button.
     await page.getByLabel('Start URLs').fill(`${fixture}/load-more\n${fixture}/numbered/page-1`);
-    await page.getByTestId('pick-open').click();
-    await page.getByTestId('live-frame').waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
-      console.log('PICKER', await page.getByTestId('picker').innerText());
-      throw e;
-    });
+    await openPicker(page);
     await pickAt(page, 'field', spots.price!);
     await expect.poll(() => page.getByTestId('pick-found').textContent({ timeout: 1000 }).catch(() => null), { timeout: 30_000 }).toBe(`Found: ${LOAD_MORE_BATCH} / ${LOAD_MORE_BATCH}`);
     await pickAt(page, 'more', spots.more!);
