@@ -39,7 +39,11 @@ async function openPicker(page: Page): Promise<void> {
     if (await page.getByTestId('pick-open').count()) await page.getByTestId('pick-open').click({ timeout: 5000 }).catch(() => undefined);
     return page.getByTestId('live-surface').count();
   }, { timeout: 30_000, interval: 1000 }).toBe(1);
-  await page.getByTestId('live-frame').waitFor({ timeout: 60_000 });
+  await page.getByTestId('live-frame').waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
+    // What the live view says instead of a frame (connecting, or why the session ended), for whoever reads the failure.
+    console.log('LIVE VIEW', await page.getByTestId('live-browser').innerText().catch(() => '(none)'));
+    throw e;
+  });
 }
 
 /** Issue #13 §1: detail links built by clicking: open a detail page, pick its fields, test them on three items (ADR 0053). */
