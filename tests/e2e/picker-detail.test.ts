@@ -124,8 +124,11 @@ describe('picker: detail pages and controls by clicking', () => {
     // The second start URL is the sample page: the same rows, no load-more button.
     await page.getByLabel('Start URLs').fill(`${fixture}/load-more\n${fixture}/numbered/page-1`);
     await openPicker(page);
-    await pickAt(page, 'field', spots.price!);
-    await expect.poll(() => page.getByTestId('pick-found').textContent({ timeout: 1000 }).catch(() => null), { timeout: 30_000 }).toBe(`Found: ${LOAD_MORE_BATCH} / ${LOAD_MORE_BATCH}`);
+    // The page's rows come from a fetch after load: a pick before they are there finds no item, so it is made again.
+    await expect.poll(async () => {
+      await pickAt(page, 'field', spots.price!);
+      return page.getByTestId('pick-found').textContent({ timeout: 5000 }).catch(() => null);
+    }, { timeout: 60_000, interval: 1000 }).toBe(`Found: ${LOAD_MORE_BATCH} / ${LOAD_MORE_BATCH}`);
     await pickAt(page, 'more', spots.more!);
     // The fixture loads LOAD_MORE_BATCH rows a press until its rows run out, then removes the button.
     const presses: string[] = [];
