@@ -130,10 +130,11 @@ describe('picker: detail pages and controls by clicking', () => {
       return page.getByTestId('pick-found').textContent({ timeout: 5000 }).catch(() => null);
     }, { timeout: 60_000, interval: 1000 }).toBe(`Found: ${LOAD_MORE_BATCH} / ${LOAD_MORE_BATCH}`);
     await pickAt(page, 'more', spots.more!);
+    // Two previews one after the other, each bounded at 45 s by the edge: the verdict may take up to 90 s on a loaded machine.
     // The fixture loads LOAD_MORE_BATCH rows a press until its rows run out, then removes the button.
     const presses: string[] = [];
     for (let k = 1; k * LOAD_MORE_BATCH < DATA.loadMore.length; k++) presses.push(`press ${k}: +${Math.min(LOAD_MORE_BATCH, DATA.loadMore.length - k * LOAD_MORE_BATCH)}`);
-    await expect.poll(() => page.getByTestId('control-verdict').textContent({ timeout: 1000 }).catch(() => null), { timeout: 60_000 }).toBe('Found on this page only');
+    await expect.poll(() => page.getByTestId('control-verdict').textContent({ timeout: 1000 }).catch(() => null), { timeout: 95_000 }).toBe('Found on this page only');
     expect(await page.getByTestId('control-table').locator('tbody tr').allTextContents())
       .toEqual([`This page${fixture}/load-more${presses.join(', ')}`, `Sample page${fixture}/numbered/page-10`]);
     await expectAccessible(page, 'job editor with the control test');
