@@ -19,8 +19,8 @@ import { GraphStore } from './graph-store.ts';
 import { WarningStore } from './warning-store.ts';
 import { SessionStore, sessionAad } from './session-store.ts';
 import { LiveTaskStore, type LiveTask } from './live-tasks.ts';
-import { loginGoneStale } from './login-stale.ts';
-import { emitNotification } from '../notify/emit.ts';
+import { loginGoneStale, staleReportOf } from './login-stale.ts';
+import { reportStaleLogin } from '../services/logins/stale.ts';
 import { seal } from '../lib/secret-box.ts';
 import { warningFailure, warningsOf } from './warnings.ts';
 import { notifyRunEnd } from '../notify/run-end.ts';
@@ -364,10 +364,7 @@ export class RunCoordinator extends DurableObject<Env> {
       this.store.updateTask({ ...task, status: 'failed', failures: decision.failures, leaseDeadline: null, error });
       if (failure.code === 'SESSION_EXPIRED') this.warningInputs.addExpired(failure.step ?? 'navigate');
       // The job's owners are told once per run that its stored login needs redoing (the hand-off, ADR 0044).
-      if (loginGoneStale(this.ctx.storage.sql, meta.spec, failure)) {
-        this.ctx.waitUntil(emitNotification(this.env, { orgId: meta.orgId, jobId: meta.jobId, event: 'login.stale', runId: meta.runId,
-          data: { loginId: meta.spec.login?.id ?? null, code: failure.code, url: task.url } }).catch((err: unknown) => this.log.error('login.stale notification failed', { err: String(err) })));
-      }
+      if (loginGoneStale(this.ctx.storage.sql, meta.spec, failure)) this.ctx.waitUntil(reportStaleLogin(this.env, this.log, staleReportOf(meta, failure, task.url)));
       this.emit({ type: 'task.failed', level: 'error', taskId: task.taskId, url: task.url, message: `${failure.code}: ${failure.message}`, data: { error } });
     }
   }
