@@ -139,6 +139,10 @@ export const en = {
   'schedule.zone': 'Time zone', 'schedule.save': 'Save schedule', 'schedule.pause': 'Pause', 'schedule.resume': 'Resume', 'schedule.remove': 'Remove schedule',
   'schedule.saved': 'Schedule saved.', 'schedule.pausedNow': 'Schedule paused.', 'schedule.resumed': 'Schedule resumed.', 'schedule.removed': 'Schedule removed.',
   'schedule.next': 'Next runs', 'schedule.inZone': '{cron} in {zone}',
+  'stale.badge': 'Sign-in expired', 'stale.relogin': 'Sign in again',
+  'stale.since': 'Stopped working {when} ({reason}, run {runId}).',
+  'stale.head': 'The stored login "{name}" needs signing in again',
+  'stale.about': 'A run found that the site no longer accepts this login\'s session ({reason}, {when}). Runs keep going; sign in again so they start signed in.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -140,4 +140,8 @@ export const ko: Record<MessageKey, string> = {
   'schedule.zone': '시간대', 'schedule.save': '예약 저장', 'schedule.pause': '일시 중지', 'schedule.resume': '재개', 'schedule.remove': '예약 삭제',
   'schedule.saved': '예약을 저장했습니다.', 'schedule.pausedNow': '예약을 일시 중지했습니다.', 'schedule.resumed': '예약을 재개했습니다.', 'schedule.removed': '예약을 삭제했습니다.',
   'schedule.next': '다음 실행', 'schedule.inZone': '{zone} 기준 {cron}',
+  'stale.badge': '로그인 만료됨', 'stale.relogin': '다시 로그인',
+  'stale.since': '{when}부터 작동하지 않습니다 ({reason}, 실행 {runId}).',
+  'stale.head': '저장된 로그인 "{name}"에 다시 로그인해야 합니다',
+  'stale.about': '실행 중에 사이트가 이 로그인의 세션을 더 이상 받지 않는 것을 확인했습니다 ({reason}, {when}). 실행은 계속됩니다. 실행이 로그인된 상태로 시작하도록 다시 로그인하세요.',
 };
