@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { OTP_RECORDS } from '../../fixtures/src/live-pages.ts';
 import { LOGIN } from '../../fixtures/src/data.ts';
@@ -6,6 +6,7 @@ import { ROW_FIELDS } from '../../fixtures/src/jobs.ts';
 import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
 import { launchChromium } from './browser.ts';
 import { checkPage, pageApi, signIn } from './app-helpers.ts';
+import { api } from './client.ts';
 import { handoff } from './live-helpers.ts';
 import { startReceiver, startSmtp, until, type Mailbox, type Receiver } from './notify-receivers.ts';
 
@@ -34,13 +35,13 @@ afterAll(async () => {
   await Promise.all([smtp?.close(), receiver?.close()]);
 });
 
-/** A run of the job to its end, as the page's member: its status and its results. */
-async function runOnce(page: Page, jobId: string): Promise<{ runId: string; run: Body; results: unknown }> {
-  const started = await pageApi(page, 'POST', `/v1/jobs/${jobId}/runs`);
-  expect(started.status).toBe(201);
+/** A run of the job to its end, with an API key (the app's sessions are seconds long on the test stack): its status and results. */
+async function runOnce(key: string, jobId: string): Promise<{ runId: string; run: Body; results: unknown }> {
+  const started = await api(key, 'POST', `/v1/jobs/${jobId}/runs`);
+  expect(started.status, started.text).toBe(201);
   const runId = String(started.body.id);
-  const run = await until(() => pageApi(page, 'GET', `/v1/runs/${runId}`), (r) => !['queued', 'running'].includes(String(r.body.status)), 60_000);
-  const results = (await pageApi(page, 'GET', `/v1/runs/${runId}/results?format=json`)).body;
+  const run = await until(() => api(key, 'GET', `/v1/runs/${runId}`), (r) => !['queued', 'running'].includes(String(r.body.status)), 60_000);
+  const results = (await api(key, 'GET', `/v1/runs/${runId}/results?format=json`)).body;
   return { runId, run: run.body, results };
 }
 
@@ -57,11 +58,14 @@ describe('a stale stored login', () => {
     const [ownerEmail, editorEmail] = [String(((await pageApi(owner, 'GET', '/v1/me')).body.user as Body).email), String(((await pageApi(editor, 'GET', '/v1/me')).body.user as Body).email)];
     expect(ownerEmail).not.toBe(editorEmail);
 
-    // The editor stores the login, completes the one-time-code sign-in (the API's hand-off socket), and makes the job.
+    // The editor stores the login and makes the job; the one-time-code sign-in is completed through the API's hand-off socket.
     const login = await pageApi(editor, 'POST', '/v1/logins', { name: 'coded', storageState: { cookies: [], origins: [] } });
     expect(login.status).toBe(201);
     const loginId = String(login.body.id);
     expect(login.body.stale).toBeNull();
+    const job = await pageApi(editor, 'POST', '/v1/jobs', { name: 'coded orders', spec: { startUrls: [`${fixture()}/live/otp/orders`], itemSelector: 'li.product', fields: ROW_FIELDS, login: { id: loginId }, retry: { maxAttempts: 1 } } });
+    expect(job.status).toBe(201);
+    const jobId = String(job.body.id);
     const key = await pageApi(owner, 'POST', '/v1/keys', { kind: 'secret', name: 'stale-test', role: 'owner', scopes: ['*'] });
     expect(key.status, JSON.stringify(key.body)).toBe(201);
     const ownerKey = String(key.body.key);
@@ -75,37 +79,42 @@ describe('a stale stored login', () => {
     view.send({ type: 'save' });
     await view.until((m) => m.type === 'saved', 'saved');
 
-    const job = await pageApi(editor, 'POST', '/v1/jobs', { name: 'coded orders', spec: { startUrls: [`${fixture()}/live/otp/orders`], itemSelector: 'li.product', fields: ROW_FIELDS, login: { id: loginId }, retry: { maxAttempts: 1 } } });
-    expect(job.status).toBe(201);
-    const jobId = String(job.body.id);
     const hook = await pageApi(owner, 'POST', '/v1/notifications/endpoints', { kind: 'webhook', name: 'stale hook', url: `${receiver.url}/ok` });
     expect(hook.status, JSON.stringify(hook.body)).toBe(201);
     const subs = await pageApi(owner, 'PUT', `/v1/jobs/${jobId}/notifications`, { subscriptions: [{ event: 'login.stale', endpointId: String((hook.body.endpoint as Body).id) }] });
     expect(subs.status, JSON.stringify(subs.body)).toBe(200);
 
-    const first = await runOnce(editor, jobId);
+    const first = await runOnce(ownerKey, jobId);
     expect([first.run.status, first.results]).toEqual(['succeeded', rows]);
 
     // The site signs everyone out: the next run fails its page, the login remembers it, the owners are told once.
     expect((await fetch(`${fixture()}/live/otp/revoke`, { method: 'POST' })).status).toBe(204);
-    const failing = await runOnce(editor, jobId);
+    const failing = await runOnce(ownerKey, jobId);
     expect(failing.run.status).toBe('failed');
     expect((failing.run.error as Body).code).toBe('LOGIN_REQUIRED');
-    const stale = (await pageApi(owner, 'GET', `/v1/logins/${loginId}`)).body;
+    const stale = (await api(ownerKey, 'GET', `/v1/logins/${loginId}`)).body;
     expect([stale.stale && (stale.stale as Body).reason, stale.stale && (stale.stale as Body).runId]).toEqual(['LOGIN_REQUIRED', failing.runId]);
-    expect(((await pageApi(owner, 'GET', '/v1/logins')).body.data as Body[]).find((l) => l.id === loginId)?.stale).toEqual(stale.stale);
+    expect(((await api<{ data: Body[] }>(ownerKey, 'GET', '/v1/logins')).body.data).find((l) => l.id === loginId)?.stale).toEqual(stale.stale);
     const [mail] = await until(() => smtp.mails.filter((m) => m.text?.includes(loginId)), (m) => m.length === 1);
     expect([mail!.subject, (mail!.to as { text: string }).text]).toEqual(['Trawl: stored login "coded" needs signing in again', [editorEmail, ownerEmail].sort().join(', ')]);
     expect(mail!.text).toContain(`${inject('edgeUrl')}/app/settings/?handoff=${loginId}#logins-head`);
     expect((await until(() => staleHooks(failing.runId), (h) => h.length === 1)).map((h) => [h.data.loginId, h.data.code])).toEqual([[loginId, 'LOGIN_REQUIRED']]);
 
     // A second failing run: its webhook (per run), but no second e-mail; the login still names the first run.
-    const again = await runOnce(editor, jobId);
+    const again = await runOnce(ownerKey, jobId);
     expect(again.run.status).toBe('failed');
     await until(() => staleHooks(again.runId), (h) => h.length === 1);
     expect(smtp.mails.filter((m) => m.text?.includes(loginId)).length).toBe(1);
-    expect(((await pageApi(owner, 'GET', `/v1/logins/${loginId}`)).body.stale as Body).runId).toBe(failing.runId);
+    expect(((await api(ownerKey, 'GET', `/v1/logins/${loginId}`)).body.stale as Body).runId).toBe(failing.runId);
 
+    // Where the fields are on the 1280×800 page the session shows, as a person sees them (as live-view.test.ts does).
+    const probe = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const boxOf = async (path: string, selector: string) => {
+      await probe.goto(`${fixture()}${path}`);
+      return (await probe.locator(selector).boundingBox())!;
+    };
+    const [userBox, passwordBox, codeBox] = [await boxOf('/live/otp/login', 'input[name="user"]'), await boxOf('/live/otp/login', 'input[name="password"]'), await boxOf('/live/otp/code', 'input[name="code"]')];
+    await probe.close();
     // The app: the job editor's notice, in Korean, and "다시 로그인" opens the hand-off, where the owner signs in as a person.
     await owner.goto(`${inject('edgeUrl')}/app/jobs/edit/?id=${jobId}`);
     await owner.getByTestId('lang-switch').selectOption('ko');
@@ -119,14 +128,6 @@ describe('a stale stored login', () => {
     await owner.getByTestId('handoff-url').fill(`${fixture()}/live/otp/login`);
     await owner.getByTestId('handoff-open').click();
     await owner.getByTestId('live-frame').waitFor({ timeout: 30_000 });
-    // Where the fields are on the 1280×800 page the session shows, as a person sees them (as live-view.test.ts does).
-    const probe = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const boxOf = async (path: string, selector: string) => {
-      await probe.goto(`${fixture()}${path}`);
-      return (await probe.locator(selector).boundingBox())!;
-    };
-    const [userBox, passwordBox, codeBox] = [await boxOf('/live/otp/login', 'input[name="user"]'), await boxOf('/live/otp/login', 'input[name="password"]'), await boxOf('/live/otp/code', 'input[name="code"]')];
-    await probe.close();
     const surface = owner.getByTestId('live-surface');
     const clickAt = async (b: { x: number; y: number; height: number }) => {
       const s = (await surface.boundingBox())!;
@@ -146,9 +147,9 @@ describe('a stale stored login', () => {
     await expect.poll(() => owner.getByTestId('live-url').inputValue().catch(() => ''), { timeout: 20_000 }).toBe(`${fixture()}/live/otp/orders`);
     await owner.getByTestId('handoff-save').click();
     await expect.poll(() => owner.getByTestId('handoff-state').getAttribute('data-state').catch(() => null), { timeout: 20_000 }).toBe('saved');
-    expect((await pageApi(owner, 'GET', `/v1/logins/${loginId}`)).body.stale).toBeNull();
+    expect((await api(ownerKey, 'GET', `/v1/logins/${loginId}`)).body.stale).toBeNull();
 
-    const recovered = await runOnce(editor, jobId);
+    const recovered = await runOnce(ownerKey, jobId);
     expect([recovered.run.status, recovered.results]).toEqual(['succeeded', rows]);
     await Promise.all([context.close(), editorContext.close()]);
   }, 150_000);
