@@ -51,7 +51,8 @@ const staleHooks = (runId?: string) => receiver.requests.map((r) => JSON.parse(r
 describe('a stale stored login', () => {
   it('is remembered, e-mailed once to the job\'s creator and the owners, shown in the app, and redone through the hand-off', async () => {
     const who = `stale-${Date.now().toString(36)}`;
-    const { context, page: owner } = await signIn(browser, `${who}-owner`);
+    const { context, page: firstPage } = await signIn(browser, `${who}-owner`);
+    let owner = firstPage;
     const invite = await pageApi(owner, 'POST', '/v1/invitations', { role: 'editor' });
     expect(invite.status).toBe(201);
     const { context: editorContext, page: editor } = await signIn(browser, `${who}-editor`, new URL(String(invite.body.link)).pathname);
@@ -125,6 +126,12 @@ describe('a stale stored login', () => {
     await owner.getByTestId('login-handoff').waitFor({ timeout: 20_000 });
     expect(await owner.locator(`[data-login="${loginId}"] [data-testid="login-stale"]`).textContent()).toBe('로그인 만료됨');
     await checkPage(owner, 'stale-login-settings');
+    // The hand-off itself in a fresh sign-in (the test stack's app sessions last seconds), from the e-mail's link.
+    const fresh = await signIn(browser, `${who}-owner`);
+    await context.close();
+    owner = fresh.page;
+    await owner.goto(`${inject('edgeUrl')}/app/settings/?handoff=${loginId}`);
+    await owner.getByTestId('login-handoff').waitFor({ timeout: 20_000 });
     await owner.getByTestId('handoff-url').fill(`${fixture()}/live/otp/login`);
     await owner.getByTestId('handoff-open').click();
     await owner.getByTestId('live-frame').waitFor({ timeout: 30_000 });
@@ -151,6 +158,6 @@ describe('a stale stored login', () => {
 
     const recovered = await runOnce(ownerKey, jobId);
     expect([recovered.run.status, recovered.results]).toEqual(['succeeded', rows]);
-    await Promise.all([context.close(), editorContext.close()]);
+    await Promise.all([fresh.context.close(), editorContext.close()]);
   }, 150_000);
 });
