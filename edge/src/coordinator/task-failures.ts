@@ -4,8 +4,8 @@ import { backoffMs, decideAfterFailure, type TaskRow } from './machine.ts';
 import { decideAfterNodeLoss, lossMessage } from './node-loss.ts';
 import { afterResult, asksToSlowDown, slowDown } from './site-backoff.ts';
 import { siteOf } from './politeness.ts';
-import { loginGoneStale } from './login-stale.ts';
-import { emitNotification } from '../notify/emit.ts';
+import { loginGoneStale, staleReportOf } from './login-stale.ts';
+import { reportStaleLogin } from '../services/logins/stale.ts';
 import { emit } from './event-stream.ts';
 import { requireMeta, withSite, type RunContext } from './run-context.ts';
 
@@ -46,10 +46,7 @@ export function applyFailure(c: RunContext, task: TaskRow, failure: Failure, now
     c.store.updateTask({ ...task, status: 'failed', failures: decision.failures, leaseDeadline: null, error });
     if (failure.code === 'SESSION_EXPIRED') c.warningInputs.addExpired(failure.step ?? 'navigate');
     // The job's owners are told once per run that its stored login needs redoing (the hand-off, ADR 0044).
-    if (loginGoneStale(c.ctx.storage.sql, meta.spec, failure)) {
-      c.ctx.waitUntil(emitNotification(c.env, { orgId: meta.orgId, jobId: meta.jobId, event: 'login.stale', runId: meta.runId,
-        data: { loginId: meta.spec.login?.id ?? null, code: failure.code, url: task.url } }).catch((err: unknown) => c.log.error('login.stale notification failed', { err: String(err) })));
-    }
+    if (loginGoneStale(c.ctx.storage.sql, meta.spec, failure)) c.ctx.waitUntil(reportStaleLogin(c.env, c.log, staleReportOf(meta, failure, task.url)));
     emit(c, { type: 'task.failed', level: 'error', taskId: task.taskId, url: task.url, message: `${failure.code}: ${failure.message}`, data: { error } });
   }
 }

@@ -149,6 +149,10 @@ export const en = {
   'usage.storedCount': 'Stored', 'usage.storedBytes': 'Stored bytes', 'usage.uncompressed': 'Uncompressed', 'usage.skipped': 'Skipped by sampling (estimated bytes)',
   'usage.noEstimate': 'no estimate', 'usage.estimateNote': 'Skipped bytes are an estimate: the number skipped × the organization\'s mean size of that kind over the artifacts it stores.',
   'usage.perJob': 'By job', 'usage.none': 'No runs in this period.',
+  'stale.badge': 'Sign-in expired', 'stale.relogin': 'Sign in again',
+  'stale.since': 'Stopped working {when} ({reason}, run {runId}).',
+  'stale.head': 'The stored login "{name}" needs signing in again',
+  'stale.about': 'A run found that the site no longer accepts this login\'s session ({reason}, {when}). Runs keep going; sign in again so they start signed in.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -150,4 +150,8 @@ export const ko: Record<MessageKey, string> = {
   'usage.storedCount': '저장됨', 'usage.storedBytes': '저장 용량', 'usage.uncompressed': '압축 전 용량', 'usage.skipped': '샘플링으로 건너뜀 (추정 용량)',
   'usage.noEstimate': '추정 불가', 'usage.estimateNote': '건너뛴 용량은 추정치입니다: 건너뛴 개수 × 조직에 저장된 같은 종류 아티팩트의 평균 크기.',
   'usage.perJob': '작업별', 'usage.none': '이 기간에 실행이 없습니다.',
+  'stale.badge': '로그인 만료됨', 'stale.relogin': '다시 로그인',
+  'stale.since': '{when}부터 작동하지 않습니다 ({reason}, 실행 {runId}).',
+  'stale.head': '저장된 로그인 "{name}"에 다시 로그인해야 합니다',
+  'stale.about': '실행 중에 사이트가 이 로그인의 세션을 더 이상 받지 않는 것을 확인했습니다 ({reason}, {when}). 실행은 계속됩니다. 실행이 로그인된 상태로 시작하도록 다시 로그인하세요.',
 };
