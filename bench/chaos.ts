@@ -15,10 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunEvent } from '@trawl/schemas';
-import WebSocket from 'ws';
 import { createOrg, hostPorts, nodeProcessOf, startEdge, startFleet, type FleetNode } from '../scripts/lib/stack.ts';
 import { demoJobSpec } from '../scripts/lib/demo-job.ts';
 import { demoCatalog, startDemoSite } from '../demo/src/server.ts';
+import { followResuming } from './lib/chaos-stack.ts';
 
 const { values: args } = parseArgs({ options: {
   runs: { type: 'string', default: '3' }, nodes: { type: 'string', default: '3' }, echo: { type: 'boolean', default: false },
@@ -51,21 +51,8 @@ async function api(method: string, path: string, body?: unknown): Promise<{ stat
   return { status: res.status, body: parsed, text };
 }
 
-/** Follows a run's events to its end, calling `on` for each. */
-function follow(runId: string, on: (e: RunEvent) => void): Promise<RunEvent[]> {
-  return new Promise((resolve, reject) => {
-    const events: RunEvent[] = [];
-    const ws = new WebSocket(`${edge.url.replace(/^http/, 'ws')}/v1/runs/${runId}/events`, { headers: { authorization: `Bearer ${org.key}` } });
-    const timer = setTimeout(() => { ws.close(); reject(new Error(`run ${runId} did not end in 180 s`)); }, 180_000);
-    ws.on('message', (d) => {
-      const m = JSON.parse(String(d)) as RunEvent | { type: 'stream.end' };
-      if (m.type === 'stream.end') { clearTimeout(timer); ws.close(); resolve(events); return; }
-      events.push(m as RunEvent);
-      on(m as RunEvent);
-    });
-    ws.on('error', (e) => { clearTimeout(timer); reject(e); });
-  });
-}
+/** Follows a run's events to its end, calling `on` for each (reconnecting with its cursor if the socket drops). */
+const follow = (runId: string, on: (e: RunEvent) => void): Promise<RunEvent[]> => followResuming(() => edge.url, org.key, runId, 180_000, on).then((r) => r.events);
 
 async function startRun(name: string): Promise<string> {
   const spec = { ...demoJobSpec(demo.url, 'catalog-js'), concurrency: 1, actions: [{ do: 'delay', ms: 1500 }], retry: README_RETRY };

@@ -18,6 +18,7 @@ import { sampleRss } from './lib/rss.ts';
 import { treeCpuSeconds } from './lib/cpu.ts';
 import { percentile, round, table } from './lib/stats.ts';
 import { CHROMIUM_FLAGS } from './baseline.ts';
+import { defaultChromiumPath } from '../browser-fleet/src/chromium-path.ts';
 
 export type CrawleeKind = 'playwright' | 'cheerio' | 'adaptive';
 export interface CrawleeResult { scraper: string; variant: Variant; concurrency: number; pagesPerSec: number; p95PageMs: number; peakRssBytes: number; cpuSeconds: number; records: string }
@@ -25,7 +26,8 @@ export interface CrawleeResult { scraper: string; variant: Variant; concurrency:
 const launchContext = {
   launcher: chromium,
   // The baselines' Chromium and flags (minus the debugging port, which Playwright sets itself).
-  launchOptions: { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS.filter((f) => !f.startsWith('--remote-debugging') && f !== '--headless') },
+  // The fleet's browser (the headless shell when installed), so every scraper of the grid runs the same binary.
+  launchOptions: { executablePath: process.env.BENCH_CHROMIUM ?? defaultChromiumPath(), headless: true, args: CHROMIUM_FLAGS.filter((f) => !f.startsWith('--remote-debugging') && f !== '--headless') },
 };
 
 /** The fixture's records from cheerio (the adaptive crawler hands both of its ways one). */
@@ -71,7 +73,7 @@ export async function runCrawlee(kind: CrawleeKind, urls: string[], variant: Var
   const mem = rss.stop();
   rmSync(storage, { recursive: true, force: true });
   const v = verify([...byUrl.values()].flat(), expected, base);
-  return { scraper: `crawlee-${kind}`, variant, concurrency, pagesPerSec: round(urls.length / secs, 1), p95PageMs: round(percentile(pageMs, 95)),
+  return { scraper: `crawlee-${kind}`, variant, concurrency, pagesPerSec: round(urls.length / secs, 1), p95PageMs: round(percentile(pageMs, 0.95)),
     peakRssBytes: mem.peakBytes, cpuSeconds: round(treeCpuSeconds(process.pid) - cpu0, 1), records: verificationOk(v) ? 'exact' : `missing ${v.missing}, mismatched ${v.mismatched}` };
 }
 

@@ -59,7 +59,7 @@ try {
         const secs = (performance.now() - t0) / 1000;
         const cpu = process.cpuUsage(cpu0);
         const v = verify(results.flatMap((r) => r.items), fixture.expected.slice(0, PAGES * 20), fixture.base);
-        rows.push([variant, mode, c, round(urls.length / secs, 1), round(percentile(times, 95)), round((cpu.user + cpu.system) / 1000 / urls.length, 1),
+        rows.push([variant, mode, c, round(urls.length / secs, 1), round(percentile(times, 0.95)), round((cpu.user + cpu.system) / 1000 / urls.length, 1),
           results.filter((r) => r.render?.mode === 'http').length, verificationOk(v) ? 'exact' : `missing ${v.missing}, mismatched ${v.mismatched}`]);
         console.log(rows.at(-1)!.join('  '));
       }

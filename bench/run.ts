@@ -26,6 +26,7 @@ import { mean, percentile, round, table } from './lib/stats.ts';
 import { baselineTable, runBaseline, type BaselineResult } from './baseline.ts';
 import { runCrawlee, type CrawleeKind, type CrawleeResult } from './crawlee.ts';
 import { HEADLESS_SHELL, defaultChromiumPath } from '../browser-fleet/src/chromium-path.ts';
+import { GRID_HEADER, gridCells, gridRows } from './lib/grid.ts';
 
 /** The fixture README's "bare playwright-core over CDP" row (200 static pages, a 2-core machine of this kind), by concurrency. */
 const README_BARE_STATIC: Record<number, number> = { 1: 3.3, 2: 4.3, 4: 4.1, 8: 4.3 };
@@ -201,7 +202,7 @@ const version = (bin: string): string => { try { return execFileSync(bin, ['--ve
 const mark = (x: number | null): string => (x === null ? '-' : `${x}${x < 0.9 ? ' (<0.9)' : ''}`);
 
 /** Writes (and rewrites after every measurement, so an interrupted benchmark keeps what it measured) the results file. */
-function save(startedAt: Date, trawl: readonly TrawlResult[], baseline: readonly BaselineResult[], ratios: readonly unknown[]): string {
+function save(startedAt: Date, trawl: readonly TrawlResult[], baseline: readonly BaselineResult[], ratios: readonly unknown[], crawlee: readonly CrawleeResult[] = []): string {
   // The fleet launches its default browser (the headless shell when installed); the baselines full Chromium.
   const chromiumVersion = { fleet: `${defaultChromiumPath()}: ${version(defaultChromiumPath())}`, baseline: `/usr/bin/chromium: ${version('/usr/bin/chromium')} (modes ending in @shell: ${HEADLESS_SHELL})` };
   const out = {
@@ -211,7 +212,7 @@ function save(startedAt: Date, trawl: readonly TrawlResult[], baseline: readonly
       // Other work in progress in the tree is measured too: list it.
       dirty: (() => { try { return execFileSync('git', ['status', '--short', '--untracked-files=no'], { cwd: ROOT }).toString().split('\n').filter(Boolean); } catch { return []; } })() },
     options: { variants, concurrency: levels, pages, slots: args.slots, politeness: args.politeness, leaseMs: Number(args['lease-ms']), jobs: jobVariants },
-    trawl, baseline, ratios,
+    trawl, baseline, crawlee, ratios, grid: gridRows(trawl, baseline, crawlee),
   };
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
@@ -250,9 +251,11 @@ async function main(): Promise<void> {
       const urls = fixture.urls(variant);
       for (const concurrency of levels) {
         const slots = args.slots === 'match' ? concurrency : Math.max(concurrency, Number(args.slots));
-        for (const jv of jobVariants) {
+        // NAME@static=JSON runs that job on the static variant only (a forced `http` loses every js page by design).
+        for (const jv of jobVariants.filter((j) => !j.name.includes('@') || j.name.endsWith(`@${variant}`))) {
         const fleet = await startFleet({ edgeUrl: edge.url, secret, allow: hostPorts(fixture.base), slots, nodeId: `bench-${variant}-${concurrency}`, echo: args.echo,
-          ...(args['fleet-sandbox'] ? {} : { env: { FLEET_CHROMIUM_NO_SANDBOX: 'true' } }) });
+          // Fast-path tasks take http slots (ADR 0058): room for the coordinator's fast lane at this concurrency.
+          env: { FLEET_HTTP_SLOTS: String(Math.max(16, 4 * slots)), ...(args['fleet-sandbox'] ? {} : { FLEET_CHROMIUM_NO_SANDBOX: 'true' }) } });
         const forgetFleet = onInterrupt(() => fleet.kill());
         const fleetLog = captureLines(fleet.proc.child);
         try {
@@ -305,7 +308,7 @@ async function main(): Promise<void> {
             peakRssBytes: mem.peakBytes, peakProcesses: mem.peakProcesses, cpu: cpuUsed, verification,
           };
           results.push(r);
-          save(startedAt, results, baseline, []);
+          save(startedAt, results, baseline, [], crawlee);
           const ok = verificationOk(verification) ? `${records.length} records ok` : `RECORDS DIFFER: ${JSON.stringify({ ...verification, examples: undefined })} ${verification.examples.join(' | ')}`;
           console.log(`trawl[${jv.name}] ${variant} c=${concurrency} (slots ${slots}): ${r.status}, ${r.pagesPerSec} pages/s, p95 task ${r.p95TaskMs} ms, overhead ${r.overheadPerTaskMs} ms/task, `
             + `breakdown ${JSON.stringify({ ...r.breakdown, perTask: undefined })}, queue retries ${r.queueRetries}, peak RSS ${round(mem.peakBytes / 2 ** 20)} MB, cpu ${JSON.stringify(cpuUsed)}; render ${JSON.stringify(r.render ?? null)}; ${ok}`);
@@ -324,13 +327,14 @@ async function main(): Promise<void> {
             console.log(`${b.scraper} ${variant} c=${concurrency}: ${b.pagesPerSec} pages/s, p95 page ${b.p95PageMs} ms, peak RSS ${round(b.peakRssBytes / 2 ** 20)} MB, `
               + `cpu ${JSON.stringify(b.cpu)}; ${verificationOk(b.verification) ? 'records ok' : `RECORDS DIFFER (${b.failedPages} pages failed: ${b.firstError ?? ''})`}`);
             baseline.push(b);
-            save(startedAt, results, baseline, []);
+            save(startedAt, results, baseline, [], crawlee);
           }
         }
         for (const kind of args.crawlee.split(',').filter(Boolean) as CrawleeKind[]) {
           const c = await runCrawlee(kind, urls, variant, concurrency, fixture.expected, fixture.base);
           console.log(`${c.scraper} ${variant} c=${concurrency}: ${c.pagesPerSec} pages/s, p95 page ${c.p95PageMs} ms, peak RSS ${round(c.peakRssBytes / 2 ** 20)} MB, cpu ${c.cpuSeconds} s; records ${c.records}`);
           crawlee.push(c);
+          save(startedAt, results, baseline, [], crawlee);
         }
       }
     }
@@ -370,7 +374,11 @@ async function main(): Promise<void> {
       ratios.map((x) => [x.variant, x.concurrency, x.trawl, x.bare, mark(x.ratio), x.bareBlocked ?? '-', mark(x.ratioBlocked), mark(x.ratioReference)])));
   }
 
-  const file = save(startedAt, results, baseline, ratios);
+  if (baseline.length || crawlee.length) {
+    console.log(`\nThe grid (issue #15 §2): Trawl beside the limit (bare-blocked) and Crawlee, same run; fleet MB = the node + its Chromium, limit MB = the bare script's Chromium`);
+    console.log(table(GRID_HEADER, gridRows(results, baseline, crawlee).map(gridCells)));
+  }
+  const file = save(startedAt, results, baseline, ratios, crawlee);
   console.log(`\nwrote ${file}`);
   const bad = results.filter((r) => !verificationOk(r.verification) || r.status !== 'succeeded');
   if (bad.length) {

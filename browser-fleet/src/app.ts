@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { ERRORS, SessionOpen, Task, fleetPaths, type PreviewResult, type SessionOpened, timingSafeEqual, type ErrorCode, type ErrorIssue, type NodeHealth } from '@trawl/schemas';
 import { parseSigned } from './signed.ts';
-import type { Limiter } from './limiter.ts';
+import { slotKindOf, type Limiter, type SlotKind } from './limiter.ts';
 import type { Logger } from './log.ts';
 import { PROMETHEUS_CONTENT_TYPE } from './metrics/registry.ts';
 import type { FleetMetrics } from './metrics/fleet-metrics.ts';
@@ -14,8 +14,8 @@ export interface AppDeps {
   limiter: Limiter;
   log: Logger;
   health: () => NodeHealth;
-  /** Takes an admitted task (its slot already reserved) and runs it in the background. */
-  accept: (task: Task) => void;
+  /** Takes an admitted task (its slot, of this kind, already reserved) and runs it in the background. */
+  accept: (task: Task, slot: SlotKind) => void;
   /** True when this exact task (id and lease) is already running here: a redelivery. */
   isRunning: (task: Task) => boolean;
   metrics?: FleetMetrics;
@@ -62,12 +62,14 @@ export function createApp(deps: AppDeps): Hono {
       const task = signed.data;
       // Queues deliver at least once: a repeat of a task we are running is accepted, not run twice.
       if (deps.isRunning(task)) return c.json({ accepted: true, nodeId: deps.nodeId }, 202);
-      if (!deps.limiter.tryAcquire()) {
+      // A fast-path task takes an http slot (ADR 0058): it opens no browser page unless it falls back to one.
+      const slot = deps.limiter.tryAcquire(slotKindOf(task));
+      if (!slot) {
         c.header('Retry-After', '1');
         return fail(c, 'FLEET_BUSY', deps.limiter.draining ? 'the node is draining' : 'no free slot on this node');
       }
-      deps.log.log('info', 'task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url });
-      deps.accept(task);
+      deps.log.info('task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url, slot });
+      deps.accept(task, slot);
       return c.json({ accepted: true, nodeId: deps.nodeId }, 202);
     },
   );
@@ -98,7 +100,7 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound((c) => fail(c, 'INVALID_REQUEST', `no route ${c.req.method} ${c.req.path}`));
   app.onError((e, c) => {
     // Internal text stays in our logs; the caller gets the code.
-    deps.log.log('error', 'unhandled error', { error: e.message, path: c.req.path });
+    deps.log.error('unhandled error', { error: e.message, path: c.req.path });
     return c.json({ error: { code: 'INTERNAL', message: 'internal error', hint: ERRORS.INTERNAL.hint } }, 500);
   });
   return app;

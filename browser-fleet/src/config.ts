@@ -35,6 +35,7 @@ const TABLE = {
   edgeUrl: { env: 'TRAWL_EDGE_URL', schema: httpUrl.optional(), default: undefined },
   nodeId: { env: 'FLEET_NODE_ID', schema: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - (at most 100)').optional(), default: undefined },
   slots: { env: 'FLEET_SLOTS', schema: intFrom(1, 256), default: '4' },
+  httpSlots: { env: 'FLEET_HTTP_SLOTS', schema: intFrom(0, 1024), default: '16' },
   browsers: { env: 'FLEET_BROWSERS', schema: intFrom(1, 32), default: '1' },
   warmContexts: { env: 'FLEET_WARM_CONTEXTS', schema: intFrom(0, 64), default: '2' },
   chromiumPath: { env: 'CHROMIUM_PATH', schema: z.string().min(1), default: defaultChromiumPath({}) },
@@ -63,6 +64,8 @@ export interface FleetConfig {
   edgeUrl: string | undefined;
   nodeId: string;
   slots: number;
+  /** Fast-path tasks at once beside the browser slots (ADR 0058); 0 runs them in browser slots. */
+  httpSlots?: number;
   browsers: number;
   /** Fresh contexts kept ready for the next tasks (warm-contexts.ts); 0 makes each when its task starts. */
   warmContexts: number;

@@ -78,7 +78,7 @@ export class EdgeClient {
       if (answer.kind !== 'retry') return answer;
       const wait = Math.min(5000, 200 * 2 ** attempt) * (0.75 + Math.random() / 2);
       if (Date.now() + wait > until || signal?.aborted) return answer;
-      this.log.log('warn', 'posting the result failed; retrying', { runId: task.runId, taskId: task.taskId, reason: answer.reason, attempt });
+      this.log.warn('posting the result failed; retrying', { runId: task.runId, taskId: task.taskId, reason: answer.reason, attempt });
       await sleep(wait, signal);
     }
   }

@@ -20,17 +20,17 @@ export function installLastLine(log: Logger, inFlight: () => Array<{ runId: stri
   const recent: number[] = [];
   const report = (kind: string, e: unknown): void => {
     if (e instanceof Error && PLAYWRIGHT_DISPOSED.test(e.message) && e.stack?.includes('playwright-core')) {
-      log.log('warn', 'a Playwright event for a closed context was dropped; the node serves on', { error: e.message, tasksInFlight: inFlight() });
+      log.warn('a Playwright event for a closed context was dropped; the node serves on', { error: e.message, tasksInFlight: inFlight() });
       return;
     }
     const now = Date.now();
     recent.push(now);
     while (recent.length && (recent[0] ?? now) < now - WINDOW_MS) recent.shift();
-    log.log('error', `${kind}; the node serves on`, {
+    log.error(`${kind}; the node serves on`, {
       error: messageOf(e), stack: e instanceof Error ? e.stack?.split('\n').slice(0, 8).join('\n') : undefined, tasksInFlight: inFlight(),
     });
     if (recent.length > LIMIT) {
-      log.log('error', `more than ${LIMIT} uncaught errors in a minute: exiting so the supervisor restarts the node`);
+      log.error(`more than ${LIMIT} uncaught errors in a minute: exiting so the supervisor restarts the node`);
       exit(70);
     }
   };

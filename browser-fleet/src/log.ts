@@ -1,26 +1,13 @@
-/** JSON-line logging with the ids every line needs to be joined with the edge's logs. */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type LogFields = Record<string, unknown> & { runId?: string; taskId?: string };
+/** The fleet logs with the shared logger (schemas/src/log.ts), to stdout: JSON lines joined with the edge's by runId / taskId. */
+import { createLogger as sharedLogger, type LogFields, type Logger, type LogSink } from '@trawl/schemas/log';
 
-export interface Logger {
-  log(level: LogLevel, msg: string, fields?: LogFields): void;
-  child(fields: LogFields): Logger;
+export { silentLogger, type LogFields, type Logger, type LogLevel, type LogSink } from '@trawl/schemas/log';
+
+const stdout: LogSink = (line) => { process.stdout.write(`${line}\n`); };
+
+export function createLogger(base: LogFields, sink: LogSink = stdout): Logger {
+  return sharedLogger(base, sink);
 }
-
-export type LogSink = (line: string) => void;
-
-export function createLogger(base: LogFields, sink: LogSink = (l) => process.stdout.write(`${l}\n`)): Logger {
-  return {
-    log(level, msg, fields) {
-      sink(JSON.stringify({ ts: new Date().toISOString(), level, msg, ...base, ...fields }));
-    },
-    child(fields) {
-      return createLogger({ ...base, ...fields }, sink);
-    },
-  };
-}
-
-export const silentLogger: Logger = { log() {}, child: () => silentLogger };
 
 /** The message of an unknown thrown value, for logs (never sent to the edge as-is for 500s). */
 export function messageOf(e: unknown): string {

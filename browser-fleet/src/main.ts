@@ -22,11 +22,11 @@ const onTask = (phase: 'started' | 'ended', task: Task): void => {
   if (phase === 'started') held.set(key, task);
   else held.delete(key);
   if (process.send && process.connected) process.send(taskMessage(phase, task), (e: Error | null) => {
-    if (e) log.log('warn', 'telling the supervisor of a task failed', { error: e.message, runId: task.runId, taskId: task.taskId });
+    if (e) log.warn('telling the supervisor of a task failed', { error: e.message, runId: task.runId, taskId: task.taskId });
   });
 };
 const node = await startFleetNode(config, { log, onTask }).catch((e: unknown) => {
-  log.log('error', 'fleet node failed to start', { error: messageOf(e) });
+  log.error('fleet node failed to start', { error: messageOf(e) });
   process.exit(1);
 });
 process.stdout.write(`FLEET READY ${node.url}\n`);
@@ -34,11 +34,11 @@ process.stdout.write(`FLEET READY ${node.url}\n`);
 let stopping = false;
 const shutdown = (signal: string): void => {
   // close() is bounded by FLEET_DRAIN_MS plus a short release wait; exiting earlier would orphan browsers.
-  if (stopping) return log.log('info', 'already shutting down', { signal });
+  if (stopping) return log.info('already shutting down', { signal });
   stopping = true;
-  log.log('info', 'shutting down', { signal });
+  log.info('shutting down', { signal });
   node.close().then(() => process.exit(0), (e: unknown) => {
-    log.log('error', 'shutdown failed', { error: messageOf(e) });
+    log.error('shutdown failed', { error: messageOf(e) });
     process.exit(1);
   });
 };

@@ -156,12 +156,12 @@ export class BrowserPool implements ContextSource {
     slot.browser = browser;
     browser.once('disconnected', () => {
       if (this.#closed || slot.browser !== browser) return;
-      this.opts.log.log('warn', 'browser disconnected; it is replaced on the next task', { pid: proc?.pid });
+      this.opts.log.warn('browser disconnected; it is replaced on the next task', { pid: proc?.pid });
       slot.browser = null;
       // Reap the dead browser's leftovers now rather than at the next launch.
-      this.#ensure(slot).catch((e: unknown) => this.opts.log.log('error', 'browser relaunch failed', { error: messageOf(e) }));
+      this.#ensure(slot).catch((e: unknown) => this.opts.log.error('browser relaunch failed', { error: messageOf(e) }));
     });
-    this.opts.log.log('info', 'browser ready', { pid: proc?.pid, remote: proc === null });
+    this.opts.log.info('browser ready', { pid: proc?.pid, remote: proc === null });
     return browser;
   }
 }

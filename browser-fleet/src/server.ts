@@ -6,7 +6,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { createApp } from './app.ts';
 import type { FleetConfig } from './config.ts';
 import { EdgeClient, sleep } from './edge-client.ts';
-import { Limiter } from './limiter.ts';
+import { Limiter, slotKindOf, type SlotKind } from './limiter.ts';
 import { createLogger, messageOf, type Logger } from './log.ts';
 import { FleetMetrics } from './metrics/fleet-metrics.ts';
 import { BrowserPool } from './pool.ts';
@@ -55,18 +55,18 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   const startedAt = Date.now();
   // Every task's traffic leaves through the egress proxy; the node's own pool refuses contexts without one.
   const egress = new EgressProxy({ allow: parseAllowance(config.egressAllow), resolve: resolverWith(parseHosts(config.hosts)) });
-  if (egress.allow.entries.length) log.log('warn', 'egress allows private addresses (development only)', { allow: egress.allow.entries });
+  if (egress.allow.entries.length) log.warn('egress allows private addresses (development only)', { allow: egress.allow.entries });
   // A remote CDP endpoint runs its browsers elsewhere: nothing to plan here, and nothing known about its sandbox.
   const sandbox: SandboxPlan | null = config.cdpEndpoint ? null : await planSandbox({ user: config.chromiumUser, noSandbox: config.chromiumNoSandbox });
-  for (const w of sandbox?.warnings ?? []) log.log('warn', w);
-  if (sandbox) log.log('info', 'browsers run as', { user: sandbox.identity?.name ?? 'the node\'s own user', sandbox: sandbox.sandbox });
+  for (const w of sandbox?.warnings ?? []) log.warn(w);
+  if (sandbox) log.info('browsers run as', { user: sandbox.identity?.name ?? 'the node\'s own user', sandbox: sandbox.sandbox });
   const pool = opts.pool ?? await new BrowserPool({ browsers: config.browsers, chromiumPath: config.chromiumPath, cdpEndpoint: config.cdpEndpoint, log, requireProxy: true,
     ...(sandbox ? { sandbox } : {}) }).start();
   // Whatever the allowance says, pages never reach the node's control port, the edge or a browser's CDP port.
   if (config.edgeUrl) egress.allow.reserve(portOfUrl(config.edgeUrl));
   egress.allow.reserve(() => pool.debugPorts());
   const warm = config.warmContexts > 0 ? new WarmContexts({ source: pool, egress, size: config.warmContexts, log }).start() : undefined;
-  const limiter = new Limiter(config.slots);
+  const limiter = new Limiter(config.slots, config.httpSlots ?? 0);
   // Session browsers are started here even with TRAWL_CDP_ENDPOINT: a remote browser could not reach the lane on loopback.
   const browserSessions = new BrowserSessions({ chromiumPath: config.chromiumPath, sandbox: sandbox ?? undefined, egress, limiter, log, nodeId: config.nodeId, onSlotFreed: () => onSlotFreed() });
   egress.allow.reserve(() => browserSessions.debugPorts());
@@ -96,27 +96,30 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
     secret: config.secret, nodeId: config.nodeId, limiter, log, health, metrics, metricsToken: config.metricsToken,
     isRunning: (t) => sessions.has(keyOf(t)),
     preview: (task, screenshot) => runPreview(task, { pool, nodeId: config.nodeId, egress }, screenshot),
-    accept: (task) => startSession(task),
+    accept: (task, slot) => startSession(task, slot),
     openSession: (req) => browserSessions.open(req),
   });
 
-  /** Runs an admitted task (its slot reserved); when it ends, its slot goes to the task handed back with its result, if any. */
-  function startSession(task: Task): void {
+  /**
+   * Runs an admitted task (its slot reserved); when it ends, its slot goes to the task handed back with its result,
+   * if any and of the same kind; one of the other kind needs a free slot of its own.
+   */
+  function startSession(task: Task, slot: SlotKind): void {
     const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log, metrics, spans, egress, warm, acceptNext: () => !limiter.draining, pages: taskPages });
     const done = session.run()
       .catch((e: unknown) => {
-        log.log('error', 'task session failed', { runId: task.runId, taskId: task.taskId, error: messageOf(e) });
+        log.error('task session failed', { runId: task.runId, taskId: task.taskId, error: messageOf(e) });
         return null;
       })
       .then(async (next) => {
         sessions.delete(keyOf(task));
         opts.onTask?.('ended', task);
-        const taken = next ? await takeNext(next).catch((e: unknown) => {
-          log.log('error', 'taking the task handed back with a result failed', { error: messageOf(e) });
+        const taken = next ? await takeNext(next, slot).catch((e: unknown) => {
+          log.error('taking the task handed back with a result failed', { error: messageOf(e) });
           return false;
         }) : false;
         if (taken) return;
-        limiter.release();
+        limiter.release(slot);
         onSlotFreed();
       });
     sessions.set(keyOf(task), { session, done });
@@ -127,10 +130,10 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
    * A task the edge handed back with a result, checked like an offer (signature, schema) and run in the slot that
    * just freed. Refused (draining, bad signature, already running): false, and a valid one goes back to the edge.
    */
-  async function takeNext(next: NextTask): Promise<boolean> {
+  async function takeNext(next: NextTask, freed: SlotKind): Promise<boolean> {
     const parsed = await parseSigned(config.secret, new Headers(next.headers), 'POST', fleetPaths.tasks, next.body, Task, 'task');
     if (!parsed.ok) {
-      log.log('error', 'a task handed back with a result was refused', { reason: parsed.message });
+      log.error('a task handed back with a result was refused', { reason: parsed.message });
       return false;
     }
     const task = parsed.data;
@@ -139,8 +142,20 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
       await edge.release(task, 'the fleet node is shutting down');
       return false;
     }
-    log.log('info', 'task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url, via: 'result' });
-    startSession(task);
+    const want = limiter.kindFor(slotKindOf(task));
+    if (want !== freed) {
+      // Another kind of slot: take one of its own; none free, the task goes back to the edge (no attempt spent).
+      const slot = limiter.tryAcquire(want);
+      if (!slot) {
+        await edge.release(task, `no free ${want} slot on this node`);
+        return false;
+      }
+      log.info('task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url, via: 'result', slot });
+      startSession(task, slot);
+      return false;
+    }
+    log.info('task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url, via: 'result', slot: freed });
+    startSession(task, freed);
     return true;
   }
 
@@ -157,16 +172,16 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   const beat = async (): Promise<void> => {
     if (!config.edgeUrl) return;
     const a = await edge.heartbeat(config.edgeUrl, heartbeat());
-    if (a.kind !== 'ok') log.log('warn', 'heartbeat not accepted', { answer: a.kind });
+    if (a.kind !== 'ok') log.warn('heartbeat not accepted', { answer: a.kind });
   };
-  if (!config.edgeUrl) log.log('warn', 'TRAWL_EDGE_URL is not set: this node sends no heartbeats');
+  if (!config.edgeUrl) log.warn('TRAWL_EDGE_URL is not set: this node sends no heartbeats');
   void beat();
   const beatTimer = setInterval(() => void beat(), config.heartbeatMs);
   let soon: NodeJS.Timeout | null = null;
   onSlotFreed = () => {
     soon ??= setTimeout(() => { soon = null; void beat(); }, 50);
   };
-  log.log('info', 'fleet node listening', { url, slots: config.slots, browsers: config.browsers, remote: Boolean(config.cdpEndpoint) });
+  log.info('fleet node listening', { url, slots: config.slots, browsers: config.browsers, remote: Boolean(config.cdpEndpoint) });
 
   let closing: Promise<void> | null = null;
   const close = async (): Promise<void> => {
@@ -179,7 +194,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
     await beat(); // the edge stops dispatching here at once, not at the next beat
     const idle = await limiter.waitIdle(config.drainMs);
     if (!idle) {
-      log.log('warn', 'drain time is over; releasing unfinished tasks', { inFlight: limiter.inFlight });
+      log.warn('drain time is over; releasing unfinished tasks', { inFlight: limiter.inFlight });
       const pending = [...sessions.values()];
       for (const { session } of pending) session.stop('shutdown');
       await Promise.race([Promise.all(pending.map((p) => p.done)), sleep(opts.releaseWaitMs ?? 5000)]);
@@ -193,7 +208,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
     await warm?.close();
     if (!opts.pool) await pool.close();
     await spans?.close();
-    log.log('info', 'fleet node stopped');
+    log.info('fleet node stopped');
   };
 
   return { url, nodeId: config.nodeId, health, close: () => (closing ??= close()) };

@@ -41,7 +41,7 @@ export function supervise(opts: SupervisorOptions): { stop(signal: NodeJS.Signal
     const startedAt = Date.now();
     const c = fork(join(import.meta.dirname, 'main.ts'), [], { env, execArgv: ['--import', 'tsx'], stdio: 'inherit' });
     child = c;
-    log.log('info', 'fleet node process started', { pid: c.pid });
+    log.info('fleet node process started', { pid: c.pid });
     c.on('message', (m: unknown) => {
       if (!isTaskMessage(m)) return;
       if (m.phase === 'started') held.set(`${m.task.taskId}:${m.task.leaseToken}`, m.task);
@@ -52,7 +52,7 @@ export function supervise(opts: SupervisorOptions): { stop(signal: NodeJS.Signal
       if (stopping) return finish(code ?? 1);
       // Bad configuration (main.ts exits 2) does not get better by restarting.
       if (code === CONFIG_EXIT) return finish(code);
-      log.log('error', 'fleet node process died; reporting its tasks and restarting it', { code, signal, tasks: held.size });
+      log.error('fleet node process died; reporting its tasks and restarting it', { code, signal, tasks: held.size });
       const how = signal ? `signal ${signal}` : `exit code ${code ?? 'unknown'}`;
       void Promise.race([reportLost([...held.values()], how), new Promise((r) => setTimeout(r, REPORT_MS))]).then(() => {
         quickDeaths = Date.now() - startedAt > STABLE_MS ? 0 : quickDeaths + 1;
@@ -72,7 +72,7 @@ export function supervise(opts: SupervisorOptions): { stop(signal: NodeJS.Signal
         error: { code: 'NODE_LOST', message: `the fleet node process died (${how}) while running the task`, url: t.url, attempt: t.attempt },
       };
       const a = await edge.call(t.edgeUrl, edgeInternalPaths.taskResult(t.runId, t.taskId), result).catch((e: unknown) => ({ kind: 'retry' as const, reason: messageOf(e) }));
-      log.log(a.kind === 'ok' ? 'info' : 'warn', `lost task reported: ${a.kind}`, { runId: t.runId, taskId: t.taskId });
+      log[a.kind === 'ok' ? 'info' : 'warn'](`lost task reported: ${a.kind}`, { runId: t.runId, taskId: t.taskId });
     }));
   }
 

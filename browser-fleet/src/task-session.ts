@@ -16,6 +16,7 @@ import { combineObservers, type TaskObserver } from './task-observer.ts';
 import type { SpanSink } from './telemetry/otlp-exporter.ts';
 import { TaskSpans } from './telemetry/task-spans.ts';
 import type { TaskPages } from './live/task-pages.ts';
+import { slotKindOf } from './limiter.ts';
 
 export interface SessionDeps {
   pool: ContextSource;
@@ -67,9 +68,12 @@ export class TaskSession {
   /** Never rejects. Resolves to the task the edge handed back with the result, if it did (see NextTask). */
   async run(): Promise<NextTask | null> {
     const { task, deps } = this;
-    const start = await this.#announceStart();
+    // A fast-path task (ADR 0058) takes a fraction of a start call's round trip: its start goes with its result
+    // (`startedOn`), fenced by the same lease token; a stale lease only costs the node one fetch.
+    const announce = slotKindOf(task) === 'browser';
+    const start: EdgeAnswer = announce ? await this.#announceStart() : { kind: 'ok', body: null };
     if (start.kind !== 'ok') {
-      this.#log.log('warn', 'task dropped: the edge did not confirm its start', { answer: start.kind });
+      this.#log.warn('task dropped: the edge did not confirm its start', { answer: start.kind });
       deps.metrics?.taskFinished('dropped', undefined, null);
       return null;
     }
@@ -106,14 +110,15 @@ export class TaskSession {
     if (reason) {
       batcher.stop();
       if (reason === 'shutdown') await this.#release('the fleet node is shutting down');
-      else this.#log.log('warn', 'lease lost; task dropped without a result');
+      else this.#log.warn('lease lost; task dropped without a result');
       return null;
     }
     const events = await batcher.drain();
     if (events.length) result.events = events.map((e) => ({ ...e, level: e.level ?? 'info' }));
     if (deps.acceptNext?.()) result.acceptNext = true;
+    if (!announce) result.startedOn = deps.nodeId;
     const answer = await deps.edge.result(task, result, task.deadline + (deps.resultGraceMs ?? 30_000));
-    this.#log.log(answer.kind === 'ok' ? 'info' : 'warn', `task ${result.outcome}; result ${answer.kind === 'ok' ? 'delivered' : `not delivered (${answer.kind})`}`, {
+    this.#log[answer.kind === 'ok' ? 'info' : 'warn'](`task ${result.outcome}; result ${answer.kind === 'ok' ? 'delivered' : `not delivered (${answer.kind})`}`, {
       outcome: result.outcome, code: result.error?.code, error: result.error?.message, items: result.items.length, totalMs: result.timings.totalMs,
     });
     const next = answer.kind === 'ok' ? NextTask.safeParse((answer.body as { next?: unknown } | null)?.next) : null;
@@ -174,7 +179,7 @@ export class TaskSession {
       busy = true;
       this.deps.edge.leaseHeartbeat(this.task).then((a) => {
         if (a.kind === 'gone') onLost();
-        else if (a.kind !== 'ok') this.#log.log('warn', 'lease renewal failed', { answer: a.kind });
+        else if (a.kind !== 'ok') this.#log.warn('lease renewal failed', { answer: a.kind });
       }).finally(() => {
         busy = false;
       });
@@ -183,6 +188,6 @@ export class TaskSession {
 
   async #release(reason: string): Promise<void> {
     const answer = await this.deps.edge.release(this.task, reason);
-    this.#log.log('info', 'task released to the edge', { answer: answer.kind });
+    this.#log.info('task released to the edge', { answer: answer.kind });
   }
 }

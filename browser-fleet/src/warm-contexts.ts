@@ -79,7 +79,7 @@ export class WarmContexts {
         else this.#stock.push(warm);
       }, (e: unknown) => {
         this.#failures++;
-        this.opts.log.log('warn', 'making a warm browser context failed', { error: messageOf(e), failures: this.#failures });
+        this.opts.log.warn('making a warm browser context failed', { error: messageOf(e), failures: this.#failures });
       }).finally(() => {
         this.#making--;
         this.#refill();

@@ -7,12 +7,14 @@ import { join } from 'node:path';
  * unawaited rejections are logged with the tasks in flight and the process serves on, up to 5 a minute.
  */
 const LAST_LINE = join(import.meta.dirname, '..', 'src', 'last-line.ts');
+const LOG = join(import.meta.dirname, '..', 'src', 'log.ts');
 
 function run(body: string): { code: number | null; lines: Array<Record<string, unknown>> } {
   const script = `
     import { EventEmitter } from 'node:events';
     import { installLastLine } from ${JSON.stringify(LAST_LINE)};
-    const log = { log: (level, msg, fields) => console.log(JSON.stringify({ level, msg, ...fields })), child: () => log };
+    import { createLogger } from ${JSON.stringify(LOG)};
+    const log = createLogger({});
     installLastLine(log, () => [{ runId: 'run_1', taskId: 'tsk_1' }], (code) => process.exit(code));
     const emitter = new EventEmitter();
     emitter.on('page', () => { throw new Error('handler bug'); });
@@ -36,6 +38,10 @@ describe('last line', () => {
       ['still serving', undefined],
     ]);
     expect(lines[0]?.tasksInFlight).toEqual([{ runId: 'run_1', taskId: 'tsk_1' }]);
+    // The shared line format (schemas/src/log.ts): ts (ISO-8601), level, msg first.
+    expect(Object.keys(lines[0] ?? {}).slice(0, 3)).toEqual(['ts', 'level', 'msg']);
+    expect(lines[0]?.ts).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(lines[0]?.level).toBe('error');
   });
 
   it('exits (for its supervisor to restart it) after more than 5 in a minute', () => {

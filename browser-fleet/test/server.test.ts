@@ -139,6 +139,50 @@ describe('fleet node HTTP', () => {
     expect(NodeHealth.parse(n.health())).toMatchObject({ free: 0, inFlight: 1 });
   });
 
+  it('runs fast-path tasks in http slots beside the browser slots, and in browser slots on a node without http slots', async () => {
+    const fast = { render: { mode: 'http-only', reason: 'forced-http' } };
+    const n = await node({ FLEET_SLOTS: '1', FLEET_HTTP_SLOTS: '1', FLEET_DRAIN_MS: '200' });
+    expect((await offer(n, task('/hang'))).status).toBe(202);
+    // The browser slot is taken; a fast-path task still has its own.
+    expect((await offer(n, task('/hang', fast))).status).toBe(202);
+    expect((await offer(n, task('/listing', fast))).status).toBe(503);
+    expect((await offer(n, task('/listing'))).status).toBe(503);
+    expect(NodeHealth.parse(n.health())).toMatchObject({ slots: 1, free: 0, inFlight: 2 });
+
+    const old = await node({ FLEET_SLOTS: '1', FLEET_HTTP_SLOTS: '0', FLEET_DRAIN_MS: '200' });
+    expect((await offer(old, task('/hang'))).status).toBe(202);
+    expect((await offer(old, task('/listing', fast))).status).toBe(503);
+  });
+
+  it('announces no start for a fast-path task: its result names the node that ran it', async () => {
+    const n = await node();
+    const fastTask = task('/listing', { render: { mode: 'http-only', reason: 'forced-http' } });
+    const browserTask = task('/listing');
+    expect((await offer(n, fastTask)).status).toBe(202);
+    expect((await offer(n, browserTask)).status).toBe(202);
+    const fastResult = TaskResult.parse((await edge.waitFor((c) => c.kind === 'result' && c.path.includes(fastTask.taskId))).body);
+    const browserResult = TaskResult.parse((await edge.waitFor((c) => c.kind === 'result' && c.path.includes(browserTask.taskId))).body);
+    expect(fastResult).toMatchObject({ outcome: 'succeeded', startedOn: n.nodeId, render: { mode: 'http', reason: 'forced-http' } });
+    expect(browserResult.startedOn).toBeUndefined();
+    expect(edge.calls.filter((c) => c.kind === 'start').map((c) => c.path.split('/').at(-2))).toEqual([browserTask.taskId]);
+  });
+
+  it('hands a task of the other kind back to the edge when no slot of its kind is free', async () => {
+    const n = await node({ FLEET_SLOTS: '1', FLEET_HTTP_SLOTS: '1', FLEET_DRAIN_MS: '200' });
+    const fast = { render: { mode: 'http-only', reason: 'forced-http' } };
+    expect((await offer(n, task('/hang', fast))).status).toBe(202);
+    const [first, next] = [task('/listing'), task('/listing', fast)];
+    const body = JSON.stringify(next);
+    edge.answerOnce.set('result', { next: { body, headers: await signRequest(SECRET, 'POST', fleetPaths.tasks, body) } });
+    expect((await offer(n, first)).status).toBe(202);
+    const released = await edge.waitFor((c) => c.kind === 'release');
+    expect(released.path).toContain(next.taskId);
+    expect(released.body).toMatchObject({ leaseToken: next.leaseToken, reason: 'no free http slot on this node' });
+    // The browser slot the first task freed is free again.
+    await expect.poll(() => n.health().free, { timeout: 5000 }).toBe(1);
+    expect(edge.calls.some((c) => c.kind === 'start' && c.path.includes(next.taskId))).toBe(false);
+  });
+
   it('drops a task whose start the edge answers with 409', async () => {
     edge.statusFor.set('start', 409);
     const n = await node();

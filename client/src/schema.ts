@@ -6508,6 +6508,12 @@ export interface paths {
                                 hasStorageState: boolean;
                                 id: string;
                                 name: string;
+                                stale: {
+                                    at: number;
+                                    /** @enum {string} */
+                                    reason: "SESSION_EXPIRED" | "LOGIN_REQUIRED";
+                                    runId: string;
+                                } | null;
                                 stateSavedAt: number | null;
                             }[];
                         };
@@ -6708,6 +6714,12 @@ export interface paths {
                             hasStorageState: boolean;
                             id: string;
                             name: string;
+                            stale: {
+                                at: number;
+                                /** @enum {string} */
+                                reason: "SESSION_EXPIRED" | "LOGIN_REQUIRED";
+                                runId: string;
+                            } | null;
                             stateSavedAt: number | null;
                         };
                     };
@@ -6832,7 +6844,203 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * A stored login (no secrets), and whether it went stale
+         * @description `stale` is set when a run's page failed for good with SESSION_EXPIRED or LOGIN_REQUIRED (when, the code, the run); the job's owners are e-mailed once. Saving the session again (the hand-off) clears it.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The login, without its secrets */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: number;
+                            flow: {
+                                steps: ({
+                                    /** @enum {string} */
+                                    do: "waitFor";
+                                    frame?: string;
+                                    selector: string;
+                                    /**
+                                     * @default visible
+                                     * @enum {string}
+                                     */
+                                    state: "attached" | "visible" | "hidden" | "detached";
+                                    timeoutMs?: number;
+                                } | {
+                                    /** @enum {string} */
+                                    do: "waitForText";
+                                    frame?: string;
+                                    text: string;
+                                    timeoutMs?: number;
+                                } | {
+                                    contains: string;
+                                    /** @enum {string} */
+                                    do: "waitForUrl";
+                                    timeoutMs?: number;
+                                } | {
+                                    /** @default 5000 */
+                                    capMs: number;
+                                    /** @enum {string} */
+                                    do: "networkIdle";
+                                    /** @default 500 */
+                                    idleMs: number;
+                                } | {
+                                    /** @enum {string} */
+                                    do: "delay";
+                                    ms: number;
+                                } | {
+                                    /** @enum {string} */
+                                    do: "click";
+                                    frame?: string;
+                                    /** @default false */
+                                    optional: boolean;
+                                    selector: string;
+                                    timeoutMs?: number;
+                                } | {
+                                    /** @enum {string} */
+                                    do: "fill";
+                                    frame?: string;
+                                    selector: string;
+                                    timeoutMs?: number;
+                                    value: string;
+                                } | {
+                                    /** @enum {string} */
+                                    do: "select";
+                                    frame?: string;
+                                    selector: string;
+                                    timeoutMs?: number;
+                                    value: string;
+                                } | {
+                                    /** @enum {string} */
+                                    do: "press";
+                                    frame?: string;
+                                    key: string;
+                                    selector?: string;
+                                } | {
+                                    /** @enum {string} */
+                                    do: "dismiss";
+                                    frame?: string;
+                                    selector: string;
+                                    /** @default 1000 */
+                                    timeoutMs: number;
+                                })[];
+                                successUrlContains?: string;
+                                /** Format: uri */
+                                url: string;
+                            } | null;
+                            hasCredential: boolean;
+                            hasStorageState: boolean;
+                            id: string;
+                            name: string;
+                            stale: {
+                                at: number;
+                                /** @enum {string} */
+                                reason: "SESSION_EXPIRED" | "LOGIN_REQUIRED";
+                                runId: string;
+                            } | null;
+                            stateSavedAt: number | null;
+                        };
+                    };
+                };
+                /** @description `UNAUTHORIZED`: Send a valid API key as "Authorization: Bearer <key>". */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "NODE_LOST" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE" | "CHANGES_UNAVAILABLE" | "RUN_NOT_SUSPECT" | "PUBLISHABLE_KEY_REQUIRED" | "RUN_EXPIRED";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `FORBIDDEN`: The key or role lacks the permission this call needs. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "NODE_LOST" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE" | "CHANGES_UNAVAILABLE" | "RUN_NOT_SUSPECT" | "PUBLISHABLE_KEY_REQUIRED" | "RUN_EXPIRED";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `NOT_FOUND`: Check the id and that it belongs to your organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "NODE_LOST" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE" | "CHANGES_UNAVAILABLE" | "RUN_NOT_SUSPECT" | "PUBLISHABLE_KEY_REQUIRED" | "RUN_EXPIRED";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+                /** @description `INTERNAL`: An internal error. Quote the request id when you report it. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NAVIGATION_ERROR" | "NAVIGATION_TIMEOUT" | "HTTP_4XX" | "HTTP_5XX" | "RATE_LIMITED" | "SELECTOR_TIMEOUT" | "ACTION_BLOCKED" | "EXTRACTION_EMPTY" | "PATTERN_TIMEOUT" | "BLOCKED_BY_POLICY" | "PROXY_FAILED" | "BLOCKED_BY_SITE" | "LOGIN_REQUIRED" | "SESSION_EXPIRED" | "BROWSER_CRASHED" | "PAGE_CRASHED" | "PAGE_CLOSED" | "DOWNLOAD_REFUSED" | "FLEET_UNAVAILABLE" | "NODE_LOST" | "TASK_TIMEOUT" | "RUN_TIMEOUT" | "RUN_WARNINGS" | "CANCELLED" | "INTERNAL" | "INVALID_SPEC" | "INVALID_REQUEST" | "UNREACHABLE_TARGET" | "PRIVATE_PROXY" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "LEASE_LOST" | "FLEET_BUSY" | "RUN_NOT_FINISHED" | "RATE_LIMITED_API" | "EMAIL_NOT_VERIFIED" | "BUILT_IN_TEMPLATE" | "SHARE_LINK_INVALID" | "INVALID_SCHEDULE" | "CHANGES_UNAVAILABLE" | "RUN_NOT_SUSPECT" | "PUBLISHABLE_KEY_REQUIRED" | "RUN_EXPIRED";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                docs?: string;
+                                hint: string;
+                                message: string;
+                                requestId?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         post?: never;
         /** Delete a stored login */
@@ -11439,7 +11647,7 @@ export interface paths {
         };
         /**
          * Live events over a WebSocket
-         * @description Connect with `Upgrade: websocket`. Each message is a RunEvent `{seq, ts, type, level, message, taskId?, url?, data?}`. The history after `?after=<seq>` (default: from the start) is sent first, then live events; `{"type":"stream.end"}` follows the end of the run.
+         * @description Connect with `Upgrade: websocket`. Each message is a RunEvent `{seq, ts, type, level, message, taskId?, url?, data?}`. The history after `?after=<seq>` (default: from the start) is sent first, then live events; `{"type":"stream.end"}` follows the end of the run. Browsers, which cannot set headers on a WebSocket, offer the API key as the subprotocol `trawl.key.<key>` next to `trawl.v1` (the answer selects `trawl.v1`).
          */
         get: {
             parameters: {

@@ -8,6 +8,7 @@ import { createLogger } from './lib/log.ts';
 import { init } from './middleware/init.ts';
 import { requireApiKey, requireSecretKeyOutsideStatus } from './middleware/auth.ts';
 import { rateLimit } from './middleware/rate-limit.ts';
+import { apiCors } from './middleware/cors.ts';
 import { requireDeclaredPermission } from './middleware/permission.ts';
 import { registerKeyRoutes } from './routes/keys/index.ts';
 import { registerPolicyRoutes } from './routes/policy/index.ts';
@@ -58,6 +59,7 @@ const PUBLIC_V1 = new Set(['/v1/openapi.json', '/v1/docs', ...SHARED_PATHS]);
 const publicCors = cors({ origin: '*', allowMethods: ['GET'], allowHeaders: ['Authorization', 'If-None-Match'], exposeHeaders: ['ETag'], maxAge: 86_400 });
 app.use('/v1/status', publicCors);
 app.use('/v1/public/*', publicCors);
+app.use('/v1/*', apiCors((path) => path === '/v1/status' || path.startsWith('/v1/public/')));
 const authenticated = (handler: typeof requireApiKey): typeof requireApiKey => async (c, next) =>
   PUBLIC_V1.has(new URL(c.req.url).pathname) ? next() : handler(c, next);
 app.use('/v1/*', authenticated(requireApiKey));

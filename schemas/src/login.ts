@@ -34,6 +34,18 @@ export const LoginInput = z.object({
 export type LoginInput = z.infer<typeof LoginInput>;
 
 /** A stored login as the API shows it: never its secrets. */
+/** The failure codes that tell a stored login went stale: the site's session ended, or it asks to sign in again. */
+export const STALE_LOGIN_CODES = ['SESSION_EXPIRED', 'LOGIN_REQUIRED'] as const;
+export type StaleLoginCode = (typeof STALE_LOGIN_CODES)[number];
+
+export const LoginStale = z.object({
+  /** When the first run that failed this way found it (ms). */
+  at: z.number().int(),
+  reason: z.enum(STALE_LOGIN_CODES),
+  runId: z.string(),
+});
+export type LoginStale = z.infer<typeof LoginStale>;
+
 export const Login = z.object({
   id: z.string(),
   name: z.string(),
@@ -41,6 +53,8 @@ export const Login = z.object({
   hasCredential: z.boolean(),
   flow: LoginFlow.nullable(),
   stateSavedAt: z.number().int().nullable(),
+  /** Set when a run found the stored session no longer opens the site (ADR 0054); cleared when it is saved again. */
+  stale: LoginStale.nullable(),
   createdAt: z.number().int(),
 });
 export type Login = z.infer<typeof Login>;

@@ -109,6 +109,8 @@ export const TaskResult = z.object({
   acceptNext: z.boolean().optional(),
   /** How the page was rendered and why (ADR 0049); absent: browser. */
   render: RenderReport.optional(),
+  /** The node that ran a task it did not announce (a fast-path task, ADR 0058): the coordinator records the start now. */
+  startedOn: z.string().min(1).max(100).optional(),
 });
 export type TaskResult = z.infer<typeof TaskResult>;
 

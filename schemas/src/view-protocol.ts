@@ -18,10 +18,11 @@ export const ViewClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('navigate'), url: z.string().min(1).max(4000) }).strict(),
   z.object({ type: z.literal('back') }).strict(),
   /** Picker (ADR 0043): outline what is under the point; `pick` answers with `picked` for the request `id`. */
-  z.object({ type: z.literal('hover'), x: Coord, y: Coord }).strict(),
+  /** `scope: 'page'` on a detail page: a field is read from the whole page (its one item), not a repeating item (ADR 0053). */
+  z.object({ type: z.literal('hover'), x: Coord, y: Coord, scope: z.enum(['items', 'page']).default('items') }).strict(),
   z.object({ type: z.literal('pick'), id: z.number().int().min(0), x: Coord, y: Coord, kind: z.enum(['field', 'next', 'more', 'detail', 'tab']),
     /** Other pages (start URLs, next pages) the field's selectors are scored on besides this one. */
-    samples: z.array(z.url({ protocol: /^https?$/ })).max(5).default([]) }).strict(),
+    samples: z.array(z.url({ protocol: /^https?$/ })).max(5).default([]), scope: z.enum(['items', 'page']).default('items') }).strict(),
   /** Runs a picker test on the page as it is (the draft's selectors), answered by `tested` with the same `id`. */
   z.object({ type: z.literal('test'), id: z.number().int().min(0), spec: z.record(z.string(), z.unknown()) }).strict(),
   /** Login hand-off (ADR 0044): the person is signed in; the node hands the session's state to the edge, never to the viewer. */

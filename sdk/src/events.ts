@@ -4,7 +4,7 @@
  * caller sees every event exactly once and in order, across any number of drops.
  */
 import { TrawlError } from './errors.ts';
-import { openSocket, socketMessages } from './socket.ts';
+import { openSocket, type SocketAuth, type SocketQueue } from './socket.ts';
 
 export type RunEventLevel = 'debug' | 'info' | 'warn' | 'error';
 export interface RunEvent {
@@ -32,7 +32,7 @@ export interface EventStreamOptions {
 
 export interface EventSource {
   url(path: string): string;
-  headers(): Record<string, string>;
+  auth(): SocketAuth;
   fetch: typeof fetch;
   /** Throws the API's error when the run cannot be read (a socket upgrade refused shows no status). */
   checkRun(runId: string): Promise<unknown>;
@@ -47,10 +47,9 @@ export async function* runEvents(src: EventSource, runId: string, opts: EventStr
   const base = opts.reconnectDelayMs ?? 250;
   for (;;) {
     if (opts.signal?.aborted) return;
-    let socket: ReturnType<typeof socketMessages> | null = null;
+    let socket: SocketQueue | null = null;
     try {
-      const ws = await openSocket(src.url(`/v1/runs/${encodeURIComponent(runId)}/events?after=${cursor}`), src.headers(), src.fetch);
-      socket = socketMessages(ws);
+      socket = await openSocket(src.url(`/v1/runs/${encodeURIComponent(runId)}/events?after=${cursor}`), src.auth(), src.fetch);
       const onAbort = () => socket?.close();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       for (;;) {

@@ -4,6 +4,7 @@
  */
 import { createTrawlClient, type TrawlClient } from '@trawl/client';
 import type { EventSource } from './events.ts';
+import type { SocketAuth } from './socket.ts';
 import { retryingFetch, type RetryOptions } from './retry.ts';
 import { Jobs } from './resources/jobs.ts';
 import { Runs } from './resources/runs.ts';
@@ -15,6 +16,11 @@ export { retryAfterMs, type RetryOptions } from './retry.ts';
 export type { RunEvent, RunEventLevel, EventStreamOptions } from './events.ts';
 export { runEnded } from './resources/runs.ts';
 export type * from './types.ts';
+
+/** The page's origin in a browser; '' elsewhere (Deno throws on reading `location` when it was not given one). */
+function pageOrigin(): string {
+  try { return globalThis.location?.origin ?? ''; } catch { return ''; }
+}
 
 export interface TrawlOptions {
   /** The API's origin, e.g. `https://trawl.example` (empty: same origin, in a browser with a session cookie). */
@@ -42,8 +48,10 @@ export class Trawl {
     const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
     this.api = createTrawlClient({ baseUrl, ...(options.apiKey ? { apiKey: options.apiKey } : {}), fetch: fetchFn });
     const events: EventSource = {
-      url: (path) => `${baseUrl || globalThis.location?.origin || ''}${path}`,
-      headers: (): Record<string, string> => (options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+      url: (path) => `${baseUrl || pageOrigin()}${path}`,
+      auth: (): SocketAuth => (options.apiKey
+        ? { headers: { authorization: `Bearer ${options.apiKey}` }, protocols: ['trawl.v1', `trawl.key.${options.apiKey}`] }
+        : { headers: {}, protocols: [] }),
       fetch: fetchFn,
       checkRun: (id) => this.runs.get(id),
     };

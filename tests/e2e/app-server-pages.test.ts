@@ -77,10 +77,14 @@ describe('the app over the new API parts, as people in Chromium', () => {
     // The dry run used the edited list without saving it; saving the list keeps the limits.
     expect((await pageApi(owner, 'GET', '/v1/policy')).body.denyDomains).toEqual([]);
     await checkPage(owner, 'settings-limits-dry-run');
+    // Wait for the section's own PUT (not for any status element: the section's loading indicator is one too) and
+    // check what it sent, so a wrong body and a slow machine fail differently.
+    const put = owner.waitForResponse((r) => r.request().method() === 'PUT' && new URL(r.url()).pathname === '/v1/policy', { timeout: 30_000 });
     await owner.getByRole('button', { name: 'Save policy' }).click();
-    // The section says it saved (or shows the API's error) once its GET and PUT are done: seconds on a loaded
-    // machine, longer than expect.poll's default second.
-    await owner.locator('section[aria-labelledby="policy-head"]').locator('[role="status"], .error-box').first().waitFor({ timeout: 20_000 });
+    const response = await put;
+    expect(response.status()).toBe(200);
+    expect((response.request().postDataJSON() as { denyDomains: string[] }).denyDomains).toEqual(['*.bad.example.test']);
+    await owner.locator('section[aria-labelledby="policy-head"] span[role="status"].ok').waitFor({ timeout: 20_000 });
     expect(await owner.locator('section[aria-labelledby="policy-head"] .error-box').count()).toBe(0);
     expect((await pageApi(owner, 'GET', '/v1/policy')).body.denyDomains).toEqual(['*.bad.example.test']);
     expect((await pageApi(owner, 'GET', '/v1/policy')).body.limits).toEqual({ siteMaxConcurrent: null, siteMinDelayMs: 1500, maxTasksInFlight: null, maxConcurrentRuns: 3 });

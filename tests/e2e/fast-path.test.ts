@@ -26,6 +26,30 @@ const FIELDS = {
 };
 const expected = (pages: number[]) => pages.flatMap(productsOf).map((x) => ({ sku: x.sku, name: x.name, price: Number(x.price) }));
 
+/**
+ * Answers held pages once FAST_FANOUT (4) of them are open at once (or after 10 s): how many the fast lane had in
+ * flight together is then exactly what the site saw.
+ */
+let held: Array<() => void> = [];
+let open = 0;
+let maxOpen = 0;
+function holdUntilFour(answer: () => void): void {
+  open++;
+  maxOpen = Math.max(maxOpen, open);
+  let timer: NodeJS.Timeout | undefined;
+  const release = (): void => {
+    clearTimeout(timer);
+    open--;
+    answer();
+  };
+  timer = setTimeout(() => {
+    held = held.filter((h) => h !== release);
+    release();
+  }, 10_000);
+  held.push(release);
+  if (held.length >= 4) for (const h of held.splice(0)) h();
+}
+
 /** Issue #15 §1 through the whole product: pages without a browser where none is needed, chosen by evidence. */
 describe('fast path', () => {
   let org: Awaited<ReturnType<typeof newOrg>>;
@@ -36,6 +60,10 @@ describe('fast path', () => {
     own = await startOwnSite('Fast path', (req, res) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       if (path === '/redir') return void res.writeHead(302, { location: PRIVATE }).end();
+      if (path.startsWith('/held/')) return void holdUntilFour(() => {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(staticPage(Number(path.slice('/held/'.length))));
+      });
       const m = /^\/(s|js)\/(\d+)$/.exec(path);
       const n = Number(m?.[2] ?? 0);
       const page = m?.[1] === 's' && n >= 1 && n <= PAGES ? staticPage(n) : m?.[1] === 'js' && n >= 1 && n <= 2 ? jsPage(n) : null;
@@ -62,6 +90,24 @@ describe('fast path', () => {
     expect(r.run.counts).toMatchObject({ pagesSucceeded: PAGES, render: { http: PAGES - 3, browser: 3, reasons: { identical: 3, 'fast-path': PAGES - 3 } } });
     const render = (await events(r.runId)).filter((e) => e.type === 'page.render');
     expect(render.map((e) => [e.url, (e.data as { mode: string }).mode])).toEqual(Array.from({ length: PAGES }, (_, i) => [`${site}/s/${i + 1}`, i < 3 ? 'browser' : 'http']));
+  });
+
+  it('fast pages are not held to the browser concurrency (ADR 0058): 4 in flight at concurrency 1, each start recorded with its result', async () => {
+    const pages = [1, 2, 3, 4, 5, 6, 7, 8];
+    const r = await runJobToEnd(org.key, 'fast lane', {
+      startUrls: pages.map((p) => `${site}/held/${p}`), itemSelector: 'li.product', fields: FIELDS,
+      concurrency: 1, retry: { maxAttempts: 1 }, render: 'http',
+    });
+    expect(r.run.status).toBe('succeeded');
+    expect(r.items.map(({ sku, name, price }) => ({ sku, name, price })).toSorted((a, b) => String(a.sku).localeCompare(String(b.sku)))).toEqual(expected(pages));
+    expect(maxOpen).toBe(4);
+    const log = await events(r.runId);
+    // No start call: the coordinator records each start from the result, on the node that ran it.
+    const started = log.filter((e) => e.type === 'task.started');
+    expect(started).toHaveLength(8);
+    expect(new Set(started.map((e) => typeof (e.data as { nodeId?: unknown }).nodeId)).size).toBe(1);
+    expect(typeof (started[0]!.data as { nodeId?: unknown }).nodeId).toBe('string');
+    expect(log.filter((e) => e.type === 'task.succeeded')).toHaveLength(8);
   });
 
   it('auto on a script-drawn listing: detected as needing the browser, nothing lost', async () => {

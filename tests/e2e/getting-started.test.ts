@@ -73,6 +73,15 @@ describe('the getting-started guide', () => {
       }
       expect([...linked].sort()).toEqual(['/docs/cookbook/', '/docs/getting-started/', '/docs/jobspec/', '/docs/sdk/']);
       for (const href of linked) expect((await fetch(`${inject('edgeUrl')}${href}`)).status, href).toBe(200);
+      // On a phone the reference's tables are cards (each value under its column's name), not wider than the screen.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${inject('edgeUrl')}/docs/jobspec/`);
+      const wide = await page.locator('article .table-wrap').evaluateAll((ws) => ws.filter((w) => w.scrollWidth > w.clientWidth + 1).length);
+      expect(wide).toBe(0);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      const firstCell = page.locator('article tbody td').first();
+      expect(await firstCell.evaluate((td) => getComputedStyle(td, '::before').content)).toBe(`"${await page.locator('article thead th').first().innerText()}"`);
+      await checkPage(page, 'docs-jobspec-phone');
     } finally {
       await browser.close();
     }

@@ -36,7 +36,7 @@ export const ALLOWED_STATUS: Record<string, number> = {
   // and a plain GET of a task's view is the allowed caller's 400 (no upgrade). live-view.test.ts opens real ones.
   'GET /v1/runs/{id}/live': 200, 'GET /v1/runs/{id}/tasks/{taskId}/live': 400,
   'GET /v1/artifacts/{id}': 200, 'POST /v1/preview': 200,
-  'POST /v1/logins': 201, 'GET /v1/logins': 200, 'DELETE /v1/logins/{id}': 204,
+  'POST /v1/logins': 201, 'GET /v1/logins': 200, 'GET /v1/logins/{id}': 200, 'DELETE /v1/logins/{id}': 204,
   // The login hand-off's view WebSocket (ADR 0044): a plain GET is the allowed caller's 400; live-view.test.ts opens it.
   'GET /v1/logins/{id}/handoff': 400,
   'POST /v1/proxies': 201, 'GET /v1/proxies': 200, 'DELETE /v1/proxies/{id}': 204,

@@ -21,7 +21,7 @@ export async function uploadArtifacts(edge: EdgeClient, task: Task, files: Recor
     const answer = await edge.send('PUT', task.edgeUrl, path, f.bytes, headers, UPLOAD_TIMEOUT_MS);
     if (answer.kind === 'gone') return { refs, leaseLost: true };
     if (answer.kind !== 'ok') {
-      log.log('warn', 'artifact upload failed', { name: f.name, bytes: f.bytes.byteLength, answer: answer.kind });
+      log.warn('artifact upload failed', { name: f.name, bytes: f.bytes.byteLength, answer: answer.kind });
       continue;
     }
     const id = (answer.body as { id?: unknown } | null)?.id;

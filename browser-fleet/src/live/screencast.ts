@@ -77,10 +77,10 @@ export class TaskScreencasts {
       });
       if (done) return void cdp.detach().catch(() => undefined);
       await cdp.send('Page.startScreencast', SCREENCAST);
-      this.deps.log.log('info', 'live view started', { runId: task.runId, taskId: task.taskId, orgId: task.orgId });
+      this.deps.log.info('live view started', { runId: task.runId, taskId: task.taskId, orgId: task.orgId });
     } catch (e) {
       // The task's page closed under us (the task ended between the check and here).
-      this.deps.log.log('info', 'live view could not start', { taskId: task.taskId, error: messageOf(e) });
+      this.deps.log.info('live view could not start', { taskId: task.taskId, error: messageOf(e) });
       ws.close(1011, 'the task\'s page is gone');
       await stop();
     }

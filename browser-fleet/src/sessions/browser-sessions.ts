@@ -71,7 +71,7 @@ export class BrowserSessions {
     if (!this.deps.limiter.tryAcquire()) return null;
     let lane: EgressLane | null = null;
     try {
-      lane = await this.deps.egress.open({ policy: req.policy, onBlocked: (b) => this.deps.log.log('info', 'session request blocked', { sessionId: req.sessionId, url: b.url, reason: b.reason }) });
+      lane = await this.deps.egress.open({ policy: req.policy, onBlocked: (b) => this.deps.log.info('session request blocked', { sessionId: req.sessionId, url: b.url, reason: b.reason }) });
       // Every context of this browser, the default one and any the program makes, uses the lane (the filter refuses a context's own proxy).
       const proc = await launchChromium(this.deps.chromiumPath, this.deps.sandbox, 15_000, [`--proxy-server=${lane.proxy.server}`]);
       const secret = randomBytes(32).toString('base64url');
@@ -79,7 +79,7 @@ export class BrowserSessions {
       this.#held.set(req.sessionId, held);
       held.timers.push(setTimeout(() => void this.end(held.id, 'the edge never attached'), ATTACH_MS));
       held.timers.push(setTimeout(() => void this.end(held.id, 'deadline'), Math.max(0, req.deadline - Date.now()) + DEADLINE_GRACE_MS));
-      this.deps.log.log('info', 'browser session opened', { sessionId: req.sessionId, orgId: req.orgId, pid: proc.pid });
+      this.deps.log.info('browser session opened', { sessionId: req.sessionId, orgId: req.orgId, pid: proc.pid });
       return { sessionId: req.sessionId, nodeId: this.deps.nodeId, secret };
     } catch (e) {
       await lane?.close();
@@ -111,7 +111,7 @@ export class BrowserSessions {
       held.sockets.push(client);
       client.once('close', () => void this.end(held.id, 'viewer closed'));
       startView(held.proc.wsEndpoint, client, this.deps.log.child({ sessionId: held.id })).catch((e: unknown) => {
-        this.deps.log.log('error', 'view session failed to start', { sessionId: held.id, error: messageOf(e) });
+        this.deps.log.error('view session failed to start', { sessionId: held.id, error: messageOf(e) });
         void this.end(held.id, 'view failed');
       });
     });
@@ -123,7 +123,7 @@ export class BrowserSessions {
     try {
       await new Promise<void>((resolve, reject) => browser.once('open', resolve).once('error', reject));
     } catch (e) {
-      this.deps.log.log('error', 'session browser unreachable', { sessionId: held.id, error: messageOf(e) });
+      this.deps.log.error('session browser unreachable', { sessionId: held.id, error: messageOf(e) });
       socket.destroy();
       return void this.end(held.id, 'browser unreachable');
     }
@@ -132,7 +132,7 @@ export class BrowserSessions {
       client.on('message', (data: Buffer) => {
         const d = filterClientMessage(data.toString('utf8'));
         if (d.kind === 'pass') return browser.send(d.message);
-        this.deps.log.log('warn', 'session CDP call refused', { sessionId: held.id, orgId: held.orgId, reason: d.reason });
+        this.deps.log.warn('session CDP call refused', { sessionId: held.id, orgId: held.orgId, reason: d.reason });
         if (d.reply) client.send(d.reply);
       });
       browser.on('message', (data: Buffer) => client.send(data.toString('utf8')));
@@ -152,7 +152,7 @@ export class BrowserSessions {
       await held.lane.close();
       this.#held.delete(id);
       this.#release();
-      this.deps.log.log('info', 'browser session ended', { sessionId: id, orgId: held.orgId, why });
+      this.deps.log.info('browser session ended', { sessionId: id, orgId: held.orgId, why });
     })();
     return held.ending;
   }

@@ -33,11 +33,11 @@ async function runCandidates(page: Page, pick: PickResult): Promise<CandidateRun
 export async function pickerCommand(pages: PickerPages, m: PickerMessage, send: (m: ViewServerMessage) => void): Promise<void> {
   const { page } = pages;
   if (m.type === 'hover') {
-    const r = await page.evaluate(pickerSource({ x: m.x, y: m.y, kind: 'field', hover: true })) as PickResult | null;
+    const r = await page.evaluate(pickerSource({ x: m.x, y: m.y, kind: 'field', hover: true, scope: m.scope })) as PickResult | null;
     return send({ type: 'highlight', rects: r?.rect ? [r.rect] : [], item: r?.items ?? [] });
   }
   if (m.type === 'pick') {
-    const pick = await page.evaluate(pickerSource({ x: m.x, y: m.y, kind: m.kind })) as PickResult | null;
+    const pick = await page.evaluate(pickerSource({ x: m.x, y: m.y, kind: m.kind, scope: m.scope })) as PickResult | null;
     if (!pick || (m.kind === 'field' || m.kind === 'detail') && !pick.item) return send({ type: 'picked', id: m.id, result: pick });
     // A page control is found on this page only: its candidates rank by stability (a generated class would not last).
     if (!pick.item) return send({ type: 'picked', id: m.id, result: { ...pick, scored: scoreCandidates(pick.candidates, pick.candidates.map(() => [{ perItem: [{ matches: 1, value: 'found' }] }])) } });

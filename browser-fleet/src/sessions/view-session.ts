@@ -55,7 +55,7 @@ export async function startView(wsEndpoint: string, client: WebSocket, log: Logg
     await session.send('Page.startScreencast', { format: 'jpeg', quality: 70, maxWidth: VIEW_VIEWPORT.width, maxHeight: VIEW_VIEWPORT.height });
   };
   // A link that opens a new tab shows that tab: a person follows what they clicked.
-  context.on('page', (p) => void watch(p).catch((e: unknown) => log.log('warn', 'view: new tab not shown', { error: messageOf(e) })));
+  context.on('page', (p) => void watch(p).catch((e: unknown) => log.warn('view: new tab not shown', { error: messageOf(e) })));
   await watch(page);
 
   handle = async (raw: string): Promise<void> => {

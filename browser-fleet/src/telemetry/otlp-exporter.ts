@@ -78,9 +78,9 @@ export class OtlpExporter implements SpanSink {
     };
     try {
       const res = await fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json', ...this.headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
-      if (!res.ok) this.log.log('warn', 'OTLP export refused', { status: res.status, spans: spans.length });
+      if (!res.ok) this.log.warn('OTLP export refused', { status: res.status, spans: spans.length });
     } catch (e) {
-      this.log.log('warn', 'OTLP export failed', { error: messageOf(e), spans: spans.length });
+      this.log.warn('OTLP export failed', { error: messageOf(e), spans: spans.length });
     }
   }
 }

@@ -1,31 +1,17 @@
 import { DurableObject } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { browserSessions } from '@trawl/db';
-import { StorageState, type EgressPolicy, type SessionEndReason } from '@trawl/schemas';
+import { StorageState, type SessionEndReason } from '@trawl/schemas';
 import { saveHandoffState } from '../services/logins/handoff.ts';
 import { configOf, type Env } from '../env.ts';
 import { errorResponse, isApiError } from '../lib/errors.ts';
 import { createLogger } from '../lib/log.ts';
-import { createDb, type Actor, type ActorContext } from '../services/context.ts';
+import { createDb, type ActorContext } from '../services/context.ts';
 import { auditStatement } from '../services/audit/audit.ts';
 import { browserMsOf, checkLimits, type SessionClock } from './limits.ts';
 import { openOnNode } from './open-on-node.ts';
-
-/** What the Worker hands the object with an authorised /v1/browser upgrade (the object is reachable only from the Worker). */
-export interface SessionStart {
-  sessionId: string;
-  actor: Actor;
-  client: { ip: string | null; userAgent: string | null } | null;
-  requestId: string;
-  budgetMs: number;
-  idleMs: number;
-  policy: EgressPolicy;
-  /** `view`: the app's JSON view protocol (ADR 0043) instead of raw CDP. */
-  mode?: 'cdp' | 'view';
-  /** A login hand-off (ADR 0044): the view opens at `url`; the state the node hands over is sealed into the login. */
-  handoff?: { loginId: string; url: string };
-}
-export const SESSION_START_HEADER = 'x-trawl-session-start';
+// What opens a session is its own module: the services that start one then need not import this class (no import cycle).
+import { SESSION_START_HEADER, type SessionStart } from './session-start.ts';
 
 interface Live extends SessionClock { start: SessionStart; client: WebSocket; node: WebSocket; nodeId: string }
 

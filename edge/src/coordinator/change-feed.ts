@@ -12,6 +12,7 @@ import { emitNotification } from '../notify/emit.ts';
 import type { RunMeta, RunStore } from './store.ts';
 import { comparedFields, diffItems, type SnapshotItem } from './item-diff.ts';
 import { DRIFT_BASELINE_RUNS, driftFindings, fieldStatsOf } from './drift.ts';
+import { baselineRunIds, insertItemHistory, recentGoodStats } from './run-rows.ts';
 
 export interface FeedOutcome { changes: RunChanges | null; suspect: RunSuspect | null; fieldStats: RunFieldStats }
 
@@ -26,7 +27,7 @@ export async function buildChangeFeed(env: Env, meta: RunMeta, store: RunStore):
     }
   }
   const fieldStats = fieldStatsOf(meta.spec, items.map((i) => i.d));
-  const findings = driftFindings(fieldStats, await recentGoodStats(env, meta));
+  const findings = driftFindings(fieldStats, await recentGoodStats(env, meta, DRIFT_BASELINE_RUNS));
   const suspect = findings.length ? { findings, acceptedAt: null, acceptedBy: null } : null;
   if (!meta.spec.dedupeKey?.length) return { changes: null, suspect, fieldStats };
 
@@ -40,12 +41,7 @@ export async function buildChangeFeed(env: Env, meta: RunMeta, store: RunStore):
   const feed = new R2LineWriter(env.BUCKET, changesKey(meta.runId), { ...JSONL, customMetadata: { orgId: meta.orgId } });
   for (const l of lines) await feed.write(JSON.stringify(l));
   await feed.close();
-  // OR IGNORE: persisting is retried until it succeeds, and a retry writes the same rows again.
-  const insert = env.DB.prepare('INSERT OR IGNORE INTO item_history (org_id, job_id, run_id, key, change, fields, before, after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-  const now = meta.finishedAt ?? Date.now();
-  const stmts = lines.map((l) => insert.bind(meta.orgId, meta.jobId, meta.runId, l.key, l.change, JSON.stringify(l.fields),
-    l.before ? JSON.stringify(l.before) : null, l.after ? JSON.stringify(l.after) : null, now));
-  for (let i = 0; i < stmts.length; i += 500) await env.DB.batch(stmts.slice(i, i + 500));
+  await insertItemHistory(env, meta, lines, meta.finishedAt ?? Date.now());
   return { changes: summary, suspect, fieldStats };
 }
 
@@ -65,20 +61,9 @@ export async function announceChanges(env: Env, base: { orgId: string; jobId: st
   await emitNotification(env, { ...base, event: 'changes.found', data: { added: changes.added, changed: changes.changed, removed: changes.removed } });
 }
 
-/** A run suspect and not accepted is no good baseline: its broken values would read as changes, or hide a break. */
-const GOOD = "status = 'succeeded' AND (suspect IS NULL OR json_extract(suspect, '$.acceptedAt') IS NOT NULL)";
-
-async function recentGoodStats(env: Env, meta: RunMeta): Promise<RunFieldStats[]> {
-  const { results } = await env.DB.prepare(`SELECT field_stats FROM runs WHERE job_id = ? AND org_id = ? AND id != ? AND created_at < ? AND field_stats IS NOT NULL AND ${GOOD} ORDER BY created_at DESC LIMIT ?`)
-    .bind(meta.jobId, meta.orgId, meta.runId, meta.createdAt, DRIFT_BASELINE_RUNS).all<{ field_stats: string }>();
-  return results.map((r) => JSON.parse(r.field_stats) as RunFieldStats);
-}
-
 /** The job's previous complete (no page failed), successful, not held run with a snapshot, as a map by key. */
 async function baselineSnapshot(env: Env, meta: RunMeta): Promise<{ runId: string; items: Map<string, SnapshotItem> } | null> {
-  const { results } = await env.DB.prepare(`SELECT id FROM runs WHERE job_id = ? AND org_id = ? AND id != ? AND created_at < ? AND ${GOOD} AND json_extract(counts, '$.pagesFailed') = 0 ORDER BY created_at DESC LIMIT 5`)
-    .bind(meta.jobId, meta.orgId, meta.runId, meta.createdAt).all<{ id: string }>();
-  for (const { id } of results) {
+  for (const id of await baselineRunIds(env, meta)) {
     const object = await env.BUCKET.get(snapshotKey(id));
     if (!object) continue;
     const items = new Map<string, SnapshotItem>();

@@ -25,6 +25,11 @@ export class LiveTaskStore {
     this.sql.exec('INSERT OR REPLACE INTO task_nodes (task_id, node_id, lease_token, started_at) VALUES (?, ?, ?, ?)', taskId, nodeId, leaseToken, now);
   }
 
+  /** The node that announced this lease's start, if any. */
+  nodeOf(taskId: string, leaseToken: string): string | undefined {
+    return this.sql.exec<{ node_id: string }>('SELECT node_id FROM task_nodes WHERE task_id = ? AND lease_token = ?', taskId, leaseToken).toArray()[0]?.node_id;
+  }
+
   running(): LiveTask[] {
     return this.sql.exec<{ task_id: string; url: string; attempt: number; node_id: string; started_at: number }>(
       `SELECT t.task_id, t.url, t.attempt, n.node_id, n.started_at FROM tasks t JOIN task_nodes n ON n.task_id = t.task_id AND n.lease_token = t.lease_token

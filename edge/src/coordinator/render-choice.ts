@@ -15,7 +15,7 @@ export interface SiteRender {
   identical: number;
   /** Pages whose fast path differed or fell back to the browser: the site needs one. */
   differs: number;
-  /** Pages sent down the fast path (for the recheck cadence). */
+  /** Pages sent down the fast path or rechecked (the recheck cadence). */
   fast: number;
   /**
    * Fast-path attempts that failed on our side (a fetch error, a selector the DOM library lacks): no verdict on the

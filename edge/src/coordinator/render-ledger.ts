@@ -7,13 +7,27 @@ import type { DetailStore } from './detail-store.ts';
 import { chooseRender, evidenceOf, type RenderChoice, type SiteRender } from './render-choice.ts';
 
 export class RenderLedger {
-  constructor(private readonly counters: DetailStore) {}
+  constructor(private readonly counters: Pick<DetailStore, 'bump' | 'counter'>) {}
 
   /** The way this page goes; a fast-path choice counts toward the site's recheck cadence. */
   choose(job: JobSpec, task: TaskSpec, site: string): RenderChoice {
-    const choice = chooseRender(job, task, this.#site(site));
-    if (choice.mode === 'http') this.counters.bump(`render.site.${site}.fast`);
+    const choice = this.peek(job, task, site);
+    this.commit(site, choice);
     return choice;
+  }
+
+  /** The way this page would go now, counting nothing (render-lanes.ts peeks before it knows the lane has room). */
+  peek(job: JobSpec, task: TaskSpec, site: string): RenderChoice {
+    return chooseRender(job, task, this.#site(site));
+  }
+
+  /**
+   * Records a choice as made: a fast-path page and a recheck both count toward the site's recheck cadence (a recheck
+   * that did not count asked for a recheck again on every later page: the 100-page `auto` bench went to the browser
+   * from its 10th fast page on, ADR 0058).
+   */
+  commit(site: string, choice: RenderChoice): void {
+    if (choice.mode === 'http' || choice.reason === 'recheck') this.counters.bump(`render.site.${site}.fast`);
   }
 
   /** Counts a result's render report (succeeded or failed: every attempt rendered one way) and learns from it. */

@@ -8,6 +8,7 @@ import { touchApiKey, verifyApiKey } from '../services/keys/api-keys.ts';
 import { verifySession } from '../services/auth/sessions.ts';
 import { CSRF_COOKIE, SESSION_COOKIE, setSessionCookies } from '../lib/session-cookies.ts';
 import type { Actor } from '../services/context.ts';
+import { keyFromProtocols } from '../lib/ws-protocol.ts';
 
 const TOUCH_EVERY_MS = 60_000;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -17,7 +18,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * (any method but GET/HEAD/OPTIONS) must echo the CSRF token in `x-csrf-token`. Anything else answers 401.
  */
 export const requireApiKey: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const header = c.req.header('authorization') ?? browserToken(c.req.url);
+  const header = c.req.header('authorization') ?? (browserToken(c.req.url) || keyFromProtocols(c.req.header('sec-websocket-protocol')));
   const services = c.get('services');
   let actor: Actor;
   if (header) {
@@ -43,6 +44,12 @@ export const requireApiKey: MiddlewareHandler<AppEnv> = async (c, next) => {
     // through SameSite=Lax): only the app's own pages may open one (cross-site WebSocket hijacking, ADR 0043).
     if (c.req.header('upgrade')?.toLowerCase() === 'websocket' && !fromOwnOrigin(c.req.header('origin'), c.req.url, services.baseUrl)) {
       throw new ApiError('FORBIDDEN', 'A signed-in WebSocket must be opened by the app\'s own pages (the Origin header is not this site)');
+    }
+    // /v1 allows any origin with an API key (CORS, ADR 0052); with the cookie, another origin's page gets nothing,
+    // even a request CORS lets through without a preflight (a GET, a form post).
+    const origin = c.req.header('origin');
+    if (origin !== undefined && !fromOwnOrigin(origin, c.req.url, services.baseUrl)) {
+      throw new ApiError('FORBIDDEN', 'A signed-in request must come from the app\'s own pages (the Origin header is not this site); other sites\' pages use an API key');
     }
     if (session.rotated) setSessionCookies(c, session.rotated);
     actor = session.actor;

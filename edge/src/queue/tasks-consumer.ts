@@ -3,6 +3,7 @@ import { configOf, type Env } from '../env.ts';
 import { createLogger } from '../lib/log.ts';
 import { createDb, type ServiceContext } from '../services/context.ts';
 import { availableNodes, markUnreachable, noteTaken } from '../services/fleet/nodes.ts';
+import { forEachDelivery } from './deliver-twice.ts';
 import { maxDelayOf, retryDelaySeconds } from './retry-schedule.ts';
 
 type Offer = 'accepted' | 'busy' | 'unreachable' | 'rejected';
@@ -19,8 +20,10 @@ export async function consumeTasks(batch: MessageBatch<Task>, env: Env): Promise
   const ctx: ServiceContext = { env, db: createDb(env), log, requestId: `queue-${batch.queue}`, baseUrl: '' };
   const secret = configOf(env).fleetSecret;
   const nodes = await availableNodes(ctx);
-  for (const msg of batch.messages) {
+  await forEachDelivery(env, batch.messages, async (msg, copy) => {
     const placed = await place(ctx, nodes, msg.body, secret);
+    // A second delivery (TEST_DELIVER_TWICE) is only offered again: the original decides ack or retry.
+    if (copy) return;
     if (placed) {
       msg.ack();
     } else {
@@ -28,7 +31,7 @@ export async function consumeTasks(batch: MessageBatch<Task>, env: Env): Promise
       log.warn('no fleet node took the task; retrying', { runId: msg.body.runId, taskId: msg.body.taskId, attempts: msg.attempts, delaySeconds });
       msg.retry({ delaySeconds });
     }
-  }
+  });
 }
 
 /**
@@ -82,9 +85,9 @@ async function offerTask(nodeUrl: string, task: Task, secret: string): Promise<O
 
 /** Tasks that no node took after every retry: the coordinator dispatches them again on their node-loss budget. */
 export async function consumeDeadTasks(batch: MessageBatch<Task>, env: Env): Promise<void> {
-  for (const msg of batch.messages) {
+  await forEachDelivery(env, batch.messages, async (msg) => {
     const { runId, taskId, leaseToken } = msg.body;
     await env.RUN_COORDINATOR.get(env.RUN_COORDINATOR.idFromName(runId)).dispatchFailed(taskId, leaseToken);
     msg.ack();
-  }
+  });
 }

@@ -9,12 +9,21 @@ type Parts = Omit<PickerHelpers, 'unstable'> & { items: typeof itemsInPage; fiel
 /**
  * A pick at a point of the viewport (ADR 0043): a field or detail link generalises to its repeating item; a
  * pagination, load-more or tab control gets page-level selector candidates (its text, its role and name, CSS,
- * XPath). `hover` is the same without the candidates: what the outline would show. Runs in the page.
+ * XPath). With `scope: 'page'` (a detail page) a field's item is the document. `hover` is the same without the
+ * candidates: what the outline would show. Runs in the page.
  */
 export function pickInPage(arg: PickArg & { hover?: boolean }, parts: Parts): PickResult | null {
   const h: PickerHelpers = { ...parts, unstable: new RegExp(arg.unstable) };
   const at = document.elementFromPoint(arg.x, arg.y);
   if (!at || at === document.documentElement || at === document.body) return null;
+  if (arg.kind === 'field' && arg.scope === 'page') {
+    // A detail page is a one-item page (detailTaskSpecOf): the document is the item, selectors are relative to it.
+    const root = document.documentElement;
+    const guess = { itemSelector: ':root', itemExclude: null, count: 1, excluded: [] };
+    if (arg.hover) return { kind: arg.kind, item: guess, name: '', value: null, candidates: [], rect: h.rectOf(at), items: [] };
+    const f = parts.field(at, root, arg.kind, h);
+    return { kind: arg.kind, item: guess, name: f.name, value: f.value, candidates: f.candidates, rect: h.rectOf(at), items: [] };
+  }
   if (arg.kind === 'field' || arg.kind === 'detail') {
     const found = parts.items(at, h);
     const target = arg.kind === 'detail' ? (at.closest('a[href]') ?? at) : at;

@@ -1,7 +1,10 @@
 /** The visual picker's shapes (ADR 0043), shared by the in-page code, the node and the app. */
 export type PickKind = 'field' | 'next' | 'more' | 'detail' | 'tab';
 
-export interface PickArg { x: number; y: number; kind: PickKind; unstable: string }
+/** Where a field pick generalises: to the repeating item (a listing), or the whole page is the one item (a detail page). */
+export type PickScope = 'items' | 'page';
+
+export interface PickArg { x: number; y: number; kind: PickKind; unstable: string; scope?: PickScope }
 
 /** One way to read a field, as the job spec writes it (a selector, or a label next to the value). */
 export interface CandidateField { selector?: string; label?: string; source: 'text' | 'attr'; attr?: string }

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Login, LoginInput } from '@trawl/schemas';
 import type { createApp } from '../../app.ts';
-import { createLogin, deleteLogin, listLogins } from '../../services/logins/logins.ts';
+import { createLogin, deleteLogin, getLogin, listLogins } from '../../services/logins/logins.ts';
 import { HandoffQuery, openHandoff } from '../../services/logins/handoff.ts';
 import { IdParam, errorResponses, readJsonBody, security } from '../openapi-common.ts';
 
@@ -15,6 +15,12 @@ const create = createRoute({
 const list = createRoute({
   method: 'get', path: '/v1/logins', tags, security, 'x-trawl-permission': 'jobs:read', summary: 'List stored logins (no secrets)',
   responses: { 200: { description: 'Logins', content: { 'application/json': { schema: z.object({ data: z.array(Login) }) } } } },
+});
+const get = createRoute({
+  method: 'get', path: '/v1/logins/{id}', tags, security, 'x-trawl-permission': 'jobs:read', summary: 'A stored login (no secrets), and whether it went stale',
+  description: '`stale` is set when a run\'s page failed for good with SESSION_EXPIRED or LOGIN_REQUIRED (when, the code, the run); the job\'s owners are e-mailed once. Saving the session again (the hand-off) clears it.',
+  request: { params: IdParam('lgn') },
+  responses: { 200: { description: 'The login, without its secrets', content: { 'application/json': { schema: Login } } }, ...errorResponses('NOT_FOUND', 'FORBIDDEN') },
 });
 const remove = createRoute({
   method: 'delete', path: '/v1/logins/{id}', tags, security, 'x-trawl-permission': 'jobs:write', summary: 'Delete a stored login',
@@ -33,6 +39,7 @@ const handoff = createRoute({
 export function registerLoginRoutes(app: ReturnType<typeof createApp>) {
   app.openapi(create, async (c) => c.json(await createLogin(c.get('actor'), await readJsonBody(c, 'INVALID_REQUEST')), 201));
   app.openapi(list, async (c) => c.json(await listLogins(c.get('actor')), 200));
+  app.openapi(get, async (c) => c.json(await getLogin(c.get('actor'), c.req.valid('param').id), 200));
   app.openapi(handoff, async (c) => openHandoff(c.get('actor'), c.req.valid('param').id, c.req.valid('query'), c.req.raw) as never);
   app.openapi(remove, async (c) => {
     await deleteLogin(c.get('actor'), c.req.valid('param').id);

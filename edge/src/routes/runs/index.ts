@@ -37,7 +37,7 @@ const results = createRoute({
 });
 const events = createRoute({
   method: 'get', path: '/v1/runs/{id}/events', tags, security, 'x-trawl-permission': 'runs:read', summary: 'Live events over a WebSocket',
-  description: 'Connect with `Upgrade: websocket`. Each message is a RunEvent `{seq, ts, type, level, message, taskId?, url?, data?}`. The history after `?after=<seq>` (default: from the start) is sent first, then live events; `{"type":"stream.end"}` follows the end of the run.',
+  description: 'Connect with `Upgrade: websocket`. Each message is a RunEvent `{seq, ts, type, level, message, taskId?, url?, data?}`. The history after `?after=<seq>` (default: from the start) is sent first, then live events; `{"type":"stream.end"}` follows the end of the run. Browsers, which cannot set headers on a WebSocket, offer the API key as the subprotocol `trawl.key.<key>` next to `trawl.v1` (the answer selects `trawl.v1`).',
   request: { params: IdParam('run'), query: z.object({ after: z.coerce.number().int().min(0).optional() }) },
   responses: { 101: { description: 'Switching protocols' }, ...errorResponses('NOT_FOUND', 'INVALID_REQUEST') },
 });

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { logins } from '@trawl/db';
 import { SESSION_LIMITS, newId, type StorageState } from '@trawl/schemas';
 import { z } from 'zod';
-import { SESSION_START_HEADER, type SessionStart } from '../../browser-session/browser-session.ts';
+import { SESSION_START_HEADER, type SessionStart } from '../../browser-session/session-start.ts';
 import { configOf } from '../../env.ts';
 import { ApiError, notFound } from '../../lib/errors.ts';
 import { seal } from '../../lib/secret-box.ts';
@@ -11,7 +11,7 @@ import type { ActorContext } from '../context.ts';
 import { authorize } from '../permissions.ts';
 import { policyOf } from '../policy/policy.ts';
 import { checkTargets } from '../policy/targets.ts';
-import { aadOf, credentialsKey } from './logins.ts';
+import { NOT_STALE, aadOf, credentialsKey } from './logins.ts';
 
 export const HandoffQuery = z.object({
   /** Where the person starts (default: the login's flow URL). */
@@ -52,7 +52,7 @@ export async function saveHandoffState(ctx: ActorContext, loginId: string, state
   const now = Date.now();
   const sealed = await seal(credentialsKey(ctx), aadOf(ctx.actor.orgId, loginId, 'storageState'), state);
   await ctx.db.batch([
-    ctx.db.update(logins).set({ storageStateEnc: sealed, stateSavedAt: now, updatedAt: now }).where(and(eq(logins.id, loginId), eq(logins.orgId, ctx.actor.orgId))),
+    ctx.db.update(logins).set({ storageStateEnc: sealed, stateSavedAt: now, updatedAt: now, ...NOT_STALE }).where(and(eq(logins.id, loginId), eq(logins.orgId, ctx.actor.orgId))),
     auditStatement(ctx, 'login.handoff', loginId, { cookies: state.cookies.length, origins: state.origins.length }),
   ]);
 }

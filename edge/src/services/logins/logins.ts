@@ -16,7 +16,11 @@ type LoginRow = typeof logins.$inferSelect;
 const toLogin = (r: LoginRow): Login => ({
   id: r.id, name: r.name, hasStorageState: r.storageStateEnc !== null, hasCredential: r.credentialEnc !== null,
   flow: r.flow ?? null, stateSavedAt: r.stateSavedAt, createdAt: r.createdAt,
+  stale: r.staleAt !== null && r.staleReason !== null && r.staleRunId !== null ? { at: r.staleAt, reason: r.staleReason, runId: r.staleRunId } : null,
 });
+
+/** Saving a session again (hand-off, a node logging in by flow) clears the stale mark (ADR 0054). */
+export const NOT_STALE = { staleAt: null, staleReason: null, staleRunId: null } as const;
 
 /** Associated data binding a ciphertext to its organization, login and field. */
 export const aadOf = (orgId: string, loginId: string, field: 'storageState' | 'credential'): string => `${orgId}/${loginId}/${field}`;
@@ -45,7 +49,7 @@ export async function createLogin(ctx: ActorContext, body: unknown): Promise<Log
   const [existing] = await ctx.db.select({ id: logins.id }).from(logins).where(and(eq(logins.orgId, orgId), eq(logins.name, name))).limit(1);
   if (existing) throw new ApiError('CONFLICT', `A login named "${name}" exists already`);
   const row: LoginRow = {
-    id, orgId, name, flow: flow ?? null, createdAt: now, updatedAt: now, stateSavedAt: storageState ? now : null,
+    id, orgId, name, flow: flow ?? null, createdAt: now, updatedAt: now, stateSavedAt: storageState ? now : null, ...NOT_STALE,
     storageStateEnc: storageState ? await seal(key, aadOf(orgId, id, 'storageState'), storageState) : null,
     credentialEnc: credential ? await seal(key, aadOf(orgId, id, 'credential'), credential) : null,
   };
@@ -57,6 +61,13 @@ export async function listLogins(ctx: ActorContext): Promise<{ data: Login[] }> 
   authorize(ctx, 'jobs:read');
   const rows = await ctx.db.select().from(logins).where(eq(logins.orgId, ctx.actor.orgId)).orderBy(desc(logins.id)).limit(200);
   return { data: rows.map(toLogin) };
+}
+
+export async function getLogin(ctx: ActorContext, id: string): Promise<Login> {
+  authorize(ctx, 'jobs:read');
+  const [row] = await ctx.db.select().from(logins).where(and(eq(logins.id, id), eq(logins.orgId, ctx.actor.orgId))).limit(1);
+  if (!row) throw notFound('Login', id);
+  return toLogin(row);
 }
 
 export async function deleteLogin(ctx: ActorContext, id: string): Promise<void> {

@@ -4,7 +4,7 @@ import type { Credential, StorageState, TaskLogin } from '@trawl/schemas';
 import { ApiError } from '../../lib/errors.ts';
 import { seal, unseal } from '../../lib/secret-box.ts';
 import type { ServiceContext } from '../context.ts';
-import { aadOf, credentialKeys, credentialsKey } from './logins.ts';
+import { NOT_STALE, aadOf, credentialKeys, credentialsKey } from './logins.ts';
 
 const coordinator = (ctx: ServiceContext, runId: string) => ctx.env.RUN_COORDINATOR.get(ctx.env.RUN_COORDINATOR.idFromName(runId));
 
@@ -37,5 +37,5 @@ export async function saveTaskLoginState(ctx: ServiceContext, runId: string, tas
   const row = await loginRow(ctx, runId, taskId, leaseToken);
   const now = Date.now();
   const sealed = await seal(credentialsKey(ctx), aadOf(row.orgId, row.id, 'storageState'), state);
-  await ctx.db.update(logins).set({ storageStateEnc: sealed, stateSavedAt: now, updatedAt: now }).where(and(eq(logins.id, row.id), eq(logins.orgId, row.orgId)));
+  await ctx.db.update(logins).set({ storageStateEnc: sealed, stateSavedAt: now, updatedAt: now, ...NOT_STALE }).where(and(eq(logins.id, row.id), eq(logins.orgId, row.orgId)));
 }

@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import { runs } from '@trawl/db';
 import { emptyCounts, isFinalStatus, newId, type Run } from '@trawl/schemas';
 import { ApiError, notFound } from '../../lib/errors.ts';
+import { withEventsProtocol } from '../../lib/ws-protocol.ts';
 import type { ActorContext } from '../context.ts';
 import { authorize } from '../permissions.ts';
 import { getJobRow } from '../jobs/jobs.ts';
@@ -93,7 +94,7 @@ export async function openRunEvents(ctx: ActorContext, id: string, request: Requ
   if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
     throw new ApiError('INVALID_REQUEST', 'This endpoint is a WebSocket: connect with "Upgrade: websocket"', { issues: [{ path: 'headers.upgrade', message: 'expected websocket' }] });
   }
-  return coordinatorOf(ctx, id).fetch(request);
+  return withEventsProtocol(request, await coordinatorOf(ctx, id).fetch(request));
 }
 
 /** The requests the egress policy refused during a run, so a user can see the policy at work. */

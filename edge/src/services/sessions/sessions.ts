@@ -2,7 +2,7 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import { browserSessions } from '@trawl/db';
 import { SESSION_LIMITS, newId, type BrowserSession } from '@trawl/schemas';
 import { z } from 'zod';
-import { SESSION_START_HEADER, type SessionStart } from '../../browser-session/browser-session.ts';
+import { SESSION_START_HEADER, type SessionStart } from '../../browser-session/session-start.ts';
 import { browserMsOf } from '../../browser-session/limits.ts';
 import { ApiError, notFound } from '../../lib/errors.ts';
 import type { ActorContext } from '../context.ts';

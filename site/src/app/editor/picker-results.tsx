@@ -12,7 +12,7 @@ const show = (f: CandidateField): string => f.selector ?? `{label: ${JSON.string
 export function PickedCandidates(props: { picked: Picked; onUse: (f: CandidateField) => void }) {
   return (
     <div class="picked" data-testid="picked">
-      <Show when={props.picked.item}>{(item) => <p role="status">{lt('pick.items', { n: item().count })} <code>{item().itemSelector}</code><Show when={item().itemExclude}> − <code>{item().itemExclude}</code></Show></p>}</Show>
+      <Show when={props.picked.item?.itemSelector !== ':root' && props.picked.item}>{(item) => <p role="status">{lt('pick.items', { n: item().count })} <code>{item().itemSelector}</code><Show when={item().itemExclude}> − <code>{item().itemExclude}</code></Show></p>}</Show>
       <div class="table-wrap" tabindex="0" role="region" aria-label={lt('pick.candidates', { field: props.picked.name })}>
         <table class="table small">
           <caption>{lt('pick.candidates', { field: props.picked.name })}</caption>

@@ -160,6 +160,10 @@ export const en = {
   'notify.jobIntro': 'Tick which events go to which endpoints.', 'notify.manage': 'Manage endpoints', 'notify.events': 'Events and endpoints', 'notify.sendTo': 'Send {event} to {name}', 'notify.save': 'Save',
   'notify.ev.run.finished': 'A run ended', 'notify.ev.run.failed': 'A run failed', 'notify.ev.run.warnings': 'A run ended with warnings', 'notify.ev.changes.found': 'Items changed since the last run',
   'notify.ev.drift.detected': 'The page structure drifted', 'notify.ev.freshness.missed': 'No fresh run in time', 'notify.ev.login.stale': 'A stored login went stale',
+  'stale.badge': 'Sign-in expired', 'stale.relogin': 'Sign in again',
+  'stale.since': 'Stopped working {when} ({reason}, run {runId}).',
+  'stale.head': 'The stored login "{name}" needs signing in again',
+  'stale.about': 'A run found that the site no longer accepts this login\'s session ({reason}, {when}). Runs keep going; sign in again so they start signed in.',
 } as const;
 
 export type MessageKey = keyof typeof en;

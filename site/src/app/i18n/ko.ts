@@ -161,4 +161,8 @@ export const ko: Record<MessageKey, string> = {
   'notify.jobIntro': '어떤 이벤트를 어느 엔드포인트로 보낼지 고르세요.', 'notify.manage': '엔드포인트 관리', 'notify.events': '이벤트와 엔드포인트', 'notify.sendTo': '{event}을(를) {name}(으)로 보내기', 'notify.save': '저장',
   'notify.ev.run.finished': '실행 종료', 'notify.ev.run.failed': '실행 실패', 'notify.ev.run.warnings': '경고와 함께 실행 종료', 'notify.ev.changes.found': '지난 실행 이후 항목 변경',
   'notify.ev.drift.detected': '페이지 구조 변화 감지', 'notify.ev.freshness.missed': '기한 내 새 실행 없음', 'notify.ev.login.stale': '저장된 로그인 만료',
+  'stale.badge': '로그인 만료됨', 'stale.relogin': '다시 로그인',
+  'stale.since': '{when}부터 작동하지 않습니다 ({reason}, 실행 {runId}).',
+  'stale.head': '저장된 로그인 "{name}"에 다시 로그인해야 합니다',
+  'stale.about': '실행 중에 사이트가 이 로그인의 세션을 더 이상 받지 않는 것을 확인했습니다 ({reason}, {when}). 실행은 계속됩니다. 실행이 로그인된 상태로 시작하도록 다시 로그인하세요.',
 };

@@ -10,7 +10,7 @@ type Frame = Extract<ViewServerMessage, { type: 'frame' }>;
 export interface LiveBrowserHandle {
   send(m: ViewClientInput): void;
   /** A `pick` or `test`: sent with a fresh id, answered by the `picked`/`tested` message with that id. */
-  request(m: { type: 'pick'; x: number; y: number; kind: PickKind; samples?: string[] } | { type: 'test'; spec: Record<string, unknown> }): Promise<unknown>;
+  request(m: { type: 'pick'; x: number; y: number; kind: PickKind; samples?: string[]; scope?: 'items' | 'page' } | { type: 'test'; spec: Record<string, unknown> }): Promise<unknown>;
   close(): void;
 }
 
@@ -29,6 +29,8 @@ export interface LiveBrowserProps {
   onClosed?: (why: string) => void;
   /** Pages a pick's selectors are also scored on (the other start URLs, the next page). */
   samples?: () => string[];
+  /** `page` on a detail page: a picked field is read from the whole page, not a repeating item (ADR 0053). */
+  scope?: 'items' | 'page';
 }
 
 /**
@@ -90,12 +92,12 @@ export function LiveBrowser(props: LiveBrowserProps) {
   };
   const scale = (): number => rectOf().width / (frame()?.width ?? rectOf().width);
   const box = (r: ViewRect) => ({ left: `${r.x * scale()}px`, top: `${r.y * scale()}px`, width: `${r.width * scale()}px`, height: `${r.height * scale()}px` });
-  const onMove = (e: MouseEvent) => send(props.picking ? { type: 'hover', ...at(e) } : { type: 'mouse', action: 'move', ...at(e) });
+  const onMove = (e: MouseEvent) => send(props.picking ? { type: 'hover', ...at(e), scope: props.scope ?? 'items' } : { type: 'mouse', action: 'move', ...at(e) });
   const onClick = async (e: MouseEvent) => {
     surface?.focus();
     const kind = props.picking;
     if (!kind) return send({ type: 'mouse', action: 'click', ...at(e) });
-    props.onPicked?.(kind, await handle.request({ type: 'pick', kind, ...at(e), samples: props.samples?.() ?? [] }));
+    props.onPicked?.(kind, await handle.request({ type: 'pick', kind, ...at(e), samples: props.samples?.() ?? [], scope: props.scope ?? 'items' }));
   };
   const onKey = (e: KeyboardEvent) => {
     if (props.readOnly || e.key === 'Tab') return;

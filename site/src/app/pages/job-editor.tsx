@@ -12,6 +12,7 @@ import { ActionsEditor, DetailEditor, PaginationEditor, RunSettings } from '../e
 import { JsonView } from '../editor/json-view.tsx';
 import { PreviewPanel } from '../editor/preview.tsx';
 import { PickOnPage } from '../editor/picker.tsx';
+import { StaleLoginNotice, loginIdOf } from '../ui/stale-login.tsx';
 
 type Preview = ApiData<'/v1/preview', 'post'>;
 type Validated = ApiData<'/v1/jobs/validate', 'post'>;
@@ -121,6 +122,7 @@ export function JobEditorPage() {
             <h1>{id ? t('editor.editTitle', { name: name() }) : t('editor.newTitle')}</h1>
             <Show when={!writable}><p class="why-disabled" id="why-readonly">{t('editor.readOnly')}</p></Show>
           </div>
+          <StaleLoginNotice loginId={loginIdOf(draft())} />
           <div class="editor-layout">
             <form class="editor-form" onSubmit={(e) => { e.preventDefault(); void save(false); }} aria-describedby={writable ? undefined : 'why-readonly'}>
               <fieldset disabled={!writable} class="plain">

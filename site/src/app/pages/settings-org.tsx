@@ -1,4 +1,4 @@
-import { For, Show, createResource, createSignal } from 'solid-js';
+import { For, Show, createEffect, createResource, createSignal, untrack } from 'solid-js';
 import { api, call, type ApiData } from '../api.ts';
 import { formatTime, t } from '../i18n/index.ts';
 import { ErrorBox, Loading } from '../ui/error-box.tsx';
@@ -76,6 +76,12 @@ export function LoginsSection() {
   const [loginUrl, setLoginUrl] = createSignal('');
   const [failure, setFailure] = createSignal<unknown>(null);
   const [handoff, setHandoff] = createSignal<{ id: string; name: string; url: string } | null>(null);
+  // The stale-login e-mail and notice link here with ?handoff=<id>: open that login's hand-off once the list is in.
+  createEffect(() => {
+    const wanted = new URLSearchParams(location.search).get('handoff');
+    const l = wanted && !handoff() ? logins()?.data.find((x) => x.id === wanted) : undefined;
+    if (l) untrack(() => setHandoff({ id: l.id, name: l.name, url: l.flow?.url ?? '' }));
+  });
   const act = async (fn: () => Promise<unknown>) => { setFailure(null); try { await fn(); await refetch(); } catch (err) { setFailure(err); } };
   const create = () => act(() => call(api.POST('/v1/logins', { body: {
     name: name(), credential: { username: username(), password: password() },
@@ -87,7 +93,10 @@ export function LoginsSection() {
       <Show when={!logins.error} fallback={<ErrorBox error={logins.error} />}>
         <Show when={logins()} fallback={<Loading />}>
           <ul class="plain-list"><For each={logins()!.data} fallback={<li class="muted">{t('settings.noLogins')}</li>}>{(l) => (
-            <li>{String(l.name)} <code class="small">{String(l.id)}</code> <GuardedButton permission="jobs:write" class="btn btn-quiet" onClick={() => void act(() => call(api.DELETE('/v1/logins/{id}', { params: { path: { id: String(l.id) } } })))}>{t('settings.remove')}</GuardedButton>
+            <li data-testid="login-row" data-login={String(l.id)}>{String(l.name)} <code class="small">{String(l.id)}</code>
+              <Show when={l.stale}>{(s) => <> <span class="pill pill-partial" data-testid="login-stale">{t('stale.badge')}</span> <span class="small">{t('stale.since', { when: formatTime(s().at), reason: s().reason, runId: s().runId })}</span>{' '}
+                <GuardedButton permission="jobs:write" class="btn btn-primary" testId="relogin" onClick={() => setHandoff({ id: String(l.id), name: String(l.name), url: l.flow?.url ?? '' })}>{t('stale.relogin')}</GuardedButton></>}</Show>
+              {' '}<GuardedButton permission="jobs:write" class="btn btn-quiet" onClick={() => void act(() => call(api.DELETE('/v1/logins/{id}', { params: { path: { id: String(l.id) } } })))}>{t('settings.remove')}</GuardedButton>
               {' '}<GuardedButton permission="jobs:write" class="btn btn-quiet" testId="handoff-start" onClick={() => setHandoff({ id: String(l.id), name: String(l.name), url: l.flow?.url ?? '' })}>{t('handoff.start')}</GuardedButton></li>
           )}</For></ul>
         </Show>

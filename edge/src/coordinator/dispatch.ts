@@ -1,0 +1,83 @@
+/** Dispatch: what may run now gets a lease and goes to a node (in an answer or through the queue); the next alarm is armed. */
+import {
+  artifactsForAttempt, detailTaskSpecOf, isFinalStatus, levelTaskSpecOf, randomString, taskSpecOf, traceparentOf, type JobSpec, type Task,
+} from '@trawl/schemas';
+import { configOf } from '../env.ts';
+import type { RunMeta } from './store.ts';
+import { nextWake, pickDispatchable, type TaskRow } from './machine.ts';
+import { siteOf } from './politeness.ts';
+import { applyHolds, withinSiteLimits } from './site-backoff.ts';
+import { admit, freeSlot } from './slots.ts';
+import { laneOf, laneRoom, pickByLane } from './render-lanes.ts';
+import { finish } from './finishing.ts';
+import { leaseMs, requireMeta, type RunContext } from './run-context.ts';
+
+/**
+ * Dispatches what may run now, ends the run when nothing is left, and arms the next alarm. The first `handBack`
+ * dispatched tasks are returned for the caller to hand to a node directly; the rest go to the queue.
+ */
+export async function pump(c: RunContext, handBack = 0): Promise<Task[]> {
+  const meta = requireMeta(c);
+  if (isFinalStatus(meta.status)) return [];
+  const now = Date.now();
+  const live = c.store.liveTasks();
+  if (live.length === 0) {
+    await finish(c, { kind: 'drained' });
+    return [];
+  }
+  const { dispatchTimeoutMs } = configOf(c.env);
+  // Held sites' tasks are not due yet; a site that asked to slow down gets fewer pages at once (site-backoff.ts).
+  const sites = meta.sites ?? {};
+  const held = applyHolds(live, sites, siteOf);
+  // Browser pages up to the job's concurrency, fast-path pages up to FAST_FANOUT times that (render-lanes.ts).
+  const inFlight = held.filter((t) => t.status === 'queued' || t.status === 'running').map((t) => t.leaseToken);
+  const room = laneRoom(meta.spec.render, inFlight, meta.spec.concurrency, (l) => c.fastLeases.has(l));
+  const candidates = withinSiteLimits(pickDispatchable(held, Number.MAX_SAFE_INTEGER, now), held, sites, siteOf);
+  const picked = pickByLane(candidates, room, (t) => c.render.peek(meta.spec, specFor(c, meta.spec, t.taskId, t.attempt + 1), siteOf(t.url)),
+    (t, choice) => c.render.commit(siteOf(t.url), choice));
+  const messages: Task[] = picked.map(({ task: t, render }) => {
+    const leaseToken = randomString(24);
+    const attempt = t.attempt + 1;
+    c.store.updateTask({ ...t, status: 'queued', attempt, leaseToken, leaseDeadline: now + dispatchTimeoutMs });
+    if (laneOf(render.mode) === 'http') c.fastLeases.add(leaseToken);
+    const spec = specFor(c, meta.spec, t.taskId, attempt);
+    return {
+      runId: meta.runId, orgId: meta.orgId, taskId: t.taskId, attempt, leaseToken, url: t.url, depth: t.depth, kind: c.details.isDetail(t.taskId) ? 'detail' : 'page',
+      spec, render, login: meta.spec.login, session: sessionOf(c, meta, t),
+      ...(meta.spec.proxy ? { proxy: { rotate: meta.spec.proxy.rotate } } : {}), deadline: Math.min(meta.deadline, now + meta.spec.limits.taskTimeoutMs + 10_000),
+      edgeUrl: meta.edgeUrl, leaseMs: leaseMs(c), policy: meta.policy, traceparent: traceparentOf(meta.runId, t.taskId),
+    };
+  });
+  const admitted = await admit(c, meta, messages, now);
+  const handed = admitted.slice(0, handBack);
+  const queued = admitted.slice(handBack);
+  if (queued.length) {
+    try {
+      await c.env.TASKS.sendBatch(queued.map((body) => ({ body })));
+    } catch (err) {
+      c.log.error('queue send failed; tasks go back to pending', { runId: meta.runId, err: String(err) });
+      for (const m of queued) {
+        const t = c.store.getTask(m.taskId);
+        if (t && t.leaseToken === m.leaseToken) c.store.updateTask({ ...t, status: 'pending', leaseToken: null, leaseDeadline: null, notBefore: now + 1000 });
+        await freeSlot(c, { url: m.url, leaseToken: m.leaseToken });
+      }
+    }
+  }
+  await c.ctx.storage.setAlarm(nextWake(applyHolds(c.store.liveTasks(), sites, siteOf), meta.deadline, now));
+  return handed;
+}
+
+/** The task's spec for this attempt (a detail page's own; `on-retry` traces resolved for the attempt). */
+export function specFor(c: RunContext, spec: JobSpec, taskId: string, attempt: number) {
+  const level = c.graph.levelOf(taskId);
+  const base = (c.details.isDetail(taskId) ? detailTaskSpecOf(spec) : level !== null ? levelTaskSpecOf(spec, level) : null) ?? taskSpecOf(spec);
+  return { ...base, artifacts: artifactsForAttempt(base.artifacts, attempt, spec.retry.maxAttempts) };
+}
+
+/** What a task of a kept-session job carries: whether a state waits for it, and on a retry the last good page. */
+export function sessionOf(c: RunContext, meta: RunMeta, t: TaskRow): Task['session'] {
+  if (!meta.spec.session?.keep || c.details.isDetail(t.taskId)) return undefined;
+  const kept = c.sessions.get(t.taskId);
+  if (!kept) return { state: false };
+  return { state: kept.stateEnc !== null, ...(t.failures > 0 ? { resumeFrom: kept.fromUrl } : {}) };
+}

@@ -1,0 +1,50 @@
+/** Politeness slots (politeness.ts): what a dispatch must acquire, and what a finished task gives back. */
+import type { Task } from '@trawl/schemas';
+import type { RunMeta } from './store.ts';
+import { configOf } from '../env.ts';
+import { slotWaitersToWake } from './machine.ts';
+import { acquireSlot, releaseSlot } from './politeness.ts';
+import { emit } from './event-stream.ts';
+import type { RunContext } from './run-context.ts';
+
+const WAIT_MESSAGES = {
+  busy: (site: string) => `Waiting for a free slot for ${site} (the site's or the organization's concurrency limit)`,
+  spacing: (site: string) => `Spacing requests to ${site} (politeness delay)`,
+  turn: (site: string) => `Waiting for a turn on ${site}: other organizations' pages share the site's slots`,
+} as const;
+
+/**
+ * Politeness: each dispatch needs a slot of the organization's task cap and of the target site's concurrency
+ * and spacing, shared by every run of every organization. A task without a slot goes back to pending until then.
+ */
+export async function admit(c: RunContext, meta: RunMeta, messages: Task[], now: number): Promise<Task[]> {
+  if (!meta.politeness) return messages;
+  const ttlMs = meta.spec.limits.taskTimeoutMs + configOf(c.env).dispatchTimeoutMs;
+  const answers = await Promise.all(messages.map((m) => acquireSlot(c.env, meta.orgId, m.url, m.leaseToken, meta.politeness!, ttlMs)));
+  const admitted: Task[] = [];
+  messages.forEach((m, i) => {
+    const answer = answers[i]!;
+    if (answer.granted) { admitted.push(m); return; }
+    const t = c.store.getTask(m.taskId);
+    if (!t || t.leaseToken !== m.leaseToken || t.status !== 'queued') return;
+    c.store.updateTask({ ...t, status: 'pending', attempt: t.attempt - 1, leaseToken: null, leaseDeadline: null, notBefore: now + answer.retryInMs });
+    c.waitingForSlot.set(t.taskId, now + answer.retryInMs);
+    if (!c.waitNoticed.has(`${t.taskId}:${answer.reason}`)) {
+      c.waitNoticed.add(`${t.taskId}:${answer.reason}`);
+      emit(c, { type: 'task.waiting', taskId: t.taskId, url: t.url, data: { site: answer.site, reason: answer.reason, retryInMs: answer.retryInMs },
+        message: WAIT_MESSAGES[answer.reason](answer.site) });
+    }
+  });
+  return admitted;
+}
+
+export async function freeSlot(c: RunContext, task: { url: string; leaseToken: string | null }): Promise<void> {
+  const meta = c.store.getMeta();
+  if (!meta?.politeness || !task.leaseToken) return;
+  // A slot of this run came free: its tasks waiting for one may go at the next pump, not at their retry time.
+  const now = Date.now();
+  const waiting = [...c.waitingForSlot.keys()].map((id) => c.store.getTask(id));
+  for (const t of slotWaitersToWake(c.waitingForSlot, waiting, now)) c.store.updateTask({ ...t, notBefore: now });
+  c.waitingForSlot.clear();
+  await releaseSlot(c.env, meta.orgId, task.url, task.leaseToken).catch((err: unknown) => c.log.warn('releasing a slot failed', { err: String(err) }));
+}

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunEvent } from '@trawl/schemas';
+import { demoCatalog } from '../../demo/src/server.ts';
+import { demoJobSpec } from '../../scripts/lib/demo-job.ts';
+import { call, catalogSkus, followResuming, outcome, README_RETRY, seqGaps, startChaosStack, startRun, type ChaosStack } from '../../bench/lib/chaos-stack.ts';
+import { parsePrometheus } from './prometheus.ts';
+
+/**
+ * Chaos with an edge of this file's own (issue #15 §3-§4, ADR 0057): it is restarted in place (same port, same
+ * persist dir), so it cannot be the shared stack. A node added mid-run gets some of its pages; `wrangler dev`
+ * restarted mid-run loses no run, item or event; every queue message delivered twice duplicates nothing.
+ */
+let stack: ChaosStack;
+let key = '';
+
+const startedOn = (events: RunEvent[]) => events.filter((e) => e.type === 'task.started').map((e) => String(e.data?.nodeId));
+
+async function tasksFinished(): Promise<number> {
+  let total = 0;
+  for (const node of stack.nodes.values()) {
+    const { samples } = parsePrometheus(await (await fetch(`${node.url}/metrics`)).text());
+    total += samples.filter((s) => s.name === 'trawl_fleet_tasks_total').reduce((n, s) => n + s.value, 0);
+  }
+  return total;
+}
+
+describe('chaos on an edge of its own', () => {
+  beforeAll(async () => {
+    stack = await startChaosStack({ SITE_MAX_CONCURRENT: '64', SITE_MIN_DELAY_MS: '0', ORG_MAX_TASKS_IN_FLIGHT: '64', ORG_MAX_CONCURRENT_RUNS: '100' });
+    key = (await stack.createOrg('Chaos')).key;
+  }, 300_000);
+  afterAll(async () => { await stack?.close(); }, 60_000);
+
+  it('a node added mid-run gets some of the run\'s remaining pages, nothing restarted', async () => {
+    const first = await stack.addNode(1, 'first');
+    // Twelve product pages, one at a time, each held 1.5 s: the only node hands each result back and used to get
+    // the next page in the answer every time, so a node added meanwhile got none.
+    const products = demoCatalog().slice(0, 12);
+    const spec = {
+      startUrls: products.map((p) => `${stack.demo.url}${p.url}`), itemSelector: 'body', fields: { name: { selector: 'h1', required: true } },
+      dedupeKey: ['name'], concurrency: 1, actions: [{ do: 'delay', ms: 1500 }], retry: README_RETRY,
+    };
+    const runId = await startRun(stack.url, key, 'New node', spec);
+    let added: Promise<string> | null = null;
+    let succeeded = 0;
+    let pagesBeforeJoin = -1;
+    // The second node starts as soon as the first page does (a node takes seconds to start its browser).
+    const { events } = await followResuming(() => stack.url, key, runId, 120_000, (e) => {
+      if (e.type === 'task.succeeded') succeeded++;
+      if (!added && e.type === 'task.started') added = stack.addNode(1, 'added').then((id) => { pagesBeforeJoin = succeeded; return id; });
+    });
+    const second = await added!;
+    expect(pagesBeforeJoin).toBeLessThan(products.length - 2);
+    const o = await call(stack.url, key, 'GET', `/v1/runs/${runId}/results?format=jsonl`);
+    expect(o.text.trim().split('\n').map((l) => (JSON.parse(l) as { name: string }).name).sort()).toEqual(products.map((p) => p.name).sort());
+    const nodes = startedOn(events);
+    expect(nodes[0]).toBe(first);
+    expect(nodes.filter((n) => n === second).length).toBeGreaterThanOrEqual(1);
+  }, 150_000);
+
+  it('wrangler dev restarted mid-run: the runs complete with exact items, the subscriber resumes with no gap', async () => {
+    if (stack.nodes.size < 2) await stack.addNode(2);
+    const spec = { ...demoJobSpec(stack.demo.url, 'catalog-js'), concurrency: 1, actions: [{ do: 'delay', ms: 1500 }], retry: README_RETRY };
+    const runIds = await Promise.all([0, 1].map((i) => startRun(stack.url, key, `Restart ${i}`, spec)));
+    let restarted: Promise<number> | null = null;
+    const follows = runIds.map((id) => followResuming(() => stack.url, key, id, 150_000, (e) => {
+      if (!restarted && e.type === 'task.succeeded') restarted = stack.restartEdge();
+    }));
+    const followed = await Promise.all(follows);
+    expect(restarted).not.toBeNull();
+    await restarted;
+    for (const [i, id] of runIds.entries()) {
+      expect(await outcome(stack.url, key, id, catalogSkus())).toEqual({ status: 'succeeded', items: 60, lost: 0, duplicated: 0, unexpected: 0 });
+      const { events, reconnects } = followed[i]!;
+      expect(reconnects).toBeGreaterThanOrEqual(1);
+      expect(seqGaps(events)).toEqual({ missing: [], duplicated: [] });
+      expect(events.filter((e) => e.type === 'run.finished').length).toBe(1);
+    }
+  }, 180_000);
+
+  it('every queue message delivered twice (TEST_DELIVER_TWICE): five runs, exactly the catalog each, no duplicate', async () => {
+    await stack.restartEdge({ TEST_DELIVER_TWICE: 'true' });
+    while (stack.nodes.size < 3) await stack.addNode(2);
+    const before = await tasksFinished();
+    // No dedupe key: a page's result applied twice would show as duplicated rows.
+    const { dedupeKey: _unused, ...spec } = { ...demoJobSpec(stack.demo.url, 'catalog-js'), concurrency: 2, retry: README_RETRY };
+    const runIds = await Promise.all([0, 1, 2, 3, 4].map((i) => startRun(stack.url, key, `Twice ${i}`, spec)));
+    for (const id of runIds) {
+      expect(await outcome(stack.url, key, id, catalogSkus())).toEqual({ status: 'succeeded', items: 60, lost: 0, duplicated: 0, unexpected: 0 });
+    }
+    // The switch took effect: the nodes ran more tasks than the 15 pages (the copies; their results were refused).
+    expect(await tasksFinished() - before).toBeGreaterThan(15);
+  }, 150_000);
+});
