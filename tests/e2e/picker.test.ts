@@ -110,7 +110,8 @@ describe('picker: live view and building a job by clicking', () => {
     await click('detail', spots.detail, 'Found: 4 / 7');
     await click('next', spots.next, `Found: 4 / 7 → ${fixture}/picker/page-2`);
     const firstRows = PICKER_RECORDS.slice(0, 4);
-    await expect.poll(() => page.getByTestId('pick-preview').locator('tbody tr').allTextContents())
+    // The preview runs on a fleet node after the last pick: seconds on a loaded machine, longer than the poll's default second.
+    await expect.poll(() => page.getByTestId('pick-preview').locator('tbody tr').allTextContents(), { timeout: 30_000 })
       .toEqual(firstRows.map((r) => `${r.name}${r.price}${r.brand}${fixture}/picker/item/${r.sku}`));
     await expectAccessible(page, 'job editor with the picker');
     await screenshots(page, 'picker-editor');

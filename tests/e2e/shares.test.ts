@@ -51,7 +51,8 @@ function sharedUpgrade(token: string): Promise<number> {
 function expireShare(id: string): void {
   const dir = join(dirname(inject('edgeLogPath')), 'v3', 'd1', 'miniflare-D1DatabaseObject');
   const file = readdirSync(dir).find((f) => f.endsWith('.sqlite'));
-  const db = new DatabaseSync(join(dir, file!));
+  // workerd holds the same file: wait for its write lock rather than fail with 'database is locked'.
+  const db = new DatabaseSync(join(dir, file!), { timeout: 10_000 });
   try { expect(db.prepare('UPDATE run_shares SET expires_at = ? WHERE id = ?').run(Date.now() - 1000, id).changes).toBe(1); } finally { db.close(); }
 }
 
