@@ -33,14 +33,23 @@ export async function pump(c: RunContext, handBack = 0): Promise<Task[]> {
   const inFlight = held.filter((t) => t.status === 'queued' || t.status === 'running').map((t) => t.leaseToken);
   const room = laneRoom(meta.spec.render, inFlight, meta.spec.concurrency, (l) => c.fastLeases.has(l));
   const candidates = withinSiteLimits(pickDispatchable(held, Number.MAX_SAFE_INTEGER, now), held, sites, siteOf);
-  const picked = pickByLane(candidates, room, (t) => c.render.peek(meta.spec, specFor(c, meta.spec, t.taskId, t.attempt + 1), siteOf(t.url)),
+  // A candidate's task spec is worked out once: for its render choice, and again in its message if it is picked.
+  const specs = new Map<string, TaskSpecOf>();
+  const specOf = (t: TaskRow): TaskSpecOf => {
+    const known = specs.get(t.taskId);
+    if (known) return known;
+    const spec = specFor(c, meta.spec, t.taskId, t.attempt + 1);
+    specs.set(t.taskId, spec);
+    return spec;
+  };
+  const picked = pickByLane(candidates, room, (t) => c.render.peek(meta.spec, specOf(t), siteOf(t.url)),
     (t, choice) => c.render.commit(siteOf(t.url), choice));
   const messages: Task[] = picked.map(({ task: t, render }) => {
     const leaseToken = randomString(24);
     const attempt = t.attempt + 1;
     c.store.updateTask({ ...t, status: 'queued', attempt, leaseToken, leaseDeadline: now + dispatchTimeoutMs });
     if (laneOf(render.mode) === 'http') c.fastLeases.add(leaseToken);
-    const spec = specFor(c, meta.spec, t.taskId, attempt);
+    const spec = specOf(t);
     return {
       runId: meta.runId, orgId: meta.orgId, taskId: t.taskId, attempt, leaseToken, url: t.url, depth: t.depth, kind: c.details.isDetail(t.taskId) ? 'detail' : 'page',
       spec, render, login: meta.spec.login, session: sessionOf(c, meta, t),
@@ -66,6 +75,8 @@ export async function pump(c: RunContext, handBack = 0): Promise<Task[]> {
   await c.ctx.storage.setAlarm(nextWake(applyHolds(c.store.liveTasks(), sites, siteOf), meta.deadline, now));
   return handed;
 }
+
+type TaskSpecOf = ReturnType<typeof specFor>;
 
 /** The task's spec for this attempt (a detail page's own; `on-retry` traces resolved for the attempt). */
 export function specFor(c: RunContext, spec: JobSpec, taskId: string, attempt: number) {
