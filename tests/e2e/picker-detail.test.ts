@@ -21,8 +21,12 @@ async function spotsOn(browser: Browser, url: string, selectors: Record<string, 
   return out;
 }
 
-/** Clicks a page spot in the live view with a pick mode on (the frame is scaled to its column). */
-async function pickAt(page: Page, kind: string, spot: Spot): Promise<void> {
+/**
+ * Clicks a page spot in the live view with a pick mode on (the frame is scaled to its column); `answered` waits until
+ * the pick's candidates are shown (a new pick's table differs from the last), so picks do not overlap.
+ */
+async function pickAt(page: Page, kind: string, spot: Spot, answered = false): Promise<void> {
+  const before = answered ? await page.getByTestId('picked').innerText({ timeout: 100 }).catch(() => '') : '';
   await page.getByTestId(`pick-${kind}`).click();
   const surface = page.getByTestId('live-surface');
   await surface.evaluate((el) => el.scrollIntoView({ block: 'center' }));
@@ -31,6 +35,7 @@ async function pickAt(page: Page, kind: string, spot: Spot): Promise<void> {
   const y = box.y + spot.y * box.height / VIEW_VIEWPORT.height;
   await page.mouse.move(x, y);
   await page.mouse.click(x, y);
+  if (answered) await expect.poll(() => page.getByTestId('picked').innerText({ timeout: 1000 }).catch(() => ''), { timeout: 30_000 }).not.toBe(before);
 }
 
 /** Opens the picker; a click that lands while the form still shifts (validation notes appearing) is tried again. */
@@ -73,11 +78,11 @@ describe('picker: detail pages and controls by clicking', () => {
 
     // The listing: a field, the detail link (it generalises to every item's link), the next page.
     expect(await page.getByTestId('pick-open-detail').isDisabled()).toBe(true);
-    await pickAt(page, 'field', listing.name!);
+    await pickAt(page, 'field', listing.name!, true);
     await found('Found: 4 / 7');
-    await pickAt(page, 'detail', listing.detail!);
+    await pickAt(page, 'detail', listing.detail!, true);
     await found('Found: 4 / 7');
-    await pickAt(page, 'next', listing.next!);
+    await pickAt(page, 'next', listing.next!, true);
     await found(`Found: 4 / 7 → ${fixture}/picker/page-2`);
 
     // The first item's detail page in the same view session; fields picked there are read from the whole page.
@@ -141,7 +146,13 @@ describe('picker: detail pages and controls by clicking', () => {
     // The fixture loads LOAD_MORE_BATCH rows a press until its rows run out, then removes the button.
     const presses: string[] = [];
     for (let k = 1; k * LOAD_MORE_BATCH < DATA.loadMore.length; k++) presses.push(`press ${k}: +${Math.min(LOAD_MORE_BATCH, DATA.loadMore.length - k * LOAD_MORE_BATCH)}`);
-    await expect.poll(() => page.getByTestId('control-verdict').textContent({ timeout: 1000 }).catch(() => null), { timeout: 95_000 }).toBe('Found on this page only');
+    const t0 = Date.now();
+    await expect.poll(() => page.getByTestId('control-verdict').textContent({ timeout: 1000 }).catch(() => null), { timeout: 95_000 }).toBe('Found on this page only')
+      .catch(async (e: unknown) => {
+        console.log('CONTROL TEST', Date.now() - t0, 'ms:', await page.getByTestId('picker').innerText().catch(() => '(none)'));
+        throw e;
+      });
+    console.log('control test verdict after', Date.now() - t0, 'ms');
     expect(await page.getByTestId('control-table').locator('tbody tr').allTextContents())
       .toEqual([`This page${fixture}/load-more${presses.join(', ')}`, `Sample page${fixture}/numbered/page-10`]);
     await expectAccessible(page, 'job editor with the control test');

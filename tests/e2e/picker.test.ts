@@ -92,11 +92,14 @@ describe('picker: live view and building a job by clicking', () => {
     await page.waitForTimeout(300);
     const surface = page.getByTestId('live-surface');
     const click = async (kind: string, spot: { x: number; y: number }, found: string) => {
+      // Each pick is answered (its candidates shown) before the next: "Found" alone may already read as expected.
+      const before = await page.getByTestId('picked').innerText({ timeout: 100 }).catch(() => '');
       await page.getByTestId(`pick-${kind}`).click();
       await surface.evaluate((el) => el.scrollIntoView({ block: 'center' }));
       const box = (await surface.boundingBox())!;
       await page.mouse.move(box.x + spot.x * box.width / VIEW_VIEWPORT.width, box.y + spot.y * box.height / VIEW_VIEWPORT.height);
       await page.mouse.click(box.x + spot.x * box.width / VIEW_VIEWPORT.width, box.y + spot.y * box.height / VIEW_VIEWPORT.height);
+      await expect.poll(() => page.getByTestId('picked').innerText({ timeout: 1000 }).catch(() => ''), { timeout: 30_000 }).not.toBe(before);
       await expect.poll(() => page.getByTestId('pick-found').textContent({ timeout: 1000 }).catch(() => null), { timeout: 30_000 }).toBe(found).catch(async (e: unknown) => {
         console.log('PICKER', await page.getByTestId('picker').innerText(), await page.getByTestId('live-url').inputValue());
         await page.screenshot({ path: '/tmp/picker-fail.png' });

@@ -147,7 +147,9 @@ export function PickOnPage(props: { draft: () => Json; update: (path: Path, valu
               onClick={openDetail} data-testid="pick-open-detail">{lt('pick.openDetail')}</button>
           </Show>
         </div>
-        <Show when={!linkField() && !detailUrls()}><p class="muted" id="pick-need-link">{lt('pick.needLink')}</p></Show>
+        {/* Kept in the layout when not needed: a line vanishing above the live view would move what a person (or a
+            pick in flight) was about to click. */}
+        <p class="muted" id="pick-need-link" classList={{ invisible: !!linkField() || !!detailUrls() }}>{lt('pick.needLink')}</p>
         <p class="muted" data-testid="pick-where">{detailUrls() ? lt('pick.onDetail') : lt('pick.hint')}</p>
         <LiveBrowser socketUrl="/v1/browser/view?budgetMs=1800000&idleMs=300000" startUrl={startUrls()[0]!} picking={mode()} scope={detailUrls() ? 'page' : 'items'}
           onReady={(h) => { handle = h; }} onNavigated={(u) => { if (!detailUrls()) setShownUrl(u); }} onPicked={(k, r) => void onPicked(k, r)} samples={samples} />
