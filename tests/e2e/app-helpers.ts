@@ -69,3 +69,14 @@ export async function jsonText(page: Page): Promise<string> {
   await page.waitForFunction(() => '__trawlJsonEditor' in window, undefined, { timeout: 20_000 });
   return page.evaluate(() => (window as unknown as { __trawlJsonEditor: { view: { state: { doc: { toString(): string } } } } }).__trawlJsonEditor.view.state.doc.toString());
 }
+
+/**
+ * Waits for a live view's first frame: the session needs a fleet node's browser, which a loaded machine may give late.
+ * On failure, says what the live view shows instead (connecting, or why the session ended).
+ */
+export async function waitForLiveFrame(page: Page, timeout = 60_000): Promise<void> {
+  await page.getByTestId('live-frame').waitFor({ timeout }).catch(async (e: unknown) => {
+    console.log('LIVE VIEW', await page.getByTestId('live-browser').innerText().catch(() => '(none)'));
+    throw e;
+  });
+}

@@ -89,6 +89,8 @@ describe('freshness targets and retention', () => {
     expect(sweeps()).toBe(before);
     expect(await lines(short.key, s1.id)).toBe(pageItems());
     await tick(s2.finishedAt + 2 * DAY);
+    // The sweep's report reaches the edge's log file through wrangler's output: on a loaded machine, after the tick's answer.
+    await expect.poll(sweeps, { timeout: 15_000 }).toBeGreaterThan(before);
     const report = logLines('retention sweep').slice(before);
     expect(report.map(({ runs, objects, artifacts: a, taskAttempts, coordinators }) => ({ runs, objects, artifacts: a, taskAttempts, coordinators })))
       .toEqual([{ runs: 2, objects: 4, artifacts: 2, taskAttempts: 2, coordinators: 2 }]);

@@ -5,7 +5,7 @@ import { LOGIN } from '../../fixtures/src/data.ts';
 import { ROW_FIELDS } from '../../fixtures/src/jobs.ts';
 import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
 import { launchChromium } from './browser.ts';
-import { checkPage, pageApi, signIn } from './app-helpers.ts';
+import { checkPage, pageApi, signIn, waitForLiveFrame } from './app-helpers.ts';
 import { api, newOrg, waitForRun } from './client.ts';
 import { handoff, liveTasksOf, middleColour, screencastsBecome, upgradeStatusWith, watch } from './live-helpers.ts';
 
@@ -86,7 +86,7 @@ describe('live view and login hand-off', () => {
     const runId = String(run.body.id);
     await page.goto(`${inject('edgeUrl')}/app/runs/?id=${runId}`);
     await page.getByTestId('watch-live').click({ timeout: 30_000 });
-    await page.getByTestId('live-frame').waitFor({ timeout: 20_000 });
+    await waitForLiveFrame(page);
     expect(await page.getByTestId('live-state').getAttribute('data-state')).toBe('live');
     expect(await page.getByTestId('live-frame').getAttribute('alt')).toBe(`Live view of ${url}`);
     expect(await screencastsBecome(fleet.url, 1)).toBe(1);
@@ -158,7 +158,7 @@ describe('live view and login hand-off', () => {
     await page.getByTestId('handoff-start').click();
     await page.getByTestId('handoff-url').fill(`${fixture}/live/otp/login`);
     await page.getByTestId('handoff-open').click();
-    await page.getByTestId('live-frame').waitFor({ timeout: 30_000 });
+    await waitForLiveFrame(page);
     await checkPage(page, 'login-handoff');
     const surface = page.getByTestId('live-surface');
     const clickAt = async (b: { x: number; y: number; height: number }) => {

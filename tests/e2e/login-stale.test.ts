@@ -5,7 +5,7 @@ import { LOGIN } from '../../fixtures/src/data.ts';
 import { ROW_FIELDS } from '../../fixtures/src/jobs.ts';
 import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
 import { launchChromium } from './browser.ts';
-import { checkPage, pageApi, signIn } from './app-helpers.ts';
+import { checkPage, pageApi, signIn, waitForLiveFrame } from './app-helpers.ts';
 import { api } from './client.ts';
 import { handoff } from './live-helpers.ts';
 import { startReceiver, startSmtp, until, type Mailbox, type Receiver } from './notify-receivers.ts';
@@ -134,7 +134,7 @@ describe('a stale stored login', () => {
     await owner.getByTestId('login-handoff').waitFor({ timeout: 20_000 });
     await owner.getByTestId('handoff-url').fill(`${fixture()}/live/otp/login`);
     await owner.getByTestId('handoff-open').click();
-    await owner.getByTestId('live-frame').waitFor({ timeout: 30_000 });
+    await waitForLiveFrame(owner);
     const surface = owner.getByTestId('live-surface');
     const clickAt = async (b: { x: number; y: number; height: number }) => {
       const s = (await surface.boundingBox())!;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, inject, it } from 'vitest';
 import { DATA } from '../../fixtures/src/data.ts';
 import { fixtureJobs, type FixturePattern } from '../../fixtures/src/jobs.ts';
 import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
-import { newOrg } from './client.ts';
+import { followEvents, newOrg } from './client.ts';
 import { runJobToEnd } from './run-job.ts';
 
 const base = () => inject('fixtureUrl');
@@ -27,7 +27,9 @@ describe.concurrent('in-page patterns and look-alike pages end to end', () => {
     it(`${name} yields exactly its records, in page order, from one page`, async ({ expect }) => {
       const { spec, expected } = jobs[name];
       const r = await runJobToEnd(org.key, name, spec);
-      expect(r.run).toMatchObject({ status: 'succeeded', error: null,
+      // A retry's cause, for whoever reads a failure (the run has ended: its stream ends after the history).
+      const why = r.run.counts.retries ? JSON.stringify((await followEvents(org.key, r.runId, 15_000)).filter((e) => e.type === 'task.failed' || e.type === 'task.retrying')) : '';
+      expect(r.run, why).toMatchObject({ status: 'succeeded', error: null,
         counts: { pagesSucceeded: 1, pagesFailed: 0, pagesSoftFailed: 0, retries: 0, items: expected.length } });
       expect(r.items).toEqual(expected);
     });

@@ -4,7 +4,7 @@ import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
 import { launchChromium } from './browser.ts';
 import { DATA, LOAD_MORE_BATCH, PICKER_DETAILS, PICKER_RECORDS } from '@trawl/fixtures';
 import { VIEW_VIEWPORT } from '@trawl/schemas';
-import { expectAccessible, pageApi, screenshots, signIn } from './app-helpers.ts';
+import { expectAccessible, pageApi, screenshots, signIn, waitForLiveFrame } from './app-helpers.ts';
 
 type Spot = { x: number; y: number };
 
@@ -44,11 +44,7 @@ async function openPicker(page: Page): Promise<void> {
     if (await page.getByTestId('pick-open').count()) await page.getByTestId('pick-open').click({ timeout: 5000 }).catch(() => undefined);
     return page.getByTestId('live-surface').count();
   }, { timeout: 30_000, interval: 1000 }).toBe(1);
-  await page.getByTestId('live-frame').waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
-    // What the live view says instead of a frame (connecting, or why the session ended), for whoever reads the failure.
-    console.log('LIVE VIEW', await page.getByTestId('live-browser').innerText().catch(() => '(none)'));
-    throw e;
-  });
+  await waitForLiveFrame(page);
 }
 
 /** Issue #13 §1: detail links built by clicking: open a detail page, pick its fields, test them on three items (ADR 0053). */

@@ -5,7 +5,7 @@ import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
 import { launchChromium } from './browser.ts';
 import { PICKER_RECORDS } from '@trawl/fixtures';
 import { VIEW_VIEWPORT } from '@trawl/schemas';
-import { expectAccessible, pageApi, screenshots, signIn } from './app-helpers.ts';
+import { expectAccessible, pageApi, screenshots, signIn, waitForLiveFrame } from './app-helpers.ts';
 
 const wsBase = () => inject('edgeUrl').replace(/^http/, 'ws');
 
@@ -88,7 +88,7 @@ describe('picker: live view and building a job by clicking', () => {
     await page.locator('#job-name').fill('Picked by clicking');
     await page.getByLabel('Start URLs').fill(`${fixture}/picker/page-1`);
     await page.getByTestId('pick-open').click();
-    await page.getByTestId('live-frame').waitFor({ timeout: 30_000 });
+    await waitForLiveFrame(page);
     await page.waitForTimeout(300);
     const surface = page.getByTestId('live-surface');
     const click = async (kind: string, spot: { x: number; y: number }, found: string) => {
