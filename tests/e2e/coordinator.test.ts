@@ -159,7 +159,7 @@ describe('run coordinator (real Durable Object, queue and D1 under wrangler dev)
     const run = await waitForRun(org.key, runId);
     expect(run.status).toBe('succeeded');
     const json = await api(org.key, 'GET', `/v1/runs/${runId}/results?format=json`);
-    expect((json.body as Array<{ sku: string }>).map((i) => i.sku).sort()).toEqual(items(1, 8).map((i) => i.sku).sort());
+    expect((json.body as unknown as Array<{ sku: string }>).map((i) => i.sku).sort()).toEqual(items(1, 8).map((i) => i.sku).sort());
     const events = await followEvents(org.key, runId);
     expect(events.filter((e) => e.type === 'task.started')).toHaveLength(4);
     expect(events.filter((e) => e.type === 'task.succeeded')).toHaveLength(4);

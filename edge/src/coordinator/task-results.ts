@@ -30,10 +30,11 @@ export async function taskResult(c: RunContext, taskId: string, result: TaskResu
 export type ApplyStatus = 'applied' | 'duplicate' | 'lease-lost' | 'not-found';
 
 /**
- * One result applied under its lease (idempotent: a repeat is a duplicate, a stale lease is refused), its slot
- * freed; no dispatch (the caller pumps once, for one result or a batch of them, ADR 0061).
+ * One result applied under its lease (idempotent: a repeat is a duplicate, a stale lease is refused); no dispatch
+ * (the caller pumps once, for one result or a batch of them, ADR 0061). Its politeness slot is freed now, or, given
+ * `ended`, left there for the caller to free with the batch's others.
  */
-export async function applyResult(c: RunContext, taskId: string, result: TaskResult): Promise<ApplyStatus> {
+export async function applyResult(c: RunContext, taskId: string, result: TaskResult, ended?: TaskRow[]): Promise<ApplyStatus> {
   let task = c.store.getTask(taskId);
   const meta = c.store.getMeta();
   if (!task || !meta) return 'not-found';
@@ -67,7 +68,8 @@ export async function applyResult(c: RunContext, taskId: string, result: TaskRes
     if (reportsNodeLoss(failure)) applyNodeLoss(c, task, failure.message, now);
     else applyFailure(c, task, failure, now);
   }
-  await freeSlot(c, task);
+  if (ended) ended.push(task);
+  else await freeSlot(c, task);
   return 'applied';
 }
 
