@@ -41,6 +41,9 @@ export interface SessionDeps {
   results?: ResultPoster;
 }
 
+/** How long a fast-path task's events wait for its result before they are posted alone. */
+const FAST_EVENTS_FLUSH_MS = 2000;
+
 /** How long a node keeps trying to announce a task start before it lets the lease expire. */
 const START_TRY_MS = 5000;
 
@@ -89,7 +92,8 @@ export class TaskSession {
     if (deps.pages) observers.push(deps.pages.begin(task));
     const lose = (): void => this.stop('lease-lost');
     const keeper = this.#keepLease(lose);
-    const batcher = new EventBatcher({ send: (events) => deps.edge.events(task, events), onGone: lose });
+    // A fast-path page's few events ride with its result (ADR 0061) unless it runs long: no separate post per page.
+    const batcher = new EventBatcher({ send: (events) => deps.edge.events(task, events), onGone: lose, ...(announce ? {} : { flushMs: FAST_EVENTS_FLUSH_MS }) });
     const result = await executeTask(task, deps.pool, {
       nodeId: deps.nodeId,
       onEvent: (e) => batcher.push(e),
