@@ -37,6 +37,7 @@ const TABLE = {
   slots: { env: 'FLEET_SLOTS', schema: intFrom(1, 256), default: '4' },
   httpSlots: { env: 'FLEET_HTTP_SLOTS', schema: intFrom(0, 1024), default: '16' },
   browsers: { env: 'FLEET_BROWSERS', schema: intFrom(1, 32), default: '1' },
+  resultBatch: { env: 'FLEET_RESULT_BATCH', schema: z.enum(['true', 'false'], 'true or false').transform((v) => v === 'true'), default: 'true' },
   warmContexts: { env: 'FLEET_WARM_CONTEXTS', schema: intFrom(0, 64), default: '2' },
   chromiumPath: { env: 'CHROMIUM_PATH', schema: z.string().min(1), default: defaultChromiumPath({}) },
   cdpEndpoint: { env: 'TRAWL_CDP_ENDPOINT', schema: z.url({ protocol: /^(wss?|https?)$/ }).optional(), default: undefined },
@@ -67,6 +68,8 @@ export interface FleetConfig {
   /** Fast-path tasks at once beside the browser slots (ADR 0058); 0 runs them in browser slots. */
   httpSlots?: number;
   browsers: number;
+  /** Fast-path results finished together go to the edge in one request (ADR 0061); false posts each alone (the bench's A/B). */
+  resultBatch?: boolean;
   /** Fresh contexts kept ready for the next tasks (warm-contexts.ts); 0 makes each when its task starts. */
   warmContexts: number;
   chromiumPath: string;

@@ -1,6 +1,6 @@
 import {
   edgeInternalPaths, signRequest,
-  type NodeHeartbeat, type RunEventInput, type StorageState, type Task, type TaskResult,
+  type NodeHeartbeat, type ResultBatch, type RunEventInput, type StorageState, type Task, type TaskResult,
 } from '@trawl/schemas';
 import { messageOf, type Logger } from './log.ts';
 
@@ -71,14 +71,22 @@ export class EdgeClient {
    * `until` (the task deadline plus a grace period): a finished page is worth delivering,
    * and the coordinator applies repeats idempotently.
    */
-  async result(task: Task, result: TaskResult, until: number, signal?: AbortSignal): Promise<EdgeAnswer> {
-    const path = edgeInternalPaths.taskResult(task.runId, task.taskId);
+  result(task: Task, result: TaskResult, until: number, signal?: AbortSignal): Promise<EdgeAnswer> {
+    return this.#retrying(task.edgeUrl, edgeInternalPaths.taskResult(task.runId, task.taskId), result, until, { runId: task.runId, taskId: task.taskId }, signal);
+  }
+
+  /** Several results of one run in one request (ADR 0061), retried as one result is: each entry is applied idempotently. */
+  results(edgeUrl: string, runId: string, batch: ResultBatch, until: number): Promise<EdgeAnswer> {
+    return this.#retrying(edgeUrl, edgeInternalPaths.runResults(runId), batch, until, { runId, results: batch.results.length });
+  }
+
+  async #retrying(baseUrl: string, path: string, payload: unknown, until: number, what: Record<string, unknown>, signal?: AbortSignal): Promise<EdgeAnswer> {
     for (let attempt = 0; ; attempt++) {
-      const answer = await this.call(task.edgeUrl, path, result);
+      const answer = await this.call(baseUrl, path, payload);
       if (answer.kind !== 'retry') return answer;
       const wait = Math.min(5000, 200 * 2 ** attempt) * (0.75 + Math.random() / 2);
       if (Date.now() + wait > until || signal?.aborted) return answer;
-      this.log.warn('posting the result failed; retrying', { runId: task.runId, taskId: task.taskId, reason: answer.reason, attempt });
+      this.log.warn('posting the result failed; retrying', { ...what, reason: answer.reason, attempt });
       await sleep(wait, signal);
     }
   }

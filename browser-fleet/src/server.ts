@@ -21,6 +21,7 @@ import { runPreview } from './preview.ts';
 import { BrowserSessions } from './sessions/browser-sessions.ts';
 import { TaskPages } from './live/task-pages.ts';
 import { TaskScreencasts } from './live/screencast.ts';
+import { ResultPoster } from './result-poster.ts';
 
 export interface FleetNode {
   /** Where this node listens (FLEET_PUBLIC_URL when set). */
@@ -71,6 +72,8 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   const browserSessions = new BrowserSessions({ chromiumPath: config.chromiumPath, sandbox: sandbox ?? undefined, egress, limiter, log, nodeId: config.nodeId, onSlotFreed: () => onSlotFreed() });
   egress.allow.reserve(() => browserSessions.debugPorts());
   const edge = new EdgeClient(config.secret, config.nodeId, log);
+  const results = config.resultBatch === false ? undefined
+    : new ResultPoster({ single: (t, r, until) => edge.result(t, r, until), batch: (u, runId, b, until) => edge.results(u, runId, b, until), log });
   const sessions = new Map<string, { session: TaskSession; done: Promise<void> }>();
   // Pages of tasks in flight, screencast only while the edge holds a live view of one (ADR 0044).
   const taskPages = new TaskPages();
@@ -105,7 +108,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
    * if any and of the same kind; one of the other kind needs a free slot of its own.
    */
   function startSession(task: Task, slot: SlotKind): void {
-    const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log, metrics, spans, egress, warm, acceptNext: () => !limiter.draining, pages: taskPages });
+    const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log, metrics, spans, egress, warm, acceptNext: () => !limiter.draining, pages: taskPages, results });
     const done = session.run()
       .catch((e: unknown) => {
         log.error('task session failed', { runId: task.runId, taskId: task.taskId, error: messageOf(e) });

@@ -17,6 +17,7 @@ import type { SpanSink } from './telemetry/otlp-exporter.ts';
 import { TaskSpans } from './telemetry/task-spans.ts';
 import type { TaskPages } from './live/task-pages.ts';
 import { slotKindOf } from './limiter.ts';
+import type { ResultPoster } from './result-poster.ts';
 
 export interface SessionDeps {
   pool: ContextSource;
@@ -36,7 +37,12 @@ export interface SessionDeps {
   acceptNext?: () => boolean;
   /** The node's pages of tasks in flight, for the live view (ADR 0044). */
   pages?: TaskPages;
+  /** Where fast-path results go, batched per run (ADR 0061); absent: each is posted alone. */
+  results?: ResultPoster;
 }
+
+/** How long a fast-path task's events wait for its result before they are posted alone. */
+const FAST_EVENTS_FLUSH_MS = 2000;
 
 /** How long a node keeps trying to announce a task start before it lets the lease expire. */
 const START_TRY_MS = 5000;
@@ -86,7 +92,8 @@ export class TaskSession {
     if (deps.pages) observers.push(deps.pages.begin(task));
     const lose = (): void => this.stop('lease-lost');
     const keeper = this.#keepLease(lose);
-    const batcher = new EventBatcher({ send: (events) => deps.edge.events(task, events), onGone: lose });
+    // A fast-path page's few events ride with its result (ADR 0061) unless it runs long: no separate post per page.
+    const batcher = new EventBatcher({ send: (events) => deps.edge.events(task, events), onGone: lose, ...(announce ? {} : { flushMs: FAST_EVENTS_FLUSH_MS }) });
     const result = await executeTask(task, deps.pool, {
       nodeId: deps.nodeId,
       onEvent: (e) => batcher.push(e),
@@ -117,7 +124,9 @@ export class TaskSession {
     if (events.length) result.events = events.map((e) => ({ ...e, level: e.level ?? 'info' }));
     if (deps.acceptNext?.()) result.acceptNext = true;
     if (!announce) result.startedOn = deps.nodeId;
-    const answer = await deps.edge.result(task, result, task.deadline + (deps.resultGraceMs ?? 30_000));
+    const until = task.deadline + (deps.resultGraceMs ?? 30_000);
+    // Fast-path results finish many at a time: those of one run share a request (ADR 0061); a browser page's goes alone.
+    const answer = await (!announce && deps.results ? deps.results.post(task, result, until) : deps.edge.result(task, result, until));
     this.#log[answer.kind === 'ok' ? 'info' : 'warn'](`task ${result.outcome}; result ${answer.kind === 'ok' ? 'delivered' : `not delivered (${answer.kind})`}`, {
       outcome: result.outcome, code: result.error?.code, error: result.error?.message, items: result.items.length, totalMs: result.timings.totalMs,
     });

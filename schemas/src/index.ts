@@ -9,6 +9,7 @@ export * from './login.ts';
 export * from './item.ts';
 export * from './run.ts';
 export * from './task.ts';
+export * from './result-batch.ts';
 export * from './events.ts';
 export * from './fleet.ts';
 export * from './ids.ts';

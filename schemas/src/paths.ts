@@ -22,6 +22,8 @@ export const edgeInternalPaths = {
   taskHeartbeat: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/heartbeat`,
   taskEvents: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/events`,
   taskResult: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/result`,
+  /** Several results of one run in one request (ResultBatch, ADR 0061). */
+  runResults: (runId: string) => `/internal/runs/${runId}/results`,
   taskRelease: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/release`,
   taskLogin: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/login`,
   taskLoginState: (runId: string, taskId: string) => `/internal/runs/${runId}/tasks/${taskId}/login/state`,

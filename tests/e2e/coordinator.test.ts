@@ -124,6 +124,47 @@ describe('run coordinator (real Durable Object, queue and D1 under wrangler dev)
     expect((run.counts as { items: number }).items).toBe(4);
   });
 
+  it('applies a batch of results entry by entry (ADR 0061): stale and unknown entries refused, a re-posted batch adds nothing twice, next tasks per asking entry', async () => {
+    const runId = await startRun({ startUrls: ['http://127.0.0.1:9/b1', 'http://127.0.0.1:9/b2', 'http://127.0.0.1:9/b3'], concurrency: 3 });
+    const tasks = [await node.nextTask(runId), await node.nextTask(runId), await node.nextTask(runId)];
+    const [t1, t2, t3] = ['b1', 'b2', 'b3'].map((p) => tasks.find((t) => t.url.endsWith(`/${p}`))!);
+    expect(new Set(tasks.map((t) => t.url)).size).toBe(3);
+    const path = edgeInternalPaths.runResults(runId);
+    // Fast-path style: the start rides with the result (startedOn), under the same lease.
+    const r = (t: Task, from: number, discovered: string[] = []) => ({ ...result(t, node.nodeId, items(from, 2), discovered), startedOn: node.nodeId });
+    expect((await node.call(path, { v: 2, results: [{ taskId: t1!.taskId, result: r(t1!, 1) }] })).status).toBe(400);
+    expect((await node.call(path, { v: 1, results: [{ taskId: t1!.taskId, result: r(t1!, 1) }, { taskId: t1!.taskId, result: r(t1!, 1) }] })).status).toBe(400);
+    await new Promise((res) => setTimeout(res, 150)); // past SITE_MIN_DELAY_MS, so b4 may go at once
+    const first = await node.call(path, { v: 1, results: [
+      { taskId: t1!.taskId, result: { ...r(t1!, 1, ['http://127.0.0.1:9/b4']), acceptNext: true } },
+      { taskId: t2!.taskId, result: { ...r(t2!, 3), leaseToken: 'forged' } },
+      { taskId: 'tsk_unknown', result: r(t3!, 5) },
+    ] });
+    expect(first.status).toBe(200);
+    const answers = first.body.answers as Array<{ taskId: string; status: string; next?: unknown }>;
+    expect(answers.map((a) => [a.taskId, a.status])).toEqual([[t1!.taskId, 'applied'], [t2!.taskId, 'lease-lost'], ['tsk_unknown', 'not-found']]);
+    const next = NextTask.parse(answers[0]!.next);
+    expect(await verifyRequest(inject('fleetSecret'), new Headers(next.headers), 'POST', fleetPaths.tasks, next.body)).toBeNull();
+    const t4 = Task.parse(JSON.parse(next.body));
+    expect(t4).toMatchObject({ runId, url: 'http://127.0.0.1:9/b4', depth: 1 });
+    // The node lost the answer (it died, or the connection did) and posts the whole batch again: the applied entry is
+    // a duplicate (no item twice, no task handed back twice), the others apply now.
+    const again = await node.call(path, { v: 1, results: [
+      { taskId: t1!.taskId, result: { ...r(t1!, 1, ['http://127.0.0.1:9/b4']), acceptNext: true } },
+      { taskId: t2!.taskId, result: r(t2!, 3) },
+      { taskId: t3!.taskId, result: r(t3!, 5) },
+    ] });
+    expect(again.body.answers).toEqual([{ taskId: t1!.taskId, status: 'duplicate' }, { taskId: t2!.taskId, status: 'applied' }, { taskId: t3!.taskId, status: 'applied' }]);
+    expect((await node.call(path, { v: 1, results: [{ taskId: t4.taskId, result: r(t4, 7) }] })).body.answers).toEqual([{ taskId: t4.taskId, status: 'applied' }]);
+    const run = await waitForRun(org.key, runId);
+    expect(run.status).toBe('succeeded');
+    const json = await api(org.key, 'GET', `/v1/runs/${runId}/results?format=json`);
+    expect((json.body as unknown as Array<{ sku: string }>).map((i) => i.sku).sort()).toEqual(items(1, 8).map((i) => i.sku).sort());
+    const events = await followEvents(org.key, runId);
+    expect(events.filter((e) => e.type === 'task.started')).toHaveLength(4);
+    expect(events.filter((e) => e.type === 'task.succeeded')).toHaveLength(4);
+  });
+
   it('re-dispatches a task whose node stopped renewing its lease', async () => {
     const runId = await startRun();
     const t1 = await node.nextTask(runId);

@@ -27,29 +27,48 @@ export const siteLimiterName = (site: string) => `site:${site}`;
 const orgLimiterName = (orgId: string) => `org:${orgId}`;
 export const slotLimiter = (env: Env, name: string) => env.SLOT_LIMITER.get(env.SLOT_LIMITER.idFromName(name));
 
+export interface SlotWant { url: string; token: string }
+
 /**
- * A slot for one dispatch: first the organization's task cap, then the target site's concurrency and spacing.
- * A task that gets no slot waits (its retry time says for how long); nothing is dropped.
+ * Slots for dispatches, in order: first the organization's task cap, then each target site's concurrency and
+ * spacing. A task that gets no slot waits (its retry time says for how long); nothing is dropped. One call per
+ * limiter for the whole list (ADR 0061), decided in order as one call per task would be.
  */
-export async function acquireSlot(env: Env, orgId: string, url: string, token: string, limits: Politeness, ttlMs: number): Promise<SlotAnswer & { site: string }> {
-  const site = siteOf(url);
-  const org = await slotLimiter(env, orgLimiterName(orgId)).acquire({
-    token, org: orgId, maxConcurrent: limits.orgMaxTasksInFlight, orgMaxConcurrent: limits.orgMaxTasksInFlight, minDelayMs: 0, orgMinDelayMs: 0, ttlMs,
-  });
-  if (!org.granted) return { ...org, site };
+export async function acquireSlots(env: Env, orgId: string, wants: readonly SlotWant[], limits: Politeness, ttlMs: number): Promise<Array<SlotAnswer & { site: string }>> {
+  if (wants.length === 0) return [];
+  const org = slotLimiter(env, orgLimiterName(orgId));
+  const orgAnswers = await org.acquireMany(wants.map((w) => ({
+    token: w.token, org: orgId, maxConcurrent: limits.orgMaxTasksInFlight, orgMaxConcurrent: limits.orgMaxTasksInFlight, minDelayMs: 0, orgMinDelayMs: 0, ttlMs,
+  })));
+  const out = wants.map((w, i) => ({ ...orgAnswers[i]!, site: siteOf(w.url) }));
   const operator = configOf(env);
-  const answer = await slotLimiter(env, siteLimiterName(site)).acquire({
-    token, org: orgId, ttlMs, crawlDelayMs: limits.crawlDelays?.[site],
-    maxConcurrent: operator.siteMaxConcurrent, minDelayMs: operator.siteMinDelayMs,
-    orgMaxConcurrent: limits.siteMaxConcurrent, orgMinDelayMs: limits.siteMinDelayMs,
-  });
-  if (!answer.granted) await slotLimiter(env, orgLimiterName(orgId)).release(token);
-  return { ...answer, site };
+  await Promise.all([...groupBySite(out.flatMap((a, i) => (a.granted ? [i] : [])), (i) => out[i]!.site)].map(async ([site, idxs]) => {
+    const answers = await slotLimiter(env, siteLimiterName(site)).acquireMany(idxs.map((i) => ({
+      token: wants[i]!.token, org: orgId, ttlMs, crawlDelayMs: limits.crawlDelays?.[site],
+      maxConcurrent: operator.siteMaxConcurrent, minDelayMs: operator.siteMinDelayMs,
+      orgMaxConcurrent: limits.siteMaxConcurrent, orgMinDelayMs: limits.siteMinDelayMs,
+    })));
+    idxs.forEach((i, k) => { out[i] = { ...answers[k]!, site }; });
+  }));
+  // The organization's slot of a task its site refused goes back at once.
+  const refused = out.flatMap((a, i) => (orgAnswers[i]!.granted && !a.granted ? [wants[i]!.token] : []));
+  if (refused.length) await org.releaseMany(refused);
+  return out;
 }
 
-export async function releaseSlot(env: Env, orgId: string, url: string, token: string): Promise<void> {
+/** Slots of ended dispatches: one call to the organization's limiter and one per site. */
+export async function releaseSlots(env: Env, orgId: string, held: readonly SlotWant[]): Promise<void> {
+  if (held.length === 0) return;
+  const bySite = groupBySite(held, (h) => siteOf(h.url));
   await Promise.all([
-    slotLimiter(env, orgLimiterName(orgId)).release(token),
-    slotLimiter(env, siteLimiterName(siteOf(url))).release(token),
+    slotLimiter(env, orgLimiterName(orgId)).releaseMany(held.map((h) => h.token)),
+    ...[...bySite].map(([site, hs]) => slotLimiter(env, siteLimiterName(site)).releaseMany(hs.map((h) => h.token))),
   ]);
+}
+
+/** Items grouped by site, each group in the items' order. */
+export function groupBySite<T>(items: readonly T[], siteOfItem: (t: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const t of items) groups.set(siteOfItem(t), [...(groups.get(siteOfItem(t)) ?? []), t]);
+  return groups;
 }

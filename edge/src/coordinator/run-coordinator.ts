@@ -6,6 +6,7 @@ import { createRunContext, type LeaseAnswer, type ResultAnswer, type RunContext,
 import { blockedRequestsOf, cancelRun, onAlarm, purgeRun, snapshotOf, startRun } from './lifecycle.ts';
 import { dispatchFailed, liveTasksOf, loginRef, sessionRef, taskEvents, taskHeartbeat, taskRelease, taskStart } from './leases.ts';
 import { taskResult } from './task-results.ts';
+import { taskResults, type BatchEntry, type BatchEntryAnswer } from './result-batch.ts';
 import { eventLog, subscribe } from './event-stream.ts';
 
 export type { LeaseAnswer, ResultAnswer, RunInit, RunSnapshot } from './run-context.ts';
@@ -72,6 +73,11 @@ export class RunCoordinator extends DurableObject<Env> {
 
   taskResult(taskId: string, result: TaskResult): Promise<ResultAnswer> {
     return taskResult(this.c, taskId, result);
+  }
+
+  /** Several results of this run in one call (ADR 0061): each applied as by taskResult, then one dispatch. */
+  taskResults(entries: BatchEntry[]): Promise<BatchEntryAnswer[]> {
+    return taskResults(this.c, entries);
   }
 
   /** A draining node hands a task back: dispatch it again soon, without spending an attempt. */

@@ -3,7 +3,7 @@ import type { Task } from '@trawl/schemas';
 import type { RunMeta } from './store.ts';
 import { configOf } from '../env.ts';
 import { slotWaitersToWake } from './machine.ts';
-import { acquireSlot, releaseSlot } from './politeness.ts';
+import { acquireSlots, releaseSlots } from './politeness.ts';
 import { emit } from './event-stream.ts';
 import type { RunContext } from './run-context.ts';
 
@@ -20,7 +20,7 @@ const WAIT_MESSAGES = {
 export async function admit(c: RunContext, meta: RunMeta, messages: Task[], now: number): Promise<Task[]> {
   if (!meta.politeness) return messages;
   const ttlMs = meta.spec.limits.taskTimeoutMs + configOf(c.env).dispatchTimeoutMs;
-  const answers = await Promise.all(messages.map((m) => acquireSlot(c.env, meta.orgId, m.url, m.leaseToken, meta.politeness!, ttlMs)));
+  const answers = await acquireSlots(c.env, meta.orgId, messages.map((m) => ({ url: m.url, token: m.leaseToken })), meta.politeness, ttlMs);
   const admitted: Task[] = [];
   messages.forEach((m, i) => {
     const answer = answers[i]!;
@@ -38,13 +38,19 @@ export async function admit(c: RunContext, meta: RunMeta, messages: Task[], now:
   return admitted;
 }
 
-export async function freeSlot(c: RunContext, task: { url: string; leaseToken: string | null }): Promise<void> {
+export function freeSlot(c: RunContext, task: { url: string; leaseToken: string | null }): Promise<void> {
+  return freeSlots(c, [task]);
+}
+
+/** The slots of ended tasks (a batch of results frees all of its own in one call per limiter, ADR 0061). */
+export async function freeSlots(c: RunContext, tasks: ReadonlyArray<{ url: string; leaseToken: string | null }>): Promise<void> {
   const meta = c.store.getMeta();
-  if (!meta?.politeness || !task.leaseToken) return;
+  const held = tasks.flatMap((t) => (t.leaseToken ? [{ url: t.url, token: t.leaseToken }] : []));
+  if (!meta?.politeness || held.length === 0) return;
   // A slot of this run came free: its tasks waiting for one may go at the next pump, not at their retry time.
   const now = Date.now();
   const waiting = [...c.waitingForSlot.keys()].map((id) => c.store.getTask(id));
   for (const t of slotWaitersToWake(c.waitingForSlot, waiting, now)) c.store.updateTask({ ...t, notBefore: now });
   c.waitingForSlot.clear();
-  await releaseSlot(c.env, meta.orgId, task.url, task.leaseToken).catch((err: unknown) => c.log.warn('releasing a slot failed', { err: String(err) }));
+  await releaseSlots(c.env, meta.orgId, held).catch((err: unknown) => c.log.warn('releasing a slot failed', { err: String(err) }));
 }

@@ -18,12 +18,29 @@ import { mayHandBackNow } from './hand-back.ts';
 import { requireMeta, withSite, type ResultAnswer, type RunContext } from './run-context.ts';
 
 export async function taskResult(c: RunContext, taskId: string, result: TaskResult): Promise<ResultAnswer> {
+  const applied = await applyResult(c, taskId, result);
+  if (applied === 'not-found') return { ok: false, code: 'NOT_FOUND' };
+  if (applied === 'lease-lost') return { ok: false, code: 'LEASE_LOST' };
+  if (applied === 'duplicate') return { ok: true, duplicate: true };
+  // A node with room gets the run's next task in the answer, unless another node has more room (hand-back.ts, ADR 0057).
+  const [next] = await pump(c, result.acceptNext && await mayHandBackNow(c.env, c.live.nodeOf(taskId, result.leaseToken)) ? 1 : 0);
+  return { ok: true, duplicate: false, ...(next ? { next } : {}) };
+}
+
+export type ApplyStatus = 'applied' | 'duplicate' | 'lease-lost' | 'not-found';
+
+/**
+ * One result applied under its lease (idempotent: a repeat is a duplicate, a stale lease is refused); no dispatch
+ * (the caller pumps once, for one result or a batch of them, ADR 0061). Its politeness slot is freed now, or, given
+ * `ended`, left there for the caller to free with the batch's others.
+ */
+export async function applyResult(c: RunContext, taskId: string, result: TaskResult, ended?: TaskRow[]): Promise<ApplyStatus> {
   let task = c.store.getTask(taskId);
   const meta = c.store.getMeta();
-  if (!task || !meta) return { ok: false, code: 'NOT_FOUND' };
+  if (!task || !meta) return 'not-found';
   const verdict = judgeResult(task, result.leaseToken);
-  if (verdict === 'duplicate') return { ok: true, duplicate: true };
-  if (verdict === 'stale') return { ok: false, code: 'LEASE_LOST' };
+  if (verdict === 'duplicate') return 'duplicate';
+  if (verdict === 'stale') return 'lease-lost';
   // A fast-path task's start comes with its result (ADR 0058): recorded first, under the same lease.
   if (result.startedOn && task.status === 'queued') {
     await taskStart(c, taskId, result.leaseToken, result.startedOn);
@@ -51,10 +68,9 @@ export async function taskResult(c: RunContext, taskId: string, result: TaskResu
     if (reportsNodeLoss(failure)) applyNodeLoss(c, task, failure.message, now);
     else applyFailure(c, task, failure, now);
   }
-  await freeSlot(c, task);
-  // A node with room gets the run's next task in the answer, unless another node has more room (hand-back.ts, ADR 0057).
-  const [next] = await pump(c, result.acceptNext && await mayHandBackNow(c.env, c.live.nodeOf(taskId, result.leaseToken)) ? 1 : 0);
-  return { ok: true, duplicate: false, ...(next ? { next } : {}) };
+  if (ended) ended.push(task);
+  else await freeSlot(c, task);
+  return 'applied';
 }
 
 export function applySuccess(c: RunContext, meta: RunMeta, task: TaskRow, result: TaskResult, now: number, sealedSession: string | null = null): void {

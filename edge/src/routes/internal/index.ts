@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import {
-  EventBatch, LeaseRequest, NodeHeartbeat, ReleaseRequest, TaskResult, fleetPaths, issuesOf, signRequest, type ErrorCode, type NextTask, type Task,
+  EventBatch, LeaseRequest, NodeHeartbeat, ReleaseRequest, ResultBatch, TaskResult, fleetPaths, issuesOf, signRequest, type ErrorCode, type NextTask, type Task,
 } from '@trawl/schemas';
 import { configOf } from '../../env.ts';
 import type { z } from 'zod';
@@ -8,7 +8,7 @@ import type { AppEnv } from '../../app.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { requireFleetSignature } from '../../middleware/fleet-auth.ts';
 import { recordHeartbeat } from '../../services/fleet/nodes.ts';
-import { recordTaskAttempt } from '../../services/stats/stats.ts';
+import { recordTaskAttempt, recordTaskAttempts } from '../../services/stats/stats.ts';
 import { registerArtifactUpload } from './artifacts.ts';
 import { registerLoginSession } from './login-session.ts';
 
@@ -68,6 +68,18 @@ internalRoutes.post('/runs/:runId/tasks/:taskId/result', async (c) => {
   if (res.ok && !res.duplicate) c.executionCtx.waitUntil(recordTaskAttempt(c.get('services'), c.req.param('runId'), c.req.param('taskId'), result).catch(() => undefined));
   const next = res.ok && res.next ? await signedNextTask(configOf(c.env).fleetSecret, res.next) : undefined;
   return c.json(answer(res, res.ok ? { duplicate: res.duplicate, ...(next ? { next } : {}) } : {}));
+});
+
+// Several results of one run (ADR 0061): answered per entry, never as a whole 404/409 (a node reads a 404 here as an
+// edge without this route and posts its results one by one).
+internalRoutes.post('/runs/:runId/results', async (c) => {
+  const batch = await parse(c.req.raw, ResultBatch);
+  const runId = c.req.param('runId');
+  const answers = await coordinator(c.env, runId).taskResults(batch.results);
+  const applied = batch.results.filter((_, i) => answers[i]?.status === 'applied');
+  if (applied.length) c.executionCtx.waitUntil(recordTaskAttempts(c.get('services'), runId, applied).catch(() => undefined));
+  const secret = configOf(c.env).fleetSecret;
+  return c.json({ ok: true, answers: await Promise.all(answers.map(async (a) => ({ taskId: a.taskId, status: a.status, ...(a.next ? { next: await signedNextTask(secret, a.next) } : {}) }))) });
 });
 
 /** A task for the node that posted a result, signed as an offer to its task route would be. */

@@ -68,15 +68,26 @@ export async function computeStats(ctx: ActorContext, q: StatsQuery) {
 }
 
 /** Called once per applied (not duplicate) task result, off the response path. */
-export async function recordTaskAttempt(ctx: ServiceContext, runId: string, taskId: string, result: TaskResult): Promise<void> {
+export function recordTaskAttempt(ctx: ServiceContext, runId: string, taskId: string, result: TaskResult): Promise<void> {
+  return recordTaskAttempts(ctx, runId, [{ taskId, result }]);
+}
+
+/** The applied results of one run's batch (ADR 0061): one read of the run's job and one D1 round trip for the rows. */
+export async function recordTaskAttempts(ctx: ServiceContext, runId: string, entries: ReadonlyArray<{ taskId: string; result: TaskResult }>): Promise<void> {
+  if (entries.length === 0) return;
   const [run] = await ctx.db.select({ orgId: runs.orgId, jobId: runs.jobId, spec: jobs.spec }).from(runs).innerJoin(jobs, eq(jobs.id, runs.jobId))
     .where(eq(runs.id, runId)).limit(1);
   if (!run) return;
-  // The job's spec now, not the run's copy: an edit in the middle of a run shifts only the usage report's estimate.
-  const skipped = skippedBySampling(run.spec.artifacts, result.attempt, run.spec.retry.maxAttempts, result.outcome);
-  await ctx.db.insert(taskAttempts).values({
-    runId, taskId, attempt: result.attempt, orgId: run.orgId, jobId: run.jobId, outcome: result.outcome, code: result.error?.code ?? null,
-    durationMs: Math.round(result.timings.totalMs), items: result.items.length, finishedAt: Date.now(),
-    skippedTrace: skipped.trace, skippedHar: skipped.har, skippedScreenshots: skipped.screenshot,
-  }).onConflictDoNothing();
+  const finishedAt = Date.now();
+  // One row per statement (D1 caps bound parameters per statement); the batch sends them in one round trip.
+  const [first, ...rest] = entries.map(({ taskId, result }) => {
+    // The job's spec now, not the run's copy: an edit in the middle of a run shifts only the usage report's estimate.
+    const skipped = skippedBySampling(run.spec.artifacts, result.attempt, run.spec.retry.maxAttempts, result.outcome);
+    return ctx.db.insert(taskAttempts).values({
+      runId, taskId, attempt: result.attempt, orgId: run.orgId, jobId: run.jobId, outcome: result.outcome, code: result.error?.code ?? null,
+      durationMs: Math.round(result.timings.totalMs), items: result.items.length, finishedAt,
+      skippedTrace: skipped.trace, skippedHar: skipped.har, skippedScreenshots: skipped.screenshot,
+    }).onConflictDoNothing();
+  });
+  await ctx.db.batch([first!, ...rest]);
 }
