@@ -1,6 +1,7 @@
 import { getDomain } from 'tldts';
 import { configOf, type Env } from '../env.ts';
 import type { SlotAnswer } from '../rate-limit/slot-limiter.ts';
+import type { WakeRef } from '../rate-limit/slot-waiters.ts';
 
 /** The limits a run dispatches under: the organization's settings, or the deployment's defaults. */
 export interface Politeness {
@@ -29,21 +30,23 @@ export const slotLimiter = (env: Env, name: string) => env.SLOT_LIMITER.get(env.
 
 /**
  * A slot for one dispatch: first the organization's task cap, then the target site's concurrency and spacing.
- * A task that gets no slot waits (its retry time says for how long); nothing is dropped.
+ * A task that gets no slot waits (its retry time says for how long); nothing is dropped. `wake` names it to the
+ * limiter that refused it, which wakes it when a slot comes free (ADR 0060).
  */
-export async function acquireSlot(env: Env, orgId: string, url: string, token: string, limits: Politeness, ttlMs: number): Promise<SlotAnswer & { site: string }> {
+export async function acquireSlot(env: Env, orgId: string, url: string, token: string, limits: Politeness, ttlMs: number, wake: WakeRef): Promise<SlotAnswer & { site: string }> {
   const site = siteOf(url);
   const org = await slotLimiter(env, orgLimiterName(orgId)).acquire({
-    token, org: orgId, maxConcurrent: limits.orgMaxTasksInFlight, orgMaxConcurrent: limits.orgMaxTasksInFlight, minDelayMs: 0, orgMinDelayMs: 0, ttlMs,
+    token, org: orgId, wake, maxConcurrent: limits.orgMaxTasksInFlight, orgMaxConcurrent: limits.orgMaxTasksInFlight, minDelayMs: 0, orgMinDelayMs: 0, ttlMs,
   });
   if (!org.granted) return { ...org, site };
   const operator = configOf(env);
   const answer = await slotLimiter(env, siteLimiterName(site)).acquire({
-    token, org: orgId, ttlMs, crawlDelayMs: limits.crawlDelays?.[site],
+    token, org: orgId, ttlMs, wake, crawlDelayMs: limits.crawlDelays?.[site],
     maxConcurrent: operator.siteMaxConcurrent, minDelayMs: operator.siteMinDelayMs,
     orgMaxConcurrent: limits.siteMaxConcurrent, orgMinDelayMs: limits.siteMinDelayMs,
   });
-  if (!answer.granted) await slotLimiter(env, orgLimiterName(orgId)).release(token);
+  // Held for an instant only: nobody waited for that slot, so giving it back wakes nobody (nor starts a wake loop).
+  if (!answer.granted) await slotLimiter(env, orgLimiterName(orgId)).release(token, false);
   return { ...answer, site };
 }
 

@@ -1,13 +1,19 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
+import { createLogger } from '../lib/log.ts';
+import { WOKEN_GRACE_MS, type Sleeper } from './slot-waiters.ts';
 import {
-  decideSlot, emptySlotState, pruned, releaseSlot, subjectLimits,
+  decideSlot, emptySlotState, pruned, releaseAndWake, releaseSlot, subjectLimits, wakeForFree,
   type SlotAnswer, type SlotRequest, type SlotState, type SubjectOverride,
 } from './slot-decision.ts';
 
 export type { SlotAnswer, SlotRequest, SubjectOverride } from './slot-decision.ts';
 
 const STATE_KEY = 'slots';
+const log = createLogger({ component: 'slot-limiter' });
+// TEMP counters
+const TEMPC = { acquire: 0, refused: 0, release: 0, t: Date.now() };
+const tempTick = () => { const now = Date.now(); if (now - TEMPC.t >= 5000) { console.log(`TEMPSLOT ${JSON.stringify({ ...TEMPC, secs: (now - TEMPC.t) / 1000 })}`); TEMPC.acquire = 0; TEMPC.refused = 0; TEMPC.release = 0; TEMPC.t = now; } };
 
 /**
  * Concurrency and spacing for one subject shared by every run, fleet node and organization: a target site
@@ -28,12 +34,35 @@ export class SlotLimiter extends DurableObject<Env> {
 
   acquire(req: SlotRequest, now = Date.now()): SlotAnswer {
     const { answer, state } = decideSlot(this.state, req, now, Math.random());
+    TEMPC.acquire++; if (!answer.granted) TEMPC.refused++; tempTick();
     this.save(state);
     return answer;
   }
 
-  release(token: string): void {
-    this.save(releaseSlot(this.state, token));
+  /**
+   * Gives a slot back. A slot that was in use (`wake`) wakes the tasks next in line for the slots free now; a slot
+   * given back at once because the site refused the task (politeness.ts) frees nothing anyone waited for.
+   */
+  async release(token: string, wake = true, now = Date.now()): Promise<void> {
+    TEMPC.release++; tempTick();
+    if (!wake) {
+      this.save(releaseSlot(this.state, token));
+      return;
+    }
+    await this.wakeNext(releaseAndWake(this.state, token, now));
+  }
+
+  /** After a wake-up, a slot still free (the woken task's coordinator did not ask in time) goes to the next in line. */
+  override async alarm(): Promise<void> {
+    await this.wakeNext(wakeForFree(this.state, Date.now()));
+  }
+
+  private async wakeNext({ wake, state }: { wake: Sleeper[]; state: SlotState }): Promise<void> {
+    this.save(state);
+    if (wake.length === 0) return;
+    // Not awaited: a coordinator's wake-up only arms its alarm, but the releasing caller need not wait for it.
+    this.ctx.waitUntil(this.wakeAll(wake));
+    await this.ctx.storage.setAlarm(Date.now() + WOKEN_GRACE_MS);
   }
 
   /** Operator settings for this subject (null: back to the deployment's defaults). */
@@ -52,6 +81,14 @@ export class SlotLimiter extends DurableObject<Env> {
   /** For tests and operators: drops this object's memory as an eviction would; what it knows is in storage. */
   restart(): void {
     this.ctx.abort('restarted by the operator');
+  }
+
+  /** Tells each woken task's coordinator to ask again now; one that does not answer wakes at its fallback retry. */
+  private async wakeAll(next: Sleeper[]): Promise<void> {
+    await Promise.all(next.map(async (x) => {
+      const coordinator = this.env.RUN_COORDINATOR.get(this.env.RUN_COORDINATOR.idFromName(x.runId));
+      await coordinator.wakeForSlot(x.taskId, x.attempt).catch((err: unknown) => log.warn('waking a run for a slot failed', { runId: x.runId, err: String(err) }));
+    }));
   }
 
   private save(state: SlotState): void {
