@@ -46,9 +46,7 @@ export async function cancelRun(c: RunContext): Promise<RunSnapshot> {
   return snapshotOf(c);
 }
 
-const TEMPA = { alarms: 0, t: Date.now() };
 export async function onAlarm(c: RunContext): Promise<void> {
-  TEMPA.alarms++; if (Date.now() - TEMPA.t >= 5000) { console.log(`TEMPALARM ${JSON.stringify(TEMPA)}`); TEMPA.alarms = 0; TEMPA.t = Date.now(); }
   const meta = c.store.getMeta();
   if (!meta) return;
   const now = Date.now();

@@ -11,16 +11,13 @@ export type { SlotAnswer, SlotRequest, SubjectOverride } from './slot-decision.t
 
 const STATE_KEY = 'slots';
 const log = createLogger({ component: 'slot-limiter' });
-// TEMP counters
-const TEMPC = { acquire: 0, refused: 0, release: 0, t: Date.now() };
-const tempTick = () => { const now = Date.now(); if (now - TEMPC.t >= 5000) { console.log(`TEMPSLOT ${JSON.stringify({ ...TEMPC, secs: (now - TEMPC.t) / 1000 })}`); TEMPC.acquire = 0; TEMPC.refused = 0; TEMPC.release = 0; TEMPC.t = now; } };
 
 /**
  * Concurrency and spacing for one subject shared by every run, fleet node and organization: a target site
  * (`site:<registrable domain>`) or an organization's pages in flight (`org:<org>`). Decisions are slot-decision.ts;
  * this object keeps its state in its own storage and writes it with every change, so an eviction, a restart or a
  * deploy loses neither the slots held nor the time of the last start. A holder that dies frees its slot when the
- * slot's lease runs out.
+ * slot's lease runs out. Tasks refused a slot sleep in its line and a release wakes the next ones (ADR 0060).
  */
 export class SlotLimiter extends DurableObject<Env> {
   private state: SlotState;
@@ -34,7 +31,6 @@ export class SlotLimiter extends DurableObject<Env> {
 
   acquire(req: SlotRequest, now = Date.now()): SlotAnswer {
     const { answer, state } = decideSlot(this.state, req, now, Math.random());
-    TEMPC.acquire++; if (!answer.granted) TEMPC.refused++; tempTick();
     this.save(state);
     return answer;
   }
@@ -44,7 +40,6 @@ export class SlotLimiter extends DurableObject<Env> {
    * given back at once because the site refused the task (politeness.ts) frees nothing anyone waited for.
    */
   async release(token: string, wake = true, now = Date.now()): Promise<void> {
-    TEMPC.release++; tempTick();
     if (!wake) {
       this.save(releaseSlot(this.state, token));
       return;
