@@ -73,6 +73,8 @@ describe('slot waiters: refused tasks sleep in line and a release wakes the next
     // a holds one slot, its cap: b's release wakes c, not a2 (asleep longer).
     const woken = releaseAndWake(s, 'lease-b1', T0 + 100);
     expect(woken.wake.map((x) => x.taskId)).toEqual(['c1']);
+    // Another slot free and only a2 asleep: a at its cap could not use it, so nobody is woken.
+    expect(pickWakes(woken.state, 1, T0 + 150).wake).toEqual([]);
     // c's wake-up got lost: a newcomer d is turned away while c's turn is fresh, and served once it lapsed.
     const d = { ...req('d1', { maxConcurrent: 2 }) };
     expect(ask(woken.state, d, 100 + WOKEN_GRACE_MS - 50).answer).toMatchObject({ granted: false, reason: 'turn' });
