@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideSlot, emptySlotState, releaseAndWake, type SlotRequest, type SlotState } from '../src/rate-limit/slot-decision.ts';
-import { MAX_SLEEPERS, WAKE_FALLBACK_MS, WOKEN_GRACE_MS, pickWakes, withSleeper } from '../src/rate-limit/slot-waiters.ts';
+import { MAX_SLEEPERS, WAKE_FALLBACK_MS, WOKEN_GRACE_MS, lineChanges, nextLookAt, pickWakes, withSleeper } from '../src/rate-limit/slot-waiters.ts';
 import { slotWaitIsCurrent, type TaskRow } from '../src/coordinator/machine.ts';
 
 const T0 = 1_800_000_000_000;
@@ -87,6 +87,23 @@ describe('slot waiters: refused tasks sleep in line and a release wakes the next
     expect(withSleeper(full, 'a', { runId: 'r5', taskId: 't5', attempt: 2 }, 1, T0, T0 + 2000)?.[5]).toMatchObject({ taskId: 't5', attempt: 2, since: T0 });
     const s = { ...emptySlotState(), limit: 1, sleepers: full.slice(0, 2).map((x, i) => ({ ...x, expiresAt: i === 0 ? T0 + 10 : T0 + 1000 })) };
     expect(pickWakes(s, 1, T0 + 500).wake.map((x) => x.taskId)).toEqual(['t1']);
+  });
+
+  it('the limiter looks again when a woken task should have asked or a held slot runs out, and writes only the line\'s changes', () => {
+    let s = emptySlotState();
+    for (const [i, t] of ['a1', 'b1', 'c1'].entries()) s = ask(s, req(t, { ttlMs: 30_000 }), i).state;
+    // a holds the slot until T0 + 30 s; b and c sleep: look at the expiry (a dead holder frees it only then).
+    expect(nextLookAt(s, false, T0 + 100)).toBe(T0 + 30_000);
+    // Just woke someone: look again once its grace is over, to hand the slot on if it did not ask.
+    expect(nextLookAt(s, true, T0 + 100)).toBe(T0 + 100 + WOKEN_GRACE_MS);
+    expect(nextLookAt(emptySlotState(), true, T0)).toBeNull();
+    const woken = releaseAndWake(s, 'lease-a1', T0 + 200);
+    const again = ask(woken.state, req('c1', { ttlMs: 30_000 }), 300).state;
+    expect(lineChanges(s.sleepers!, woken.state.sleepers!)).toEqual({ put: [], drop: ['b1'] });
+    // c asked again: only its own entry (a later expiry, the same place in line) is written.
+    const changes = lineChanges(woken.state.sleepers!, again.sleepers!);
+    expect(changes.drop).toEqual([]);
+    expect(changes.put.map((x) => [x.taskId, x.since, x.expiresAt])).toEqual([['c1', T0 + 2, T0 + 300 + WAKE_FALLBACK_MS + 1500]]);
   });
 
   it('a coordinator wakes only a task still waiting from that refusal: one that ran and failed since waits its retry (issue #10)', () => {

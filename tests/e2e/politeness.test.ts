@@ -114,7 +114,7 @@ describe('politeness: per-site and per-organization slots shared by every run (r
     const runIds = [...runOrg.keys()];
     const order: number[] = [];
     for (let n = 0; n < 12; n++) {
-      // The next run starts only when the slot is given back, woken by the limiter (its fallback poll is a minute away).
+      // The next run starts only when the slot is given back, woken by the limiter (its fallback ask is minutes away).
       await until(() => handedOut(runIds).some((t) => !finished.has(t)), 10_000);
       const open = handedOut(runIds).filter((t) => !finished.has(t));
       expect(open).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env.ts';
 import { createLogger } from '../lib/log.ts';
-import { WOKEN_GRACE_MS, type Sleeper } from './slot-waiters.ts';
+import { lineChanges, nextLookAt, type Sleeper } from './slot-waiters.ts';
 import {
   decideSlot, emptySlotState, pruned, releaseAndWake, releaseSlot, subjectLimits, wakeForFree,
   type SlotAnswer, type SlotRequest, type SlotState, type SubjectOverride,
@@ -10,6 +10,8 @@ import {
 export type { SlotAnswer, SlotRequest, SubjectOverride } from './slot-decision.ts';
 
 const STATE_KEY = 'slots';
+/** Each sleeper under a key of its own: the line (up to 1,000) is not rewritten with every decision. */
+const LINE_PREFIX = 'line:';
 const log = createLogger({ component: 'slot-limiter' });
 
 /**
@@ -23,15 +25,20 @@ export class SlotLimiter extends DurableObject<Env> {
   private state: SlotState;
   /** Which incarnation answers (a restart or eviction makes a new one): lets a test see the restart happened. */
   private readonly instanceId = crypto.randomUUID();
+  /** The alarm this incarnation armed (null: none known; after an eviction the next look arms one again). */
+  private alarmAt: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.state = ctx.storage.kv.get<SlotState>(STATE_KEY) ?? emptySlotState();
+    const stored = ctx.storage.kv.get<SlotState>(STATE_KEY) ?? emptySlotState();
+    const sleepers = [...ctx.storage.kv.list<Sleeper>({ prefix: LINE_PREFIX })].map(([, x]) => x).sort((a, b) => a.since - b.since);
+    this.state = { ...stored, sleepers };
   }
 
-  acquire(req: SlotRequest, now = Date.now()): SlotAnswer {
+  async acquire(req: SlotRequest, now = Date.now()): Promise<SlotAnswer> {
     const { answer, state } = decideSlot(this.state, req, now, Math.random());
     this.save(state);
+    if (!answer.granted) await this.lookAgain(false);
     return answer;
   }
 
@@ -47,17 +54,25 @@ export class SlotLimiter extends DurableObject<Env> {
     await this.wakeNext(releaseAndWake(this.state, token, now));
   }
 
-  /** After a wake-up, a slot still free (the woken task's coordinator did not ask in time) goes to the next in line. */
+  /** A slot still free after a wake-up (the woken did not ask in time), or freed by a dead holder, goes to the next in line. */
   override async alarm(): Promise<void> {
+    this.alarmAt = null;
     await this.wakeNext(wakeForFree(this.state, Date.now()));
   }
 
   private async wakeNext({ wake, state }: { wake: Sleeper[]; state: SlotState }): Promise<void> {
     this.save(state);
-    if (wake.length === 0) return;
     // Not awaited: a coordinator's wake-up only arms its alarm, but the releasing caller need not wait for it.
-    this.ctx.waitUntil(this.wakeAll(wake));
-    await this.ctx.storage.setAlarm(Date.now() + WOKEN_GRACE_MS);
+    if (wake.length) this.ctx.waitUntil(this.wakeAll(wake));
+    await this.lookAgain(wake.length > 0);
+  }
+
+  /** Arms the alarm for the next look (nextLookAt), unless an earlier one is armed already. */
+  private async lookAgain(woke: boolean): Promise<void> {
+    const at = nextLookAt(this.state, woke, Date.now());
+    if (at === null || (this.alarmAt !== null && this.alarmAt <= at)) return;
+    this.alarmAt = at;
+    await this.ctx.storage.setAlarm(at);
   }
 
   /** Operator settings for this subject (null: back to the deployment's defaults). */
@@ -87,8 +102,12 @@ export class SlotLimiter extends DurableObject<Env> {
   }
 
   private save(state: SlotState): void {
+    const { put, drop } = lineChanges(this.state.sleepers ?? [], state.sleepers ?? []);
     this.state = state;
     // Synchronous SQLite-backed storage: the answer leaves only after the write is durable (output gate).
-    this.ctx.storage.kv.put(STATE_KEY, state);
+    const { sleepers: _line, ...rest } = state;
+    this.ctx.storage.kv.put(STATE_KEY, rest);
+    for (const x of put) this.ctx.storage.kv.put(`${LINE_PREFIX}${x.taskId}`, x);
+    for (const id of drop) this.ctx.storage.kv.delete(`${LINE_PREFIX}${id}`);
   }
 }

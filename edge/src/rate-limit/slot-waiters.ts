@@ -20,10 +20,11 @@ export interface LineState {
 /** The line's bound per subject: its state is written with every decision, so it must stay small. */
 export const MAX_SLEEPERS = 1000;
 /**
- * A sleeping task's own retry: a wake-up that got lost costs it at most this, and a slot whose holder died (no release)
- * is found at the latest then. Long, because every sleeping run pays it: 1,000 runs asleep ask ~17 times a second.
+ * A sleeping task's own retry, only for a wake-up its coordinator never got: the limiter's alarm already hands a slot
+ * still free after a wake-up, or freed by a dead holder's expiry, to the next in line. Long, because every sleeping
+ * run pays it: 1,000 runs asleep ask ~3 times a second (at 60 s, 17 times: a loaded limiter's whole capacity).
  */
-export const WAKE_FALLBACK_MS = 60_000;
+export const WAKE_FALLBACK_MS = 300_000;
 /** A woken organization must ask within this time to keep its turn, so a lost wake-up never holds the site idle. */
 export const WOKEN_GRACE_MS = 2000;
 
@@ -77,3 +78,22 @@ function before(a: Sleeper, b: Sleeper, held: ReadonlyMap<string, number>, lastS
 /** The line without the task that just got its slot. */
 export const withoutSleeper = (line: readonly Sleeper[] | undefined, taskId: string | undefined): Sleeper[] =>
   (line ?? []).filter((s) => s.taskId !== taskId);
+
+/** What a line change writes: the sleepers new or changed (by identity: the functions above keep the unchanged), and those gone. */
+export function lineChanges(before: readonly Sleeper[], after: readonly Sleeper[]): { put: Sleeper[]; drop: string[] } {
+  const old = new Map(before.map((x) => [x.taskId, x]));
+  const put = after.filter((x) => old.get(x.taskId) !== x);
+  for (const x of after) old.delete(x.taskId);
+  return { put, drop: [...old.keys()] };
+}
+
+/**
+ * When the limiter must look again while tasks sleep: after a wake-up (the woken must have asked by then), and when
+ * the first slot held runs out (its holder died without a release). Null: nobody sleeps, nothing to do.
+ */
+export function nextLookAt(s: { holders: ReadonlyArray<{ expiresAt: number }>; sleepers?: readonly Sleeper[] }, woke: boolean, now: number): number | null {
+  if (!s.sleepers?.length) return null;
+  const expiry = Math.min(...s.holders.map((h) => h.expiresAt));
+  const at = Math.min(expiry, woke ? now + WOKEN_GRACE_MS : Number.POSITIVE_INFINITY);
+  return Number.isFinite(at) ? at : null;
+}
