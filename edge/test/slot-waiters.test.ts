@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideSlot, emptySlotState, releaseAndWake, type SlotRequest, type SlotState } from '../src/rate-limit/slot-decision.ts';
+import { WAITER_GRACE_MS, decideSlot, emptySlotState, releaseAndWake, type SlotRequest, type SlotState } from '../src/rate-limit/slot-decision.ts';
 import { MAX_SLEEPERS, WAKE_FALLBACK_MS, WOKEN_GRACE_MS, lineChanges, nextLookAt, pickWakes, withSleeper } from '../src/rate-limit/slot-waiters.ts';
 import { slotWaitIsCurrent, type TaskRow } from '../src/coordinator/machine.ts';
 
@@ -103,7 +103,7 @@ describe('slot waiters: refused tasks sleep in line and a release wakes the next
     // c asked again: only its own entry (a later expiry, the same place in line) is written.
     const changes = lineChanges(woken.state.sleepers!, again.sleepers!);
     expect(changes.drop).toEqual([]);
-    expect(changes.put.map((x) => [x.taskId, x.since, x.expiresAt])).toEqual([['c1', T0 + 2, T0 + 300 + WAKE_FALLBACK_MS + 1500]]);
+    expect(changes.put.map((x) => [x.taskId, x.since, x.expiresAt])).toEqual([['c1', T0 + 2, T0 + 300 + WAKE_FALLBACK_MS + WAITER_GRACE_MS]]);
   });
 
   it('a coordinator wakes only a task still waiting from that refusal: one that ran and failed since waits its retry (issue #10)', () => {
