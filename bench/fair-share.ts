@@ -9,6 +9,7 @@
  * runs completed, time to its first and last completion; and how fair the share was at the moment half of all runs
  * were done: completions per organization then (min, max) and Jain's index over them (1 = perfectly even).
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { call, startChaosStack } from './lib/chaos-stack.ts';
 import { demoCatalog } from '../demo/src/server.ts';
@@ -16,6 +17,7 @@ import { demoCatalog } from '../demo/src/server.ts';
 const { values: args } = parseArgs({ options: {
   orgs: { type: 'string', default: '20' }, runs: { type: 'string', default: '50' }, nodes: { type: 'string', default: '3' },
   slots: { type: 'string', default: '2' }, 'site-max': { type: 'string' }, echo: { type: 'boolean', default: false },
+  'max-min': { type: 'string', default: '60' },
 } });
 const ORGS = Number(args.orgs);
 const RUNS = Number(args.runs);
@@ -48,7 +50,14 @@ try {
   console.log(`queued ${ORGS * RUNS} runs in ${(queuedMs / 1000).toFixed(1)} s`);
   type Row = { id: string; status: string; finishedAt: number | null; counts?: { items?: number } };
   const finals = new Map<number, Row[]>();
+  // The edge must keep answering while every run waits its turn: /health latency and the load, at every poll.
+  const healthMs: number[] = [];
+  const loads: number[] = [];
   for (;;) {
+    const h0 = Date.now();
+    const health = await fetch(`${stack.url}/health`, { signal: AbortSignal.timeout(30_000) }).then((r) => r.status, () => 0);
+    healthMs.push(Date.now() - h0);
+    loads.push(loadavg()[0]!);
     let done = 0;
     for (const o of orgs) {
       const page = await call(stack.url, o.key, 'GET', '/v1/runs?limit=200');
@@ -56,8 +65,8 @@ try {
       finals.set(o.i, rows);
       done += rows.length;
     }
-    console.log(`${((Date.now() - t0) / 1000).toFixed(0)} s: ${done}/${ORGS * RUNS} done`);
-    if (done === ORGS * RUNS || Date.now() - t0 > 3_600_000) break;
+    console.log(`${((Date.now() - t0) / 1000).toFixed(0)} s: ${done}/${ORGS * RUNS} done; /health ${health} in ${healthMs.at(-1)} ms; load ${loads.at(-1)!.toFixed(2)}`);
+    if (done === ORGS * RUNS || Date.now() - t0 > Number(args['max-min']) * 60_000) break;
     await new Promise((r) => setTimeout(r, 5000));
   }
   const all = [...finals.values()].flat().filter((r) => r.finishedAt !== null).map((r) => r.finishedAt!).sort((a, b) => a - b);
@@ -73,12 +82,14 @@ try {
   });
   for (const p of perOrg) console.log(JSON.stringify(p));
   const x = perOrg.map((p) => p.atHalf);
+  const pct = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(v.length * p))]!;
   const jain = x.reduce((a, b) => a + b, 0) ** 2 / (x.length * x.reduce((a, b) => a + b * b, 0));
   const firsts = perOrg.map((p) => p.firstS);
   const lasts = perOrg.map((p) => p.lastS);
   console.log(`\nfair-share: ${perOrg.reduce((n, p) => n + p.completed, 0)}/${ORGS * RUNS} runs succeeded (${perOrg.reduce((n, p) => n + p.failed, 0)} not), items ${perOrg.reduce((n, p) => n + p.items, 0)} (expected ${ORGS * RUNS}); `
     + `queued in ${(queuedMs / 1000).toFixed(1)} s, all done in ${((all.at(-1)! - t0) / 1000).toFixed(1)} s; first completion per org ${Math.min(...firsts)}-${Math.max(...firsts)} s, last ${Math.min(...lasts)}-${Math.max(...lasts)} s; `
-    + `at half (${((half - t0) / 1000).toFixed(1)} s) completions per org min ${Math.min(...x)} max ${Math.max(...x)}, Jain's index ${jain.toFixed(3)}`);
+    + `at half (${((half - t0) / 1000).toFixed(1)} s) completions per org min ${Math.min(...x)} max ${Math.max(...x)}, Jain's index ${jain.toFixed(3)}; `
+    + `/health median ${pct(healthMs, 0.5)} ms, max ${Math.max(...healthMs)} ms; load average median ${pct(loads, 0.5).toFixed(2)}, max ${Math.max(...loads).toFixed(2)}`);
 } finally {
   await stack.close();
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { edgeInternalPaths, type Task } from '@trawl/schemas';
 import { api, followEvents, newOrg, waitForRun } from './client.ts';
 import { startProtocolNode, type ProtocolNode } from './protocol-node.ts';
@@ -93,5 +93,40 @@ describe('politeness: per-site and per-organization slots shared by every run (r
     expect((await waitForRun(org.key, r1)).status).toBe('succeeded');
     expect((await waitForRun(org.key, r2)).status).toBe('succeeded');
     await api(org.key, 'PUT', '/v1/policy', { allowDomains: [], denyDomains: [] });
+  });
+
+  it('3 organizations x 4 runs on a site with one slot: every run completes and the organizations take turns (ADR 0060)', async () => {
+    const admin = (method: string, body?: unknown) => fetch(`${inject('edgeUrl')}/internal/admin/sites/fair-turns.test`, {
+      method, headers: { authorization: `Bearer ${inject('adminToken')}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    expect((await admin('PUT', { maxConcurrent: 1, minDelayMs: 0 })).status).toBe(200);
+    const orgs = await Promise.all(['a', 'b', 'c'].map((n) => newOrg(`Turns ${n}`)));
+    const runOrg = new Map<string, number>();
+    // Queued in order: a's four runs, then b's, then c's; a lone slot served first come, first served would run a's first.
+    for (const [i, o] of orgs.entries()) {
+      const job = await api(o.key, 'POST', '/v1/jobs', { name: 'turns', spec: { startUrls: ['http://fair-turns.test/p'], itemSelector: 'li', fields: { u: {} } } });
+      for (let r = 0; r < 4; r++) {
+        const res = await api(o.key, 'POST', `/v1/jobs/${String(job.body.id)}/runs`);
+        expect(res.status, res.text).toBe(201);
+        runOrg.set(String(res.body.id), i);
+      }
+    }
+    const runIds = [...runOrg.keys()];
+    const order: number[] = [];
+    for (let n = 0; n < 12; n++) {
+      // The next run starts only when the slot is given back, woken by the limiter (its fallback ask is minutes away).
+      await until(() => handedOut(runIds).some((t) => !finished.has(t)), 10_000);
+      const open = handedOut(runIds).filter((t) => !finished.has(t));
+      expect(open).toHaveLength(1);
+      order.push(runOrg.get(open[0]!.runId)!);
+      finished.add(open[0]!);
+      await finish(open[0]!);
+    }
+    for (const [id, i] of runOrg) expect((await waitForRun(orgs[i]!.key, id)).status).toBe('succeeded');
+    // a started first; b and c take the next two turns (in the limiter's order), then the same three again and again.
+    expect(order[0]).toBe(0);
+    expect(new Set(order.slice(0, 3)).size).toBe(3);
+    expect(order).toEqual(Array.from({ length: 12 }, (_, k) => order[k % 3]));
+    await admin('PUT', { maxConcurrent: null, minDelayMs: null });
   });
 });

@@ -176,3 +176,8 @@ export function mergeDetail(item: ItemData, detail: ItemData | undefined): ItemD
 export function slotWaitersToWake(waiting: ReadonlyMap<string, number>, tasks: ReadonlyArray<TaskRow | null>, now: number): TaskRow[] {
   return tasks.filter((t): t is TaskRow => t !== null && t.status === 'pending' && t.notBefore > now && waiting.get(t.taskId) === t.notBefore);
 }
+
+/** Whether a task is still waiting from the slot refusal of dispatch `attempt` (each dispatch counts one, a refusal gives it back). */
+export function slotWaitIsCurrent(t: TaskRow, attempt: number, now: number): boolean {
+  return t.status === 'pending' && t.attempt === attempt - 1 && t.notBefore > now;
+}

@@ -1,6 +1,7 @@
 import { getDomain } from 'tldts';
 import { configOf, type Env } from '../env.ts';
 import type { SlotAnswer } from '../rate-limit/slot-limiter.ts';
+import type { WakeRef } from '../rate-limit/slot-waiters.ts';
 
 /** The limits a run dispatches under: the organization's settings, or the deployment's defaults. */
 export interface Politeness {
@@ -27,32 +28,35 @@ export const siteLimiterName = (site: string) => `site:${site}`;
 const orgLimiterName = (orgId: string) => `org:${orgId}`;
 export const slotLimiter = (env: Env, name: string) => env.SLOT_LIMITER.get(env.SLOT_LIMITER.idFromName(name));
 
-export interface SlotWant { url: string; token: string }
+/** A dispatch asking for slots; `wake` is who to wake if it is refused (ADR 0060). */
+export interface SlotWant { url: string; token: string; wake?: WakeRef }
 
 /**
  * Slots for dispatches, in order: first the organization's task cap, then each target site's concurrency and
- * spacing. A task that gets no slot waits (its retry time says for how long); nothing is dropped. One call per
- * limiter for the whole list (ADR 0061), decided in order as one call per task would be.
+ * spacing. A task that gets no slot waits (its retry time says for how long); nothing is dropped: `wake` names it
+ * to the limiter that refused it, which wakes it when a slot comes free (ADR 0060). One call per limiter for the
+ * whole list (ADR 0061), decided in order as one call per task would be.
  */
 export async function acquireSlots(env: Env, orgId: string, wants: readonly SlotWant[], limits: Politeness, ttlMs: number): Promise<Array<SlotAnswer & { site: string }>> {
   if (wants.length === 0) return [];
   const org = slotLimiter(env, orgLimiterName(orgId));
   const orgAnswers = await org.acquireMany(wants.map((w) => ({
-    token: w.token, org: orgId, maxConcurrent: limits.orgMaxTasksInFlight, orgMaxConcurrent: limits.orgMaxTasksInFlight, minDelayMs: 0, orgMinDelayMs: 0, ttlMs,
+    token: w.token, org: orgId, wake: w.wake, maxConcurrent: limits.orgMaxTasksInFlight, orgMaxConcurrent: limits.orgMaxTasksInFlight, minDelayMs: 0, orgMinDelayMs: 0, ttlMs,
   })));
   const out = wants.map((w, i) => ({ ...orgAnswers[i]!, site: siteOf(w.url) }));
   const operator = configOf(env);
   await Promise.all([...groupBySite(out.flatMap((a, i) => (a.granted ? [i] : [])), (i) => out[i]!.site)].map(async ([site, idxs]) => {
     const answers = await slotLimiter(env, siteLimiterName(site)).acquireMany(idxs.map((i) => ({
-      token: wants[i]!.token, org: orgId, ttlMs, crawlDelayMs: limits.crawlDelays?.[site],
+      token: wants[i]!.token, org: orgId, ttlMs, wake: wants[i]!.wake, crawlDelayMs: limits.crawlDelays?.[site],
       maxConcurrent: operator.siteMaxConcurrent, minDelayMs: operator.siteMinDelayMs,
       orgMaxConcurrent: limits.siteMaxConcurrent, orgMinDelayMs: limits.siteMinDelayMs,
     })));
     idxs.forEach((i, k) => { out[i] = { ...answers[k]!, site }; });
   }));
-  // The organization's slot of a task its site refused goes back at once.
+  // The organization's slot of a task its site refused goes back at once: held for an instant only, nobody waited
+  // for it, so giving it back wakes nobody (nor starts a wake loop).
   const refused = out.flatMap((a, i) => (orgAnswers[i]!.granted && !a.granted ? [wants[i]!.token] : []));
-  if (refused.length) await org.releaseMany(refused);
+  if (refused.length) await org.releaseMany(refused, false);
   return out;
 }
 

@@ -8,6 +8,7 @@ import { dispatchFailed, liveTasksOf, loginRef, sessionRef, taskEvents, taskHear
 import { taskResult } from './task-results.ts';
 import { taskResults, type BatchEntry, type BatchEntryAnswer } from './result-batch.ts';
 import { eventLog, subscribe } from './event-stream.ts';
+import { wakeForSlot } from './slots.ts';
 
 export type { LeaseAnswer, ResultAnswer, RunInit, RunSnapshot } from './run-context.ts';
 
@@ -98,6 +99,11 @@ export class RunCoordinator extends DurableObject<Env> {
   /** For the signed session call: the sealed state a task starts with, only for its current lease. */
   sessionRef(taskId: string, leaseToken: string): { ok: true; orgId: string; runId: string; fromTask: string | null; stateEnc: string | null } | { ok: false; code: 'LEASE_LOST' | 'NOT_FOUND' } {
     return sessionRef(this.c, taskId, leaseToken);
+  }
+
+  /** A slot limiter's wake-up: a slot may be free for this task now (ADR 0060). */
+  wakeForSlot(taskId: string, attempt: number): Promise<boolean> {
+    return wakeForSlot(this.c, taskId, attempt);
   }
 
   override alarm(): Promise<void> {

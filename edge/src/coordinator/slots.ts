@@ -2,7 +2,8 @@
 import type { Task } from '@trawl/schemas';
 import type { RunMeta } from './store.ts';
 import { configOf } from '../env.ts';
-import { slotWaitersToWake } from './machine.ts';
+import { isFinalStatus } from '@trawl/schemas';
+import { slotWaitIsCurrent, slotWaitersToWake } from './machine.ts';
 import { acquireSlots, releaseSlots } from './politeness.ts';
 import { emit } from './event-stream.ts';
 import type { RunContext } from './run-context.ts';
@@ -20,7 +21,7 @@ const WAIT_MESSAGES = {
 export async function admit(c: RunContext, meta: RunMeta, messages: Task[], now: number): Promise<Task[]> {
   if (!meta.politeness) return messages;
   const ttlMs = meta.spec.limits.taskTimeoutMs + configOf(c.env).dispatchTimeoutMs;
-  const answers = await acquireSlots(c.env, meta.orgId, messages.map((m) => ({ url: m.url, token: m.leaseToken })), meta.politeness, ttlMs);
+  const answers = await acquireSlots(c.env, meta.orgId, messages.map((m) => ({ url: m.url, token: m.leaseToken, wake: { runId: meta.runId, taskId: m.taskId, attempt: m.attempt } })), meta.politeness, ttlMs);
   const admitted: Task[] = [];
   messages.forEach((m, i) => {
     const answer = answers[i]!;
@@ -53,4 +54,18 @@ export async function freeSlots(c: RunContext, tasks: ReadonlyArray<{ url: strin
   for (const t of slotWaitersToWake(c.waitingForSlot, waiting, now)) c.store.updateTask({ ...t, notBefore: now });
   c.waitingForSlot.clear();
   await releaseSlots(c.env, meta.orgId, held).catch((err: unknown) => c.log.warn('releasing a slot failed', { err: String(err) }));
+}
+
+/**
+ * A limiter's wake-up (ADR 0060): a slot may be free for this task, refused at dispatch `attempt`. Only a task still
+ * waiting from that refusal goes now (one that has since run and failed waits its announced retry delay, issue #10);
+ * the alarm dispatches it, so the limiter's call returns at once.
+ */
+export async function wakeForSlot(c: RunContext, taskId: string, attempt: number): Promise<boolean> {
+  const t = c.store.getTask(taskId);
+  const now = Date.now();
+  if (!t || !slotWaitIsCurrent(t, attempt, now) || isFinalStatus(c.store.getMeta()?.status ?? 'cancelled')) return false;
+  c.store.updateTask({ ...t, notBefore: now });
+  await c.ctx.storage.setAlarm(now);
+  return true;
 }

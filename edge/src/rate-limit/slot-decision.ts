@@ -4,6 +4,8 @@
  * organizations that ask. The Durable Object only loads the state, applies this, and stores what changed.
  */
 
+import { WAKE_FALLBACK_MS, pickWakes, withSleeper, withoutSleeper, type Sleeper, type WakeRef } from './slot-waiters.ts';
+
 export interface Holder { token: string; org: string; expiresAt: number }
 /** An organization refused a slot lately: it is owed a turn while it keeps asking (until `expiresAt`). */
 export interface Waiter { org: string; cap: number; readyAt: number; expiresAt: number }
@@ -22,6 +24,10 @@ export interface SlotState {
   crawlDelayMs: number;
   crawlDelayUntil: number;
   override: SubjectOverride | null;
+  /** Tasks refused a slot that wait to be woken, oldest first (slot-waiters.ts; absent in state stored before). */
+  sleepers?: Sleeper[];
+  /** The subject's limit at the last decision: how many slots a release may find free. */
+  limit?: number;
 }
 
 export interface SlotRequest {
@@ -40,6 +46,8 @@ export interface SlotRequest {
   crawlDelayMs?: number;
   /** A slot not released within this time is taken back (its holder died). */
   ttlMs: number;
+  /** Whom to wake when a slot comes free; with it a refused task sleeps instead of asking again soon. */
+  wake?: WakeRef;
 }
 
 export type SlotAnswer = { granted: true } | { granted: false; retryInMs: number; reason: 'busy' | 'spacing' | 'turn' };
@@ -63,7 +71,8 @@ export function subjectLimits(s: SlotState, req: Pick<SlotRequest, 'maxConcurren
 /** Drops expired slots (their holders died), waiters that stopped asking, and organizations long idle. */
 export function pruned(s: SlotState, now: number): SlotState {
   const lastStartByOrg = Object.fromEntries(Object.entries(s.lastStartByOrg).filter(([, at]) => at > now - FORGET_ORG_AFTER_MS));
-  return { ...s, holders: s.holders.filter((h) => h.expiresAt > now), waiters: s.waiters.filter((w) => w.expiresAt > now), lastStartByOrg };
+  const sleepers = s.sleepers?.filter((x) => x.expiresAt > now);
+  return { ...s, holders: s.holders.filter((h) => h.expiresAt > now), waiters: s.waiters.filter((w) => w.expiresAt > now), lastStartByOrg, sleepers };
 }
 
 export function decideSlot(before: SlotState, req: SlotRequest, now: number, random: number): { answer: SlotAnswer; state: SlotState } {
@@ -73,14 +82,21 @@ export function decideSlot(before: SlotState, req: SlotRequest, now: number, ran
   }
   if (s.holders.some((h) => h.token === req.token)) return { answer: { granted: true }, state: s };
   const { limit, delayMs } = subjectLimits(s, req, now);
+  s = { ...s, limit };
   const cap = Math.min(req.orgMaxConcurrent, limit);
   const held = (org: string) => s.holders.filter((h) => h.org === org).length;
   const lastStart = (org: string) => s.lastStartByOrg[org] ?? Number.NEGATIVE_INFINITY;
   const ownReadyAt = lastStart(req.org) + req.orgMinDelayMs;
   const others = s.waiters.filter((w) => w.org !== req.org);
-  const refuse = (reason: 'busy' | 'spacing' | 'turn', retryInMs: number, owed: boolean) => {
-    const waiters = owed ? [...others, { org: req.org, cap, readyAt: ownReadyAt, expiresAt: now + retryInMs + WAITER_GRACE_MS }] : others;
-    return { answer: { granted: false as const, retryInMs: Math.max(1, Math.round(retryInMs)), reason }, state: { ...s, waiters } };
+  const refuse = (reason: 'busy' | 'spacing' | 'turn', polled: number, owed: boolean) => {
+    // Without a free slot a task that can be woken sleeps in line (the long retry is only the fallback); when
+    // the line is full it polls slowly too. Spacing has an exact time: that task asks again then.
+    const asleep = reason !== 'spacing' && req.wake;
+    const retryInMs = asleep ? WAKE_FALLBACK_MS : polled;
+    const expiresAt = now + retryInMs + WAITER_GRACE_MS;
+    const sleepers = asleep ? withSleeper(s.sleepers ?? [], req.org, req.wake!, cap, now, expiresAt) ?? s.sleepers : s.sleepers;
+    const waiters = owed ? [...others, { org: req.org, cap, readyAt: ownReadyAt, expiresAt }] : others;
+    return { answer: { granted: false as const, retryInMs: Math.max(1, Math.round(retryInMs)), reason }, state: { ...s, waiters, sleepers } };
   };
   // Slots are usually released long before they expire; ask again soon (a release in the same run wakes it sooner).
   const busyRetry = () => Math.max(250, Math.min(1000, Math.min(...s.holders.map((h) => h.expiresAt)) - now));
@@ -106,7 +122,7 @@ export function decideSlot(before: SlotState, req: SlotRequest, now: number, ran
   return {
     answer: { granted: true },
     state: {
-      ...s, holders: [...s.holders, { token: req.token, org: req.org, expiresAt: now + req.ttlMs }], waiters: others,
+      ...s, holders: [...s.holders, { token: req.token, org: req.org, expiresAt: now + req.ttlMs }], waiters: others, sleepers: withoutSleeper(s.sleepers, req.wake?.taskId),
       lastStartByOrg: { ...s.lastStartByOrg, [req.org]: now }, lastStartAt: now, nextStartAt: now + delayMs + jitter,
     },
   };
@@ -115,3 +131,13 @@ export function decideSlot(before: SlotState, req: SlotRequest, now: number, ran
 export function releaseSlot(s: SlotState, token: string): SlotState {
   return { ...s, holders: s.holders.filter((h) => h.token !== token) };
 }
+
+/** Whom to wake for the slots free now (slot-waiters.ts), and the state without them. */
+export function wakeForFree(s: SlotState, now: number): { wake: Sleeper[]; state: SlotState } {
+  const after = pruned(s, now);
+  const free = Math.max(0, (after.override?.maxConcurrent ?? after.limit ?? 0) - after.holders.length);
+  return pickWakes(after, free, now);
+}
+
+/** A release that frees a slot: the slot, and whom to wake for it. */
+export const releaseAndWake = (s: SlotState, token: string, now: number) => wakeForFree(releaseSlot(s, token), now);
