@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import type { JobSpecInput, RunEvent } from '@trawl/schemas';
-import { createOrg, hostPorts, startEdge, startFleet, ROOT } from '../scripts/lib/stack.ts';
+import { createOrg, hostPorts, nodeProcessOf, startEdge, startFleet, ROOT } from '../scripts/lib/stack.ts';
 import { Api, health } from './lib/api.ts';
 import { startFixture, verificationOk, verify, type Variant, type Verification } from './lib/fixture.ts';
 import { captureLines, jsonOf, type Line } from './lib/lines.ts';
@@ -131,6 +131,8 @@ export interface TrawlResult {
   taskRetries: number;
   taskFailures: number;
   peakRssBytes: number;
+  /** The node process (main.ts) alone, without its Chromium. */
+  nodePeakRssBytes?: number;
   peakProcesses: number;
   /** CPU seconds used during the run by the fleet's Node process, its Chromium, the edge (wrangler + workerd), this script, and the machine. */
   cpu: Record<string, number>;
@@ -265,10 +267,14 @@ async function main(): Promise<void> {
             return h.fleet.nodes >= 1 && h.fleet.freeSlots >= slots ? h : null;
           }, 30_000);
           const fleetPid = fleet.proc.child.pid!;
+          // The supervisor runs the node process (main.ts), whose children are its Chromium's: split the tree so the
+          // node's own CPU and memory are told apart from the browser's (ADR 0062).
+          const nodePid = nodeProcessOf(fleetPid);
           const rss = sampleRss(fleetPid);
+          const nodeRss = sampleRss(nodePid, 250, false);
           const cpu = meterCpu({
-            fleetNode: () => procCpuSeconds(fleetPid, false),
-            chromium: () => treeCpuSeconds(fleetPid, new Set([fleetPid])),
+            fleetNode: () => procCpuSeconds(nodePid, false),
+            chromium: () => treeCpuSeconds(fleetPid, new Set([fleetPid, nodePid])),
             edge: () => treeCpuSeconds(edge.proc.child.pid!),
             bench: () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; },
           });
@@ -278,6 +284,7 @@ async function main(): Promise<void> {
           const run = await api.startRun(job.id);
           await api.waitForEnd(run.id, 30 * 60_000);
           const mem = rss.stop();
+          const nodeMem = nodeRss.stop();
           const cpuUsed = cpu.stop();
           const records = await api.results(run.id);
           const done = await api.getRun(run.id);
@@ -305,13 +312,13 @@ async function main(): Promise<void> {
             queueRetries: edgeLines.filter((j) => j.msg === 'no fleet node took the task; retrying').length,
             taskRetries: events.filter((e) => e.type === 'task.retrying').length,
             taskFailures: events.filter((e) => e.type === 'task.failed').length,
-            peakRssBytes: mem.peakBytes, peakProcesses: mem.peakProcesses, cpu: cpuUsed, verification,
+            peakRssBytes: mem.peakBytes, peakProcesses: mem.peakProcesses, nodePeakRssBytes: nodeMem.peakBytes, cpu: cpuUsed, verification,
           };
           results.push(r);
           save(startedAt, results, baseline, [], crawlee);
           const ok = verificationOk(verification) ? `${records.length} records ok` : `RECORDS DIFFER: ${JSON.stringify({ ...verification, examples: undefined })} ${verification.examples.join(' | ')}`;
           console.log(`trawl[${jv.name}] ${variant} c=${concurrency} (slots ${slots}): ${r.status}, ${r.pagesPerSec} pages/s, p95 task ${r.p95TaskMs} ms, overhead ${r.overheadPerTaskMs} ms/task, `
-            + `breakdown ${JSON.stringify({ ...r.breakdown, perTask: undefined })}, queue retries ${r.queueRetries}, peak RSS ${round(mem.peakBytes / 2 ** 20)} MB, cpu ${JSON.stringify(cpuUsed)}; render ${JSON.stringify(r.render ?? null)}; ${ok}`);
+            + `breakdown ${JSON.stringify({ ...r.breakdown, perTask: undefined })}, queue retries ${r.queueRetries}, peak RSS ${round(mem.peakBytes / 2 ** 20)} MB (node process ${round(nodeMem.peakBytes / 2 ** 20)}), cpu ${JSON.stringify(cpuUsed)}; render ${JSON.stringify(r.render ?? null)}; ${ok}`);
         } finally {
           await fleet.stop();
           forgetFleet();

@@ -38,6 +38,7 @@ const TABLE = {
   httpSlots: { env: 'FLEET_HTTP_SLOTS', schema: intFrom(0, 1024), default: '16' },
   browsers: { env: 'FLEET_BROWSERS', schema: intFrom(1, 32), default: '1' },
   warmContexts: { env: 'FLEET_WARM_CONTEXTS', schema: intFrom(0, 64), default: '2' },
+  keptIdleMs: { env: 'FLEET_KEPT_IDLE_MS', schema: intFrom(0, 600_000), default: '2000' },
   chromiumPath: { env: 'CHROMIUM_PATH', schema: z.string().min(1), default: defaultChromiumPath({}) },
   cdpEndpoint: { env: 'TRAWL_CDP_ENDPOINT', schema: z.url({ protocol: /^(wss?|https?)$/ }).optional(), default: undefined },
   heartbeatMs: { env: 'FLEET_HEARTBEAT_MS', schema: intFrom(100, 600_000), default: '2000' },
@@ -69,6 +70,8 @@ export interface FleetConfig {
   browsers: number;
   /** Fresh contexts kept ready for the next tasks (warm-contexts.ts); 0 makes each when its task starts. */
   warmContexts: number;
+  /** How long a finished task's page is kept for its run's next task (kept-pages.ts, ADR 0062); 0 closes each at once. */
+  keptIdleMs?: number;
   chromiumPath: string;
   cdpEndpoint: string | undefined;
   heartbeatMs: number;

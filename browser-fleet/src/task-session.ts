@@ -12,6 +12,7 @@ import type { EgressProxy } from './egress/proxy.ts';
 import type { FleetMetrics } from './metrics/fleet-metrics.ts';
 import { executeTask } from './fast/render-executor.ts';
 import type { WarmContexts } from './warm-contexts.ts';
+import type { KeptPages } from './kept-pages.ts';
 import { combineObservers, type TaskObserver } from './task-observer.ts';
 import type { SpanSink } from './telemetry/otlp-exporter.ts';
 import { TaskSpans } from './telemetry/task-spans.ts';
@@ -32,6 +33,8 @@ export interface SessionDeps {
   egress?: EgressProxy;
   /** Contexts made ahead of time (warm-contexts.ts). */
   warm?: WarmContexts | undefined;
+  /** Pages kept between the tasks of one run (kept-pages.ts, ADR 0062). */
+  kept?: KeptPages | undefined;
   /** Whether the node takes another task in the answer to this one's result (it is not draining). */
   acceptNext?: () => boolean;
   /** The node's pages of tasks in flight, for the live view (ADR 0044). */
@@ -95,6 +98,7 @@ export class TaskSession {
       observer: observers.length ? combineObservers(observers) : undefined,
       egress: deps.egress,
       ...(deps.warm ? { warm: deps.warm } : {}),
+      ...(deps.kept ? { kept: deps.kept } : {}),
       login: task.login ? this.#loginAccess() : undefined,
       ...(task.proxy ? { proxies: () => this.#proxies() } : {}),
       ...(task.session?.state ? { session: () => this.#session() } : {}),
