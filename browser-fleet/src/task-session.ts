@@ -74,12 +74,12 @@ export class TaskSession {
     // A fast-path task (ADR 0058) takes a fraction of a start call's round trip: its start goes with its result
     // (`startedOn`), fenced by the same lease token; a stale lease only costs the node one fetch.
     const announce = slotKindOf(task) === 'browser';
-    const start: EdgeAnswer = announce ? await this.#announceStart() : { kind: 'ok', body: null };
-    if (start.kind !== 'ok') {
-      this.#log.warn('task dropped: the edge did not confirm its start', { answer: start.kind });
-      deps.metrics?.taskFinished('dropped', undefined, null);
-      return null;
-    }
+    // A browser task's start is announced while its page is being made (ADR 0062), not before: the round trip is
+    // off the task's path. Its events and its result wait for the answer; a start the edge refuses stops the page.
+    const starting: Promise<EdgeAnswer> = announce ? this.#announceStart() : Promise.resolve({ kind: 'ok', body: null });
+    void starting.then((a) => {
+      if (a.kind !== 'ok') this.stop('lease-lost');
+    });
     const waitForSlotMs = Math.round(performance.now() - this.acceptedAt);
     deps.metrics?.slotWait.observe(waitForSlotMs / 1000);
     const secrets = new Secrets();
@@ -89,7 +89,7 @@ export class TaskSession {
     if (deps.pages) observers.push(deps.pages.begin(task));
     const lose = (): void => this.stop('lease-lost');
     const keeper = this.#keepLease(lose);
-    const batcher = new EventBatcher({ send: (events) => deps.edge.events(task, events), onGone: lose });
+    const batcher = new EventBatcher({ send: async (events) => (await starting).kind === 'ok' ? deps.edge.events(task, events) : { kind: 'gone', status: 409 }, onGone: lose });
     const result = await executeTask(task, deps.pool, {
       nodeId: deps.nodeId,
       onEvent: (e) => batcher.push(e),
@@ -108,6 +108,14 @@ export class TaskSession {
     const files = await recorder?.collect(result.outcome === 'failed') ?? [];
     if (files.length && !this.stopReason) await this.#attach(result, files);
     clearInterval(keeper);
+    const start = await starting;
+    if (start.kind !== 'ok') {
+      batcher.stop();
+      spans?.end(null);
+      this.#log.warn('task dropped: the edge did not confirm its start', { answer: start.kind });
+      deps.metrics?.taskFinished('dropped', undefined, null);
+      return null;
+    }
     const reason = this.stopReason;
     spans?.end(reason ? null : result);
     deps.metrics?.taskFinished(reason ? 'dropped' : result.outcome, result.error?.code, (performance.now() - this.acceptedAt) / 1000);
