@@ -52,7 +52,14 @@ const { values: args } = parseArgs({ options: {
   crawlee: { type: 'string', default: '' },
   /** NAME=JSON, repeatable: job spec settings merged over the benchmark's job, each run in turn (A/B comparisons). */
   job: { type: 'string', multiple: true, default: [] },
+  /** NAME=K=V[,K=V], repeatable: the fleet node's environment for the job variant NAME (A/B of node settings in one run). */
+  'fleet-env': { type: 'string', multiple: true, default: [] },
 } });
+const fleetEnvFor = new Map<string, Record<string, string>>(args['fleet-env'].map((e) => {
+  const at = e.indexOf('=');
+  if (at < 1) throw new Error(`--fleet-env takes NAME=K=V[,K=V], got ${e}`);
+  return [e.slice(0, at), Object.fromEntries(e.slice(at + 1).split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))];
+}));
 const jobVariants: Array<{ name: string; extra: Record<string, unknown> }> = args.job.length
   ? args.job.map((j) => {
     const at = j.indexOf('=');
@@ -257,7 +264,7 @@ async function main(): Promise<void> {
         for (const jv of jobVariants.filter((j) => !j.name.includes('@') || j.name.endsWith(`@${variant}`))) {
         const fleet = await startFleet({ edgeUrl: edge.url, secret, allow: hostPorts(fixture.base), slots, nodeId: `bench-${variant}-${concurrency}`, echo: args.echo,
           // Fast-path tasks take http slots (ADR 0058): room for the coordinator's fast lane at this concurrency.
-          env: { FLEET_HTTP_SLOTS: String(Math.max(16, 4 * slots)), ...(args['fleet-sandbox'] ? {} : { FLEET_CHROMIUM_NO_SANDBOX: 'true' }) } });
+          env: { FLEET_HTTP_SLOTS: String(Math.max(16, 4 * slots)), ...(args['fleet-sandbox'] ? {} : { FLEET_CHROMIUM_NO_SANDBOX: 'true' }), ...fleetEnvFor.get(jv.name) } });
         const forgetFleet = onInterrupt(() => fleet.kill());
         const fleetLog = captureLines(fleet.proc.child);
         try {

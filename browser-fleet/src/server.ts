@@ -66,7 +66,8 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   // Whatever the allowance says, pages never reach the node's control port, the edge or a browser's CDP port.
   if (config.edgeUrl) egress.allow.reserve(portOfUrl(config.edgeUrl));
   egress.allow.reserve(() => pool.debugPorts());
-  const warm = config.warmContexts > 0 ? new WarmContexts({ source: pool, egress, size: config.warmContexts, log }).start() : undefined;
+  const warm = config.warmContexts > 0 ? new WarmContexts({ source: pool, egress, size: config.warmContexts, log,
+    ...((config.warmIdleMs ?? 5000) > 0 ? { idleMs: config.warmIdleMs ?? 5000 } : {}) }).start() : undefined;
   const limiter = new Limiter(config.slots, config.httpSlots ?? 0);
   const keptIdleMs = config.keptIdleMs ?? 2000;
   const kept = keptIdleMs > 0 ? new KeptPages({ max: config.slots, idleMs: keptIdleMs }) : undefined;
