@@ -110,3 +110,9 @@ async function dispose(p: KeptPage): Promise<void> {
   await p.context.close().catch(() => undefined);
   await p.lane?.close();
 }
+
+/** A kept page (kept-pages.ts) for the run's next task: no cookies of the previous page, no second page. */
+export async function resetKept(context: BrowserContext, page: Page): Promise<void> {
+  await context.clearCookies();
+  await Promise.all(context.pages().filter((p) => p !== page).map((p) => p.close().catch(() => undefined)));
+}

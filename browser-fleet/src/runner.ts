@@ -4,7 +4,7 @@ import { blockResources, type BlockStrategy } from './block-resources.ts';
 import { failureOf, statusError, type Step, type StopReason } from './failure.ts';
 import type { ContextOptions, ContextSource } from './pool.ts';
 import { WarmContexts } from './warm-contexts.ts';
-import type { KeptPages } from './kept-pages.ts';
+import { resetKept, type KeptPages } from './kept-pages.ts';
 import { workPage, type PageOutcome } from './rules/page-work.ts';
 import { loadLogin, visitWithLogin, type LoginAccess } from './rules/login.ts';
 import { checkExpired, loadSession, resumeTarget, type SessionAccess } from './rules/session.ts';
@@ -272,10 +272,4 @@ function watchCrashes(context: BrowserContext, page: Page, state: RunState): () 
     off();
     context.off('close', off);
   };
-}
-
-/** A kept page (kept-pages.ts) for the run's next task: no cookies of the previous page, no second page. */
-async function resetKept(context: BrowserContext, page: Page): Promise<void> {
-  await context.clearCookies();
-  await Promise.all(context.pages().filter((p) => p !== page).map((p) => p.close().catch(() => undefined)));
 }

@@ -27,8 +27,8 @@ export interface WarmOptions {
 /**
  * Fresh BrowserContexts made ahead of time, so a task does not wait for one. A context and its first page cost
  * ~50 ms of a task's time even in the headless shell (bench/task-phases.ts); made while the previous task
- * reports and the next is dispatched, they are off the task's path. Each is still used by exactly one task and
- * closed after it: nothing is shared between tasks, only made earlier. A warm context is made with the default
+ * reports and the next is dispatched, they are off the task's path. Each starts with exactly one task; after it, it is
+ * closed or kept for tasks of that same run only (kept-pages.ts, ADR 0062): nothing passes between runs. A warm context is made with the default
  * context options only (no user agent, HAR recording or stored login: those tasks make their own), and its
  * egress lane refuses every request until the task that takes it binds its policy (EgressLane.bind).
  */
