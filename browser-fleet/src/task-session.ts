@@ -76,8 +76,7 @@ export class TaskSession {
     const { task, deps } = this;
     // A fast-path task (ADR 0058) takes a fraction of a start call's round trip: its start goes with its result
     // (`startedOn`), fenced by the same lease token; a stale lease only costs the node one fetch.
-    // A browser task the edge handed back with a result was started by the edge then (`started`, ADR 0062).
-    const announce = slotKindOf(task) === 'browser' && task.started !== true;
+    const announce = slotKindOf(task) === 'browser';
     // A browser task's start is announced while its page is being made (ADR 0062), not before: the round trip is
     // off the task's path. Its events and its result wait for the answer; a start the edge refuses stops the page.
     const starting: Promise<EdgeAnswer> = announce ? this.#announceStart() : Promise.resolve({ kind: 'ok', body: null });
@@ -134,7 +133,7 @@ export class TaskSession {
     const events = await batcher.drain();
     if (events.length) result.events = events.map((e) => ({ ...e, level: e.level ?? 'info' }));
     if (deps.acceptNext?.()) result.acceptNext = true;
-    if (!announce && !task.started) result.startedOn = deps.nodeId;
+    if (!announce) result.startedOn = deps.nodeId;
     const answer = await deps.edge.result(task, result, task.deadline + (deps.resultGraceMs ?? 30_000));
     this.#log[answer.kind === 'ok' ? 'info' : 'warn'](`task ${result.outcome}; result ${answer.kind === 'ok' ? 'delivered' : `not delivered (${answer.kind})`}`, {
       outcome: result.outcome, code: result.error?.code, error: result.error?.message, items: result.items.length, totalMs: result.timings.totalMs,

@@ -130,19 +130,6 @@ describe('fleet node HTTP', () => {
     expect(edge.calls.some((c) => c.path.includes(forged.taskId))).toBe(false);
   });
 
-  it('runs a handed-back task the edge already started (ADR 0062) without a start call', async () => {
-    const n = await node({ FLEET_SLOTS: '1' });
-    const [first, second] = [task('/listing'), task('/listing', { started: true })];
-    const body = JSON.stringify(second);
-    edge.answerOnce.set('result', { next: { body, headers: await signRequest(SECRET, 'POST', fleetPaths.tasks, body) } });
-    expect((await offer(n, first)).status).toBe(202);
-    const r2 = await edge.waitFor((c) => c.kind === 'result' && c.path.includes(second.taskId), 15_000);
-    const parsed = TaskResult.parse(r2.body);
-    expect(parsed).toMatchObject({ outcome: 'succeeded', leaseToken: second.leaseToken });
-    expect(parsed.startedOn).toBeUndefined();
-    expect(edge.calls.filter((c) => c.kind === 'start').map((c) => c.path.split('/').at(-2))).toEqual([first.taskId]);
-  });
-
   it('answers 503 FLEET_BUSY with Retry-After when no slot is free', async () => {
     const n = await node({ FLEET_SLOTS: '1', FLEET_DRAIN_MS: '200' });
     expect((await offer(n, task('/hang'))).status).toBe(202);

@@ -44,8 +44,6 @@ export const Task = z.object({
   policy: EgressPolicy.optional(),
   /** How to render this page (the coordinator's choice for the job's `render` and the site's evidence, ADR 0049); absent: browser. */
   render: z.object({ mode: TaskRender, reason: RenderReason }).optional(),
-  /** The edge recorded this task's start when it handed it back with a result (ADR 0062): the node announces none. */
-  started: z.boolean().optional(),
 });
 export type Task = z.infer<typeof Task>;
 

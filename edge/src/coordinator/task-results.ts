@@ -15,7 +15,6 @@ import { freeSlot } from './slots.ts';
 import { pump } from './dispatch.ts';
 import { taskStart } from './leases.ts';
 import { mayHandBackNow } from './hand-back.ts';
-import { laneOf } from './render-lanes.ts';
 import { requireMeta, withSite, type ResultAnswer, type RunContext } from './run-context.ts';
 
 export async function taskResult(c: RunContext, taskId: string, result: TaskResult): Promise<ResultAnswer> {
@@ -54,9 +53,7 @@ export async function taskResult(c: RunContext, taskId: string, result: TaskResu
   }
   await freeSlot(c, task);
   // A node with room gets the run's next task in the answer, unless another node has more room (hand-back.ts, ADR 0057).
-  const [handed] = await pump(c, result.acceptNext && await mayHandBackNow(c.env, c.live.nodeOf(taskId, result.leaseToken)) ? 1 : 0);
-  // A browser task handed back starts now, on the node that asked for it (ADR 0062): one start call fewer per page.
-  const next = handed && laneOf(handed.render?.mode ?? 'browser') === 'browser' && (await taskStart(c, handed.taskId, handed.leaseToken, result.nodeId)).ok ? { ...handed, started: true } : handed;
+  const [next] = await pump(c, result.acceptNext && await mayHandBackNow(c.env, c.live.nodeOf(taskId, result.leaseToken)) ? 1 : 0);
   return { ok: true, duplicate: false, ...(next ? { next } : {}) };
 }
 
