@@ -21,6 +21,8 @@ export interface KeptOptions {
 interface Held {
   page: KeptPage;
   timer: NodeJS.Timeout;
+  /** A renderer that crashes while kept is dropped (a crashed page is not closed, so take() could not tell). */
+  onCrash: () => void;
 }
 
 /**
@@ -45,6 +47,7 @@ export class KeptPages {
     while ((held = list?.pop())) {
       this.#count--;
       clearTimeout(held.timer);
+      held.page.page.off('crash', held.onCrash);
       if (!held.page.page.isClosed() && held.page.context.browser()?.isConnected() !== false) break;
       void dispose(held.page);
       held = undefined;
@@ -61,8 +64,9 @@ export class KeptPages {
     }
     while (this.#count >= this.opts.max && this.#dropOldest());
     const key = keyOf(page);
-    const held: Held = { page, timer: setTimeout(() => this.#drop(key, held), this.opts.idleMs) };
+    const held: Held = { page, timer: setTimeout(() => this.#drop(key, held), this.opts.idleMs), onCrash: () => this.#drop(key, held) };
     held.timer.unref();
+    page.page.once('crash', held.onCrash);
     const list = this.#held.get(key) ?? [];
     list.push(held);
     this.#held.set(key, list);
@@ -91,6 +95,7 @@ export class KeptPages {
     if (list.length === 0) this.#held.delete(key);
     this.#count--;
     clearTimeout(held.timer);
+    held.page.page.off('crash', held.onCrash);
     void dispose(held.page);
   }
 

@@ -118,4 +118,18 @@ describe('pages kept between the tasks of one run (ADR 0062)', () => {
     expect(kept.size).toBe(0);
     expect(k.page.isClosed()).toBe(true);
   });
+
+  it('a kept page whose renderer crashes is dropped, not handed to the run\'s next task', async () => {
+    const kept = store();
+    const e = egress();
+    expect((await runTask(inRun('run_a', '/set'), pool, { nodeId: 'n', egress: e, kept })).outcome).toBe('succeeded');
+    const k = kept.take({ orgId: 'org_a', runId: 'run_a' })!;
+    kept.keep(k);
+    const cdp = await k.context.newCDPSession(k.page);
+    await cdp.send('Page.crash').catch(() => undefined);
+    await expect.poll(() => kept.size, { timeout: 5000 }).toBe(0);
+    const next = await runTask(inRun('run_a', '/echo'), pool, { nodeId: 'n', egress: e, kept });
+    expect(next.outcome).toBe('succeeded');
+    expect(kept.taken.at(-1)).toBeNull();
+  });
 });
