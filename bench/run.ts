@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import type { JobSpecInput, RunEvent } from '@trawl/schemas';
-import { createOrg, hostPorts, startEdge, startFleet, ROOT } from '../scripts/lib/stack.ts';
+import { createOrg, hostPorts, nodeProcessOf, startEdge, startFleet, ROOT } from '../scripts/lib/stack.ts';
 import { Api, health } from './lib/api.ts';
 import { startFixture, verificationOk, verify, type Variant, type Verification } from './lib/fixture.ts';
 import { captureLines, jsonOf, type Line } from './lib/lines.ts';
@@ -52,7 +52,14 @@ const { values: args } = parseArgs({ options: {
   crawlee: { type: 'string', default: '' },
   /** NAME=JSON, repeatable: job spec settings merged over the benchmark's job, each run in turn (A/B comparisons). */
   job: { type: 'string', multiple: true, default: [] },
+  /** NAME=K=V[,K=V], repeatable: the fleet node's environment for the job variant NAME (A/B of node settings in one run). */
+  'fleet-env': { type: 'string', multiple: true, default: [] },
 } });
+const fleetEnvFor = new Map<string, Record<string, string>>(args['fleet-env'].map((e) => {
+  const at = e.indexOf('=');
+  if (at < 1) throw new Error(`--fleet-env takes NAME=K=V[,K=V], got ${e}`);
+  return [e.slice(0, at), Object.fromEntries(e.slice(at + 1).split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]))];
+}));
 const jobVariants: Array<{ name: string; extra: Record<string, unknown> }> = args.job.length
   ? args.job.map((j) => {
     const at = j.indexOf('=');
@@ -131,6 +138,8 @@ export interface TrawlResult {
   taskRetries: number;
   taskFailures: number;
   peakRssBytes: number;
+  /** The node process (main.ts) alone, without its Chromium. */
+  nodePeakRssBytes?: number;
   peakProcesses: number;
   /** CPU seconds used during the run by the fleet's Node process, its Chromium, the edge (wrangler + workerd), this script, and the machine. */
   cpu: Record<string, number>;
@@ -255,7 +264,7 @@ async function main(): Promise<void> {
         for (const jv of jobVariants.filter((j) => !j.name.includes('@') || j.name.endsWith(`@${variant}`))) {
         const fleet = await startFleet({ edgeUrl: edge.url, secret, allow: hostPorts(fixture.base), slots, nodeId: `bench-${variant}-${concurrency}`, echo: args.echo,
           // Fast-path tasks take http slots (ADR 0058): room for the coordinator's fast lane at this concurrency.
-          env: { FLEET_HTTP_SLOTS: String(Math.max(16, 4 * slots)), ...(args['fleet-sandbox'] ? {} : { FLEET_CHROMIUM_NO_SANDBOX: 'true' }) } });
+          env: { FLEET_HTTP_SLOTS: String(Math.max(16, 4 * slots)), ...(args['fleet-sandbox'] ? {} : { FLEET_CHROMIUM_NO_SANDBOX: 'true' }), ...fleetEnvFor.get(jv.name) } });
         const forgetFleet = onInterrupt(() => fleet.kill());
         const fleetLog = captureLines(fleet.proc.child);
         try {
@@ -265,10 +274,14 @@ async function main(): Promise<void> {
             return h.fleet.nodes >= 1 && h.fleet.freeSlots >= slots ? h : null;
           }, 30_000);
           const fleetPid = fleet.proc.child.pid!;
+          // The supervisor runs the node process (main.ts), whose children are its Chromium's: split the tree so the
+          // node's own CPU and memory are told apart from the browser's (ADR 0062).
+          const nodePid = nodeProcessOf(fleetPid);
           const rss = sampleRss(fleetPid);
+          const nodeRss = sampleRss(nodePid, 250, false);
           const cpu = meterCpu({
-            fleetNode: () => procCpuSeconds(fleetPid, false),
-            chromium: () => treeCpuSeconds(fleetPid, new Set([fleetPid])),
+            fleetNode: () => procCpuSeconds(nodePid, false),
+            chromium: () => treeCpuSeconds(fleetPid, new Set([fleetPid, nodePid])),
             edge: () => treeCpuSeconds(edge.proc.child.pid!),
             bench: () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; },
           });
@@ -278,6 +291,7 @@ async function main(): Promise<void> {
           const run = await api.startRun(job.id);
           await api.waitForEnd(run.id, 30 * 60_000);
           const mem = rss.stop();
+          const nodeMem = nodeRss.stop();
           const cpuUsed = cpu.stop();
           const records = await api.results(run.id);
           const done = await api.getRun(run.id);
@@ -305,13 +319,13 @@ async function main(): Promise<void> {
             queueRetries: edgeLines.filter((j) => j.msg === 'no fleet node took the task; retrying').length,
             taskRetries: events.filter((e) => e.type === 'task.retrying').length,
             taskFailures: events.filter((e) => e.type === 'task.failed').length,
-            peakRssBytes: mem.peakBytes, peakProcesses: mem.peakProcesses, cpu: cpuUsed, verification,
+            peakRssBytes: mem.peakBytes, peakProcesses: mem.peakProcesses, nodePeakRssBytes: nodeMem.peakBytes, cpu: cpuUsed, verification,
           };
           results.push(r);
           save(startedAt, results, baseline, [], crawlee);
           const ok = verificationOk(verification) ? `${records.length} records ok` : `RECORDS DIFFER: ${JSON.stringify({ ...verification, examples: undefined })} ${verification.examples.join(' | ')}`;
           console.log(`trawl[${jv.name}] ${variant} c=${concurrency} (slots ${slots}): ${r.status}, ${r.pagesPerSec} pages/s, p95 task ${r.p95TaskMs} ms, overhead ${r.overheadPerTaskMs} ms/task, `
-            + `breakdown ${JSON.stringify({ ...r.breakdown, perTask: undefined })}, queue retries ${r.queueRetries}, peak RSS ${round(mem.peakBytes / 2 ** 20)} MB, cpu ${JSON.stringify(cpuUsed)}; render ${JSON.stringify(r.render ?? null)}; ${ok}`);
+            + `breakdown ${JSON.stringify({ ...r.breakdown, perTask: undefined })}, queue retries ${r.queueRetries}, peak RSS ${round(mem.peakBytes / 2 ** 20)} MB (node process ${round(nodeMem.peakBytes / 2 ** 20)}), cpu ${JSON.stringify(cpuUsed)}; render ${JSON.stringify(r.render ?? null)}; ${ok}`);
         } finally {
           await fleet.stop();
           forgetFleet();

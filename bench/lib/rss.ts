@@ -11,8 +11,8 @@ export { processTree };
 
 export interface RssSample { t: number; bytes: number; processes: number }
 
-export function treeRss(root: number): RssSample {
-  const pids = processTree(root);
+export function treeRss(root: number, tree = true): RssSample {
+  const pids = tree ? processTree(root) : [root];
   return { t: Date.now(), bytes: pids.reduce((n, p) => n + rssBytes(p), 0), processes: pids.length };
 }
 
@@ -23,12 +23,13 @@ export interface RssSampler {
   reset(): void;
 }
 
-export function sampleRss(root: number, intervalMs = 250): RssSampler {
+/** `tree` false: the root process alone (the fleet's node process without its Chromium). */
+export function sampleRss(root: number, intervalMs = 250, tree = true): RssSampler {
   let peak: RssSample = { t: 0, bytes: 0, processes: 0 };
   let samples = 0;
   let total = 0;
   const take = (): void => {
-    const s = treeRss(root);
+    const s = treeRss(root, tree);
     samples++;
     total += s.bytes;
     if (s.bytes > peak.bytes) peak = s;

@@ -39,6 +39,8 @@ const TABLE = {
   browsers: { env: 'FLEET_BROWSERS', schema: intFrom(1, 32), default: '1' },
   resultBatch: { env: 'FLEET_RESULT_BATCH', schema: z.enum(['true', 'false'], 'true or false').transform((v) => v === 'true'), default: 'true' },
   warmContexts: { env: 'FLEET_WARM_CONTEXTS', schema: intFrom(0, 64), default: '2' },
+  keptIdleMs: { env: 'FLEET_KEPT_IDLE_MS', schema: intFrom(0, 600_000), default: '2000' },
+  warmIdleMs: { env: 'FLEET_WARM_IDLE_MS', schema: intFrom(0, 3_600_000), default: '5000' },
   chromiumPath: { env: 'CHROMIUM_PATH', schema: z.string().min(1), default: defaultChromiumPath({}) },
   cdpEndpoint: { env: 'TRAWL_CDP_ENDPOINT', schema: z.url({ protocol: /^(wss?|https?)$/ }).optional(), default: undefined },
   heartbeatMs: { env: 'FLEET_HEARTBEAT_MS', schema: intFrom(100, 600_000), default: '2000' },
@@ -72,6 +74,10 @@ export interface FleetConfig {
   resultBatch?: boolean;
   /** Fresh contexts kept ready for the next tasks (warm-contexts.ts); 0 makes each when its task starts. */
   warmContexts: number;
+  /** How long a finished task's page is kept for its run's next task (kept-pages.ts, ADR 0062); 0 closes each at once. */
+  keptIdleMs?: number;
+  /** With no task taking a warm context for this long the stock is closed until one does (0: kept always). */
+  warmIdleMs?: number;
   chromiumPath: string;
   cdpEndpoint: string | undefined;
   heartbeatMs: number;

@@ -34,20 +34,39 @@ export class PageGuard {
   #done = false;
   #pageDownload: string | null = null;
   #onPageDownload: (() => void) | null = null;
+  #detach: () => void = () => undefined;
 
   constructor(private readonly context: BrowserContext, private readonly page: Page, private readonly hooks: GuardHooks) {
-    context.on('page', this.#safe('popup', (p: Page) => this.#onPopup(p)));
-    context.on('dialog', this.#safe('dialog', (d: Dialog) => this.#onDialog(d)));
-    page.on('download', this.#safe('download', (d: Download) => {
+    const onPopup = this.#safe('popup', (p: Page) => this.#onPopup(p));
+    const onDialog = this.#safe('dialog', (d: Dialog) => this.#onDialog(d));
+    const onDownload = this.#safe('download', (d: Download) => {
       this.#pageDownload ??= d.url();
       this.#onPageDownload?.();
       this.#onDownload(d);
-    }));
-    page.once('crash', this.#safe('crash', () => this.hooks.fail(new TrawlError('PAGE_CRASHED', 'the page crashed its renderer'))));
+    });
+    const onCrash = this.#safe('crash', () => this.hooks.fail(new TrawlError('PAGE_CRASHED', 'the page crashed its renderer')));
     // A browser that dies closes its pages too: the runner asks browserAlive() before it reports PAGE_CLOSED.
-    page.once('close', this.#safe('close', () => {
+    const onClose = this.#safe('close', () => {
       if (!this.#done && context.browser()?.isConnected() !== false) this.hooks.fail(new TrawlError('PAGE_CLOSED', 'the page closed before the task finished'));
-    }));
+    });
+    context.on('page', onPopup);
+    context.on('dialog', onDialog);
+    page.on('download', onDownload);
+    page.once('crash', onCrash);
+    page.once('close', onClose);
+    this.#detach = () => {
+      context.off('page', onPopup);
+      context.off('dialog', onDialog);
+      page.off('download', onDownload);
+      page.off('crash', onCrash);
+      page.off('close', onClose);
+    };
+  }
+
+  /** The page outlives the task (kept for the run's next task, kept-pages.ts): this task's handlers go. */
+  detach(): void {
+    this.#done = true;
+    this.#detach();
   }
 
   /** Called before the runner closes the context itself: the page closing from then on is expected. */

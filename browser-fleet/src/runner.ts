@@ -4,6 +4,7 @@ import { blockResources, type BlockStrategy } from './block-resources.ts';
 import { failureOf, statusError, type Step, type StopReason } from './failure.ts';
 import type { ContextOptions, ContextSource } from './pool.ts';
 import { WarmContexts } from './warm-contexts.ts';
+import { resetKept, type KeptPages } from './kept-pages.ts';
 import { workPage, type PageOutcome } from './rules/page-work.ts';
 import { loadLogin, visitWithLogin, type LoginAccess } from './rules/login.ts';
 import { checkExpired, loadSession, resumeTarget, type SessionAccess } from './rules/session.ts';
@@ -34,6 +35,8 @@ export interface RunHooks {
   egress?: EgressProxy;
   /** Contexts made ahead of time (the node's; absent: every task makes its own). */
   warm?: WarmContexts;
+  /** Pages kept between the tasks of one run (kept-pages.ts, ADR 0062; absent: every task's context is closed). */
+  kept?: KeptPages;
   /** The task's secret values (stored login), shared with the artifact recorder; masked in every event. */
   secrets?: Secrets;
 }
@@ -53,6 +56,7 @@ interface RunState {
   crashed: boolean;
   deadlineBound: boolean;
   context: BrowserContext | null;
+  page: Page | null;
   /** What the page did that ends the task (PAGE_CRASHED, PAGE_CLOSED; page-guard.ts); it explains any step error after it. */
   pageError: TrawlError | null;
 }
@@ -61,7 +65,7 @@ interface RunState {
 export async function runTask(task: Task, source: ContextSource, hooks: RunHooks): Promise<TaskResult> {
   const started = performance.now();
   const timings: TaskTimings = { totalMs: 0, ...(hooks.waitForSlotMs === undefined ? {} : { waitForSlotMs: hooks.waitForSlotMs }) };
-  const state: RunState = { step: 'policy', stop: null, crashed: false, deadlineBound: false, context: null, pageError: null };
+  const state: RunState = { step: 'policy', stop: null, crashed: false, deadlineBound: false, context: null, page: null, pageError: null };
   const secrets = hooks.secrets ?? new Secrets();
   const emit = (type: RunEventInput['type'], message: string, data: Record<string, unknown>, level: RunEventInput['level'] = 'info'): void => {
     hooks.onEvent?.({ type, level, message: secrets.mask(message), ts: Date.now(), taskId: task.taskId, url: task.url, data: secrets.maskJson(data) });
@@ -116,14 +120,20 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
   let crawlDelayMs: number | undefined;
   const egress = new TaskEgress(task, emit);
   let guard: PageGuard | null = null;
+  let unwatch = noop;
+  /** Nothing in this task's context is its own (login, kept session, upstreams, user agent, HAR): it may be kept for the run. */
+  let plain = false;
   try {
     const protocol = URL.canParse(task.url) ? new URL(task.url).protocol : '';
     if (protocol !== 'http:' && protocol !== 'https:') throw new TrawlError('BLOCKED_BY_POLICY', 'only http and https URLs are fetched');
     const { spec } = task;
     const options: ContextOptions = { userAgent: spec.browser.userAgent, ...observer?.contextOptions?.() };
-    // A context made ahead of time when the task needs nothing special from one (warm-contexts.ts); it is closed
-    // like any other (state.context) and its lane takes this task's policy in egress.open.
-    const warm = !task.login && !task.session && WarmContexts.fits(options) ? hooks.warm?.take() ?? null : null;
+    // A page a finished task of this same run left (kept-pages.ts), else a context made ahead of time
+    // (warm-contexts.ts), when the task needs nothing special from one; either is closed like any other
+    // (state.context) unless kept again, and its lane takes this task's policy in egress.open.
+    plain = !task.login && !task.session && !task.proxy && WarmContexts.fits(options);
+    const kept = plain ? hooks.kept?.take(task) ?? null : null;
+    const warm = kept ?? (plain ? hooks.warm?.take() ?? null : null);
     state.context = warm?.context ?? null;
     const upstreams = task.proxy ? await race(loadProxies(hooks)) : undefined;
     if (upstreams) secrets.addProxies(upstreams.upstreams);
@@ -137,6 +147,8 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     let login: Awaited<ReturnType<typeof loadLogin>> | null = null;
     if (warm) {
       ({ context, page } = warm);
+      // A kept page starts without the cookies the run's previous page got, and without any popup it left.
+      if (kept) await race(resetKept(context, page));
     } else {
       login = task.login && hooks.login ? await race(loadLogin(hooks.login)) : null;
       secrets.addLogin(login);
@@ -153,10 +165,12 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
       context = await race(opening);
       page = await race(context.newPage());
     }
-    watchCrashes(context, page, state);
+    state.page = page;
+    unwatch = watchCrashes(context, page, state);
     guard = new PageGuard(context, page, { emit, fail: failNow });
     egress.watch(context, page);
-    await race(blockResources(page, spec.browser.blockResources, hooks.blockStrategy));
+    // A kept page still blocks what the run's spec blocks (its first task set it up; the spec is the run's).
+    if (!kept) await race(blockResources(page, spec.browser.blockResources, hooks.blockStrategy));
     await race(observer?.attach?.(context, page) ?? Promise.resolve());
     lap('contextMs', t);
 
@@ -219,6 +233,13 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     hooks.signal?.removeEventListener('abort', onAbort);
     // A stopped task's context is already closing; recording then would only delay the stop.
     if (observer?.beforeClose && state.context && !state.stop) await observer.beforeClose(failed, state.step).catch(() => undefined);
+    unwatch();
+    if (!failed && plain && hooks.kept && state.context && state.page && !state.stop && !state.pageError && !state.crashed && !state.page.isClosed()) {
+      // Succeeded: the page stays for the run's next task on this node (ADR 0062), with its lane unbound.
+      guard?.detach();
+      hooks.kept.keep({ orgId: task.orgId, runId: task.runId, context: state.context, page: state.page, lane: egress.handOver() });
+      state.context = null;
+    }
     await state.context?.close().catch(() => undefined);
     await egress.close();
   }
@@ -234,15 +255,21 @@ export async function loadProxies(hooks: RunHooks): Promise<TaskProxies> {
   return p;
 }
 
-/** Crashes are recorded as facts when they happen, so the failure code never depends on message text. */
-function watchCrashes(context: BrowserContext, page: Page, state: RunState): void {
-  page.once('crash', () => {
-    state.crashed = true;
-  });
-  const browser = context.browser();
+/** Crashes are recorded as facts when they happen, so the failure code never depends on message text. Returns the undo. */
+function watchCrashes(context: BrowserContext, page: Page, state: RunState): () => void {
   const onGone = (): void => {
     state.crashed = true;
   };
+  page.once('crash', onGone);
+  const browser = context.browser();
   browser?.once('disconnected', onGone);
-  context.once('close', () => browser?.off('disconnected', onGone));
+  const off = (): void => {
+    page.off('crash', onGone);
+    browser?.off('disconnected', onGone);
+  };
+  context.once('close', off);
+  return () => {
+    off();
+    context.off('close', off);
+  };
 }

@@ -17,6 +17,7 @@ import { parseHosts, resolverWith } from './egress/resolver.ts';
 import { exporterFromEnv } from './telemetry/otlp-exporter.ts';
 import { TaskSession } from './task-session.ts';
 import { WarmContexts } from './warm-contexts.ts';
+import { KeptPages } from './kept-pages.ts';
 import { runPreview } from './preview.ts';
 import { BrowserSessions } from './sessions/browser-sessions.ts';
 import { TaskPages } from './live/task-pages.ts';
@@ -66,8 +67,11 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   // Whatever the allowance says, pages never reach the node's control port, the edge or a browser's CDP port.
   if (config.edgeUrl) egress.allow.reserve(portOfUrl(config.edgeUrl));
   egress.allow.reserve(() => pool.debugPorts());
-  const warm = config.warmContexts > 0 ? new WarmContexts({ source: pool, egress, size: config.warmContexts, log }).start() : undefined;
+  const warm = config.warmContexts > 0 ? new WarmContexts({ source: pool, egress, size: config.warmContexts, log,
+    ...((config.warmIdleMs ?? 5000) > 0 ? { idleMs: config.warmIdleMs ?? 5000 } : {}) }).start() : undefined;
   const limiter = new Limiter(config.slots, config.httpSlots ?? 0);
+  const keptIdleMs = config.keptIdleMs ?? 2000;
+  const kept = keptIdleMs > 0 ? new KeptPages({ max: config.slots, idleMs: keptIdleMs }) : undefined;
   // Session browsers are started here even with TRAWL_CDP_ENDPOINT: a remote browser could not reach the lane on loopback.
   const browserSessions = new BrowserSessions({ chromiumPath: config.chromiumPath, sandbox: sandbox ?? undefined, egress, limiter, log, nodeId: config.nodeId, onSlotFreed: () => onSlotFreed() });
   egress.allow.reserve(() => browserSessions.debugPorts());
@@ -108,7 +112,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
    * if any and of the same kind; one of the other kind needs a free slot of its own.
    */
   function startSession(task: Task, slot: SlotKind): void {
-    const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log, metrics, spans, egress, warm, acceptNext: () => !limiter.draining, pages: taskPages, results });
+    const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log, metrics, spans, egress, warm, kept, acceptNext: () => !limiter.draining, pages: taskPages, results });
     const done = session.run()
       .catch((e: unknown) => {
         log.error('task session failed', { runId: task.runId, taskId: task.taskId, error: messageOf(e) });
@@ -209,6 +213,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
       if ('closeAllConnections' in server) server.closeAllConnections();
     });
     await warm?.close();
+    await kept?.close();
     if (!opts.pool) await pool.close();
     await spans?.close();
     log.info('fleet node stopped');

@@ -12,6 +12,7 @@ import type { EgressProxy } from './egress/proxy.ts';
 import type { FleetMetrics } from './metrics/fleet-metrics.ts';
 import { executeTask } from './fast/render-executor.ts';
 import type { WarmContexts } from './warm-contexts.ts';
+import type { KeptPages } from './kept-pages.ts';
 import { combineObservers, type TaskObserver } from './task-observer.ts';
 import type { SpanSink } from './telemetry/otlp-exporter.ts';
 import { TaskSpans } from './telemetry/task-spans.ts';
@@ -33,6 +34,8 @@ export interface SessionDeps {
   egress?: EgressProxy;
   /** Contexts made ahead of time (warm-contexts.ts). */
   warm?: WarmContexts | undefined;
+  /** Pages kept between the tasks of one run (kept-pages.ts, ADR 0062). */
+  kept?: KeptPages | undefined;
   /** Whether the node takes another task in the answer to this one's result (it is not draining). */
   acceptNext?: () => boolean;
   /** The node's pages of tasks in flight, for the live view (ADR 0044). */
@@ -41,7 +44,9 @@ export interface SessionDeps {
   results?: ResultPoster;
 }
 
-/** How long a fast-path task's events wait for its result before they are posted alone. */
+/** How long a task's events wait to be sent in one batch (or with the result, when it comes first): a browser page's. */
+const EVENTS_FLUSH_MS = 1000;
+/** A fast-path page's: its events wait for its result, which is batched with others of its run (ADR 0061). */
 const FAST_EVENTS_FLUSH_MS = 2000;
 
 /** How long a node keeps trying to announce a task start before it lets the lease expire. */
@@ -77,12 +82,12 @@ export class TaskSession {
     // A fast-path task (ADR 0058) takes a fraction of a start call's round trip: its start goes with its result
     // (`startedOn`), fenced by the same lease token; a stale lease only costs the node one fetch.
     const announce = slotKindOf(task) === 'browser';
-    const start: EdgeAnswer = announce ? await this.#announceStart() : { kind: 'ok', body: null };
-    if (start.kind !== 'ok') {
-      this.#log.warn('task dropped: the edge did not confirm its start', { answer: start.kind });
-      deps.metrics?.taskFinished('dropped', undefined, null);
-      return null;
-    }
+    // A browser task's start is announced while its page is being made (ADR 0062), not before: the round trip is
+    // off the task's path. Its events and its result wait for the answer; a start the edge refuses stops the page.
+    const starting: Promise<EdgeAnswer> = announce ? this.#announceStart() : Promise.resolve({ kind: 'ok', body: null });
+    void starting.then((a) => {
+      if (a.kind !== 'ok') this.stop('lease-lost');
+    });
     const waitForSlotMs = Math.round(performance.now() - this.acceptedAt);
     deps.metrics?.slotWait.observe(waitForSlotMs / 1000);
     const secrets = new Secrets();
@@ -92,8 +97,10 @@ export class TaskSession {
     if (deps.pages) observers.push(deps.pages.begin(task));
     const lose = (): void => this.stop('lease-lost');
     const keeper = this.#keepLease(lose);
-    // A fast-path page's few events ride with its result (ADR 0061) unless it runs long: no separate post per page.
-    const batcher = new EventBatcher({ send: (events) => deps.edge.events(task, events), onGone: lose, ...(announce ? {} : { flushMs: FAST_EVENTS_FLUSH_MS }) });
+    // Events wait up to a second (not 200 ms): a page done within it sends them with its result, one edge call fewer
+    // per task (ADR 0062); a longer page still streams its progress every second. A fast-path page's few events ride
+    // with its (batched) result unless it runs long (ADR 0061).
+    const batcher = new EventBatcher({ flushMs: announce ? EVENTS_FLUSH_MS : FAST_EVENTS_FLUSH_MS, send: async (events) => (await starting).kind === 'ok' ? deps.edge.events(task, events) : { kind: 'gone', status: 409 }, onGone: lose });
     const result = await executeTask(task, deps.pool, {
       nodeId: deps.nodeId,
       onEvent: (e) => batcher.push(e),
@@ -102,6 +109,7 @@ export class TaskSession {
       observer: observers.length ? combineObservers(observers) : undefined,
       egress: deps.egress,
       ...(deps.warm ? { warm: deps.warm } : {}),
+      ...(deps.kept ? { kept: deps.kept } : {}),
       login: task.login ? this.#loginAccess() : undefined,
       ...(task.proxy ? { proxies: () => this.#proxies() } : {}),
       ...(task.session?.state ? { session: () => this.#session() } : {}),
@@ -111,6 +119,14 @@ export class TaskSession {
     const files = await recorder?.collect(result.outcome === 'failed') ?? [];
     if (files.length && !this.stopReason) await this.#attach(result, files);
     clearInterval(keeper);
+    const start = await starting;
+    if (start.kind !== 'ok') {
+      batcher.stop();
+      spans?.end(null);
+      this.#log.warn('task dropped: the edge did not confirm its start', { answer: start.kind });
+      deps.metrics?.taskFinished('dropped', undefined, null);
+      return null;
+    }
     const reason = this.stopReason;
     spans?.end(reason ? null : result);
     deps.metrics?.taskFinished(reason ? 'dropped' : result.outcome, result.error?.code, (performance.now() - this.acceptedAt) / 1000);

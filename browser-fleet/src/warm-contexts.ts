@@ -16,14 +16,19 @@ export interface WarmOptions {
   egress?: EgressProxy | undefined;
   /** How many to keep ready; 0 turns this off. */
   size: number;
+  /**
+   * With no take() for this long the stock is closed and not refilled until the next take() (ADR 0062): an idle
+   * node, or one whose runs' tasks all get kept pages (kept-pages.ts), holds no blank contexts. Absent: never.
+   */
+  idleMs?: number;
   log: Logger;
 }
 
 /**
  * Fresh BrowserContexts made ahead of time, so a task does not wait for one. A context and its first page cost
  * ~50 ms of a task's time even in the headless shell (bench/task-phases.ts); made while the previous task
- * reports and the next is dispatched, they are off the task's path. Each is still used by exactly one task and
- * closed after it: nothing is shared between tasks, only made earlier. A warm context is made with the default
+ * reports and the next is dispatched, they are off the task's path. Each starts with exactly one task; after it, it is
+ * closed or kept for tasks of that same run only (kept-pages.ts, ADR 0062): nothing passes between runs. A warm context is made with the default
  * context options only (no user agent, HAR recording or stored login: those tasks make their own), and its
  * egress lane refuses every request until the task that takes it binds its policy (EgressLane.bind).
  */
@@ -33,6 +38,9 @@ export class WarmContexts {
   #closed = false;
   /** Consecutive failures to make one; after a few the stock stops refilling until a take() asks again. */
   #failures = 0;
+  /** Closed for idleness: no refill until a task asks again. */
+  #idle = false;
+  #idleTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: WarmOptions) {}
 
@@ -44,6 +52,7 @@ export class WarmContexts {
   /** Fills the stock in the background. */
   start(): this {
     this.#refill();
+    this.#armIdle();
     return this;
   }
 
@@ -56,7 +65,9 @@ export class WarmContexts {
       warm = undefined;
     }
     this.#failures = 0;
+    this.#idle = false;
     this.#refill();
+    this.#armIdle();
     return warm ?? null;
   }
 
@@ -67,15 +78,16 @@ export class WarmContexts {
 
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
     await Promise.all(this.#stock.splice(0).map((w) => this.#dispose(w)));
   }
 
   #refill(): void {
-    while (!this.#closed && this.#failures < 3 && this.#stock.length + this.#making < this.opts.size) {
+    while (!this.#closed && !this.#idle && this.#failures < 3 && this.#stock.length + this.#making < this.opts.size) {
       this.#making++;
       this.#make().then((warm) => {
         this.#failures = 0;
-        if (this.#closed) void this.#dispose(warm);
+        if (this.#closed || this.#idle) void this.#dispose(warm);
         else this.#stock.push(warm);
       }, (e: unknown) => {
         this.#failures++;
@@ -85,6 +97,16 @@ export class WarmContexts {
         this.#refill();
       });
     }
+  }
+
+  #armIdle(): void {
+    if (this.opts.idleMs === undefined || this.#closed) return;
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => {
+      this.#idle = true;
+      for (const w of this.#stock.splice(0)) void this.#dispose(w);
+    }, this.opts.idleMs);
+    this.#idleTimer.unref();
   }
 
   async #make(): Promise<WarmContext> {

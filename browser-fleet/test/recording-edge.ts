@@ -9,6 +9,9 @@ export interface Recorded {
   body: unknown;
   /** verifyRequest's answer for the shared secret: null means the signature is good. */
   signature: string | null;
+  receivedAt: number;
+  /** When the answer was sent (undefined while it is held back by delayFor). */
+  answeredAt?: number;
 }
 
 /** Plays the edge's side of the fleet protocol and records every call it receives. */
@@ -19,6 +22,8 @@ export interface RecordingEdge {
   statusFor: Map<string, number>;
   /** Fields added to the next 200 answer of a kind, once (e.g. a task handed back with a result). */
   answerOnce: Map<string, Record<string, unknown>>;
+  /** Milliseconds to hold back the answer per kind (a slow edge). */
+  delayFor: Map<string, number>;
   /** Resolves with the first call (already received or future) that matches. */
   waitFor(match: (r: Recorded) => boolean, timeoutMs?: number): Promise<Recorded>;
   close(): Promise<void>;
@@ -28,6 +33,7 @@ export async function startRecordingEdge(secret: string): Promise<RecordingEdge>
   const calls: Recorded[] = [];
   const statusFor = new Map<string, number>();
   const answerOnce = new Map<string, Record<string, unknown>>();
+  const delayFor = new Map<string, number>();
   let waiters: Array<{ match: (r: Recorded) => boolean; resolve: (r: Recorded) => void }> = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -39,13 +45,16 @@ export async function startRecordingEdge(secret: string): Promise<RecordingEdge>
         const headers = { get: (n: string) => (typeof req.headers[n] === 'string' ? req.headers[n] : null) };
         const signature = await verifyRequest(secret, headers, req.method ?? '', path, text);
         const kind = path.split('/').at(-1) ?? '';
-        const rec: Recorded = { path, kind, body: parseBody(text), signature };
+        const rec: Recorded = { path, kind, body: parseBody(text), signature, receivedAt: Date.now() };
         calls.push(rec);
+        const delay = delayFor.get(kind) ?? 0;
+        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
         const status = statusFor.get(kind) ?? 200;
         res.writeHead(status, { 'content-type': 'application/json' });
         const extra = status === 200 ? answerOnce.get(kind) : undefined;
         answerOnce.delete(kind);
         res.end(JSON.stringify(status === 200 ? { ok: true, ...extra } : { error: { code: 'LEASE_LOST', message: 'stale', hint: '' } }));
+        rec.answeredAt = Date.now();
         waiters = waiters.filter((w) => (w.match(rec) ? (w.resolve(rec), false) : true));
       })();
     });
@@ -56,6 +65,7 @@ export async function startRecordingEdge(secret: string): Promise<RecordingEdge>
     calls,
     statusFor,
     answerOnce,
+    delayFor,
     waitFor(match, timeoutMs = 10_000) {
       const seen = calls.find(match);
       if (seen) return Promise.resolve(seen);

@@ -35,6 +35,7 @@ afterEach(async () => {
   edge.calls.length = 0;
   edge.statusFor.clear();
   edge.answerOnce.clear();
+  edge.delayFor.clear();
 });
 afterAll(async () => {
   await Promise.all([pool?.close(), site?.close(), edge?.close()]);
@@ -181,6 +182,22 @@ describe('fleet node HTTP', () => {
     // The browser slot the first task freed is free again.
     await expect.poll(() => n.health().free, { timeout: 5000 }).toBe(1);
     expect(edge.calls.some((c) => c.kind === 'start' && c.path.includes(next.taskId))).toBe(false);
+  });
+
+  it('announces a browser task\'s start while its page loads (ADR 0062): its events and result follow the start\'s answer', async () => {
+    edge.delayFor.set('start', 1500);
+    const n = await node();
+    const t = task('/listing');
+    const before = site.hits('/listing');
+    expect((await offer(n, t)).status).toBe(202);
+    // The page is fetched while the start call still waits for its answer.
+    await expect.poll(() => site.hits('/listing'), { timeout: 5000 }).toBe(before + 1);
+    const start = await edge.waitFor((c) => c.kind === 'start');
+    expect(start.answeredAt).toBeUndefined();
+    const result = await edge.waitFor((c) => c.kind === 'result', 15_000);
+    expect(TaskResult.parse(result.body).outcome).toBe('succeeded');
+    expect(result.receivedAt).toBeGreaterThanOrEqual(start.answeredAt ?? Number.POSITIVE_INFINITY);
+    for (const e of edge.calls.filter((c) => c.kind === 'events')) expect(e.receivedAt).toBeGreaterThanOrEqual(start.answeredAt ?? Number.POSITIVE_INFINITY);
   });
 
   it('drops a task whose start the edge answers with 409', async () => {

@@ -91,6 +91,19 @@ describe('warm contexts', () => {
     expect(site.hits('/listing')).toBe(before);
   });
 
+  it('with no task for idleMs the stock is closed and stays empty until a task asks again (ADR 0062)', async () => {
+    const warm = new Recorded({ source: pool, egress, size: 1, log: silentLogger, idleMs: 400 }).start();
+    stocks.push(warm);
+    await until(() => warm.ready === 1);
+    await until(() => warm.ready === 0, 5000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(warm.ready).toBe(0);
+    expect(pool.contexts).toBe(0);
+    // The next task finds none and makes its own; the stock is made again behind it.
+    expect(warm.take()).toBeNull();
+    await until(() => warm.ready === 1);
+  });
+
   it('a lane belongs to one task: binding it again throws', async () => {
     const lane = await egress.open();
     try {

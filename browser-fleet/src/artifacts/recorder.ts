@@ -119,6 +119,11 @@ export class ArtifactRecorder implements TaskObserver {
         await this.#context?.tracing.stop({ path: join(this.dir, 'trace.zip') });
         this.#traceWritten = true;
       });
+    } else if (this.#context && this.spec.trace !== 'off') {
+      // Not kept: the trace is dropped now, so a context kept for the run's next task (ADR 0062) can trace again.
+      await this.#ignore(async () => {
+        await this.#context?.tracing.stop();
+      });
     }
     const shots = this.spec.screenshots;
     if (this.#loginOnPage || this.#inLogin) return;

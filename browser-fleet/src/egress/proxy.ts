@@ -35,6 +35,11 @@ export interface EgressLane {
    * Until then it refuses every request. Binding twice throws: a lane never passes from one task to another.
    */
   bind(lane: LaneOptions): void;
+  /**
+   * Takes the task's policy away again (a context kept for the run's next task, kept-pages.ts): from now on every
+   * new request is refused as in a warm lane, until the next task of the same run binds it.
+   */
+  unbind(): void;
   /** The same check the proxy makes, for a clear error on the task URL before the browser is involved. */
   check(url: URL): Promise<Decision>;
   /** The upstream proxy that carried the lane's last connection, if the task has upstreams. */
@@ -123,6 +128,11 @@ export class EgressProxy {
         if (lane) throw new Error('this egress lane already belongs to a task');
         lane = next;
         rules.policy = next.policy;
+      },
+      unbind: () => {
+        lane = null;
+        via = null;
+        rules.policy = { allowDomains: [], denyDomains: [] };
       },
       close: () => new Promise((resolve) => {
         for (const s of sockets) s.destroy();

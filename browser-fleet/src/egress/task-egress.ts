@@ -25,6 +25,7 @@ export class TaskEgress {
   readonly #types = new Map<string, string>();
   readonly #navigations = new Set<string>();
   #lane: EgressLane | null = null;
+  #unwatch: () => void = () => undefined;
   /** A main-frame redirect to a non-http(s) URL (Chromium refuses it as ERR_UNSAFE_REDIRECT). */
   #unsafeRedirect: BlockedRequest | null = null;
   #closed = false;
@@ -72,24 +73,44 @@ export class TaskEgress {
         return false;
       }
     };
-    context.on('request', (r: Request) => {
+    const onRequest = (r: Request): void => {
       const key = keyOf(r.url());
       if (key === null) return;
       this.#types.set(key, r.resourceType());
       if (isMainNavigation(r)) this.#navigations.add(key);
-    });
+    };
     // Chromium refuses a redirect to file:, data: and the like itself and reports only this error code.
-    context.on('requestfailed', (r: Request) => {
+    const onFailed = (r: Request): void => {
       if (r.failure()?.errorText !== 'net::ERR_UNSAFE_REDIRECT') return;
       const b = { url: r.url(), host: URL.canParse(r.url()) ? new URL(r.url()).hostname : '', reason: 'redirect to a URL that is not http(s) (refused by Chromium)', resourceType: r.resourceType() };
       this.#record(b);
       if (isMainNavigation(r)) this.#unsafeRedirect = b;
-    });
-    page.on('console', (m: ConsoleMessage) => {
+    };
+    const onConsole = (m: ConsoleMessage): void => {
       const hit = m.type() === 'error' ? REFUSED_RE.exec(m.text()) : null;
       const url = hit ? hit[1] ?? hit[2] : undefined;
       if (url) this.#record({ url, host: URL.canParse(url) ? new URL(url).hostname : '', reason: `Chromium refuses ${url.split(':')[0] ?? ''}: URLs from web pages` });
-    });
+    };
+    context.on('request', onRequest);
+    context.on('requestfailed', onFailed);
+    page.on('console', onConsole);
+    this.#unwatch = () => {
+      context.off('request', onRequest);
+      context.off('requestfailed', onFailed);
+      page.off('console', onConsole);
+    };
+  }
+
+  /**
+   * The context outlives the task (kept for the run's next task, kept-pages.ts): this task stops listening, and
+   * its lane is unbound (refusing everything) and left open for the next task instead of closed by close().
+   */
+  handOver(): EgressLane | null {
+    this.#unwatch();
+    const lane = this.#lane;
+    lane?.unbind();
+    this.#lane = null;
+    return lane;
   }
 
   /** The fast path's main-frame hop (it has no page to watch): a refusal of it is a refused navigation. */

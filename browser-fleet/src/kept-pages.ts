@@ -1,0 +1,123 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import type { EgressLane } from './egress/proxy.ts';
+
+/** A context and its page left by a finished task of one run, for that run's next task on this node. */
+export interface KeptPage {
+  orgId: string;
+  runId: string;
+  context: BrowserContext;
+  page: Page;
+  /** Unbound (refusing every request) while kept; null only without an egress proxy (browser-only tests). */
+  lane: EgressLane | null;
+}
+
+export interface KeptOptions {
+  /** At most this many kept at once on the node (its browser slots); the oldest goes first. */
+  max: number;
+  /** A kept page no task of its run took within this time is closed. */
+  idleMs: number;
+}
+
+interface Held {
+  page: KeptPage;
+  timer: NodeJS.Timeout;
+  /** A renderer that crashes while kept is dropped (a crashed page is not closed, so take() could not tell). */
+  onCrash: () => void;
+}
+
+/**
+ * Pages kept between the tasks of one run (ADR 0062), as the bare script keeps its pages: a new page costs Chromium
+ * a renderer and ~80 ms of CPU (bench/ctx-cost.ts), a navigation of a kept one about as much again. A page is only
+ * ever handed to a task of the same organization and run it was kept for; any other task gets a fresh context, so
+ * nothing crosses runs. The task that takes one clears its cookies first (runner.ts). Idle pages are closed after
+ * `idleMs`, so a node that is not working for that run keeps none.
+ */
+export class KeptPages {
+  readonly #held = new Map<string, Held[]>();
+  #count = 0;
+  #closed = false;
+
+  constructor(private readonly opts: KeptOptions) {}
+
+  /** A page kept for this task's run, or null. A page closed meanwhile (crash, browser gone) is dropped. */
+  take(task: { orgId: string; runId: string }): KeptPage | null {
+    const key = keyOf(task);
+    const list = this.#held.get(key);
+    let held: Held | undefined;
+    while ((held = list?.pop())) {
+      this.#count--;
+      clearTimeout(held.timer);
+      held.page.page.off('crash', held.onCrash);
+      if (!held.page.page.isClosed() && held.page.context.browser()?.isConnected() !== false) break;
+      void dispose(held.page);
+      held = undefined;
+    }
+    if (list?.length === 0) this.#held.delete(key);
+    return held?.page ?? null;
+  }
+
+  /** Keeps a finished task's page for its run; closes it at once when closed or `max` is 0. */
+  keep(page: KeptPage): void {
+    if (this.#closed || this.opts.max <= 0) {
+      void dispose(page);
+      return;
+    }
+    while (this.#count >= this.opts.max && this.#dropOldest());
+    const key = keyOf(page);
+    const held: Held = { page, timer: setTimeout(() => this.#drop(key, held), this.opts.idleMs), onCrash: () => this.#drop(key, held) };
+    held.timer.unref();
+    page.page.once('crash', held.onCrash);
+    const list = this.#held.get(key) ?? [];
+    list.push(held);
+    this.#held.set(key, list);
+    this.#count++;
+  }
+
+  /** Pages kept now (health, tests). */
+  get size(): number {
+    return this.#count;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const all = [...this.#held.values()].flat();
+    this.#held.clear();
+    this.#count = 0;
+    for (const h of all) clearTimeout(h.timer);
+    await Promise.all(all.map((h) => dispose(h.page)));
+  }
+
+  #drop(key: string, held: Held): void {
+    const list = this.#held.get(key);
+    const i = list?.indexOf(held) ?? -1;
+    if (!list || i < 0) return;
+    list.splice(i, 1);
+    if (list.length === 0) this.#held.delete(key);
+    this.#count--;
+    clearTimeout(held.timer);
+    held.page.page.off('crash', held.onCrash);
+    void dispose(held.page);
+  }
+
+  /** Closes one of the oldest kept pages; false when none is kept. */
+  #dropOldest(): boolean {
+    // Maps iterate in insertion order and each list is oldest first: the first entry is old enough.
+    const [key, list] = this.#held.entries().next().value ?? [];
+    if (key === undefined || !list?.[0]) return false;
+    this.#drop(key, list[0]);
+    return true;
+  }
+}
+
+const keyOf = (p: { orgId: string; runId: string }): string => `${p.orgId}\n${p.runId}`;
+
+async function dispose(p: KeptPage): Promise<void> {
+  await p.context.close().catch(() => undefined);
+  await p.lane?.close();
+}
+
+/** A kept page (kept-pages.ts) for the run's next task: no cookies of the previous page, no second page. */
+export async function resetKept(context: BrowserContext, page: Page): Promise<void> {
+  await context.clearCookies();
+  await Promise.all(context.pages().filter((p) => p !== page).map((p) => p.close().catch(() => undefined)));
+}
