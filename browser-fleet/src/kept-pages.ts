@@ -116,8 +116,23 @@ async function dispose(p: KeptPage): Promise<void> {
   await p.lane?.close();
 }
 
-/** A kept page (kept-pages.ts) for the run's next task: no cookies of the previous page, no second page. */
-export async function resetKept(context: BrowserContext, page: Page): Promise<void> {
-  await context.clearCookies();
-  await Promise.all(context.pages().filter((p) => p !== page).map((p) => p.close().catch(() => undefined)));
+/** How long a kept page's reset may take before the task takes a fresh context instead. */
+export const RESET_WITHIN_MS = 2000;
+
+/**
+ * A kept page made ready for the run's next task: no cookies of the previous page, no second page. A reset that
+ * fails or hangs (a hostile page can leave its context so: a popup that never finishes closing) gives the page up,
+ * closed in the background, and answers false: the task then takes a fresh context, never waits on a kept one.
+ */
+export async function resetKept(k: KeptPage, withinMs = RESET_WITHIN_MS): Promise<boolean> {
+  const reset = (async () => {
+    await k.context.clearCookies();
+    await Promise.all(k.context.pages().filter((p) => p !== k.page).map((p) => p.close()));
+    return true;
+  })().catch(() => false);
+  let timer: NodeJS.Timeout | undefined;
+  const ok = await Promise.race([reset, new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), withinMs); })]);
+  clearTimeout(timer);
+  if (!ok) void dispose(k);
+  return ok;
 }

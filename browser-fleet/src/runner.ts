@@ -132,7 +132,10 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     // (warm-contexts.ts), when the task needs nothing special from one; either is closed like any other
     // (state.context) unless kept again, and its lane takes this task's policy in egress.open.
     plain = !task.login && !task.session && !task.proxy && WarmContexts.fits(options);
-    const kept = plain ? hooks.kept?.take(task) ?? null : null;
+    const taken = plain ? hooks.kept?.take(task) ?? null : null;
+    // A kept page starts without the cookies the run's previous page got and without any second page; one whose
+    // reset does not finish at once is given up for a fresh context.
+    const kept = taken && await race(resetKept(taken)) ? taken : null;
     const warm = kept ?? (plain ? hooks.warm?.take() ?? null : null);
     state.context = warm?.context ?? null;
     const upstreams = task.proxy ? await race(loadProxies(hooks)) : undefined;
@@ -147,8 +150,6 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     let login: Awaited<ReturnType<typeof loadLogin>> | null = null;
     if (warm) {
       ({ context, page } = warm);
-      // A kept page starts without the cookies the run's previous page got, and without any popup it left.
-      if (kept) await race(resetKept(context, page));
     } else {
       login = task.login && hooks.login ? await race(loadLogin(hooks.login)) : null;
       secrets.addLogin(login);
@@ -234,7 +235,9 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     // A stopped task's context is already closing; recording then would only delay the stop.
     if (observer?.beforeClose && state.context && !state.stop) await observer.beforeClose(failed, state.step).catch(() => undefined);
     unwatch();
-    if (!failed && plain && hooks.kept && state.context && state.page && !state.stop && !state.pageError && !state.crashed && !state.page.isClosed()) {
+    // Only a context left with its one page is kept: a popup still open (closing it can hang) costs more than a new page.
+    if (!failed && plain && hooks.kept && state.context && state.page && !state.stop && !state.pageError && !state.crashed && !state.page.isClosed()
+      && state.context.pages().length === 1) {
       // Succeeded: the page stays for the run's next task on this node (ADR 0062), with its lane unbound.
       guard?.detach();
       hooks.kept.keep({ orgId: task.orgId, runId: task.runId, context: state.context, page: state.page, lane: egress.handOver() });

@@ -6,7 +6,7 @@ import type { BrowserPool } from '../src/pool.ts';
 import { runTask } from '../src/runner.ts';
 import { EgressProxy } from '../src/egress/proxy.ts';
 import { parseAllowance } from '../src/egress/allowance.ts';
-import { KeptPages, type KeptPage } from '../src/kept-pages.ts';
+import { KeptPages, resetKept, type KeptPage } from '../src/kept-pages.ts';
 import { makeTask } from './fixtures.ts';
 import { startTestPool } from './test-pool.ts';
 
@@ -131,5 +131,21 @@ describe('pages kept between the tasks of one run (ADR 0062)', () => {
     const next = await runTask(inRun('run_a', '/echo'), pool, { nodeId: 'n', egress: e, kept });
     expect(next.outcome).toBe('succeeded');
     expect(kept.taken.at(-1)).toBeNull();
+  });
+
+  it('a kept page whose reset does not finish in time is given up (closed), and one that does is ready without cookies', async () => {
+    const kept = store();
+    const e = egress();
+    expect((await runTask(inRun('run_a', '/set'), pool, { nodeId: 'n', egress: e, kept })).outcome).toBe('succeeded');
+    const k = kept.take({ orgId: 'org_a', runId: 'run_a' })!;
+    expect((await k.context.cookies()).map((c) => c.value)).toEqual([SECRET]);
+    // No time at all: the reset's calls to Chromium cannot have answered, so the page is given up.
+    expect(await resetKept(k, 0)).toBe(false);
+    await expect.poll(() => k.page.isClosed(), { timeout: 5000 }).toBe(true);
+    expect((await runTask(inRun('run_a', '/set'), pool, { nodeId: 'n', egress: e, kept })).outcome).toBe('succeeded');
+    const again = kept.take({ orgId: 'org_a', runId: 'run_a' })!;
+    expect(await resetKept(again)).toBe(true);
+    expect([again.page.isClosed(), await again.context.cookies()]).toEqual([false, []]);
+    kept.keep(again);
   });
 });

@@ -4,7 +4,8 @@ import { startFleet, type FleetNode } from '../../scripts/lib/stack.ts';
 import { launchChromium } from './browser.ts';
 import { DATA, LOAD_MORE_BATCH, PICKER_DETAILS, PICKER_RECORDS } from '@trawl/fixtures';
 import { VIEW_VIEWPORT } from '@trawl/schemas';
-import { expectAccessible, pageApi, screenshots, signIn, waitForLiveFrame } from './app-helpers.ts';
+import { join } from 'node:path';
+import { SHOTS_DIR, expectAccessible, pageApi, screenshots, signIn, waitForLiveFrame } from './app-helpers.ts';
 
 type Spot = { x: number; y: number };
 
@@ -137,7 +138,11 @@ describe('picker: detail pages and controls by clicking', () => {
       const n = await testing.count();
       if (n === 0) await pickAt(page, 'more', spots.more!);
       return n;
-    }, { timeout: 60_000, interval: 4000 }).toBeGreaterThan(0);
+    }, { timeout: 60_000, interval: 4000 }).toBeGreaterThan(0).catch(async (e: unknown) => {
+      console.log('MORE PICK', page.url(), await page.getByTestId('picker').innerText({ timeout: 2000 }).catch(() => '(no picker)'));
+      await page.screenshot({ path: join(SHOTS_DIR, 'fail-picker-more.png'), fullPage: true }).catch(() => undefined);
+      throw e;
+    });
     // Two previews one after the other, each bounded at 45 s by the edge: the verdict may take up to 90 s on a loaded machine.
     // The fixture loads LOAD_MORE_BATCH rows a press until its rows run out, then removes the button.
     const presses: string[] = [];
