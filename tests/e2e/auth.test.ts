@@ -3,6 +3,7 @@ import { inject } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser.ts';
 import { as, signIn } from './people.ts';
+import { TEST_SESSION_TTL_MS } from './session-ttl.ts';
 
 /**
  * Goes through /auth/login?return_to=<raw> to the provider and back: the Location the callback answers, and where the
@@ -86,14 +87,14 @@ describe('people sign in with OpenID Connect (a real provider), sessions rotate,
     const s = await signIn(browser, `${who}-rot`);
     const before = { cookie: s.cookie, csrf: s.csrf };
     expect((await as(before, 'GET', '/v1/members')).setCookie.join(';')).not.toContain('trawl_session=');
-    await new Promise((r) => setTimeout(r, 3300)); // the test edge's sessions last 6 s
+    await new Promise((r) => setTimeout(r, TEST_SESSION_TTL_MS / 2 + 300)); // past half the test edge's session life
     const rotated = await as(before, 'GET', '/v1/members');
     expect(rotated.status).toBe(200);
     const fresh = rotated.setCookie.find((c) => c.startsWith('trawl_session='))!;
     expect(fresh).toBeTruthy();
     const next = { cookie: `${fresh.split(';')[0]}; trawl_csrf=${s.csrf}`, csrf: s.csrf };
     expect((await as(before, 'GET', '/v1/members')).status).toBe(200); // the old token's grace period
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((r) => setTimeout(r, TEST_SESSION_TTL_MS / 2));
     expect((await as(before, 'GET', '/v1/members')).status).toBe(401);
     expect((await as(next, 'GET', '/v1/members')).status).toBe(200);
     expect((await as({ cookie: next.cookie }, 'POST', '/auth/logout')).status).toBe(403);

@@ -8,6 +8,7 @@ import { freePort } from '../../scripts/lib/proc.ts';
 import { startDevOidc } from '../../oidc-dev/src/provider.ts';
 import { startDemoSite } from '../../demo/src/server.ts';
 import { startFixtureSite } from '../../fixtures/src/server.ts';
+import { TEST_SESSION_TTL_MS } from './session-ttl.ts';
 import { E2E_STACKS } from './stack-count.ts';
 
 /** What a test file needs of the local stack it runs against. */
@@ -51,7 +52,7 @@ async function startStack(): Promise<{ context: StackContext; stop(): Promise<vo
     vars: { ENVIRONMENT: 'test', FLEET_SECRET: fleetSecret, ADMIN_TOKEN: adminToken, LEASE_MS: '3000', DISPATCH_TIMEOUT_MS: '20000',
       CREDENTIALS_KEY: randomBytes(32).toString('hex'),
       RATE_LIMIT_KEY_PER_MIN: '5000', RATE_LIMIT_ORG_PER_MIN: '20000',
-      OIDC_ISSUER: oidc.issuer, OIDC_CLIENT_ID: oidc.clientId, SESSION_TTL_MS: '6000',
+      OIDC_ISSUER: oidc.issuer, OIDC_CLIENT_ID: oidc.clientId, SESSION_TTL_MS: String(TEST_SESSION_TTL_MS),
       ORG_MAX_CONCURRENT_RUNS: '100', SITE_MIN_DELAY_MS: '50',
       // Notifications: immediate retries, so notifications.test.ts takes seconds; its servers listen on these ports.
       NOTIFY_EGRESS_ALLOW: `127.0.0.1:${notifyPorts.webhook}`, NOTIFY_DOH_URL: `http://127.0.0.1:${notifyPorts.doh}/dns-query`,
