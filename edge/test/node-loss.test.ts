@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_NODE_LOSSES, NODE_LOSS_PAUSE_MS, decideAfterNodeLoss, expiryOf, lossMessage, reportsNodeLoss } from '../src/coordinator/node-loss.ts';
+import { MAX_NODE_LOSSES, NODE_LOSS_PAUSE_MS, decideAfterNodeLoss, expiryOf, lossMessage, reportsNodeLoss, startedElsewhere } from '../src/coordinator/node-loss.ts';
 
 const task = { url: 'http://a/1', attempt: 2 };
 
@@ -25,5 +25,11 @@ describe('node loss on its own budget (ADR 0048)', () => {
     expect(expiryOf('running')).toEqual({ kind: 'node', reason: 'lease expired: its fleet node stopped renewing the lease' });
     expect(lossMessage('gone', { status: 'pending', losses: 1, notBefore: 0 }))
       .toBe('Fleet node lost (gone); dispatching again in 500 ms (node loss 1 of 3; no attempt of the retry policy spent)');
+  });
+
+  it('a lease runs on one node: a second node starting it (a task delivered twice) is refused, the same node again is not (ADR 0066)', () => {
+    expect(startedElsewhere(undefined, 'node-a')).toBe(false);
+    expect(startedElsewhere('node-a', 'node-a')).toBe(false);
+    expect(startedElsewhere('node-a', 'node-b')).toBe(true);
   });
 });

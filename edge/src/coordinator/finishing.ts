@@ -4,7 +4,8 @@ import { persistRun } from './persist.ts';
 import { previewShape, previousRunShape } from './run-rows.ts';
 import { baselineWarnings, previewWarnings } from './baseline.ts';
 import { warningFailure } from './warnings.ts';
-import { notifyRunEnd } from '../notify/run-end.ts';
+import { notifyRunEvent, runEndEvents } from '../notify/run-end.ts';
+import { MetaNoticeStore, sendNotices } from './end-notices.ts';
 import { emit, endStreams } from './event-stream.ts';
 import { countsOf, fillRatesOf, runWarnings } from './run-figures.ts';
 import { freeSlot } from './slots.ts';
@@ -36,6 +37,8 @@ export async function finish(c: RunContext, reason: EndReason): Promise<void> {
     message: `Run ${outcome.status}: ${counts.items} item(s) from ${counts.pagesSucceeded} page(s), ${counts.pagesFailed} failed${warnings.length ? `, ${warnings.length} warning(s)` : ''}`,
     data: { status: outcome.status, counts, error: outcome.error, warnings } });
   await Promise.all(inFlight.map((t) => freeSlot(c, t)));
+  // The end events to notify are kept before anything is written, so no failure after this loses them (ADR 0066).
+  new MetaNoticeStore(c.ctx.storage.sql).put({ events: runEndEvents({ status: outcome.status, warnings: runWarnings(c, requireMeta(c)) }), tries: 0, nextAt: 0 });
   await persist(c);
 }
 
@@ -45,13 +48,24 @@ export async function persist(c: RunContext): Promise<void> {
   try {
     await persistRun(c.env, meta, countsOf(c, meta), runWarnings(c, meta), c.store);
     c.store.putMeta({ ...requireMeta(c), persisted: true });
-    // Once, after the run is in D1 (ADR 0046); a failure to notify never holds the run back.
-    await notifyRunEnd(c.env, { ...meta, counts: countsOf(c, meta), warnings: runWarnings(c, meta) })
-      .catch((err: unknown) => c.log.error('notifying the run\'s end failed', { runId: meta.runId, err: String(err) }));
+    // After the run is in D1 (ADR 0046); a failure to notify never holds the run back: the alarm tries again.
+    const retryAt = await notifyEnd(c);
     endStreams(c, meta.status);
-    await c.ctx.storage.deleteAlarm();
+    if (retryAt === null) await c.ctx.storage.deleteAlarm();
+    else await c.ctx.storage.setAlarm(retryAt);
   } catch (err) {
     c.log.error('persisting the run failed; retrying', { runId: meta.runId, err: String(err) });
     await c.ctx.storage.setAlarm(Date.now() + 2000);
   }
+}
+
+/**
+ * Sends the run's end events still pending (end-notices.ts); the time to try again when some failed, else null.
+ * Called after persisting and by the alarm of a persisted run.
+ */
+export async function notifyEnd(c: RunContext): Promise<number | null> {
+  const meta = requireMeta(c);
+  const run = { ...meta, finishedAt: meta.finishedAt ?? meta.createdAt, counts: countsOf(c, meta), warnings: runWarnings(c, meta) };
+  const out = await sendNotices(new MetaNoticeStore(c.ctx.storage.sql), (event) => notifyRunEvent(c.env, run, event), Date.now, c.log, meta.runId);
+  return out.kind === 'retry' ? out.at : null;
 }

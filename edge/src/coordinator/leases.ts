@@ -5,11 +5,14 @@ import { markRunRunning } from './run-rows.ts';
 import type { LiveTask } from './live-tasks.ts';
 import { emit, emitNodeEvents } from './event-stream.ts';
 import { applyNodeLoss } from './task-failures.ts';
+import { startedElsewhere } from './node-loss.ts';
 import { freeSlot } from './slots.ts';
 import { pump } from './dispatch.ts';
 import { leaseMs, requireMeta, type LeaseAnswer, type RunContext } from './run-context.ts';
 
 export async function taskStart(c: RunContext, taskId: string, leaseToken: string, nodeId: string): Promise<LeaseAnswer> {
+  // A lease runs on one node: a copy of the task delivered to a second node stops at its start (node-loss.ts).
+  if (startedElsewhere(c.live.nodeOf(taskId, leaseToken), nodeId)) return { ok: false, code: 'LEASE_LOST' };
   const answer = renewLease(c, taskId, leaseToken);
   const task = c.store.getTask(taskId);
   if (answer.ok) c.live.started(taskId, nodeId, leaseToken, Date.now());

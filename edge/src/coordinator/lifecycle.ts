@@ -8,7 +8,7 @@ import { countsOf, runWarnings } from './run-figures.ts';
 import { applyNodeLoss } from './task-failures.ts';
 import { freeSlot } from './slots.ts';
 import { pump } from './dispatch.ts';
-import { finish, persist } from './finishing.ts';
+import { finish, notifyEnd, persist } from './finishing.ts';
 import { requireMeta, type RunContext, type RunInit, type RunSnapshot } from './run-context.ts';
 
 export async function startRun(c: RunContext, init: RunInit): Promise<RunSnapshot> {
@@ -51,7 +51,10 @@ export async function onAlarm(c: RunContext): Promise<void> {
   if (!meta) return;
   const now = Date.now();
   if (isFinalStatus(meta.status)) {
-    if (!meta.persisted) await persist(c);
+    if (!meta.persisted) return persist(c);
+    // A persisted run wakes only for the end notifications a failure left (end-notices.ts, ADR 0066).
+    const retryAt = await notifyEnd(c);
+    if (retryAt !== null) await c.ctx.storage.setAlarm(retryAt);
     return;
   }
   if (now >= meta.deadline) {

@@ -34,6 +34,17 @@ export function reportsNodeLoss(failure: Pick<Failure, 'code'>): boolean {
   return failure.code === 'NODE_LOST';
 }
 
+/**
+ * Whether a node's start of a lease is refused because another node already started it. A queue delivers at least
+ * once, so a task's copy can land on a second node: refused at its start, the copy stops at once and frees its slot,
+ * instead of running the page for a result the lease check refuses anyway while tasks behind it wait for a slot
+ * past their dispatch lease and are counted as node losses (ADR 0066). The same node starting again (its start call
+ * retried) is a renewal.
+ */
+export function startedElsewhere(startedOn: string | undefined, nodeId: string): boolean {
+  return startedOn !== undefined && startedOn !== nodeId;
+}
+
 /** Why a lease ran out, by the task's state when it did. */
 export function expiryOf(status: TaskRow['status']): { kind: LossKind; reason: string } {
   return status === 'queued'

@@ -1,6 +1,6 @@
 import type { Failure, RunCounts, RunStatus, RunWarning } from '@trawl/schemas';
 import type { Env } from '../env.ts';
-import { emitNotification, type NotificationEvent } from './emit.ts';
+import { emitNotification, type NotificationEvent, type StepRetry } from './emit.ts';
 
 export interface EndedRun {
   runId: string;
@@ -10,6 +10,8 @@ export interface EndedRun {
   error: Failure | null;
   counts: RunCounts;
   warnings: RunWarning[];
+  /** When the run ended: the notification's time, and with the run, event and endpoint its delivery id. */
+  finishedAt: number;
 }
 
 /**
@@ -21,10 +23,11 @@ export function runEndEvents(run: Pick<EndedRun, 'status' | 'warnings'>): Notifi
   return [failed ? 'run.failed' : 'run.finished', ...(run.warnings.length ? ['run.warnings' as const] : [])];
 }
 
-/** Called once by the coordinator after the run is persisted, so a receiver that asks the API finds it finished. */
-export async function notifyRunEnd(env: Env, run: EndedRun): Promise<void> {
+/**
+ * One of a run's end events, notified. The coordinator calls it after the run is persisted (so a receiver that asks
+ * the API finds it finished), and again from its alarm while it fails (coordinator/end-notices.ts, ADR 0066).
+ */
+export function notifyRunEvent(env: Env, run: EndedRun, event: NotificationEvent, retry?: StepRetry): Promise<number> {
   const data = { status: run.status, counts: run.counts, error: run.error, warnings: run.warnings.map((w) => ({ code: w.code, message: w.message })) };
-  for (const event of runEndEvents(run)) {
-    await emitNotification(env, { orgId: run.orgId, jobId: run.jobId, runId: run.runId, event, data });
-  }
+  return emitNotification(env, { orgId: run.orgId, jobId: run.jobId, runId: run.runId, event, data, at: run.finishedAt }, retry);
 }
