@@ -64,7 +64,7 @@ beforeAll(async () => {
   } }] });
   d1 = await mf.getD1Database('DB') as unknown as D1Database;
   realQueue = await mf.getQueueProducer<NotifyMessage>('NOTIFICATIONS') as unknown as Queue<NotifyMessage>;
-  for (const [, text] of Object.entries(MIGRATIONS).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [, text] of Object.entries(MIGRATIONS).toSorted(([a], [b]) => a.localeCompare(b))) {
     for (const stmt of text.split('--> statement-breakpoint')) if (stmt.trim()) await d1.prepare(stmt).run();
   }
 }, 60_000);
