@@ -50,7 +50,7 @@ export async function placeTasks(nodes: NodeRoom[], tasks: readonly Task[], offe
         hooks.rejected(node, left);
       }
     }
-    if (left.length === 0 || !busy) return left;
+    if (left.length === 0 || !busy || round === BUSY_ROUNDS - 1) return left;
     await hooks.pause();
   }
   return left;
