@@ -31,13 +31,13 @@ const fastTask = (id: string): Task => makeTask(`http://127.0.0.1:9/${id}`, { ta
 describe('offers carrying several tasks (ADR 0064)', () => {
   it('takes, in order, what fits its free slots of each kind and answers which', async () => {
     const n = node(2, 1);
-    const tasks = [browserTask('b1'), fastTask('f1'), browserTask('b2'), fastTask('f2'), browserTask('b3')];
+    const tasks = [browserTask('b1'), browserTask('b2'), browserTask('b3'), fastTask('f1'), fastTask('f2')];
     const res = await n.offer(tasks);
     expect(res.status).toBe(200);
     const answer = await res.json() as TaskOfferAnswer;
-    // 2 browser slots, 1 http slot: b1, f1, b2 taken; f2 finds the http slot gone, b3 the browser slots.
-    expect(answer).toEqual({ nodeId: 'node-1', taken: ['b1', 'f1', 'b2'] });
-    expect([...n.running.entries()]).toEqual([['b1:lease-b1', 'browser'], ['f1:lease-f1', 'http'], ['b2:lease-b2', 'browser']]);
+    // 2 browser slots, 1 http slot: b1, b2 taken, b3 finds the browser slots gone, f1 still fits, f2 does not.
+    expect(answer).toEqual({ nodeId: 'node-1', taken: ['b1', 'b2', 'f1'] });
+    expect([...n.running.entries()]).toEqual([['b1:lease-b1', 'browser'], ['b2:lease-b2', 'browser'], ['f1:lease-f1', 'http']]);
     expect(n.limiter.free).toBe(0);
     expect(n.limiter.httpFree).toBe(0);
   });
