@@ -16,8 +16,10 @@ export interface ProtocolNode {
   receivedAt: Map<Task, number>;
   /** The tasks of each batch offer (ADR 0064) in arrival order, taken or not. */
   offers: Task[][];
-  /** How many tasks of a batch offer the node takes at most (the rest it leaves); null: all. */
-  batchRoom: number | null;
+  /** How many more tasks the node takes (a batch offer: the first that fit; a single offer past it: 503); null: all. */
+  room: number | null;
+  /** When the node refused an offer for want of room (a single offer answered 503, a batch of which it took none). */
+  refusals: number[];
   /** The next task of this run the node was handed (tasks of other runs are ignored). */
   nextTask(runId: string, timeoutMs?: number): Promise<Task>;
   call(path: string, body: unknown, secret?: string): Promise<{ status: number; body: Record<string, unknown> }>;
@@ -50,10 +52,15 @@ export async function startProtocolNode(): Promise<ProtocolNode> {
       if (req.url === fleetPaths.taskBatch) {
         const offered = (JSON.parse(data) as { tasks: Task[] }).tasks;
         node.offers.push(offered);
-        const took = offered.slice(0, node.batchRoom ?? offered.length);
+        const took = offered.slice(0, node.room ?? offered.length);
+        if (node.room !== null) node.room -= took.length;
+        if (took.length === 0) node.refusals.push(Date.now());
         took.forEach(receive);
         return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ nodeId, taken: took.map((t) => t.taskId) }));
       }
+      if (node.room === 0) node.refusals.push(Date.now());
+      if (node.room === 0) return void res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'FLEET_BUSY' } }));
+      if (node.room !== null) node.room -= 1;
       receive(JSON.parse(data) as Task);
       res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: true, nodeId }));
     });
@@ -78,7 +85,8 @@ export async function startProtocolNode(): Promise<ProtocolNode> {
     tasks,
     receivedAt,
     offers: [],
-    batchRoom: null,
+    room: null,
+    refusals: [],
     call,
     nextTask(runId, timeoutMs = 20_000) {
       const queued = tasks.find((t) => t.runId === runId && !taken.has(t));
