@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { ERRORS, SessionOpen, Task, fleetPaths, type PreviewResult, type SessionOpened, timingSafeEqual, type ErrorCode, type ErrorIssue, type NodeHealth } from '@trawl/schemas';
+import { ERRORS, SessionOpen, Task, TaskOffer, fleetPaths, type TaskOfferAnswer, type PreviewResult, type SessionOpened, timingSafeEqual, type ErrorCode, type ErrorIssue, type NodeHealth } from '@trawl/schemas';
 import { parseSigned } from './signed.ts';
 import { slotKindOf, type Limiter, type SlotKind } from './limiter.ts';
 import type { Logger } from './log.ts';
@@ -71,6 +71,31 @@ export function createApp(deps: AppDeps): Hono {
       deps.log.info('task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url, slot });
       deps.accept(task, slot);
       return c.json({ accepted: true, nodeId: deps.nodeId }, 202);
+    },
+  );
+
+  // Several tasks in one offer (ADR 0064): taken in order while a slot of each one's kind is free; the answer says which.
+  app.post(
+    fleetPaths.taskBatch,
+    bodyLimit({ maxSize: 4 * 1024 * 1024, onError: (c) => fail(c, 'INVALID_REQUEST', 'offer body larger than 4 MiB') }),
+    async (c) => {
+      const signed = await signedBody(c, deps.secret, TaskOffer, 'task offer');
+      if (!signed.ok) return signed.res;
+      if (deps.limiter.draining) {
+        c.header('Retry-After', '1');
+        return fail(c, 'FLEET_BUSY', 'the node is draining');
+      }
+      const taken: string[] = [];
+      for (const task of signed.data.tasks) {
+        // A repeat of a task running here (the same lease, delivered again) is taken, not run twice.
+        if (deps.isRunning(task)) { taken.push(task.taskId); continue; }
+        const slot = deps.limiter.tryAcquire(slotKindOf(task));
+        if (!slot) continue; // a later task of the other kind may still fit
+        deps.log.info('task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url, slot, via: 'batch' });
+        deps.accept(task, slot);
+        taken.push(task.taskId);
+      }
+      return c.json({ nodeId: deps.nodeId, taken } satisfies TaskOfferAnswer, 200);
     },
   );
 

@@ -18,7 +18,7 @@ export interface Recorded {
 export interface RecordingEdge {
   url: string;
   calls: Recorded[];
-  /** Status to answer per kind (default 200 with {ok:true}). */
+  /** Status to answer per kind, or per `kind:taskId` (default 200 with {ok:true}). */
   statusFor: Map<string, number>;
   /** Fields added to the next 200 answer of a kind, once (e.g. a task handed back with a result). */
   answerOnce: Map<string, Record<string, unknown>>;
@@ -49,7 +49,8 @@ export async function startRecordingEdge(secret: string): Promise<RecordingEdge>
         calls.push(rec);
         const delay = delayFor.get(kind) ?? 0;
         if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-        const status = statusFor.get(kind) ?? 200;
+        // `kind:taskId` answers one task's calls apart (a stale lease inside a batch offer); else the kind's status.
+        const status = statusFor.get(`${kind}:${path.split('/').at(-2) ?? ''}`) ?? statusFor.get(kind) ?? 200;
         res.writeHead(status, { 'content-type': 'application/json' });
         const extra = status === 200 ? answerOnce.get(kind) : undefined;
         answerOnce.delete(kind);

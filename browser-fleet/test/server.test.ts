@@ -211,6 +211,23 @@ describe('fleet node HTTP', () => {
     expect(n.health().inFlight).toBe(0);
   });
 
+  it('a batch offer with a stale lease inside: that task is dropped at its start, the other runs (ADR 0064)', async () => {
+    const n = await node();
+    const [stale, fresh] = [task('/listing'), task('/listing')];
+    edge.statusFor.set(`start:${stale.taskId}`, 409);
+    const body = JSON.stringify({ v: 1, tasks: [stale, fresh] });
+    const res = await fetch(`${n.url}${fleetPaths.taskBatch}`, { method: 'POST', body,
+      headers: { 'content-type': 'application/json', ...(await signRequest(SECRET, 'POST', fleetPaths.taskBatch, body)) } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ nodeId: n.nodeId, taken: [stale.taskId, fresh.taskId] });
+    const result = await edge.waitFor((c) => c.kind === 'result' && c.path.includes(fresh.taskId), 15_000);
+    expect(TaskResult.parse(result.body).outcome).toBe('succeeded');
+    await n.close();
+    const ofStale = edge.calls.filter((c) => c.path.includes(stale.taskId));
+    expect(ofStale.map((c) => c.kind)).toEqual(['start']);
+    expect(n.health().inFlight).toBe(0);
+  });
+
   it('stops a task whose lease heartbeat answers 409 and posts nothing more', async () => {
     edge.statusFor.set('heartbeat', 409);
     const n = await node({ FLEET_HEARTBEAT_MS: '60000' });

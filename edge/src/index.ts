@@ -1,6 +1,5 @@
 import { HTTPException } from 'hono/http-exception';
 import { cors } from 'hono/cors';
-import type { Task } from '@trawl/schemas';
 import { createApp } from './app.ts';
 import type { Env } from './env.ts';
 import { errorResponse, isApiError } from './lib/errors.ts';
@@ -36,6 +35,7 @@ import { registerObservabilityRoutes } from './routes/observability/index.ts';
 import { registerUsageRoute } from './routes/usage/index.ts';
 import { artifactMaintenance } from './services/artifacts/cleanup.ts';
 import { consumeDeadTasks, consumeTasks } from './queue/tasks-consumer.ts';
+import type { TaskMessage } from './queue/messages.ts';
 import { consumeDeadNotifications, consumeNotifications } from './notify/deliver.ts';
 import type { NotifyMessage } from './notify/messages.ts';
 import { createDb } from './services/context.ts';
@@ -105,11 +105,11 @@ app.onError((err, c) => {
 
 export default {
   fetch: app.fetch,
-  async queue(batch: MessageBatch<Task | NotifyMessage>, env: Env): Promise<void> {
+  async queue(batch: MessageBatch<TaskMessage | NotifyMessage>, env: Env): Promise<void> {
     if (batch.queue === 'trawl-notifications-dlq') await consumeDeadNotifications(batch as MessageBatch<NotifyMessage>, env);
     else if (batch.queue === 'trawl-notifications') await consumeNotifications(batch as MessageBatch<NotifyMessage>, env);
-    else if (batch.queue.endsWith('-dlq')) await consumeDeadTasks(batch as MessageBatch<Task>, env);
-    else await consumeTasks(batch as MessageBatch<Task>, env);
+    else if (batch.queue.endsWith('-dlq')) await consumeDeadTasks(batch as MessageBatch<TaskMessage>, env);
+    else await consumeTasks(batch as MessageBatch<TaskMessage>, env);
   },
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {
     const log = createLogger({ component: 'cron' });
@@ -123,4 +123,4 @@ export default {
     await checkFreshness(services, controller.scheduledTime);
     await sweepExpiredRuns(services, controller.scheduledTime);
   },
-} satisfies ExportedHandler<Env, Task | NotifyMessage>;
+} satisfies ExportedHandler<Env, TaskMessage | NotifyMessage>;

@@ -2,7 +2,7 @@ import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 // The shipped file itself, as text (Vite's ?raw import: edge tests have no Node APIs in their types).
 import toml from '../../wrangler.toml?raw';
-import { deadLetterAfterMs, deadLetterProblem, maxDelayOf, retryDelaySeconds } from '../src/queue/retry-schedule.ts';
+import { deadLetterAfterMs, deadLetterProblem, maxDelayOf, retryDelaySeconds, TASKS_MAX_RETRIES } from '../src/queue/retry-schedule.ts';
 
 interface Consumer { queue: string; max_retries?: number; dead_letter_queue?: string; max_batch_timeout?: number }
 const config = parse(toml) as unknown as { queues: { consumers: Consumer[] }; vars: Record<string, string> };
@@ -16,6 +16,8 @@ describe('the shipped queue settings and the dispatch lease (ADR 0048)', () => {
     expect(dlq).toBeDefined();
     const problem = deadLetterProblem({ maxRetries: Number(tasks!.max_retries), dispatchTimeoutMs: Number(config.vars.DISPATCH_TIMEOUT_MS), dlqBatchTimeoutS: Number(dlq!.max_batch_timeout) });
     expect(problem).toBeNull();
+    // A batch's re-sent rest counts its own deliveries against the same number (ADR 0064).
+    expect(Number(tasks!.max_retries)).toBe(TASKS_MAX_RETRIES);
   });
 
   it('the rule refuses the settings this project shipped before: 8 retries against a 120 s lease', () => {

@@ -10,6 +10,7 @@ export * from './item.ts';
 export * from './run.ts';
 export * from './task.ts';
 export * from './result-batch.ts';
+export * from './task-offer.ts';
 export * from './events.ts';
 export * from './fleet.ts';
 export * from './ids.ts';

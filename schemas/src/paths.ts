@@ -2,6 +2,8 @@
 export const fleetPaths = {
   /** On a node: accept a task. */
   tasks: '/v1/tasks',
+  /** On a node: take what fits of several offered tasks (ADR 0064); answers which it took. */
+  taskBatch: '/v1/tasks/batch',
   /** On a node: run one task synchronously and answer with items, fill rates, warnings and a screenshot. */
   preview: '/v1/preview',
   /** On a node: open a browser session (POST, signed); its CDP WebSocket is sessionCdp(id), opened once with its secret. */

@@ -165,6 +165,40 @@ describe('run coordinator (real Durable Object, queue and D1 under wrangler dev)
     expect(events.filter((e) => e.type === 'task.succeeded')).toHaveLength(4);
   });
 
+  it('offers a dispatch\'s tasks in one batch (ADR 0064): a node that takes part gets the rest in a later message, each task once', async () => {
+    // Three sites, so the test deployment's spacing between starts on one site does not split the dispatch.
+    const urls = ['http://127.0.0.1:9/o1', 'http://127.0.0.2:9/o2', 'http://127.0.0.3:9/o3'];
+    node.room = 2;
+    node.refusals.length = 0;
+    try {
+      const runId = await startRun({ startUrls: urls, concurrency: 3 });
+      const taken = [await node.nextTask(runId), await node.nextTask(runId)];
+      const offers = node.offers.filter((o) => o[0]!.runId === runId);
+      expect(offers.map((o) => o.map((t) => t.url).sort())).toEqual([urls]);
+      expect(taken.map((t) => t.taskId)).toEqual(offers[0]!.slice(0, 2).map((t) => t.taskId));
+      // Full (offers of the rest answered 503) until the rest comes back in a later message (the test stack's 1 s retry delay).
+      const refusedAgain = async (): Promise<void> => {
+        while (!node.refusals.some((t) => t - node.refusals[0]! > 800)) await new Promise((r) => setTimeout(r, 50));
+      };
+      await refusedAgain();
+      node.room = null;
+      const rest = await node.nextTask(runId);
+      expect(rest.taskId).toBe(offers[0]![2]!.taskId);
+      const tasks = [...taken, rest];
+      const path = edgeInternalPaths.runResults(runId);
+      const answer = await node.call(path, { v: 1, results: tasks.map((t, i) => ({ taskId: t.taskId, result: { ...result(t, node.nodeId, items(10 * i, 2)), startedOn: node.nodeId } })) });
+      expect((answer.body.answers as Array<{ status: string }>).map((a) => a.status)).toEqual(['applied', 'applied', 'applied']);
+      const run = await waitForRun(org.key, runId);
+      expect(run.status).toBe('succeeded');
+      expect((run.counts as { items: number }).items).toBe(6);
+      // No task offered again once taken: a rest re-sent, not the whole message retried.
+      expect(node.tasks.filter((t) => t.runId === runId).map((t) => t.taskId)).toEqual(tasks.map((t) => t.taskId));
+    } finally {
+      node.room = null;
+      node.refusals.length = 0;
+    }
+  });
+
   it('re-dispatches a task whose node stopped renewing its lease', async () => {
     const runId = await startRun();
     const t1 = await node.nextTask(runId);

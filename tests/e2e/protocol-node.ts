@@ -14,6 +14,12 @@ export interface ProtocolNode {
   tasks: Task[];
   /** When each task reached the node (epoch ms). */
   receivedAt: Map<Task, number>;
+  /** The tasks of each batch offer (ADR 0064) in arrival order, taken or not. */
+  offers: Task[][];
+  /** How many more tasks the node takes (a batch offer: the first that fit; a single offer past it: 503); null: all. */
+  room: number | null;
+  /** When the node refused an offer for want of room (a single offer answered 503, a batch of which it took none). */
+  refusals: number[];
   /** The next task of this run the node was handed (tasks of other runs are ignored). */
   nextTask(runId: string, timeoutMs?: number): Promise<Task>;
   call(path: string, body: unknown, secret?: string): Promise<{ status: number; body: Record<string, unknown> }>;
@@ -32,17 +38,31 @@ export async function startProtocolNode(): Promise<ProtocolNode> {
   const waiters: Array<{ runId: string; resolve: (t: Task) => void }> = [];
   const taken = new WeakSet<Task>();
   const receivedAt = new Map<Task, number>();
+  const receive = (task: Task): void => {
+    receivedAt.set(task, Date.now());
+    tasks.push(task);
+    const i = waiters.findIndex((w) => w.runId === task.runId);
+    if (i >= 0) { taken.add(task); waiters.splice(i, 1)[0]!.resolve(task); }
+  };
   const server: Server = createServer((req, res) => {
     let data = '';
     req.on('data', (c: Buffer) => { data += c.toString(); });
     req.on('end', () => {
       if (req.url === fleetPaths.preview) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(previewOf(data)));
-      const task = JSON.parse(data) as Task;
-      receivedAt.set(task, Date.now());
-      tasks.push(task);
+      if (req.url === fleetPaths.taskBatch) {
+        const offered = (JSON.parse(data) as { tasks: Task[] }).tasks;
+        node.offers.push(offered);
+        const took = offered.slice(0, node.room ?? offered.length);
+        if (node.room !== null) node.room -= took.length;
+        if (took.length === 0) node.refusals.push(Date.now());
+        took.forEach(receive);
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ nodeId, taken: took.map((t) => t.taskId) }));
+      }
+      if (node.room === 0) node.refusals.push(Date.now());
+      if (node.room === 0) return void res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'FLEET_BUSY' } }));
+      if (node.room !== null) node.room -= 1;
+      receive(JSON.parse(data) as Task);
       res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: true, nodeId }));
-      const i = waiters.findIndex((w) => w.runId === task.runId);
-      if (i >= 0) { taken.add(task); waiters.splice(i, 1)[0]!.resolve(task); }
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -60,10 +80,13 @@ export async function startProtocolNode(): Promise<ProtocolNode> {
   if (first.status !== 200) throw new Error(`heartbeat refused: ${JSON.stringify(first.body)}`);
   const timer = setInterval(() => void beat(), 2000);
 
-  return {
+  const node: ProtocolNode = {
     nodeId,
     tasks,
     receivedAt,
+    offers: [],
+    room: null,
+    refusals: [],
     call,
     nextTask(runId, timeoutMs = 20_000) {
       const queued = tasks.find((t) => t.runId === runId && !taken.has(t));
@@ -79,4 +102,5 @@ export async function startProtocolNode(): Promise<ProtocolNode> {
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+  return node;
 }

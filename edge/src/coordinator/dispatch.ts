@@ -11,6 +11,7 @@ import { admit, freeSlot } from './slots.ts';
 import { laneOf, laneRoom, pickByLane } from './render-lanes.ts';
 import { finish } from './finishing.ts';
 import { leaseMs, requireMeta, type RunContext } from './run-context.ts';
+import { taskMessagesOf } from '../queue/messages.ts';
 
 /**
  * Dispatches what may run now, ends the run when nothing is left, and arms the next alarm. The first `handBack`
@@ -62,7 +63,8 @@ export async function pump(c: RunContext, handBack = 0): Promise<Task[]> {
   const queued = admitted.slice(handBack);
   if (queued.length) {
     try {
-      await c.env.TASKS.sendBatch(queued.map((body) => ({ body })));
+      // Several tasks to a message, offered to a node together (ADR 0064): one consumer pass and offer per batch.
+      await c.env.TASKS.sendBatch(taskMessagesOf(queued).map((body) => ({ body })));
     } catch (err) {
       c.log.error('queue send failed; tasks go back to pending', { runId: meta.runId, err: String(err) });
       for (const m of queued) {

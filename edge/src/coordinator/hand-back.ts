@@ -16,8 +16,37 @@ export function mayHandBack(nodes: ReadonlyArray<{ id: string; free: number }>, 
   return !nodes.some((n) => n.id !== nodeId && n.free > own);
 }
 
-/** mayHandBack over the fleet as the edge knows it now (D1's node table). */
+type NodeRow = { id: string; free: number };
+
+/**
+ * How long the fleet as read from D1 answers hand-back checks (ADR 0064): the check ran on every result, one D1 read
+ * between a result and the next task. The table itself is only as fresh as the nodes' heartbeats (a node beats when
+ * a slot frees without a task, and every few seconds), so a second more adds little: a node that joins mid-run is
+ * seen at most this long after its first heartbeat.
+ */
+export const NODE_VIEW_TTL_MS = 1000;
+
+/** The node table read at most once per `ttlMs` (the last read's rows, not a promise: a request never awaits another's I/O). */
+export class NodeView {
+  #rows: NodeRow[] | null = null;
+  #at = 0;
+  constructor(private readonly read: () => Promise<NodeRow[]>, private readonly ttlMs = NODE_VIEW_TTL_MS, private readonly clock = Date.now) {}
+
+  async nodes(): Promise<NodeRow[]> {
+    const now = this.clock();
+    if (this.#rows && now - this.#at < this.ttlMs) return this.#rows;
+    const rows = await this.read();
+    this.#rows = rows;
+    this.#at = now;
+    return rows;
+  }
+}
+
+// One per isolate: the coordinators of every run in it share the read (the rows carry no run's data).
+let view: NodeView | null = null;
+
+/** mayHandBack over the fleet as the edge knew it at most NODE_VIEW_TTL_MS ago (D1's node table). */
 export async function mayHandBackNow(env: Env, nodeId: string | undefined): Promise<boolean> {
-  const ctx = { env, db: createDb(env), log: createLogger({ component: 'hand-back' }), requestId: 'hand-back', baseUrl: '' };
-  return mayHandBack(await availableNodes(ctx), nodeId);
+  view ??= new NodeView(() => availableNodes({ env, db: createDb(env), log: createLogger({ component: 'hand-back' }), requestId: 'hand-back', baseUrl: '' }));
+  return mayHandBack(await view.nodes(), nodeId);
 }

@@ -6,6 +6,12 @@
  * the dead letter as stale. So the whole schedule, with every delivery's own time, must end well inside the lease.
  */
 
+/**
+ * The tasks queue's `max_retries` (wrangler.toml; edge/test/queue-settings.test.ts keeps them equal): a batch's
+ * remainder sent again (ADR 0064) counts its deliveries itself and is reported as a dead letter after as many.
+ */
+export const TASKS_MAX_RETRIES = 5;
+
 /** Longest wait between two deliveries in production; a test stack lowers it (QUEUE_RETRY_MAX_DELAY_S). */
 export const MAX_RETRY_DELAY_S = 30;
 /**

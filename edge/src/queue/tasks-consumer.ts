@@ -1,93 +1,88 @@
-import { fleetPaths, signRequest, type Task } from '@trawl/schemas';
+import { TASK_OFFER_VERSION, tasksOf, type Task } from '@trawl/schemas';
 import { configOf, type Env } from '../env.ts';
 import { createLogger } from '../lib/log.ts';
 import { createDb, type ServiceContext } from '../services/context.ts';
 import { availableNodes, markUnreachable, noteTaken } from '../services/fleet/nodes.ts';
 import { forEachDelivery } from './deliver-twice.ts';
-import { maxDelayOf, retryDelaySeconds } from './retry-schedule.ts';
+import type { TaskMessage } from './messages.ts';
+import { httpOffer, placeTasks, type NodeRoom } from './offers.ts';
+import { maxDelayOf, retryDelaySeconds, TASKS_MAX_RETRIES } from './retry-schedule.ts';
 
-type Offer = 'accepted' | 'busy' | 'unreachable' | 'rejected';
-const BUSY_ROUNDS = 4;
 const BUSY_PAUSE_MS = 150;
 
 /**
- * Hands each task to a fleet node with room and returns at once: it never waits for the page.
- * Accepted: ack. Every node busy or unreachable: retry with backoff (the dead-letter queue takes what never lands,
- * inside the dispatch lease: retry-schedule.ts).
+ * Hands each message's tasks to fleet nodes with room and returns at once: it never waits for a page.
+ * All taken: ack. None taken: retry with backoff (the dead-letter queue takes what never lands, inside the dispatch
+ * lease: retry-schedule.ts). Part of a batch taken: ack, and the rest goes again as a message of its own
+ * (`remainder`), since a retry would offer the taken tasks again.
  */
-export async function consumeTasks(batch: MessageBatch<Task>, env: Env): Promise<void> {
+export async function consumeTasks(batch: MessageBatch<TaskMessage>, env: Env): Promise<void> {
   const log = createLogger({ component: 'tasks-consumer' });
   const ctx: ServiceContext = { env, db: createDb(env), log, requestId: `queue-${batch.queue}`, baseUrl: '' };
-  const secret = configOf(env).fleetSecret;
-  const nodes = await availableNodes(ctx);
+  const offer = httpOffer(configOf(env).fleetSecret);
+  const nodes: NodeRoom[] = await availableNodes(ctx);
+  const hooks = {
+    taken: (node: NodeRoom, count: number) => noteTaken(ctx, node.id, node.free, count),
+    unreachable: (node: NodeRoom) => markUnreachable(ctx, node.id),
+    rejected: (node: NodeRoom, tasks: readonly Task[]) => log.error('a node rejected an offer', { nodeId: node.id, runId: tasks[0]?.runId, tasks: tasks.length }),
+    pause: () => new Promise<void>((r) => setTimeout(r, BUSY_PAUSE_MS)),
+  };
   await forEachDelivery(env, batch.messages, async (msg, copy) => {
-    const placed = await place(ctx, nodes, msg.body, secret);
+    const tasks = tasksOf(msg.body);
+    const left = await placeTasks(nodes, tasks, offer, hooks);
     // A second delivery (TEST_DELIVER_TWICE) is only offered again: the original decides ack or retry.
     if (copy) return;
-    if (placed) {
+    const prior = 'tasks' in msg.body ? msg.body.tries ?? 0 : 0;
+    const next = afterOffer(tasks.length, left.length, msg.attempts + prior, prior, maxDelayOf(env));
+    if (next.kind === 'ack') {
       msg.ack();
-    } else {
-      const delaySeconds = retryDelaySeconds(msg.attempts, maxDelayOf(env));
-      log.warn('no fleet node took the task; retrying', { runId: msg.body.runId, taskId: msg.body.taskId, attempts: msg.attempts, delaySeconds });
-      msg.retry({ delaySeconds });
+      return;
     }
+    log.warn('no fleet node took the task; retrying', { runId: left[0]!.runId, tasks: left.length, of: tasks.length, tries: msg.attempts + prior, next: next.kind });
+    if (next.kind === 'retry') {
+      msg.retry({ delaySeconds: next.delaySeconds });
+      return;
+    }
+    msg.ack();
+    if (next.kind === 'resend') await remainder(env, left, next.tries, next.delaySeconds);
+    else await deadLetters(env, left);
   });
 }
 
+export type AfterOffer = { kind: 'ack' } | { kind: 'retry'; delaySeconds: number } | { kind: 'resend'; tries: number; delaySeconds: number } | { kind: 'dead' };
+
 /**
- * Offers a task to the live nodes, roomiest first by their last heartbeat. A count of free slots is only as fresh as
- * that heartbeat (a slot frees the moment a task ends), so a node reported full is still asked, last; its 503 is
- * the real admission control. When every node is busy, a few short pauses catch slots freeing right now before the
- * message goes back to the queue with its longer backoff.
+ * What becomes of a message after its offers: `tries` deliveries so far (this one included, earlier messages of a
+ * re-sent remainder too). All taken: ack. None taken of a first message: the queue's own retry (and dead-letter
+ * queue). Otherwise the rest goes again as a message of its own with the same delay, or, past TASKS_MAX_RETRIES,
+ * straight to the coordinator as dead letters: as many deliveries as a message retried whole gets.
  */
-async function place(ctx: ServiceContext, nodes: Awaited<ReturnType<typeof availableNodes>>, task: Task, secret: string): Promise<boolean> {
-  for (let round = 0; round < BUSY_ROUNDS; round++) {
-    let busy = false;
-    for (const node of [...nodes].sort((a, b) => b.free - a.free)) {
-      if (node.free < 0) continue; // unreachable this batch
-      const offer = await offerTask(node.url, task, secret);
-      if (offer === 'accepted') {
-        await noteTaken(ctx, node.id, node.free);
-        node.free = Math.max(0, node.free - 1);
-        return true;
-      }
-      if (offer === 'busy') { node.free = 0; busy = true; }
-      if (offer === 'unreachable') {
-        await markUnreachable(ctx, node.id);
-        node.free = -1;
-      }
-      if (offer === 'rejected') ctx.log.error('a node rejected a task', { nodeId: node.id, runId: task.runId, taskId: task.taskId });
-    }
-    if (!busy) return false;
-    await new Promise((r) => setTimeout(r, BUSY_PAUSE_MS));
-  }
-  return false;
+export function afterOffer(total: number, left: number, tries: number, prior: number, maxDelayS: number): AfterOffer {
+  if (left === 0) return { kind: 'ack' };
+  const delaySeconds = retryDelaySeconds(tries, maxDelayS);
+  if (left === total && prior === 0) return { kind: 'retry', delaySeconds };
+  return tries > TASKS_MAX_RETRIES ? { kind: 'dead' } : { kind: 'resend', tries, delaySeconds };
 }
 
-async function offerTask(nodeUrl: string, task: Task, secret: string): Promise<Offer> {
-  const body = JSON.stringify(task);
-  const path = fleetPaths.tasks;
-  try {
-    const res = await fetch(new URL(path, nodeUrl), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await signRequest(secret, 'POST', path, body)), ...(task.traceparent ? { traceparent: task.traceparent } : {}) },
-      body,
-      signal: AbortSignal.timeout(5000),
-    });
-    await res.body?.cancel();
-    if (res.status === 202 || res.status === 200) return 'accepted';
-    if (res.status === 503 || res.status === 429) return 'busy';
-    return res.status >= 500 ? 'unreachable' : 'rejected';
-  } catch {
-    return 'unreachable';
+/**
+ * The untaken rest of a batch, sent again carrying the deliveries it had (`tries`, see afterOffer). A send that
+ * fails reports the tasks as dead letters now: the coordinator dispatches them again (node loss, ADR 0048).
+ */
+async function remainder(env: Env, left: Task[], tries: number, delaySeconds: number): Promise<void> {
+  const sent = await env.TASKS.send({ v: TASK_OFFER_VERSION, tasks: left, tries }, { delaySeconds }).then(() => true, () => false);
+  if (!sent) await deadLetters(env, left);
+}
+
+async function deadLetters(env: Env, tasks: readonly Task[]): Promise<void> {
+  for (const { runId, taskId, leaseToken } of tasks) {
+    await env.RUN_COORDINATOR.get(env.RUN_COORDINATOR.idFromName(runId)).dispatchFailed(taskId, leaseToken);
   }
 }
 
 /** Tasks that no node took after every retry: the coordinator dispatches them again on their node-loss budget. */
-export async function consumeDeadTasks(batch: MessageBatch<Task>, env: Env): Promise<void> {
+export async function consumeDeadTasks(batch: MessageBatch<TaskMessage>, env: Env): Promise<void> {
   await forEachDelivery(env, batch.messages, async (msg) => {
-    const { runId, taskId, leaseToken } = msg.body;
-    await env.RUN_COORDINATOR.get(env.RUN_COORDINATOR.idFromName(runId)).dispatchFailed(taskId, leaseToken);
+    await deadLetters(env, tasksOf(msg.body));
     msg.ack();
   });
 }

@@ -23,8 +23,9 @@ export async function markUnreachable(ctx: ServiceContext, nodeId: string): Prom
   await ctx.db.update(fleetNodes).set({ lastSeenAt: 0 }).where(eq(fleetNodes.id, nodeId));
 }
 
-export async function noteTaken(ctx: ServiceContext, nodeId: string, free: number): Promise<void> {
-  await ctx.db.update(fleetNodes).set({ free: Math.max(0, free - 1) }).where(eq(fleetNodes.id, nodeId));
+/** A node took `count` tasks (one offer, ADR 0064): its free count is lowered until its next heartbeat. */
+export async function noteTaken(ctx: ServiceContext, nodeId: string, free: number, count = 1): Promise<void> {
+  await ctx.db.update(fleetNodes).set({ free: Math.max(0, free - count) }).where(eq(fleetNodes.id, nodeId));
 }
 
 export async function fleetSummary(ctx: ServiceContext) {
