@@ -13,15 +13,16 @@
  *                                       [--modes bare,bare-blocked,bare-ctx,bare-ctx-blocked,bare-page,bare-page-blocked]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from './lib/playwright.ts';
-import { sampleRss } from './lib/rss.ts';
+import { sampleRss, type ProcMem } from './lib/rss.ts';
 import { meterCpu, treeCpuSeconds } from './lib/cpu.ts';
 import { installInterruptHandlers, onInterrupt } from './lib/cleanup.ts';
+import { CHILD_RESULT } from './lib/child-run.ts';
 import { mean, percentile, round, table } from './lib/stats.ts';
 import { startFixture, verificationOk, verify, type ExpectedRecord, type Variant, type Verification } from './lib/fixture.ts';
 
@@ -45,7 +46,13 @@ export interface BaselineResult {
   meanPageMs: number;
   p50PageMs: number;
   p95PageMs: number;
+  /** Chromium's tree, plus the Node client (this process) when it ran in a child of its own (`client`). */
   peakRssBytes: number;
+  /** With `client`: the peak of the Chromium tree alone, of the Node client alone, the PSS sum, and each process at the peak. */
+  chromiumPeakRssBytes?: number;
+  clientPeakRssBytes?: number;
+  peakPssBytes?: number;
+  atPeak?: ProcMem[];
   /** CPU seconds during the crawl: Chromium's tree, this Node process (the Playwright client), the machine. */
   cpu: Record<string, number>;
   verification: Verification;
@@ -89,12 +96,18 @@ export interface BaselineOptions {
   expected: readonly ExpectedRecord[];
   base: string;
   chromiumPath?: string;
+  /**
+   * This process is the bare script alone (bench/lib/child-run.ts): its memory counts with Chromium's, as the fleet's
+   * node process does (issue #15 §2: Node plus browser). Without it only Chromium's tree is measured.
+   */
+  client?: boolean;
 }
 
 export async function runBaseline(o: BaselineOptions): Promise<BaselineResult> {
   const proc = await launch(o.chromiumPath ?? '/usr/bin/chromium');
   const forget = onInterrupt(() => proc.kill());
-  const rss = sampleRss(proc.pid);
+  const rss = o.client ? sampleRss(process.pid, 250, true, true) : sampleRss(proc.pid);
+  const own = o.client ? { chromium: sampleRss(proc.pid), client: sampleRss(process.pid, 250, false) } : null;
   try {
     const browser = await chromium.connectOverCDP(proc.ws, { timeout: 15_000 });
     const context = o.freshContext ? null : await browser.newContext();
@@ -109,6 +122,8 @@ export async function runBaseline(o: BaselineOptions): Promise<BaselineResult> {
     };
     const workers = await Promise.all(Array.from({ length: o.concurrency }, async () => (context && !o.freshPage ? openPage(context) : null)));
     rss.reset();
+    own?.chromium.reset();
+    own?.client.reset();
     const cpu = meterCpu({
       chromium: () => treeCpuSeconds(proc.pid),
       client: () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; },
@@ -152,14 +167,18 @@ export async function runBaseline(o: BaselineOptions): Promise<BaselineResult> {
     const cpuUsed = cpu.stop();
     await browser.close().catch(() => undefined);
     const mem = rss.stop();
+    const parts = own ? { chromium: own.chromium.stop(), client: own.client.stop() } : null;
     return {
       scraper: `bare${o.freshContext ? '-ctx' : o.freshPage ? '-page' : ''}${o.blocked ? '-blocked' : ''}${o.chromiumPath?.includes('headless-shell') ? '@shell' : ''}`, variant: o.variant, concurrency: o.concurrency, pages: o.urls.length, failedPages: failed, firstError,
       wallMs: round(wallMs), pagesPerSec: round(o.urls.length / (wallMs / 1000), 2),
       meanPageMs: round(mean(pageMs)), p50PageMs: round(percentile(pageMs, 0.5)), p95PageMs: round(percentile(pageMs, 0.95)),
       peakRssBytes: mem.peakBytes, cpu: cpuUsed, verification: verify(records, o.expected, o.base),
+      ...(parts ? { chromiumPeakRssBytes: parts.chromium.peakBytes, clientPeakRssBytes: parts.client.peakBytes, peakPssBytes: mem.peakPssBytes, atPeak: mem.atPeak } : {}),
     };
   } finally {
     rss.stop();
+    own?.chromium.stop();
+    own?.client.stop();
     proc.kill();
     forget();
   }
@@ -171,7 +190,13 @@ export function baselineTable(rows: readonly BaselineResult[]): string {
       round(r.peakRssBytes / 2 ** 20), `${r.cpu.chromium}/${r.cpu.client}`, `${r.cpu.loadStart}-${r.cpu.loadEnd}`, verificationOk(r.verification) ? 'yes' : `NO (${r.verification.missing} missing, ${r.verification.mismatched} mismatched)`]));
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === '--child') {
+  // One measurement as the bare script alone, in a process of its own (bench/lib/child-run.ts).
+  const o = JSON.parse(readFileSync(process.argv[3]!, 'utf8')) as BaselineOptions;
+  installInterruptHandlers();
+  process.stdout.write(`${CHILD_RESULT}${JSON.stringify(await runBaseline({ ...o, client: true }))}\n`);
+  process.exit(0);
+} else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({ options: {
     variants: { type: 'string', default: 'static,js' }, concurrency: { type: 'string', default: '1,2,4,8' },
     pages: { type: 'string', default: '200' }, fixture: { type: 'string' }, chromium: { type: 'string', default: '/usr/bin/chromium' },

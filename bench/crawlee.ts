@@ -7,13 +7,14 @@
  *   node --import tsx bench/crawlee.ts [--pages 200] [--concurrency 1,2,4,8] [--variants static,js] [--crawlers playwright,cheerio,adaptive]
  */
 import { parseArgs } from 'node:util';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdaptivePlaywrightCrawler, PlaywrightCrawler } from '@crawlee/playwright';
 import { CheerioCrawler, Configuration, type CheerioAPI } from '@crawlee/cheerio';
 import { chromium } from 'playwright';
-import { startFixture, verificationOk, verify, type Variant } from './lib/fixture.ts';
+import { startFixture, verificationOk, verify, type ExpectedRecord, type Variant } from './lib/fixture.ts';
+import { CHILD_RESULT } from './lib/child-run.ts';
 import { sampleRss } from './lib/rss.ts';
 import { treeCpuSeconds } from './lib/cpu.ts';
 import { percentile, round, table } from './lib/stats.ts';
@@ -77,7 +78,12 @@ export async function runCrawlee(kind: CrawleeKind, urls: string[], variant: Var
     peakRssBytes: mem.peakBytes, cpuSeconds: round(treeCpuSeconds(process.pid) - cpu0, 1), records: verificationOk(v) ? 'exact' : `missing ${v.missing}, mismatched ${v.mismatched}` };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === '--child') {
+  // One measurement in a process of its own (bench/lib/child-run.ts): its tree is Crawlee's Node and its browser only.
+  const o = JSON.parse(readFileSync(process.argv[3]!, 'utf8')) as { kind: CrawleeKind; urls: string[]; variant: Variant; concurrency: number; expected: ExpectedRecord[]; base: string };
+  process.stdout.write(`${CHILD_RESULT}${JSON.stringify(await runCrawlee(o.kind, o.urls, o.variant, o.concurrency, o.expected, o.base))}\n`);
+  process.exit(0);
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { pages: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '1,2,4,8' },
     variants: { type: 'string', default: 'static,js' }, crawlers: { type: 'string', default: 'playwright,cheerio,adaptive' } } });
   const fixture = await startFixture({ pages: Number(values.pages) });
