@@ -68,10 +68,11 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   // Whatever the allowance says, pages never reach the node's control port, the edge or a browser's CDP port.
   if (config.edgeUrl) egress.allow.reserve(portOfUrl(config.edgeUrl));
   egress.allow.reserve(() => pool.debugPorts());
-  const warm = config.warmContexts > 0 ? new WarmContexts({ source: pool, egress, size: config.warmContexts, log,
-    ...((config.warmIdleMs ?? 5000) > 0 ? { idleMs: config.warmIdleMs ?? 5000 } : {}) }) : undefined; // filled by the first take()
-  const limiter = new Limiter(config.slots, config.httpSlots ?? 0);
   const keptIdleMs = config.keptIdleMs ?? 2000;
+  // Not filled at start (the browser is not running yet); with kept pages, filled when a context is closed, not kept.
+  const warm = config.warmContexts > 0 ? new WarmContexts({ source: pool, egress, size: config.warmContexts, log, refillOnMiss: keptIdleMs === 0,
+    ...((config.warmIdleMs ?? 5000) > 0 ? { idleMs: config.warmIdleMs ?? 5000 } : {}) }) : undefined;
+  const limiter = new Limiter(config.slots, config.httpSlots ?? 0);
   const kept = keptIdleMs > 0 ? new KeptPages({ max: config.slots, idleMs: keptIdleMs }) : undefined;
   // Session browsers are started here even with TRAWL_CDP_ENDPOINT: a remote browser could not reach the lane on loopback.
   const browserSessions = new BrowserSessions({ chromiumPath: config.chromiumPath, sandbox: sandbox ?? undefined, egress, limiter, log, nodeId: config.nodeId, onSlotFreed: () => onSlotFreed() });
