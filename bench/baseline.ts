@@ -17,7 +17,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from './lib/playwright.ts';
 import { sampleRss, type ProcMem } from './lib/rss.ts';
 import { meterCpu, treeCpuSeconds } from './lib/cpu.ts';
@@ -190,13 +189,15 @@ export function baselineTable(rows: readonly BaselineResult[]): string {
       round(r.peakRssBytes / 2 ** 20), `${r.cpu.chromium}/${r.cpu.client}`, `${r.cpu.loadStart}-${r.cpu.loadEnd}`, verificationOk(r.verification) ? 'yes' : `NO (${r.verification.missing} missing, ${r.verification.mismatched} mismatched)`]));
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === '--child') {
+// By file name, not import.meta.url: bundled into crawlee.mjs (for CHROMIUM_FLAGS) this module must not run as main.
+const isMain = /[/\\]baseline\.(ts|mjs)$/.test(process.argv[1] ?? '');
+if (isMain && process.argv[2] === '--child') {
   // One measurement as the bare script alone, in a process of its own (bench/lib/child-run.ts).
   const o = JSON.parse(readFileSync(process.argv[3]!, 'utf8')) as BaselineOptions;
   installInterruptHandlers();
   process.stdout.write(`${CHILD_RESULT}${JSON.stringify(await runBaseline({ ...o, client: true }))}\n`);
   process.exit(0);
-} else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+} else if (isMain) {
   const { values } = parseArgs({ options: {
     variants: { type: 'string', default: 'static,js' }, concurrency: { type: 'string', default: '1,2,4,8' },
     pages: { type: 'string', default: '200' }, fixture: { type: 'string' }, chromium: { type: 'string', default: '/usr/bin/chromium' },

@@ -78,12 +78,13 @@ export async function runCrawlee(kind: CrawleeKind, urls: string[], variant: Var
     peakRssBytes: mem.peakBytes, cpuSeconds: round(treeCpuSeconds(process.pid) - cpu0, 1), records: verificationOk(v) ? 'exact' : `missing ${v.missing}, mismatched ${v.mismatched}` };
 }
 
-if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === '--child') {
+const isMain = /[/\\]crawlee\.(ts|mjs)$/.test(process.argv[1] ?? '');
+if (isMain && process.argv[2] === '--child') {
   // One measurement in a process of its own (bench/lib/child-run.ts): its tree is Crawlee's Node and its browser only.
   const o = JSON.parse(readFileSync(process.argv[3]!, 'utf8')) as { kind: CrawleeKind; urls: string[]; variant: Variant; concurrency: number; expected: ExpectedRecord[]; base: string };
   process.stdout.write(`${CHILD_RESULT}${JSON.stringify(await runCrawlee(o.kind, o.urls, o.variant, o.concurrency, o.expected, o.base))}\n`);
   process.exit(0);
-} else if (import.meta.url === `file://${process.argv[1]}`) {
+} else if (isMain) {
   const { values } = parseArgs({ options: { pages: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '1,2,4,8' },
     variants: { type: 'string', default: 'static,js' }, crawlers: { type: 'string', default: 'playwright,cheerio,adaptive' } } });
   const fixture = await startFixture({ pages: Number(values.pages) });
