@@ -138,7 +138,7 @@ export async function startFleet(opts: FleetOptions): Promise<FleetNode> {
   // Under its supervisor, as in the fleet image: a node process that dies is restarted and its tasks reported at once.
   // Built, without tsx (ADR 0065): the supervisor and its node process are plain JavaScript with source maps.
   // TRAWL_FLEET_SOURCES=true runs the sources under tsx instead (the benchmark's before/after A/B).
-  const entry = env.TRAWL_FLEET_SOURCES === 'true' ? ['--import', 'tsx', join(ROOT, 'browser-fleet', 'src', 'supervisor.ts')]
+  const entry = (env as NodeJS.ProcessEnv).TRAWL_FLEET_SOURCES === 'true' ? ['--import', 'tsx', join(ROOT, 'browser-fleet', 'src', 'supervisor.ts')]
     : ['--enable-source-maps', join(await buildFleetIfStale(), 'supervisor.mjs')];
   const proc = startProc(process.execPath, entry, { cwd: ROOT, env, name: 'fleet', echo: opts.echo });
   const m = await proc.waitFor(/FLEET READY (\S+)/, 30_000);
