@@ -21,7 +21,7 @@ import { chromium, type BrowserContext, type Page } from './lib/playwright.ts';
 import { sampleRss, type ProcMem } from './lib/rss.ts';
 import { meterCpu, treeCpuSeconds } from './lib/cpu.ts';
 import { installInterruptHandlers, onInterrupt } from './lib/cleanup.ts';
-import { CHILD_RESULT } from './lib/child-run.ts';
+import { CHILD_RESULT, markChild } from './lib/child-run.ts';
 import { mean, percentile, round, table } from './lib/stats.ts';
 import { startFixture, verificationOk, verify, type ExpectedRecord, type Variant, type Verification } from './lib/fixture.ts';
 
@@ -45,9 +45,9 @@ export interface BaselineResult {
   meanPageMs: number;
   p50PageMs: number;
   p95PageMs: number;
-  /** Chromium's tree, plus the Node client (this process) when it ran in a child of its own (`client`). */
+  /** Chromium's tree, plus the Node client when it ran in a child of its own (bench/lib/child-run.ts samples it). */
   peakRssBytes: number;
-  /** With `client`: the peak of the Chromium tree alone, of the Node client alone, the PSS sum, and each process at the peak. */
+  /** From child-run: at the peak, the Node client and Chromium apart, the PSS sum's peak, and each process at the peak. */
   chromiumPeakRssBytes?: number;
   clientPeakRssBytes?: number;
   peakPssBytes?: number;
@@ -96,8 +96,8 @@ export interface BaselineOptions {
   base: string;
   chromiumPath?: string;
   /**
-   * This process is the bare script alone (bench/lib/child-run.ts): its memory counts with Chromium's, as the fleet's
-   * node process does (issue #15 §2: Node plus browser). Without it only Chromium's tree is measured.
+   * This process is the bare script alone: bench/lib/child-run.ts samples its tree (Node client + Chromium, issue
+   * #15 §2) from outside, between the marks this prints, so the sampling costs the measured process nothing.
    */
   client?: boolean;
 }
@@ -105,8 +105,7 @@ export interface BaselineOptions {
 export async function runBaseline(o: BaselineOptions): Promise<BaselineResult> {
   const proc = await launch(o.chromiumPath ?? '/usr/bin/chromium');
   const forget = onInterrupt(() => proc.kill());
-  const rss = o.client ? sampleRss(process.pid, 250, true, true) : sampleRss(proc.pid);
-  const own = o.client ? { chromium: sampleRss(proc.pid), client: sampleRss(process.pid, 250, false) } : null;
+  const rss = sampleRss(proc.pid, o.client ? 60_000 : 250);
   try {
     const browser = await chromium.connectOverCDP(proc.ws, { timeout: 15_000 });
     const context = o.freshContext ? null : await browser.newContext();
@@ -121,8 +120,7 @@ export async function runBaseline(o: BaselineOptions): Promise<BaselineResult> {
     };
     const workers = await Promise.all(Array.from({ length: o.concurrency }, async () => (context && !o.freshPage ? openPage(context) : null)));
     rss.reset();
-    own?.chromium.reset();
-    own?.client.reset();
+    if (o.client) markChild('start');
     const cpu = meterCpu({
       chromium: () => treeCpuSeconds(proc.pid),
       client: () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; },
@@ -166,18 +164,15 @@ export async function runBaseline(o: BaselineOptions): Promise<BaselineResult> {
     const cpuUsed = cpu.stop();
     await browser.close().catch(() => undefined);
     const mem = rss.stop();
-    const parts = own ? { chromium: own.chromium.stop(), client: own.client.stop() } : null;
+    if (o.client) markChild('stop');
     return {
       scraper: `bare${o.freshContext ? '-ctx' : o.freshPage ? '-page' : ''}${o.blocked ? '-blocked' : ''}${o.chromiumPath?.includes('headless-shell') ? '@shell' : ''}`, variant: o.variant, concurrency: o.concurrency, pages: o.urls.length, failedPages: failed, firstError,
       wallMs: round(wallMs), pagesPerSec: round(o.urls.length / (wallMs / 1000), 2),
       meanPageMs: round(mean(pageMs)), p50PageMs: round(percentile(pageMs, 0.5)), p95PageMs: round(percentile(pageMs, 0.95)),
       peakRssBytes: mem.peakBytes, cpu: cpuUsed, verification: verify(records, o.expected, o.base),
-      ...(parts ? { chromiumPeakRssBytes: parts.chromium.peakBytes, clientPeakRssBytes: parts.client.peakBytes, peakPssBytes: mem.peakPssBytes, atPeak: mem.atPeak } : {}),
     };
   } finally {
     rss.stop();
-    own?.chromium.stop();
-    own?.client.stop();
     proc.kill();
     forget();
   }

@@ -352,7 +352,7 @@ async function main(): Promise<void> {
         }
         for (const kind of args.crawlee.split(',').filter(Boolean) as CrawleeKind[]) {
           const c = await runInChild<CrawleeResult>('crawlee.ts', { kind, urls, variant, concurrency, expected: fixture.expected, base: fixture.base });
-          console.log(`${c.scraper} ${variant} c=${concurrency}: ${c.pagesPerSec} pages/s, p95 page ${c.p95PageMs} ms, peak RSS ${round(c.peakRssBytes / 2 ** 20)} MB, cpu ${c.cpuSeconds} s; records ${c.records}`);
+          console.log(`${c.scraper} ${variant} c=${concurrency}: ${c.pagesPerSec} pages/s, p95 page ${c.p95PageMs} ms, peak RSS ${round(c.peakRssBytes / 2 ** 20)} MB (Node ${round(c.clientPeakRssBytes / 2 ** 20)}, PSS ${round(c.peakPssBytes / 2 ** 20)}; at the peak ${JSON.stringify(byKind(c.atPeak))}), cpu ${c.cpuSeconds} s; records ${c.records}`);
           crawlee.push(c);
           save(startedAt, results, baseline, [], crawlee);
         }
@@ -395,7 +395,7 @@ async function main(): Promise<void> {
   }
 
   if (baseline.length || crawlee.length) {
-    console.log(`\nThe grid (issue #15 §2): Trawl beside the limit (bare-blocked) and Crawlee, same run; fleet MB = the node + its Chromium, limit MB = the bare script's Chromium`);
+    console.log(`\nThe grid (issue #15 §2): Trawl beside the limit (bare-blocked) and Crawlee, same run; fleet MB = the supervisor, the node process and its Chromium; limit MB = the bare script's Node process and its Chromium (ADR 0065)`);
     console.log(table(GRID_HEADER, gridRows(results, baseline, crawlee).map(gridCells)));
   }
   const file = save(startedAt, results, baseline, ratios, crawlee);

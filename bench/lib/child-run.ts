@@ -11,9 +11,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/lib/stack.ts';
 import { onInterrupt } from './cleanup.ts';
+import { sampleRss, type ProcMem } from './rss.ts';
 
 /** The line prefix the child prints its result JSON after. */
 export const CHILD_RESULT = 'BENCH RESULT ';
+const MARK = 'BENCH MARK ';
+
+/** Printed by the child when its clock starts and stops: the parent measures its tree's memory in between. */
+export function markChild(what: 'start' | 'stop'): void {
+  process.stdout.write(`${MARK}${what}\n`);
+}
+
+/** Memory of the child's tree while its clock ran, sampled by the parent (the child's own CPU stays its work). */
+export interface ChildMemory {
+  peakRssBytes: number; peakPssBytes: number; atPeak: ProcMem[];
+  /** At the RSS peak: the child's Node process, and everything under it (its browser). */
+  clientPeakRssBytes: number; chromiumPeakRssBytes: number;
+}
 
 const DIST = join(ROOT, 'bench', 'dist');
 
@@ -28,7 +42,7 @@ async function bundle(entry: string): Promise<string> {
 }
 
 /** Bundles `bench/<entry>`, runs it with `--child <input file>` and returns the JSON it prints after CHILD_RESULT. */
-export async function runInChild<T>(entry: string, input: unknown): Promise<T> {
+export async function runInChild<T>(entry: string, input: unknown): Promise<T & ChildMemory> {
   const script = await bundle(entry);
   const dir = mkdtempSync(join(tmpdir(), 'trawl-bench-child-'));
   const file = join(dir, 'input.json');
@@ -36,13 +50,23 @@ export async function runInChild<T>(entry: string, input: unknown): Promise<T> {
   const child = spawn(process.execPath, ['--enable-source-maps', script, '--child', file], { stdio: ['ignore', 'pipe', 'inherit'] });
   const forget = onInterrupt(() => { child.kill('SIGTERM'); });
   let out = '';
-  child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+  const rss = sampleRss(child.pid!, 250, true, true);
+  let mem: ReturnType<typeof rss.stop> | null = null;
+  child.stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+    if (out.includes(`${MARK}start\n`) && !out.includes(`${MARK}started`)) { rss.reset(); out = out.replace(`${MARK}start\n`, `${MARK}started\n`); }
+    if (!mem && out.includes(`${MARK}stop\n`)) mem = rss.stop();
+  });
   try {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     const line = out.split('\n').find((l) => l.startsWith(CHILD_RESULT));
-    if (code !== 0 || !line) throw new Error(`${entry} --child exited ${code}: ${out.slice(-1000)}`);
-    return JSON.parse(line.slice(CHILD_RESULT.length)) as T;
+    const m = mem as ReturnType<typeof rss.stop> | null;
+    if (code !== 0 || !line || !m) throw new Error(`${entry} --child exited ${code}: ${out.slice(-1000)}`);
+    const client = m.atPeak.find((p) => p.pid === child.pid)?.rss ?? 0;
+    return { ...(JSON.parse(line.slice(CHILD_RESULT.length)) as T), peakRssBytes: m.peakBytes, peakPssBytes: m.peakPssBytes, atPeak: m.atPeak,
+      clientPeakRssBytes: client, chromiumPeakRssBytes: m.peakBytes - client };
   } finally {
+    rss.stop();
     forget();
     rmSync(dir, { recursive: true, force: true });
   }
