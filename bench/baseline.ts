@@ -13,15 +13,15 @@
  *                                       [--modes bare,bare-blocked,bare-ctx,bare-ctx-blocked,bare-page,bare-page-blocked]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from './lib/playwright.ts';
-import { sampleRss } from './lib/rss.ts';
+import { sampleRss, type ProcMem } from './lib/rss.ts';
 import { meterCpu, treeCpuSeconds } from './lib/cpu.ts';
 import { installInterruptHandlers, onInterrupt } from './lib/cleanup.ts';
+import { CHILD_RESULT, markChild } from './lib/child-run.ts';
 import { mean, percentile, round, table } from './lib/stats.ts';
 import { startFixture, verificationOk, verify, type ExpectedRecord, type Variant, type Verification } from './lib/fixture.ts';
 
@@ -45,7 +45,13 @@ export interface BaselineResult {
   meanPageMs: number;
   p50PageMs: number;
   p95PageMs: number;
+  /** Chromium's tree, plus the Node client when it ran in a child of its own (bench/lib/child-run.ts samples it). */
   peakRssBytes: number;
+  /** From child-run: at the peak, the Node client and Chromium apart, the PSS sum's peak, and each process at the peak. */
+  chromiumPeakRssBytes?: number;
+  clientPeakRssBytes?: number;
+  peakPssBytes?: number;
+  atPeak?: ProcMem[];
   /** CPU seconds during the crawl: Chromium's tree, this Node process (the Playwright client), the machine. */
   cpu: Record<string, number>;
   verification: Verification;
@@ -89,12 +95,17 @@ export interface BaselineOptions {
   expected: readonly ExpectedRecord[];
   base: string;
   chromiumPath?: string;
+  /**
+   * This process is the bare script alone: bench/lib/child-run.ts samples its tree (Node client + Chromium, issue
+   * #15 §2) from outside, between the marks this prints, so the sampling costs the measured process nothing.
+   */
+  client?: boolean;
 }
 
 export async function runBaseline(o: BaselineOptions): Promise<BaselineResult> {
   const proc = await launch(o.chromiumPath ?? '/usr/bin/chromium');
   const forget = onInterrupt(() => proc.kill());
-  const rss = sampleRss(proc.pid);
+  const rss = sampleRss(proc.pid, o.client ? 60_000 : 250);
   try {
     const browser = await chromium.connectOverCDP(proc.ws, { timeout: 15_000 });
     const context = o.freshContext ? null : await browser.newContext();
@@ -109,6 +120,7 @@ export async function runBaseline(o: BaselineOptions): Promise<BaselineResult> {
     };
     const workers = await Promise.all(Array.from({ length: o.concurrency }, async () => (context && !o.freshPage ? openPage(context) : null)));
     rss.reset();
+    if (o.client) markChild('start');
     const cpu = meterCpu({
       chromium: () => treeCpuSeconds(proc.pid),
       client: () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; },
@@ -152,6 +164,7 @@ export async function runBaseline(o: BaselineOptions): Promise<BaselineResult> {
     const cpuUsed = cpu.stop();
     await browser.close().catch(() => undefined);
     const mem = rss.stop();
+    if (o.client) markChild('stop');
     return {
       scraper: `bare${o.freshContext ? '-ctx' : o.freshPage ? '-page' : ''}${o.blocked ? '-blocked' : ''}${o.chromiumPath?.includes('headless-shell') ? '@shell' : ''}`, variant: o.variant, concurrency: o.concurrency, pages: o.urls.length, failedPages: failed, firstError,
       wallMs: round(wallMs), pagesPerSec: round(o.urls.length / (wallMs / 1000), 2),
@@ -171,7 +184,15 @@ export function baselineTable(rows: readonly BaselineResult[]): string {
       round(r.peakRssBytes / 2 ** 20), `${r.cpu.chromium}/${r.cpu.client}`, `${r.cpu.loadStart}-${r.cpu.loadEnd}`, verificationOk(r.verification) ? 'yes' : `NO (${r.verification.missing} missing, ${r.verification.mismatched} mismatched)`]));
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// By file name, not import.meta.url: bundled into crawlee.mjs (for CHROMIUM_FLAGS) this module must not run as main.
+const isMain = /[/\\]baseline\.(ts|mjs)$/.test(process.argv[1] ?? '');
+if (isMain && process.argv[2] === '--child') {
+  // One measurement as the bare script alone, in a process of its own (bench/lib/child-run.ts).
+  const o = JSON.parse(readFileSync(process.argv[3]!, 'utf8')) as BaselineOptions;
+  installInterruptHandlers();
+  process.stdout.write(`${CHILD_RESULT}${JSON.stringify(await runBaseline({ ...o, client: true }))}\n`);
+  process.exit(0);
+} else if (isMain) {
   const { values } = parseArgs({ options: {
     variants: { type: 'string', default: 'static,js' }, concurrency: { type: 'string', default: '1,2,4,8' },
     pages: { type: 'string', default: '200' }, fixture: { type: 'string' }, chromium: { type: 'string', default: '/usr/bin/chromium' },

@@ -7,13 +7,18 @@
  *   node --import tsx bench/crawlee.ts [--pages 200] [--concurrency 1,2,4,8] [--variants static,js] [--crawlers playwright,cheerio,adaptive]
  */
 import { parseArgs } from 'node:util';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdaptivePlaywrightCrawler, PlaywrightCrawler } from '@crawlee/playwright';
 import { CheerioCrawler, Configuration, type CheerioAPI } from '@crawlee/cheerio';
 import { chromium } from 'playwright';
-import { startFixture, verificationOk, verify, type Variant } from './lib/fixture.ts';
+import { startFixture, verificationOk, verify, type ExpectedRecord, type Variant } from './lib/fixture.ts';
+import { CHILD_RESULT, markChild } from './lib/child-run.ts';
+
+/** By file name: this module may be bundled into another entry. `child`: one measurement for bench/lib/child-run.ts. */
+const isMain = /[/\\]crawlee\.(ts|mjs)$/.test(process.argv[1] ?? '');
+const child = isMain && process.argv[2] === '--child';
 import { sampleRss } from './lib/rss.ts';
 import { treeCpuSeconds } from './lib/cpu.ts';
 import { percentile, round, table } from './lib/stats.ts';
@@ -65,11 +70,14 @@ export async function runCrawlee(kind: CrawleeKind, urls: string[], variant: Var
           byUrl.set(request.url, recordsOf(await parseWithCheerio(), base));
           done(request.url);
         } }, config);
-  const rss = sampleRss(process.pid);
+  // In a child of its own (bench/lib/child-run.ts) the parent samples this tree between the marks.
+  const rss = sampleRss(process.pid, child ? 60_000 : 250);
+  if (child) markChild('start');
   const cpu0 = treeCpuSeconds(process.pid);
   const t0 = performance.now();
   await crawler.run(urls);
   const secs = (performance.now() - t0) / 1000;
+  if (child) markChild('stop');
   const mem = rss.stop();
   rmSync(storage, { recursive: true, force: true });
   const v = verify([...byUrl.values()].flat(), expected, base);
@@ -77,7 +85,12 @@ export async function runCrawlee(kind: CrawleeKind, urls: string[], variant: Var
     peakRssBytes: mem.peakBytes, cpuSeconds: round(treeCpuSeconds(process.pid) - cpu0, 1), records: verificationOk(v) ? 'exact' : `missing ${v.missing}, mismatched ${v.mismatched}` };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (child) {
+  // One measurement in a process of its own (bench/lib/child-run.ts): its tree is Crawlee's Node and its browser only.
+  const o = JSON.parse(readFileSync(process.argv[3]!, 'utf8')) as { kind: CrawleeKind; urls: string[]; variant: Variant; concurrency: number; expected: ExpectedRecord[]; base: string };
+  process.stdout.write(`${CHILD_RESULT}${JSON.stringify(await runCrawlee(o.kind, o.urls, o.variant, o.concurrency, o.expected, o.base))}\n`);
+  process.exit(0);
+} else if (isMain) {
   const { values } = parseArgs({ options: { pages: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '1,2,4,8' },
     variants: { type: 'string', default: 'static,js' }, crawlers: { type: 'string', default: 'playwright,cheerio,adaptive' } } });
   const fixture = await startFixture({ pages: Number(values.pages) });

@@ -19,12 +19,13 @@ import { createOrg, hostPorts, nodeProcessOf, startEdge, startFleet, ROOT } from
 import { Api, health } from './lib/api.ts';
 import { startFixture, verificationOk, verify, type Variant, type Verification } from './lib/fixture.ts';
 import { captureLines, jsonOf, type Line } from './lib/lines.ts';
-import { sampleRss } from './lib/rss.ts';
+import { byKind, sampleRss, type ProcMem } from './lib/rss.ts';
 import { meterCpu, procCpuSeconds, treeCpuSeconds } from './lib/cpu.ts';
 import { installInterruptHandlers, onInterrupt } from './lib/cleanup.ts';
 import { mean, percentile, round, table } from './lib/stats.ts';
-import { baselineTable, runBaseline, type BaselineResult } from './baseline.ts';
-import { runCrawlee, type CrawleeKind, type CrawleeResult } from './crawlee.ts';
+import { baselineTable, type BaselineResult } from './baseline.ts';
+import type { CrawleeKind, CrawleeResult } from './crawlee.ts';
+import { runInChild } from './lib/child-run.ts';
 import { HEADLESS_SHELL, defaultChromiumPath } from '../browser-fleet/src/chromium-path.ts';
 import { GRID_HEADER, gridCells, gridRows } from './lib/grid.ts';
 
@@ -140,6 +141,9 @@ export interface TrawlResult {
   peakRssBytes: number;
   /** The node process (main.ts) alone, without its Chromium. */
   nodePeakRssBytes?: number;
+  /** The PSS sum's peak over the tree, and each process at the RSS peak (ADR 0065). */
+  peakPssBytes?: number;
+  atPeak?: ProcMem[];
   peakProcesses: number;
   /** CPU seconds used during the run by the fleet's Node process, its Chromium, the edge (wrangler + workerd), this script, and the machine. */
   cpu: Record<string, number>;
@@ -277,7 +281,7 @@ async function main(): Promise<void> {
           // The supervisor runs the node process (main.ts), whose children are its Chromium's: split the tree so the
           // node's own CPU and memory are told apart from the browser's (ADR 0062).
           const nodePid = nodeProcessOf(fleetPid);
-          const rss = sampleRss(fleetPid);
+          const rss = sampleRss(fleetPid, 250, true, true);
           const nodeRss = sampleRss(nodePid, 250, false);
           const cpu = meterCpu({
             fleetNode: () => procCpuSeconds(nodePid, false),
@@ -319,13 +323,13 @@ async function main(): Promise<void> {
             queueRetries: edgeLines.filter((j) => j.msg === 'no fleet node took the task; retrying').length,
             taskRetries: events.filter((e) => e.type === 'task.retrying').length,
             taskFailures: events.filter((e) => e.type === 'task.failed').length,
-            peakRssBytes: mem.peakBytes, peakProcesses: mem.peakProcesses, nodePeakRssBytes: nodeMem.peakBytes, cpu: cpuUsed, verification,
+            peakRssBytes: mem.peakBytes, peakProcesses: mem.peakProcesses, nodePeakRssBytes: nodeMem.peakBytes, peakPssBytes: mem.peakPssBytes, atPeak: mem.atPeak, cpu: cpuUsed, verification,
           };
           results.push(r);
           save(startedAt, results, baseline, [], crawlee);
           const ok = verificationOk(verification) ? `${records.length} records ok` : `RECORDS DIFFER: ${JSON.stringify({ ...verification, examples: undefined })} ${verification.examples.join(' | ')}`;
           console.log(`trawl[${jv.name}] ${variant} c=${concurrency} (slots ${slots}): ${r.status}, ${r.pagesPerSec} pages/s, p95 task ${r.p95TaskMs} ms, overhead ${r.overheadPerTaskMs} ms/task, `
-            + `breakdown ${JSON.stringify({ ...r.breakdown, perTask: undefined })}, queue retries ${r.queueRetries}, peak RSS ${round(mem.peakBytes / 2 ** 20)} MB (node process ${round(nodeMem.peakBytes / 2 ** 20)}), cpu ${JSON.stringify(cpuUsed)}; render ${JSON.stringify(r.render ?? null)}; ${ok}`);
+            + `breakdown ${JSON.stringify({ ...r.breakdown, perTask: undefined })}, queue retries ${r.queueRetries}, peak RSS ${round(mem.peakBytes / 2 ** 20)} MB (node process ${round(nodeMem.peakBytes / 2 ** 20)}, PSS ${round(mem.peakPssBytes / 2 ** 20)}; at the peak ${JSON.stringify(byKind(mem.atPeak))}), cpu ${JSON.stringify(cpuUsed)}; render ${JSON.stringify(r.render ?? null)}; ${ok}`);
         } finally {
           await fleet.stop();
           forgetFleet();
@@ -336,17 +340,19 @@ async function main(): Promise<void> {
           for (const mode of args['baseline-modes'].split(',')) {
             // `@shell` is a suffix on the browser, not the mode: bare-blocked@shell is blocked (it ran, and was labelled, as bare@shell).
             const kind = mode.replace(/@shell$/, '');
-            const b = await runBaseline({ urls, variant, concurrency, blocked: kind.endsWith('-blocked'), freshContext: kind.includes('-ctx'), freshPage: kind.includes('-page'), expected: fixture.expected, base: fixture.base,
+            // In a process of its own, built like the fleet's node (bench/lib/child-run.ts): its memory is Node client + Chromium.
+            const b = await runInChild<BaselineResult>('baseline.ts', { urls, variant, concurrency, blocked: kind.endsWith('-blocked'), freshContext: kind.includes('-ctx'), freshPage: kind.includes('-page'), expected: fixture.expected, base: fixture.base,
               ...(mode.endsWith('@shell') ? { chromiumPath: HEADLESS_SHELL } : {}) });
-            console.log(`${b.scraper} ${variant} c=${concurrency}: ${b.pagesPerSec} pages/s, p95 page ${b.p95PageMs} ms, peak RSS ${round(b.peakRssBytes / 2 ** 20)} MB, `
+            console.log(`${b.scraper} ${variant} c=${concurrency}: ${b.pagesPerSec} pages/s, p95 page ${b.p95PageMs} ms, peak RSS ${round(b.peakRssBytes / 2 ** 20)} MB `
+              + `(Node client ${round((b.clientPeakRssBytes ?? 0) / 2 ** 20)}, Chromium ${round((b.chromiumPeakRssBytes ?? 0) / 2 ** 20)}, PSS ${round((b.peakPssBytes ?? 0) / 2 ** 20)}; at the peak ${JSON.stringify(byKind(b.atPeak ?? []))}), `
               + `cpu ${JSON.stringify(b.cpu)}; ${verificationOk(b.verification) ? 'records ok' : `RECORDS DIFFER (${b.failedPages} pages failed: ${b.firstError ?? ''})`}`);
             baseline.push(b);
             save(startedAt, results, baseline, [], crawlee);
           }
         }
         for (const kind of args.crawlee.split(',').filter(Boolean) as CrawleeKind[]) {
-          const c = await runCrawlee(kind, urls, variant, concurrency, fixture.expected, fixture.base);
-          console.log(`${c.scraper} ${variant} c=${concurrency}: ${c.pagesPerSec} pages/s, p95 page ${c.p95PageMs} ms, peak RSS ${round(c.peakRssBytes / 2 ** 20)} MB, cpu ${c.cpuSeconds} s; records ${c.records}`);
+          const c = await runInChild<CrawleeResult>('crawlee.ts', { kind, urls, variant, concurrency, expected: fixture.expected, base: fixture.base });
+          console.log(`${c.scraper} ${variant} c=${concurrency}: ${c.pagesPerSec} pages/s, p95 page ${c.p95PageMs} ms, peak RSS ${round(c.peakRssBytes / 2 ** 20)} MB (Node ${round(c.clientPeakRssBytes / 2 ** 20)}, PSS ${round(c.peakPssBytes / 2 ** 20)}; at the peak ${JSON.stringify(byKind(c.atPeak))}), cpu ${c.cpuSeconds} s; records ${c.records}`);
           crawlee.push(c);
           save(startedAt, results, baseline, [], crawlee);
         }
@@ -389,7 +395,7 @@ async function main(): Promise<void> {
   }
 
   if (baseline.length || crawlee.length) {
-    console.log(`\nThe grid (issue #15 §2): Trawl beside the limit (bare-blocked) and Crawlee, same run; fleet MB = the node + its Chromium, limit MB = the bare script's Chromium`);
+    console.log(`\nThe grid (issue #15 §2): Trawl beside the limit (bare-blocked) and Crawlee, same run; fleet MB = the supervisor, the node process and its Chromium; limit MB = the bare script's Node process and its Chromium (ADR 0065)`);
     console.log(table(GRID_HEADER, gridRows(results, baseline, crawlee).map(gridCells)));
   }
   const file = save(startedAt, results, baseline, ratios, crawlee);

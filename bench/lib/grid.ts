@@ -44,7 +44,9 @@ export function gridRows(trawl: readonly TrawlRow[], baseline: readonly Baseline
 const flag = (x: number | null, target: number, higherIsBetter = true): string =>
   (x === null ? '-' : `${x}${(higherIsBetter ? x >= target : x <= target) ? '' : ' (miss)'}`);
 
-export const GRID_HEADER = ['job', 'variant', 'c', 'trawl p/s', 'p95 ms', 'fleet MB', 'edge cpu s', 'limit p/s', 'limit p95', 'limit MB',
+// Memory is Node plus browser on both sides (issue #15 §2, ADR 0065): the fleet's supervisor, node process and Chromium;
+// the bare script's own Node process and its Chromium (run apart by bench/lib/child-run.ts).
+export const GRID_HEADER = ['job', 'variant', 'c', 'trawl p/s', 'p95 ms', 'fleet MB (sup+node+chromium)', 'edge cpu s', 'limit p/s', 'limit p95', 'limit MB (node+chromium)',
   'crawlee pw', 'adaptive', 'cheerio', 'x limit (>=1)', 'x pw (>=1.5)', 'x adaptive', 'mem x limit (<=1)'];
 
 export function gridCells(r: GridRow): Array<string | number> {

@@ -95,10 +95,21 @@ export async function launchChromium(path: string, plan?: SandboxPlan, timeoutMs
   };
   process.once('exit', onProcessExit);
   let exited = child.exitCode !== null;
-  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => {
-    exited = true;
-    resolve();
-  }));
+  // A binary that cannot be started (ENOENT, EACCES) emits 'error' and never 'exit': it counts as exited. With the
+  // browser launched by the first task (ADR 0065) this is a failed task, not a node that dies of an unhandled event.
+  let spawnError: Error | null = null;
+  const exitPromise = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    });
+    child.once('error', (e) => {
+      spawnError = e;
+      if (child.pid !== undefined) return;
+      exited = true;
+      resolve();
+    });
+  });
   const kill = async (): Promise<void> => {
     process.off('exit', onProcessExit);
     // SIGTERM first: Chromium then ends and reaps its own children. Killing the group outright
@@ -114,6 +125,10 @@ export async function launchChromium(path: string, plan?: SandboxPlan, timeoutMs
     await rm(dir, { recursive: true, force: true });
   };
   try {
+    if (child.pid === undefined) {
+      await exitPromise;
+      throw new Error(`chromium could not be started (${path}): ${(spawnError as Error | null)?.message ?? 'no process'}`);
+    }
     bridge = await bridgePipe(child.stdio[3] as Writable, child.stdio[4] as Readable);
     await waitReady(child, bridge, timeoutMs);
     if (child.pid === undefined) throw new Error('chromium has no pid');

@@ -41,6 +41,7 @@ const TABLE = {
   warmContexts: { env: 'FLEET_WARM_CONTEXTS', schema: intFrom(0, 64), default: '2' },
   keptIdleMs: { env: 'FLEET_KEPT_IDLE_MS', schema: intFrom(0, 600_000), default: '2000' },
   warmIdleMs: { env: 'FLEET_WARM_IDLE_MS', schema: intFrom(0, 3_600_000), default: '5000' },
+  browserIdleMs: { env: 'FLEET_BROWSER_IDLE_MS', schema: intFrom(0, 86_400_000), default: '60000' },
   chromiumPath: { env: 'CHROMIUM_PATH', schema: z.string().min(1), default: defaultChromiumPath({}) },
   cdpEndpoint: { env: 'TRAWL_CDP_ENDPOINT', schema: z.url({ protocol: /^(wss?|https?)$/ }).optional(), default: undefined },
   heartbeatMs: { env: 'FLEET_HEARTBEAT_MS', schema: intFrom(100, 600_000), default: '2000' },
@@ -78,6 +79,8 @@ export interface FleetConfig {
   keptIdleMs?: number;
   /** With no task taking a warm context for this long the stock is closed until one does (0: kept always). */
   warmIdleMs?: number;
+  /** A browser with no context for this long is stopped until the next task (ADR 0065; 0: kept always). */
+  browserIdleMs?: number;
   chromiumPath: string;
   cdpEndpoint: string | undefined;
   heartbeatMs: number;

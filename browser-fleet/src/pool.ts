@@ -30,6 +30,11 @@ export interface PoolOptions {
   requireProxy?: boolean;
   /** As whom, and how sandboxed, browsers run (chromium-user.ts); absent: the secure default. */
   sandbox?: SandboxPlan;
+  /**
+   * A launched browser with no context for this long is stopped, and launched again by the next context (ADR 0065):
+   * an idle node holds no Chromium. Absent or 0: kept until close().
+   */
+  idleMs?: number;
 }
 
 interface Slot {
@@ -38,6 +43,7 @@ interface Slot {
   /** The launch or connect in progress, shared by every caller that needs this slot. */
   pending: Promise<Browser> | null;
   contexts: number;
+  idleTimer: NodeJS.Timeout | null;
 }
 
 /**
@@ -48,9 +54,11 @@ interface Slot {
 export class BrowserPool implements ContextSource {
   #slots: Slot[];
   #closed = false;
+  /** The last launch or connect failed (health: a node that cannot start a browser is not ok); cleared by the next success. */
+  #failing = false;
 
   constructor(readonly opts: PoolOptions) {
-    this.#slots = Array.from({ length: opts.browsers }, () => ({ browser: null, proc: null, pending: null, contexts: 0 }));
+    this.#slots = Array.from({ length: opts.browsers }, () => ({ browser: null, proc: null, pending: null, contexts: 0, idleTimer: null }));
   }
 
   /** Brings every browser up now, so the first task does not pay for a launch. */
@@ -65,6 +73,7 @@ export class BrowserPool implements ContextSource {
     if (this.opts.requireProxy && !opts.proxy) throw new Error('refusing a browser context without an egress proxy');
     const slot = this.#slots.reduce((a, b) => (b.contexts < a.contexts ? b : a));
     slot.contexts++;
+    this.#disarm(slot);
     try {
       // One retry on a fresh browser: a browser that just died may still look connected
       // until its socket closes, and the task should not pay for that.
@@ -75,7 +84,7 @@ export class BrowserPool implements ContextSource {
           // refused: a page could otherwise fill the node's disk (page-guard.ts counts them).
           const context = await browser.newContext({ userAgent: opts.userAgent, recordHar: opts.recordHar, proxy: opts.proxy, serviceWorkers: 'block', acceptDownloads: false,
             ...(opts.storageState ? { storageState: opts.storageState as BrowserContextOptions['storageState'] } : {}) });
-          context.once('close', () => slot.contexts--);
+          context.once('close', () => this.#release(slot));
           return context;
         } catch (e) {
           const dead = !browser.isConnected() || (slot.browser === browser && slot.proc?.exited === true);
@@ -84,9 +93,40 @@ export class BrowserPool implements ContextSource {
         }
       }
     } catch (e) {
-      slot.contexts--;
+      this.#release(slot);
       throw e;
     }
+  }
+
+  /** True while the last browser launch (or connect) failed: the node cannot run browser work. */
+  get failing(): boolean {
+    return this.#failing;
+  }
+
+  #release(slot: Slot): void {
+    slot.contexts--;
+    if (slot.contexts > 0 || !this.opts.idleMs || this.#closed) return;
+    this.#disarm(slot);
+    slot.idleTimer = setTimeout(() => void this.#stopIdle(slot), this.opts.idleMs);
+    slot.idleTimer.unref();
+  }
+
+  #disarm(slot: Slot): void {
+    if (slot.idleTimer) clearTimeout(slot.idleTimer);
+    slot.idleTimer = null;
+  }
+
+  /** Stops a browser nobody used for idleMs; the next newContext() launches a new one. */
+  async #stopIdle(slot: Slot): Promise<void> {
+    slot.idleTimer = null;
+    if (slot.contexts > 0 || slot.pending || this.#closed || !slot.browser) return;
+    const { proc, browser } = slot;
+    // Cleared first: the 'disconnected' handler sees a browser that is no longer the slot's and does not relaunch it.
+    slot.browser = null;
+    slot.proc = null;
+    this.opts.log.info('browser idle; stopped until the next task', { pid: proc?.pid, idleMs: this.opts.idleMs });
+    if (proc) await proc.kill();
+    else await browser.close().catch(() => undefined);
   }
 
   /** Connected browsers (health). */
@@ -117,6 +157,7 @@ export class BrowserPool implements ContextSource {
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.all(this.#slots.map(async (s) => {
+      this.#disarm(s);
       await s.pending?.catch(() => undefined);
       const { browser, proc } = s;
       s.browser = null;
@@ -140,14 +181,17 @@ export class BrowserPool implements ContextSource {
     slot.proc = null;
     slot.browser = null;
     await old?.kill();
-    const proc = this.opts.cdpEndpoint ? null : await launchChromium(this.opts.chromiumPath, this.opts.sandbox);
+    let proc: ChromiumProcess | null = null;
     let browser: Browser;
     try {
+      proc = this.opts.cdpEndpoint ? null : await launchChromium(this.opts.chromiumPath, this.opts.sandbox);
       browser = await chromium.connectOverCDP(proc?.wsEndpoint ?? this.opts.cdpEndpoint ?? '', { timeout: 15_000 });
     } catch (e) {
+      this.#failing = true;
       await proc?.kill();
       throw e;
     }
+    this.#failing = false;
     if (this.#closed) {
       await (proc ? proc.kill() : browser.close());
       throw new Error('browser pool is closed');

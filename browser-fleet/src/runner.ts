@@ -243,6 +243,8 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
       hooks.kept.keep({ orgId: task.orgId, runId: task.runId, context: state.context, page: state.page, lane: egress.handOver() });
       state.context = null;
     }
+    // A plain context closed, not kept: the run's next task here needs a fresh one, made now (ADR 0065).
+    if (plain && state.context && !state.stop) hooks.warm?.replenish();
     await state.context?.close().catch(() => undefined);
     await egress.close();
   }

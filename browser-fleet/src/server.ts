@@ -62,15 +62,17 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   const sandbox: SandboxPlan | null = config.cdpEndpoint ? null : await planSandbox({ user: config.chromiumUser, noSandbox: config.chromiumNoSandbox });
   for (const w of sandbox?.warnings ?? []) log.warn(w);
   if (sandbox) log.info('browsers run as', { user: sandbox.identity?.name ?? 'the node\'s own user', sandbox: sandbox.sandbox });
-  const pool = opts.pool ?? await new BrowserPool({ browsers: config.browsers, chromiumPath: config.chromiumPath, cdpEndpoint: config.cdpEndpoint, log, requireProxy: true,
-    ...(sandbox ? { sandbox } : {}) }).start();
+  // Launched with the first browser task (or preview), stopped after browserIdleMs without one (ADR 0065).
+  const pool = opts.pool ?? new BrowserPool({ browsers: config.browsers, chromiumPath: config.chromiumPath, cdpEndpoint: config.cdpEndpoint, log, requireProxy: true,
+    idleMs: config.browserIdleMs ?? 60_000, ...(sandbox ? { sandbox } : {}) });
   // Whatever the allowance says, pages never reach the node's control port, the edge or a browser's CDP port.
   if (config.edgeUrl) egress.allow.reserve(portOfUrl(config.edgeUrl));
   egress.allow.reserve(() => pool.debugPorts());
-  const warm = config.warmContexts > 0 ? new WarmContexts({ source: pool, egress, size: config.warmContexts, log,
-    ...((config.warmIdleMs ?? 5000) > 0 ? { idleMs: config.warmIdleMs ?? 5000 } : {}) }).start() : undefined;
-  const limiter = new Limiter(config.slots, config.httpSlots ?? 0);
   const keptIdleMs = config.keptIdleMs ?? 2000;
+  // Not filled at start (the browser is not running yet); with kept pages, filled when a context is closed, not kept.
+  const warm = config.warmContexts > 0 ? new WarmContexts({ source: pool, egress, size: config.warmContexts, log, refillOnMiss: keptIdleMs === 0,
+    ...((config.warmIdleMs ?? 5000) > 0 ? { idleMs: config.warmIdleMs ?? 5000 } : {}) }) : undefined;
+  const limiter = new Limiter(config.slots, config.httpSlots ?? 0);
   const kept = keptIdleMs > 0 ? new KeptPages({ max: config.slots, idleMs: keptIdleMs }) : undefined;
   // Session browsers are started here even with TRAWL_CDP_ENDPOINT: a remote browser could not reach the lane on loopback.
   const browserSessions = new BrowserSessions({ chromiumPath: config.chromiumPath, sandbox: sandbox ?? undefined, egress, limiter, log, nodeId: config.nodeId, onSlotFreed: () => onSlotFreed() });
@@ -91,7 +93,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
     draining: limiter.draining, version: pkg.version,
   });
   const health = (): NodeHealth => ({
-    ...heartbeat(), ok: !limiter.draining && pool.browsers > 0, browsers: pool.browsers, contexts: pool.contexts,
+    ...heartbeat(), ok: !limiter.draining && !pool.failing, browsers: pool.browsers, contexts: pool.contexts,
     rssBytes: process.memoryUsage.rss(), uptimeMs: Date.now() - startedAt,
     sandbox: sandbox?.sandbox ?? null, chromiumUser: sandbox?.identity?.name ?? null, warnings: sandbox?.warnings ?? [],
     screencasts: screencasts.count, sessions: browserSessions.count,

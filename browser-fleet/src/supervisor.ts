@@ -20,6 +20,13 @@ export interface SupervisorOptions {
 }
 
 const STABLE_MS = 60_000;
+/**
+ * Built (dist/supervisor.mjs, ADR 0065): the node process is dist/main.mjs under plain node, its stack traces mapped
+ * back to src/. From the sources (tests): src/main.ts under tsx.
+ */
+const BUILT = import.meta.filename.endsWith('.mjs');
+const NODE_ENTRY = BUILT ? 'main.mjs' : 'main.ts';
+const NODE_ARGS = BUILT ? ['--enable-source-maps'] : ['--import', 'tsx'];
 const CONFIG_EXIT = 2;
 const MAX_DELAY_MS = 30_000;
 /** How long reporting the lost tasks may take before the restart goes ahead anyway. */
@@ -39,7 +46,7 @@ export function supervise(opts: SupervisorOptions): { stop(signal: NodeJS.Signal
   const start = (): void => {
     const held = new Map<string, TaskRef>();
     const startedAt = Date.now();
-    const c = fork(join(import.meta.dirname, 'main.ts'), [], { env, execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+    const c = fork(join(import.meta.dirname, NODE_ENTRY), [], { env, execArgv: NODE_ARGS, stdio: 'inherit' });
     child = c;
     log.info('fleet node process started', { pid: c.pid });
     c.on('message', (m: unknown) => {
@@ -88,7 +95,7 @@ export function supervise(opts: SupervisorOptions): { stop(signal: NodeJS.Signal
   };
 }
 
-// Entry point: `node --import tsx src/supervisor.ts` (npm run dev and the fleet image).
+// Entry point: `node --enable-source-maps dist/supervisor.mjs` (npm run dev, the fleet image; build.mjs builds it).
 if (process.argv[1] === import.meta.filename) {
   const s = supervise({ env: process.env, log: createLogger({}) });
   process.on('SIGTERM', () => s.stop('SIGTERM'));

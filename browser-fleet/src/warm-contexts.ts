@@ -21,6 +21,12 @@ export interface WarmOptions {
    * node, or one whose runs' tasks all get kept pages (kept-pages.ts), holds no blank contexts. Absent: never.
    */
   idleMs?: number;
+  /**
+   * false: a take() that finds the stock empty does not fill it; replenish() does (ADR 0065). The node sets this while
+   * kept pages serve a run's next tasks, so blank contexts are made when a context is closed instead of kept, not
+   * at every run's first task only to sit unused. Default true.
+   */
+  refillOnMiss?: boolean;
   log: Logger;
 }
 
@@ -64,11 +70,17 @@ export class WarmContexts {
       void this.#dispose(warm);
       warm = undefined;
     }
+    if (!warm && this.opts.refillOnMiss === false) return null;
+    this.replenish();
+    return warm ?? null;
+  }
+
+  /** Fills the stock again (after idleness too): a task ended without leaving a page for the next. */
+  replenish(): void {
     this.#failures = 0;
     this.#idle = false;
     this.#refill();
     this.#armIdle();
-    return warm ?? null;
   }
 
   /** Contexts ready now (metrics, tests). */

@@ -21,8 +21,10 @@ export interface NodeProcess {
 
 const SRC = join(import.meta.dirname, '..', 'src');
 
-export async function startNodeProcess(entry: 'main.ts' | 'supervisor.ts', env: Record<string, string>): Promise<NodeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(SRC, entry)], {
+/** `.mjs`: the built node (browser-fleet/dist, ADR 0065; the caller builds it first), as the stack and the image run it. */
+export async function startNodeProcess(entry: 'main.ts' | 'supervisor.ts' | 'main.mjs' | 'supervisor.mjs', env: Record<string, string>): Promise<NodeProcess> {
+  const args = entry.endsWith('.mjs') ? ['--enable-source-maps', join(SRC, '..', 'dist', entry)] : ['--import', 'tsx', join(SRC, entry)];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, FLEET_PORT: '0', FLEET_HEARTBEAT_MS: '500', FLEET_DRAIN_MS: '2000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { liveInGroup } from '../src/process-group.ts';
+import { BrowserPool } from '../src/pool.ts';
+import { silentLogger } from '../src/log.ts';
+import { defaultChromiumPath } from '../src/chromium-path.ts';
 import { startTestPool } from './test-pool.ts';
 
 describe('BrowserPool', () => {
@@ -24,5 +27,43 @@ describe('BrowserPool', () => {
       expect(liveInGroup(p)).toEqual([]);
     }
     expect(pool.browsers).toBe(0);
+  });
+
+  it('launches its browser with the first context, not before, and stops it after idleMs without one (ADR 0065)', async () => {
+    const pool = new BrowserPool({ browsers: 1, chromiumPath: defaultChromiumPath(), log: silentLogger, idleMs: 500 });
+    try {
+      expect(pool.pids()).toEqual([]);
+      const a = await pool.newContext({});
+      const [pid] = pool.pids() as [number];
+      expect(pool.browsers).toBe(1);
+      // One context still open holds the browser past idleMs.
+      const b = await pool.newContext({});
+      await a.close();
+      await new Promise((r) => setTimeout(r, 900));
+      expect(pool.pids()).toEqual([pid]);
+      await b.close();
+      await expect.poll(() => pool.pids(), { timeout: 10_000 }).toEqual([]);
+      await expect.poll(() => liveInGroup(pid), { timeout: 10_000 }).toEqual([]);
+      expect(pool.failing).toBe(false);
+      // The next context launches a new one.
+      const c = await pool.newContext({});
+      expect(pool.pids()).toHaveLength(1);
+      expect(pool.pids()).not.toEqual([pid]);
+      await c.close();
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('reports failing while its browser cannot be launched', async () => {
+    const pool = new BrowserPool({ browsers: 1, chromiumPath: '/nonexistent/chromium', log: silentLogger });
+    try {
+      expect(pool.failing).toBe(false);
+      await expect(pool.newContext({})).rejects.toThrow();
+      expect(pool.failing).toBe(true);
+      expect(pool.contexts).toBe(0);
+    } finally {
+      await pool.close();
+    }
   });
 });

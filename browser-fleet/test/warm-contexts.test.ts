@@ -104,6 +104,19 @@ describe('warm contexts', () => {
     await until(() => warm.ready === 1);
   });
 
+  it('with refillOnMiss false a take() that finds none leaves the stock empty; a context closed rather than kept fills it (ADR 0065)', async () => {
+    const warm = new Recorded({ source: pool, egress, size: 1, log: silentLogger, refillOnMiss: false });
+    stocks.push(warm);
+    expect(warm.take()).toBeNull();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(warm.ready).toBe(0);
+    // A task that fails closes its context: the runner makes a warm one for the run's next task.
+    const failed = await runWith(warm, makeTask(`${site.url}/no-such-page`, { deadline: Date.now() + 10_000 }));
+    expect(failed.outcome).toBe('failed');
+    await until(() => warm.ready === 1);
+    expect(warm.taken).toHaveLength(0);
+  });
+
   it('a lane belongs to one task: binding it again throws', async () => {
     const lane = await egress.open();
     try {

@@ -45,6 +45,15 @@ export async function buildSiteIfStale(): Promise<void> {
   if (!existsSync(join(ROOT, 'site', 'dist', 'trace', 'index.html'))) await run(process.execPath, [join(ROOT, 'scripts', 'copy-trace-viewer.mjs')], { cwd: ROOT });
 }
 
+/**
+ * Builds the fleet node into browser-fleet/dist when missing or older than any of its inputs (browser-fleet/build.mjs,
+ * ADR 0065): nodes run as plain JavaScript, without tsx. A fresh build takes about a second.
+ */
+export async function buildFleetIfStale(): Promise<string> {
+  await run(process.execPath, [join(ROOT, 'browser-fleet', 'build.mjs')], { cwd: ROOT });
+  return join(ROOT, 'browser-fleet', 'dist');
+}
+
 export async function applyMigrations(persistDir: string): Promise<void> {
   await run(join(BIN, 'wrangler'), ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir], { cwd: ROOT, env: { ...quietWrangler, CI: 'true' } });
 }
@@ -110,7 +119,7 @@ export interface FleetNode { url: string; proc: Proc; stop(graceMs?: number): Pr
 
 /** The node process (main.ts) its supervisor runs: a child of the supervisor (Linux /proc). */
 export function nodeProcessOf(supervisorPid: number): number {
-  const node = childPids(supervisorPid).find((p) => cmdlineOf(p).includes('main.ts'));
+  const node = childPids(supervisorPid).find((p) => /main\.(ts|mjs)/.test(cmdlineOf(p)));
   if (node !== undefined) return node;
   throw new Error(`no fleet node process under supervisor ${supervisorPid}`);
 }
@@ -127,7 +136,11 @@ export async function startFleet(opts: FleetOptions): Promise<FleetNode> {
     ...opts.env,
   };
   // Under its supervisor, as in the fleet image: a node process that dies is restarted and its tasks reported at once.
-  const proc = startProc(process.execPath, ['--import', 'tsx', join(ROOT, 'browser-fleet', 'src', 'supervisor.ts')], { cwd: ROOT, env, name: 'fleet', echo: opts.echo });
+  // Built, without tsx (ADR 0065): the supervisor and its node process are plain JavaScript with source maps.
+  // TRAWL_FLEET_SOURCES=true runs the sources under tsx instead (the benchmark's before/after A/B).
+  const entry = (env as NodeJS.ProcessEnv).TRAWL_FLEET_SOURCES === 'true' ? ['--import', 'tsx', join(ROOT, 'browser-fleet', 'src', 'supervisor.ts')]
+    : ['--enable-source-maps', join(await buildFleetIfStale(), 'supervisor.mjs')];
+  const proc = startProc(process.execPath, entry, { cwd: ROOT, env, name: 'fleet', echo: opts.echo });
   const m = await proc.waitFor(/FLEET READY (\S+)/, 30_000);
   return {
     url: m[1]!,

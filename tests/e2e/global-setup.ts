@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
-import { buildSiteIfStale, hostPorts, startEdge } from '../../scripts/lib/stack.ts';
+import { buildFleetIfStale, buildSiteIfStale, hostPorts, startEdge } from '../../scripts/lib/stack.ts';
 import { freePort } from '../../scripts/lib/proc.ts';
 import { startDevOidc } from '../../oidc-dev/src/provider.ts';
 import { startDemoSite } from '../../demo/src/server.ts';
@@ -88,7 +88,8 @@ async function startStack(): Promise<{ context: StackContext; stop(): Promise<vo
  * kills fleet nodes disturbs only its own stack, whose nodes no other file's tasks can reach).
  */
 export default async function setup(project: TestProject) {
-  await buildSiteIfStale();
+  // Built once here, so the files' fleet nodes (startFleet) find it current (ADR 0065).
+  await Promise.all([buildSiteIfStale(), buildFleetIfStale()]);
   const stacks = await Promise.all(Array.from({ length: E2E_STACKS }, () => startStack()));
   const contexts = stacks.map((s) => s.context);
   project.provide('stacks', contexts);

@@ -7,7 +7,7 @@ import { loadProxies, type RunHooks } from '../runner.ts';
 import { Secrets } from '../secrets.ts';
 import { PATTERN_CPU_BUDGET_MS, postProcess } from '../post-process/pool.ts';
 import { discoveredOf, droppedOf } from '../rules/page-work.ts';
-import { DomPage } from './dom-page.ts';
+import type { DomPage } from './dom-page.ts';
 import { fetchPage } from './http-fetch.ts';
 import { pageVerdict, softFailureOf } from './page-verdict.ts';
 
@@ -84,7 +84,8 @@ export async function runFastTask(task: Task, hooks: RunHooks, forced: boolean):
 
     step = 'extract';
     t = performance.now();
-    dom = new DomPage(page.html, page.finalUrl);
+    // happy-dom (~50 MB) is loaded with the node's first fast task, not at start: a node doing browser work only never loads it (ADR 0065).
+    dom = new (await import('./dom-page.ts')).DomPage(page.html, page.finalUrl);
     const verdict = pageVerdict(dom, spec);
     const raw = dom.evaluate(collectInPage, collectArgsOf(spec));
     const extraction = await postProcess(raw, spec, { fetchedAt: Date.now(), panel: null, timeZone: spec.timeZone }, { cpuMs: PATTERN_CPU_BUDGET_MS, wallMs: left() });

@@ -17,7 +17,10 @@ export const PATTERN_CPU_BUDGET_MS = 5000;
 const START_TIMEOUT_MS = 60_000;
 const CHECK_EVERY_MS = 50;
 const KEEP_IDLE = 1;
-const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+/** Built (dist/, ADR 0065): the worker is bundled beside main.mjs and runs as plain JavaScript; from the sources, under tsx. */
+const BUILT = import.meta.url.endsWith('.mjs');
+const WORKER_ENTRY = new URL(BUILT ? './post-process-worker.mjs' : './worker-entry.mjs', import.meta.url);
+const WORKER_ARGS = BUILT ? ['--enable-source-maps'] : ['--import', 'tsx'];
 
 type Reply = { ready: true; tid: number | null } | { ok: true; extraction: Extraction } | { ok: false; message: string };
 interface PostWorker { worker: Worker; tid: number | null }
@@ -32,8 +35,8 @@ export interface PostProcessBudget {
 const idle: PostWorker[] = [];
 
 function startWorker(): Promise<PostWorker> {
-  // The engine is TypeScript: the worker gets the tsx loader whether or not this process was started with it.
-  const worker = new Worker(WORKER_ENTRY, { execArgv: ['--import', 'tsx'] });
+  // From the sources the engine is TypeScript: the worker gets the tsx loader whether or not this process has it.
+  const worker = new Worker(WORKER_ENTRY, { execArgv: WORKER_ARGS });
   worker.unref();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error('post-processing worker did not start')), START_TIMEOUT_MS);
