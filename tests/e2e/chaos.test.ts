@@ -88,7 +88,7 @@ describe('chaos on an edge of its own', () => {
     for (const id of runIds) {
       expect(await outcome(stack.url, key, id, catalogSkus())).toEqual({ status: 'succeeded', items: 60, lost: 0, duplicated: 0, unexpected: 0 });
     }
-    // The switch took effect: the nodes ran more tasks than the 15 pages (the copies; their results were refused).
+    // The switch took effect: the nodes took more tasks than the 15 pages (the copies: a second node's is refused at its start, ADR 0066).
     expect(await tasksFinished() - before).toBeGreaterThan(15);
   }, 150_000);
 });
