@@ -39,36 +39,6 @@ function patchLayout(win: Window): void {
 }
 
 /**
- * Computed styles read once per element and property. happy-dom recomputes the cascade on every property read of a
- * computed style (a walk up the ancestors and a structuredClone of the inherited properties); the document never
- * changes after parsing (no scripts run), so the first answer stays true. Its own innerText asks the window too.
- */
-function memoStyles(win: Window): void {
-  const real = win.getComputedStyle.bind(win) as unknown as (el: Element, pseudo?: string | null) => CSSStyleDeclaration;
-  const known = new WeakMap<Element, CSSStyleDeclaration>();
-  const memo = (el: Element, pseudo?: string | null): CSSStyleDeclaration => {
-    // happy-dom has no pseudo-element styles; asked apart, not kept, as before this memo.
-    if (pseudo) return real(el, pseudo);
-    const hit = known.get(el);
-    if (hit) return hit;
-    const style = real(el);
-    const values = new Map<PropertyKey, unknown>();
-    const out = new Proxy(style, {
-      get(target, prop) {
-        if (values.has(prop)) return values.get(prop);
-        const v: unknown = Reflect.get(target, prop, target);
-        const kept = typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-        values.set(prop, kept);
-        return kept;
-      },
-    });
-    known.set(el, out);
-    return out;
-  };
-  (win as unknown as { getComputedStyle: typeof memo }).getComputedStyle = memo;
-}
-
-/**
  * One window for every page this process reads (ADR 0063): a window per page cost a VM context and its classes (~2 ms)
  * and ~2 ms more to close (a destroy walk over every node). Pages are parsed into documents of their own (DOMParser),
  * which the garbage collector takes with the task; the window holds no page state but its location, set per use.
@@ -78,7 +48,6 @@ function sharedWindow(): Window {
   if (!shared) {
     shared = new Window({ url: 'about:blank', width: 1280, height: 720, settings: SETTINGS as never });
     patchLayout(shared);
-    memoStyles(shared);
   }
   return shared;
 }
