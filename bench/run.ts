@@ -28,6 +28,7 @@ import type { CrawleeKind, CrawleeResult } from './crawlee.ts';
 import { runInChild } from './lib/child-run.ts';
 import { HEADLESS_SHELL, defaultChromiumPath } from '../browser-fleet/src/chromium-path.ts';
 import { GRID_HEADER, gridCells, gridRows } from './lib/grid.ts';
+import { EDGE_CPU, SCRAPER_CPU, affinityOf, checkPinning, pinTree } from './lib/pin.ts';
 
 /** The fixture README's "bare playwright-core over CDP" row (200 static pages, a 2-core machine of this kind), by concurrency. */
 const README_BARE_STATIC: Record<number, number> = { 1: 3.3, 2: 4.3, 4: 4.1, 8: 4.3 };
@@ -55,6 +56,8 @@ const { values: args } = parseArgs({ options: {
   job: { type: 'string', multiple: true, default: [] },
   /** NAME=K=V[,K=V], repeatable: the fleet node's environment for the job variant NAME (A/B of node settings in one run). */
   'fleet-env': { type: 'string', multiple: true, default: [] },
+  /** The edge (wrangler dev + workerd) and the fixture site on CPU 0, every scraper under test on CPU 1 (bench/lib/pin.ts). */
+  'pin-edge': { type: 'boolean', default: false },
 } });
 const fleetEnvFor = new Map<string, Record<string, string>>(args['fleet-env'].map((e) => {
   const at = e.indexOf('=');
@@ -148,6 +151,8 @@ export interface TrawlResult {
   /** CPU seconds used during the run by the fleet's Node process, its Chromium, the edge (wrangler + workerd), this script, and the machine. */
   cpu: Record<string, number>;
   verification: Verification;
+  /** With --pin-edge: the CPUs the fleet node process was allowed (taskset -p), else absent (shared cores). */
+  fleetCpus?: string;
 }
 
 const byUrlIndex = (urls: readonly string[]) => {
@@ -224,7 +229,7 @@ function save(startedAt: Date, trawl: readonly TrawlResult[], baseline: readonly
       commit: (() => { try { return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT }).toString().trim(); } catch { return 'unknown'; } })(),
       // Other work in progress in the tree is measured too: list it.
       dirty: (() => { try { return execFileSync('git', ['status', '--short', '--untracked-files=no'], { cwd: ROOT }).toString().split('\n').filter(Boolean); } catch { return []; } })() },
-    options: { variants, concurrency: levels, pages, slots: args.slots, politeness: args.politeness, leaseMs: Number(args['lease-ms']), jobs: jobVariants },
+    options: { variants, concurrency: levels, pages, slots: args.slots, politeness: args.politeness, leaseMs: Number(args['lease-ms']), jobs: jobVariants, pinning },
     trawl, baseline, crawlee, ratios, grid: gridRows(trawl, baseline, crawlee),
   };
   const dir = join(ROOT, 'bench', 'results');
@@ -234,11 +239,20 @@ function save(startedAt: Date, trawl: readonly TrawlResult[], baseline: readonly
   return file;
 }
 
+/** What --pin-edge did (null: nothing pinned, every process shares every core). */
+let pinning: { edgeCpu: number; scraperCpu: number; edge: string; fixture: string; bench: string } | null = null;
+
 async function main(): Promise<void> {
   const startedAt = new Date();
   installInterruptHandlers();
+  // Pinned before anything starts: the fleet nodes, the baselines' Chromium and Crawlee inherit this process's CPU.
+  if (args['pin-edge']) {
+    checkPinning();
+    pinTree(process.pid, SCRAPER_CPU);
+  }
   const fixture = await startFixture({ path: args.fixture, pages });
   onInterrupt(() => fixture.stop());
+  if (args['pin-edge']) pinTree(fixture.proc.child.pid!, EDGE_CPU);
   console.log(`fixture ${fixture.base} (${fixture.expected.length} products)`);
   const persistDir = mkdtempSync(join(tmpdir(), 'trawl-bench-edge-'));
   const secret = randomBytes(24).toString('hex');
@@ -254,6 +268,14 @@ async function main(): Promise<void> {
   onInterrupt(() => edge.stop());
   const edgeLog = captureLines(edge.proc.child);
   console.log(`edge ${edge.url}`);
+  if (args['pin-edge']) {
+    const pinned = pinTree(edge.proc.child.pid!, EDGE_CPU);
+    pinning = { edgeCpu: EDGE_CPU, scraperCpu: SCRAPER_CPU, edge: `${pinned.length} processes on CPU ${affinityOf(edge.proc.child.pid!)}`,
+      fixture: `CPU ${affinityOf(fixture.proc.child.pid!)}`, bench: `CPU ${affinityOf(process.pid)}` };
+  }
+  console.log(pinning
+    ? `pinning: edge (wrangler dev + workerd, ${pinning.edge}) and fixture (${pinning.fixture}) on CPU ${EDGE_CPU}; scrapers (fleet node + Chromium, bare script, Crawlee, this process: ${pinning.bench}) on CPU ${SCRAPER_CPU}`
+    : 'pinning: none (edge, fixture and scrapers share every core; --pin-edge pins them apart)');
   const results: TrawlResult[] = [];
   const baseline: BaselineResult[] = [];
   const crawlee: CrawleeResult[] = [];
@@ -289,6 +311,9 @@ async function main(): Promise<void> {
             edge: () => treeCpuSeconds(edge.proc.child.pid!),
             bench: () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; },
           });
+          // Anything the edge started since (workerd restarts) goes back to its CPU; the node's affinity is recorded.
+          if (pinning) pinTree(edge.proc.child.pid!, EDGE_CPU);
+          const fleetCpus = pinning ? affinityOf(nodePid) : undefined;
           const edgeMark = edgeLog.lines.length;
           const job = await api.createJob(`bench ${variant} c${concurrency} ${jv.name}`, { ...jobSpec(urls, concurrency), ...jv.extra } as JobSpecInput);
           const t0 = Date.now();
@@ -324,12 +349,13 @@ async function main(): Promise<void> {
             taskRetries: events.filter((e) => e.type === 'task.retrying').length,
             taskFailures: events.filter((e) => e.type === 'task.failed').length,
             peakRssBytes: mem.peakBytes, peakProcesses: mem.peakProcesses, nodePeakRssBytes: nodeMem.peakBytes, peakPssBytes: mem.peakPssBytes, atPeak: mem.atPeak, cpu: cpuUsed, verification,
+            ...(fleetCpus ? { fleetCpus } : {}),
           };
           results.push(r);
           save(startedAt, results, baseline, [], crawlee);
           const ok = verificationOk(verification) ? `${records.length} records ok` : `RECORDS DIFFER: ${JSON.stringify({ ...verification, examples: undefined })} ${verification.examples.join(' | ')}`;
           console.log(`trawl[${jv.name}] ${variant} c=${concurrency} (slots ${slots}): ${r.status}, ${r.pagesPerSec} pages/s, p95 task ${r.p95TaskMs} ms, overhead ${r.overheadPerTaskMs} ms/task, `
-            + `breakdown ${JSON.stringify({ ...r.breakdown, perTask: undefined })}, queue retries ${r.queueRetries}, peak RSS ${round(mem.peakBytes / 2 ** 20)} MB (node process ${round(nodeMem.peakBytes / 2 ** 20)}, PSS ${round(mem.peakPssBytes / 2 ** 20)}; at the peak ${JSON.stringify(byKind(mem.atPeak))}), cpu ${JSON.stringify(cpuUsed)}; render ${JSON.stringify(r.render ?? null)}; ${ok}`);
+            + `breakdown ${JSON.stringify({ ...r.breakdown, perTask: undefined })}, queue retries ${r.queueRetries}, peak RSS ${round(mem.peakBytes / 2 ** 20)} MB (node process ${round(nodeMem.peakBytes / 2 ** 20)}, PSS ${round(mem.peakPssBytes / 2 ** 20)}; at the peak ${JSON.stringify(byKind(mem.atPeak))}), cpu ${JSON.stringify(cpuUsed)}${fleetCpus ? ` (fleet pinned to CPU ${fleetCpus})` : ''}; render ${JSON.stringify(r.render ?? null)}; ${ok}`);
         } finally {
           await fleet.stop();
           forgetFleet();
@@ -364,7 +390,7 @@ async function main(): Promise<void> {
     await fixture.stop();
   }
 
-  console.log('\nTrawl (one fleet node, wrangler dev)');
+  console.log(`\nTrawl (one fleet node, wrangler dev; ${pinning ? `pinned: edge and fixture on CPU ${EDGE_CPU}, scrapers on CPU ${SCRAPER_CPU}` : 'not pinned: every process on every core'})`);
   console.log(table(
     ['job', 'variant', 'conc', 'slots', 'pages/s', 'wall s', 'p50 task ms', 'p95 task ms', 'overhead ms/task', 'dispatch', 'start', 'report', 'release', 'q retries', 'peak RSS MB', 'cpu s node/chromium/edge', 'load', 'records ok'],
     results.map((r) => [r.job, r.variant, r.concurrency, r.slots, r.pagesPerSec, round(r.wallMs / 1000, 1), r.p50TaskMs, r.p95TaskMs, r.overheadPerTaskMs,

@@ -39,23 +39,47 @@ function patchLayout(win: Window): void {
 }
 
 /**
+ * One window for every page this process reads (ADR 0063): a window per page cost a VM context and its classes (~2 ms)
+ * and ~2 ms more to close (a destroy walk over every node). Pages are parsed into documents of their own (DOMParser),
+ * which the garbage collector takes with the task; the window holds no page state but its location, set per use.
+ */
+let shared: Window | null = null;
+function sharedWindow(): Window {
+  if (!shared) {
+    shared = new Window({ url: 'about:blank', width: 1280, height: 720, settings: SETTINGS as never });
+    patchLayout(shared);
+  }
+  return shared;
+}
+
+/**
  * A fetched page as a server-side DOM (happy-dom: DOM, CSS cascade for display/visibility, innerText and XPath;
  * ADR 0049 says why this one). `evaluate` runs the engine's self-contained in-page functions exactly as the browser
- * does (the same source text from inPageSource), with the window's globals in scope.
+ * does (the same source text from inPageSource), with the window's globals in scope and this page as `document`.
  */
 export class DomPage {
   readonly #window: Window;
+  readonly #document: Document;
+  readonly #url: string;
 
   constructor(html: string, url: string) {
-    this.#window = new Window({ url, width: 1280, height: 720, settings: SETTINGS as never });
-    patchLayout(this.#window);
-    this.#window.document.write(html);
+    this.#window = sharedWindow();
+    this.#url = url;
+    this.#here();
+    this.#document = new this.#window.DOMParser().parseFromString(html, 'text/html') as unknown as Document;
+  }
+
+  /** The shared window's location is this page's while its code runs (each use is synchronous). */
+  #here(): void {
+    this.#window.happyDOM.setURL(this.#url);
   }
 
   evaluate<A, R>(fn: (arg: A) => R, arg: A): R {
+    this.#here();
     const w = this.#window as unknown as Record<string, unknown>;
     const values = GLOBALS.map((g) => {
       if (g === 'window') return w;
+      if (g === 'document') return this.#document;
       const v = w[g];
       return typeof v === 'function' && g === 'getComputedStyle' ? (v as (...a: unknown[]) => unknown).bind(w) : v;
     });
@@ -66,18 +90,18 @@ export class DomPage {
 
   /** Declarative shadow roots (`<template shadowrootmode>`), whose content only a browser attaches. */
   hasShadowTemplates(): boolean {
-    return this.#window.document.querySelector('template[shadowrootmode], template[shadowroot]') !== null;
+    return this.#document.querySelector('template[shadowrootmode], template[shadowroot]') !== null;
   }
 
   /** Scripts that run in a browser (inline or external; JSON and other data blocks do not). */
   runsScripts(): boolean {
-    return Array.from(this.#window.document.querySelectorAll('script')).some((s) => {
+    return Array.from(this.#document.querySelectorAll('script')).some((s) => {
       const type = (s.getAttribute('type') ?? '').trim().toLowerCase();
       return type === '' || type === 'module' || type.includes('javascript') || type.includes('ecmascript');
     });
   }
 
   close(): void {
-    void this.#window.happyDOM.close().catch(() => undefined);
+    // Nothing to tear down: the document is garbage once the task drops it; the window stays for the next page.
   }
 }
