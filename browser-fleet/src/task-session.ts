@@ -118,9 +118,9 @@ export class TaskSession {
     // Uploads happen while the lease is still renewed; the result then names what was stored.
     const files = await recorder?.collect(result.outcome === 'failed') ?? [];
     if (files.length && !this.stopReason) await this.#attach(result, files);
-    clearInterval(keeper);
     const start = await starting;
     if (start.kind !== 'ok') {
+      clearInterval(keeper);
       batcher.stop();
       spans?.end(null);
       this.#log.warn('task dropped: the edge did not confirm its start', { answer: start.kind });
@@ -131,6 +131,7 @@ export class TaskSession {
     spans?.end(reason ? null : result);
     deps.metrics?.taskFinished(reason ? 'dropped' : result.outcome, result.error?.code, (performance.now() - this.acceptedAt) / 1000);
     if (reason) {
+      clearInterval(keeper);
       batcher.stop();
       if (reason === 'shutdown') await this.#release('the fleet node is shutting down');
       else this.#log.warn('lease lost; task dropped without a result');
@@ -142,7 +143,10 @@ export class TaskSession {
     if (!announce) result.startedOn = deps.nodeId;
     const until = task.deadline + (deps.resultGraceMs ?? 30_000);
     // Fast-path results finish many at a time: those of one run share a request (ADR 0061); a browser page's goes alone.
-    const answer = await (!announce && deps.results ? deps.results.post(task, result, until) : deps.edge.result(task, result, until));
+    // The lease is renewed until the result is answered: a result that waits for its batch or a slow edge must not
+    // arrive after its lease ran out, which would count a node loss for a page that was done.
+    const answer = await (!announce && deps.results ? deps.results.post(task, result, until) : deps.edge.result(task, result, until))
+      .finally(() => clearInterval(keeper));
     this.#log[answer.kind === 'ok' ? 'info' : 'warn'](`task ${result.outcome}; result ${answer.kind === 'ok' ? 'delivered' : `not delivered (${answer.kind})`}`, {
       outcome: result.outcome, code: result.error?.code, error: result.error?.message, items: result.items.length, totalMs: result.timings.totalMs,
     });

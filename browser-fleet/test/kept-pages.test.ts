@@ -9,6 +9,7 @@ import { parseAllowance } from '../src/egress/allowance.ts';
 import { KeptPages, resetKept, type KeptPage } from '../src/kept-pages.ts';
 import { makeTask } from './fixtures.ts';
 import { startTestPool } from './test-pool.ts';
+import { processTree } from '../../scripts/lib/proc-tree.ts';
 
 /** Records what each take() handed out (null: nothing was kept for that task's run). */
 class Recorded extends KeptPages {
@@ -139,8 +140,18 @@ describe('pages kept between the tasks of one run (ADR 0062)', () => {
     expect((await runTask(inRun('run_a', '/set'), pool, { nodeId: 'n', egress: e, kept })).outcome).toBe('succeeded');
     const k = kept.take({ orgId: 'org_a', runId: 'run_a' })!;
     expect((await k.context.cookies()).map((c) => c.value)).toEqual([SECRET]);
-    // No time at all: the reset's calls to Chromium cannot have answered, so the page is given up.
-    expect(await resetKept(k, 0)).toBe(false);
+    // Chromium stopped (SIGSTOP on its whole tree): the reset's calls cannot answer within 300 ms, so the page is given
+    // up, and closed once Chromium runs again.
+    const frozen = pool.pids().flatMap((pid) => processTree(pid));
+    expect(frozen.length).toBeGreaterThan(0);
+    for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+    let given: boolean;
+    try {
+      given = await resetKept(k, 300);
+    } finally {
+      for (const pid of frozen) process.kill(pid, 'SIGCONT');
+    }
+    expect(given).toBe(false);
     await expect.poll(() => k.page.isClosed(), { timeout: 5000 }).toBe(true);
     expect((await runTask(inRun('run_a', '/set'), pool, { nodeId: 'n', egress: e, kept })).outcome).toBe('succeeded');
     const again = kept.take({ orgId: 'org_a', runId: 'run_a' })!;

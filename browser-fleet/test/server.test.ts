@@ -228,6 +228,22 @@ describe('fleet node HTTP', () => {
     expect(n.health().inFlight).toBe(0);
   });
 
+  it('keeps renewing the lease until its result is answered (a slow edge does not let a finished page lose it)', async () => {
+    edge.delayFor.set('result', 1500);
+    try {
+      const n = await node({ FLEET_HEARTBEAT_MS: '60000' });
+      const t = task('/listing', { leaseMs: 600 });
+      expect((await offer(n, t)).status).toBe(202);
+      const posted = await edge.waitFor((c) => c.kind === 'result' && c.path.includes(t.taskId) && c.answeredAt !== undefined, 20_000);
+      const renewals = edge.calls.filter((c) => c.kind === 'heartbeat' && c.path.includes(t.taskId) && c.receivedAt > posted.receivedAt && c.receivedAt < posted.answeredAt!);
+      // Renewed every leaseMs / 3 = 200 ms while the answer is held 1.5 s back: several, never none.
+      expect(renewals.length).toBeGreaterThanOrEqual(2);
+      await n.close();
+    } finally {
+      edge.delayFor.delete('result');
+    }
+  });
+
   it('stops a task whose lease heartbeat answers 409 and posts nothing more', async () => {
     edge.statusFor.set('heartbeat', 409);
     const n = await node({ FLEET_HEARTBEAT_MS: '60000' });

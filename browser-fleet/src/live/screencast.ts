@@ -70,7 +70,8 @@ export class TaskScreencasts {
       cdp.on('Page.screencastFrame', (f: FrameEvent) => {
         const { metadata: m } = f;
         const ack = (): void => void cdp?.send('Page.screencastFrameAck', { sessionId: f.sessionId }).catch(() => undefined);
-        if (task.hidden) return ack();
+        // A page not yet navigated (the task's first goto is on its way) shows nothing of the task: no frame until it has.
+        if (task.hidden || page.url() === 'about:blank') return ack();
         const msg = JSON.stringify({ type: 'frame', data: f.data, width: m.deviceWidth, height: m.deviceHeight, scrollX: m.scrollOffsetX, scrollY: m.scrollOffsetY, url: page.url(), ts: Date.now() });
         // The next frame is asked for once this one left: a slow watcher gets fewer frames, not a growing queue.
         if (ws.readyState === ws.OPEN) ws.send(msg, ack);
