@@ -38,30 +38,46 @@ export async function previewSpec(ctx: ActorContext, body: unknown): Promise<Pre
     kind: part === 'detail' ? 'detail' : 'page', spec: taskSpec, deadline: Date.now() + budget, edgeUrl: ctx.baseUrl, leaseMs: 30_000, policy,
   };
   const payload = JSON.stringify({ task, screenshot });
-  const secret = configOf(ctx.env).fleetSecret;
-  for (const node of await availableNodes(ctx)) {
-    if (node.free <= 0) continue;
-    let res: Response;
-    try {
-      res = await fetch(new URL(fleetPaths.preview, node.url), {
-        method: 'POST', body: payload, signal: AbortSignal.timeout(budget + 5000),
-        headers: { 'content-type': 'application/json', ...(await signRequest(secret, 'POST', fleetPaths.preview, payload)) },
-      });
-    } catch (err) {
-      ctx.log.warn('preview: node unreachable', { nodeId: node.id, err: String(err) });
-      continue;
+  // The node table's free counts are a hint (lowered per offer until the next heartbeat), so every live node is asked,
+  // the roomiest first; its own slot count decides. When all are busy the preview waits a little for a slot, as a
+  // person who pressed "preview" would rather than read an error: rounds until PREVIEW_SLOT_WAIT_MS.
+  const until = Date.now() + PREVIEW_SLOT_WAIT_MS;
+  for (let round = 0; ; round++) {
+    for (const node of await availableNodes(ctx)) {
+      const res = await askNode(ctx, node, payload, budget);
+      if (res === 'busy') continue;
+      if (res === 'bad') throw new ApiError('INTERNAL', 'The fleet node could not run the preview');
+      await rememberPreview(ctx, parsed.data.jobId, part, res);
+      return res;
     }
-    if (res.status === 503) {
-      await res.body?.cancel();
-      continue;
-    }
-    const answer = PreviewResult.safeParse(await res.json().catch(() => null));
-    if (res.ok && answer.success) {
-      await rememberPreview(ctx, parsed.data.jobId, part, answer.data);
-      return answer.data;
-    }
-    ctx.log.error('preview: a node answered badly', { nodeId: node.id, status: res.status });
-    throw new ApiError('INTERNAL', 'The fleet node could not run the preview');
+    const pause = Math.min(1000, 250 * 2 ** round);
+    if (Date.now() + pause >= until) break;
+    await new Promise((resolve) => setTimeout(resolve, pause));
   }
   throw new ApiError('FLEET_UNAVAILABLE', 'No fleet node has room for a preview now; try again shortly', undefined, { 'retry-after': '2' });
+}
+
+/** How long a preview waits for a node's slot when every node is busy. */
+const PREVIEW_SLOT_WAIT_MS = 8000;
+
+/** One node asked to run the preview: its answer, 'busy' (full or unreachable: ask the next) or 'bad'. */
+async function askNode(ctx: ActorContext, node: { id: string; url: string }, payload: string, budget: number): Promise<PreviewResult | 'busy' | 'bad'> {
+  let res: Response;
+  try {
+    res = await fetch(new URL(fleetPaths.preview, node.url), {
+      method: 'POST', body: payload, signal: AbortSignal.timeout(budget + 5000),
+      headers: { 'content-type': 'application/json', ...(await signRequest(configOf(ctx.env).fleetSecret, 'POST', fleetPaths.preview, payload)) },
+    });
+  } catch (err) {
+    ctx.log.warn('preview: node unreachable', { nodeId: node.id, err: String(err) });
+    return 'busy';
+  }
+  if (res.status === 503) {
+    await res.body?.cancel();
+    return 'busy';
+  }
+  const answer = PreviewResult.safeParse(await res.json().catch(() => null));
+  if (res.ok && answer.success) return answer.data;
+  ctx.log.error('preview: a node answered badly', { nodeId: node.id, status: res.status });
+  return 'bad';
 }
