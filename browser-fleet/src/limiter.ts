@@ -6,7 +6,8 @@
  * (ADR 0049), which open no page and cost the node a fetch and a DOM parse, so a node holds many more of them. A
  * node without http slots (0) runs fast-path tasks in browser slots, as before.
  */
-export type SlotKind = 'browser' | 'http';
+export { slotKindOf, type SlotKind } from '@trawl/schemas';
+import type { SlotKind } from '@trawl/schemas';
 
 export class Limiter {
   #inFlight = { browser: 0, http: 0 };
@@ -74,8 +75,3 @@ export class Limiter {
   }
 }
 
-/** The slot kind a task asks for: the fast path's `http` and `http-only` need no browser page up front. */
-export function slotKindOf(task: { render?: { mode: string } | undefined }): SlotKind {
-  const mode = task.render?.mode;
-  return mode === 'http' || mode === 'http-only' ? 'http' : 'browser';
-}

@@ -55,6 +55,19 @@ describe('a dispatch\'s tasks in queue messages (ADR 0064)', () => {
 });
 
 describe('offering a batch to the fleet (ADR 0064)', () => {
+  it('counts only the browser slots a node took: fast-path tasks run in its http slots and lower nothing', async () => {
+    const fast = (i: number): Task => ({ ...task(i), render: { mode: 'http', reason: 'forced-http' } });
+    const f = fleet({ a: 16 });
+    const left = await placeTasks([{ id: 'a', url: 'http://a', free: 2 }], [fast(1), task(2), fast(3), fast(4)], f.offer, f.hooks);
+    expect(left).toEqual([]);
+    // One of the four needs a browser page: the node's free browser slots (its heartbeat's count) go 2 -> 1.
+    expect(f.log.taken).toEqual([['a', 1]]);
+
+    const g = fleet({ a: 16 });
+    expect(await placeTasks([{ id: 'a', url: 'http://a', free: 2 }], [fast(1), fast(2)], g.offer, g.hooks)).toEqual([]);
+    expect(g.log.taken).toEqual([]);
+  });
+
   it('the roomiest node first takes what fits; the rest goes to the next node in one offer', async () => {
     const f = fleet({ a: 2, b: 5 });
     const nodes = [{ id: 'a', url: 'http://a', free: 2 }, { id: 'b', url: 'http://b', free: 3 }];

@@ -7,6 +7,18 @@
 import { z } from 'zod';
 import { Task } from './task.ts';
 
+/** A node's two kinds of slots: browser pages, and fast-path fetches (ADR 0058). */
+export type SlotKind = 'browser' | 'http';
+
+/**
+ * The slot kind a task asks for: the fast path's `http` and `http-only` need no browser page up front. The node
+ * admits by it, and the edge counts by it the browser slots a node took (its heartbeat's `free` is browser slots).
+ */
+export function slotKindOf(task: { render?: { mode: string } | undefined }): SlotKind {
+  const mode = task.render?.mode;
+  return mode === 'http' || mode === 'http-only' ? 'http' : 'browser';
+}
+
 /** The protocol's version: a node refuses (400) a batch of a version it does not know, and is offered tasks one by one. */
 export const TASK_OFFER_VERSION = 1;
 /** Tasks in one message and one offer at most: a node holds 16 http slots by default, and a message stays small. */

@@ -33,24 +33,6 @@ export interface NoticeStore {
   clear(): void;
 }
 
-/** The run's pending end notices: one row of its meta table (RunStore's), beside the run's own. */
-export class MetaNoticeStore implements NoticeStore {
-  constructor(private readonly sql: SqlStorage) {}
-
-  get(): PendingNotices | null {
-    const row = this.sql.exec<{ v: string }>('SELECT v FROM meta WHERE k = ?', 'end-notices').toArray()[0];
-    return row ? (JSON.parse(row.v) as PendingNotices) : null;
-  }
-
-  put(p: PendingNotices): void {
-    this.sql.exec('INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)', 'end-notices', JSON.stringify(p));
-  }
-
-  clear(): void {
-    this.sql.exec('DELETE FROM meta WHERE k = ?', 'end-notices');
-  }
-}
-
 /** `done`: nothing left (all sent, or none recorded); `retry`: the rest waits for `at`; `gave-up`: dropped, logged. */
 export type NoticeOutcome = { kind: 'done' } | { kind: 'retry'; at: number } | { kind: 'gave-up'; events: NotificationEvent[] };
 

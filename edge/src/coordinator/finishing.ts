@@ -5,7 +5,7 @@ import { previewShape, previousRunShape } from './run-rows.ts';
 import { baselineWarnings, previewWarnings } from './baseline.ts';
 import { warningFailure } from './warnings.ts';
 import { notifyRunEvent, runEndEvents } from '../notify/run-end.ts';
-import { MetaNoticeStore, sendNotices } from './end-notices.ts';
+import { sendNotices } from './end-notices.ts';
 import { emit, endStreams } from './event-stream.ts';
 import { countsOf, fillRatesOf, runWarnings } from './run-figures.ts';
 import { freeSlot } from './slots.ts';
@@ -38,7 +38,7 @@ export async function finish(c: RunContext, reason: EndReason): Promise<void> {
     data: { status: outcome.status, counts, error: outcome.error, warnings } });
   await Promise.all(inFlight.map((t) => freeSlot(c, t)));
   // The end events to notify are kept before anything is written, so no failure after this loses them (ADR 0066).
-  new MetaNoticeStore(c.ctx.storage.sql).put({ events: runEndEvents({ status: outcome.status, warnings: runWarnings(c, requireMeta(c)) }), tries: 0, nextAt: 0 });
+  c.store.endNotices.put({ events: runEndEvents({ status: outcome.status, warnings: runWarnings(c, requireMeta(c)) }), tries: 0, nextAt: 0 });
   await persist(c);
 }
 
@@ -66,6 +66,6 @@ export async function persist(c: RunContext): Promise<void> {
 export async function notifyEnd(c: RunContext): Promise<number | null> {
   const meta = requireMeta(c);
   const run = { ...meta, finishedAt: meta.finishedAt ?? meta.createdAt, counts: countsOf(c, meta), warnings: runWarnings(c, meta) };
-  const out = await sendNotices(new MetaNoticeStore(c.ctx.storage.sql), (event) => notifyRunEvent(c.env, run, event), Date.now, c.log, meta.runId);
+  const out = await sendNotices(c.store.endNotices, (event) => notifyRunEvent(c.env, run, event), Date.now, c.log, meta.runId);
   return out.kind === 'retry' ? out.at : null;
 }

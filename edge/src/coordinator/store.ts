@@ -4,6 +4,7 @@ import { fillEmpty } from '@trawl/engine/keys';
 import type { TaskRow, TaskStatus } from './machine.ts';
 import type { Politeness } from './politeness.ts';
 import type { SiteState } from './site-backoff.ts';
+import type { NoticeStore, PendingNotices } from './end-notices.ts';
 
 export interface RunMeta {
   runId: string;
@@ -57,12 +58,27 @@ export class RunStore {
   }
 
   getMeta(): RunMeta | null {
-    const row = this.sql.exec<{ v: string }>('SELECT v FROM meta WHERE k = ?', 'run').toArray()[0];
-    return row ? (JSON.parse(row.v) as RunMeta) : null;
+    return this.#metaValue<RunMeta>('run');
   }
 
   putMeta(meta: RunMeta): void {
-    this.sql.exec('INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)', 'run', JSON.stringify(meta));
+    this.#putMetaValue('run', meta);
+  }
+
+  /** The run's end notifications still to send (end-notices.ts, ADR 0066): a meta row beside the run's own. */
+  readonly endNotices: NoticeStore = {
+    get: () => this.#metaValue<PendingNotices>('end-notices'),
+    put: (p) => this.#putMetaValue('end-notices', p),
+    clear: () => void this.sql.exec('DELETE FROM meta WHERE k = ?', 'end-notices'),
+  };
+
+  #metaValue<T>(k: string): T | null {
+    const row = this.sql.exec<{ v: string }>('SELECT v FROM meta WHERE k = ?', k).toArray()[0];
+    return row ? (JSON.parse(row.v) as T) : null;
+  }
+
+  #putMetaValue(k: string, v: unknown): void {
+    this.sql.exec('INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)', k, JSON.stringify(v));
   }
 
   /**

@@ -4,14 +4,14 @@
  * the single-task route, and a node that does not know the batch route (a node from before it) is offered the
  * tasks one by one, so a mixed fleet across a deploy keeps working.
  */
-import { fleetPaths, signRequest, TASK_OFFER_VERSION, TaskOfferAnswer, type Task } from '@trawl/schemas';
+import { fleetPaths, signRequest, slotKindOf, TASK_OFFER_VERSION, TaskOfferAnswer, type Task } from '@trawl/schemas';
 
 /** A node as the consumer sees it this pass: `free` from its last heartbeat, less what it took; below 0: unreachable. */
 export interface NodeRoom { id: string; url: string; free: number }
 export type OfferOutcome = { kind: 'took'; taken: ReadonlySet<string> } | { kind: 'busy' | 'unreachable' | 'rejected' };
 export type OfferFn = (node: NodeRoom, tasks: readonly Task[]) => Promise<OfferOutcome>;
 export interface PlaceHooks {
-  /** The node took `count` tasks (the consumer lowers its free count in D1). */
+  /** The node took `count` tasks needing a browser slot (the consumer lowers its free count in D1). */
   taken(node: NodeRoom, count: number): Promise<void>;
   unreachable(node: NodeRoom): Promise<void>;
   rejected(node: NodeRoom, tasks: readonly Task[]): void;
@@ -35,10 +35,11 @@ export async function placeTasks(nodes: NodeRoom[], tasks: readonly Task[], offe
       if (node.free < 0) continue; // unreachable this pass
       const o = await offer(node, left);
       if (o.kind === 'took') {
-        const took = left.filter((t) => o.taken.has(t.taskId));
+        // `free` counts browser slots (the node's heartbeat): fast-path tasks run in http slots and lower nothing.
+        const browsers = left.filter((t) => o.taken.has(t.taskId) && slotKindOf(t) === 'browser').length;
         left = left.filter((t) => !o.taken.has(t.taskId));
-        if (took.length) await hooks.taken(node, took.length);
-        node.free = left.length ? 0 : Math.max(0, node.free - took.length);
+        if (browsers) await hooks.taken(node, browsers);
+        node.free = left.length ? 0 : Math.max(0, node.free - browsers);
         if (left.length) busy = true;
       } else if (o.kind === 'busy') {
         node.free = 0;
