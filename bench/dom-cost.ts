@@ -2,18 +2,21 @@
  * The fast path's DOM work per page, in process, without fetch or edge (ADR 0063): the steps runFastTask takes on a
  * fetched page (DomPage, the page verdict, the engine's collector, post-processing, the soft-failure signals, close)
  * on the shared fixture's static pages, each step timed apart, records checked against expected.json.
- *   node --import tsx bench/dom-cost.ts [--pages 20] [--rounds 10]
+ *   node --import tsx bench/dom-cost.ts [--pages 20] [--rounds 10] [--dom full|light]
  */
 import { parseArgs } from 'node:util';
 import { TaskSpec } from '@trawl/schemas';
 import { collectArgsOf, collectInPage } from '@trawl/engine';
 import { DomPage } from '../browser-fleet/src/fast/dom-page.ts';
+import { LightPage, lightEligible } from '../browser-fleet/src/fast/light-page.ts';
 import { pageVerdict, softFailureOf } from '../browser-fleet/src/fast/page-verdict.ts';
 import { PATTERN_CPU_BUDGET_MS, postProcess } from '../browser-fleet/src/post-process/pool.ts';
 import { startFixture, verificationOk, verify } from './lib/fixture.ts';
 import { round, table } from './lib/stats.ts';
 
-const { values } = parseArgs({ options: { pages: { type: 'string', default: '20' }, rounds: { type: 'string', default: '10' } } });
+const { values } = parseArgs({ options: { pages: { type: 'string', default: '20' }, rounds: { type: 'string', default: '10' }, dom: { type: 'string', default: 'full' } } });
+// full: happy-dom (DomPage); light: linkedom (LightPage, ADR 0067), only on pages lightEligible admits.
+const LIGHT = values.dom === 'light';
 const PAGES = Number(values.pages);
 const ROUNDS = Number(values.rounds);
 // The benchmark job's fields (run.ts jobSpec, fast-path.ts SPEC).
@@ -40,7 +43,8 @@ try {
       // This thread's CPU time, not wall time: on a shared machine the wall clock measures the neighbours too.
       let t = threadMs();
       const lap = (step: (typeof steps)[number]): void => { const now = threadMs(); ms[step] += now - t; t = now; };
-      const dom = new DomPage(html, url);
+      if (LIGHT && !lightEligible(html, [collectArgsOf(spec)], spec.wait.selector)) throw new Error(`${url}: not eligible for the light tier`);
+      const dom = LIGHT ? new LightPage(html, url) : new DomPage(html, url);
       lap('parse');
       const verdict = pageVerdict(dom, spec);
       lap('verdict');

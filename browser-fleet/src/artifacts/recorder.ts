@@ -43,12 +43,23 @@ export class ArtifactRecorder implements TaskObserver {
   /** The page still shows the login form (typed values) until the runner enters a step after the login. */
   #loginOnPage = false;
 
-  private constructor(private readonly spec: ArtifactsSpec, private readonly dir: string, private readonly secrets: Secrets) {}
+  private constructor(private readonly spec: ArtifactsSpec, private readonly dir: string | null, private readonly secrets: Secrets) {}
 
-  /** Null when the spec records nothing (no temp dir, no overhead). */
+  /**
+   * Null when the spec records nothing (no overhead). A temp dir only for the files Playwright writes (trace, HAR):
+   * screenshots stay in memory, so a task that may only take a failure screenshot (the default first attempt) makes
+   * none; a directory made and removed per task cost every task two file-system round trips (ADR 0067).
+   */
   static async create(spec: ArtifactsSpec, secrets = new Secrets()): Promise<ArtifactRecorder | null> {
     if (spec.trace === 'off' && spec.har === 'off' && spec.screenshots === 'off') return null;
-    return new ArtifactRecorder(spec, await mkdtemp(join(tmpdir(), 'trawl-artifacts-')), secrets);
+    const files = spec.trace !== 'off' || spec.har !== 'off';
+    return new ArtifactRecorder(spec, files ? await mkdtemp(join(tmpdir(), 'trawl-artifacts-')) : null, secrets);
+  }
+
+  /** Where Playwright writes a trace or HAR; only asked for when the spec records one (create made the dir). */
+  #file(name: string): string {
+    if (this.dir === null) throw new Error(`no artifact directory for ${name}: the spec records no trace or HAR`);
+    return join(this.dir, name);
   }
 
   get #inLogin(): boolean {
@@ -56,7 +67,7 @@ export class ArtifactRecorder implements TaskObserver {
   }
 
   get #harPath(): string {
-    return join(this.dir, 'network.har');
+    return this.#file('network.har');
   }
 
   contextOptions(): Partial<ContextOptions> {
@@ -116,7 +127,7 @@ export class ArtifactRecorder implements TaskObserver {
     if (this.#context && keep(this.spec.trace, failed)) {
       await this.#ignore(async () => {
         if (this.#grouped) await this.#context?.tracing.groupEnd();
-        await this.#context?.tracing.stop({ path: join(this.dir, 'trace.zip') });
+        await this.#context?.tracing.stop({ path: this.#file('trace.zip') });
         this.#traceWritten = true;
       });
     } else if (this.#context && this.spec.trace !== 'off') {
@@ -135,7 +146,7 @@ export class ArtifactRecorder implements TaskObserver {
     const files: RecordedFile[] = [...this.#shots];
     try {
       if (this.#traceWritten) {
-        const trace = redactTrace(await readFile(join(this.dir, 'trace.zip')), this.secrets);
+        const trace = redactTrace(await readFile(this.#file('trace.zip')), this.secrets);
         files.push({ name: 'trace.zip', kind: 'trace', contentType: 'application/zip', bytes: trace });
       }
       if (keep(this.spec.har, failed || this.#failed)) {
@@ -143,7 +154,7 @@ export class ArtifactRecorder implements TaskObserver {
         if (har) files.push({ name: 'network.har.gz', kind: 'har', contentType: 'application/json', bytes: await gzipAsync(redactHar(har, this.secrets, this.#logins), { level: 6 }) });
       }
     } finally {
-      await rm(this.dir, { recursive: true, force: true });
+      if (this.dir !== null) await rm(this.dir, { recursive: true, force: true });
     }
     return files;
   }

@@ -1,5 +1,6 @@
 import { Window } from 'happy-dom';
 import { inPageSource } from '@trawl/engine';
+import { scriptsRunIn, type ReadablePage } from './readable-page.ts';
 
 /** The page globals the engine's in-page functions use (collect.ts, label-pairs.ts, page-signals.ts, table-rows.ts). */
 const GLOBALS = ['document', 'window', 'location', 'getComputedStyle', 'Node', 'Element', 'HTMLElement', 'HTMLInputElement',
@@ -57,7 +58,7 @@ function sharedWindow(): Window {
  * ADR 0049 says why this one). `evaluate` runs the engine's self-contained in-page functions exactly as the browser
  * does (the same source text from inPageSource), with the window's globals in scope and this page as `document`.
  */
-export class DomPage {
+export class DomPage implements ReadablePage {
   readonly #window: Window;
   readonly #document: Document;
   readonly #url: string;
@@ -88,17 +89,12 @@ export class DomPage {
     return new Function(...GLOBALS, `return ${inPageSource(fn, arg)};`)(...values) as R;
   }
 
-  /** Declarative shadow roots (`<template shadowrootmode>`), whose content only a browser attaches. */
   hasShadowTemplates(): boolean {
     return this.#document.querySelector('template[shadowrootmode], template[shadowroot]') !== null;
   }
 
-  /** Scripts that run in a browser (inline or external; JSON and other data blocks do not). */
   runsScripts(): boolean {
-    return Array.from(this.#document.querySelectorAll('script')).some((s) => {
-      const type = (s.getAttribute('type') ?? '').trim().toLowerCase();
-      return type === '' || type === 'module' || type.includes('javascript') || type.includes('ecmascript');
-    });
+    return scriptsRunIn(this.#document);
   }
 
   close(): void {

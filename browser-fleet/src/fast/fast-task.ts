@@ -7,7 +7,7 @@ import { loadProxies, type RunHooks } from '../runner.ts';
 import { Secrets } from '../secrets.ts';
 import { PATTERN_CPU_BUDGET_MS, postProcess } from '../post-process/pool.ts';
 import { discoveredOf, droppedOf } from '../rules/page-work.ts';
-import type { DomPage } from './dom-page.ts';
+import { openPage, type ReadablePage } from './readable-page.ts';
 import { fetchPage } from './http-fetch.ts';
 import { pageVerdict, softFailureOf } from './page-verdict.ts';
 
@@ -47,7 +47,7 @@ export async function runFastTask(task: Task, hooks: RunHooks, forced: boolean):
   let finalUrl: string | undefined;
   let crawlDelayMs: number | undefined;
   let needsBrowser: RenderReason | null = null;
-  let dom: DomPage | null = null;
+  let dom: (ReadablePage & { light: boolean }) | null = null;
   const base = (): Omit<TaskResult, 'outcome' | 'items' | 'discovered'> => ({ leaseToken: task.leaseToken, attempt: task.attempt, nodeId: hooks.nodeId,
     httpStatus, finalUrl, timings: { ...timings, totalMs: Math.round(performance.now() - started) }, blocked: egress.list(), crawlDelayMs,
     ...(egress.proxyId() ? { proxyId: egress.proxyId() } : {}) });
@@ -84,8 +84,8 @@ export async function runFastTask(task: Task, hooks: RunHooks, forced: boolean):
 
     step = 'extract';
     t = performance.now();
-    // happy-dom (~50 MB) is loaded with the node's first fast task, not at start: a node doing browser work only never loads it (ADR 0065).
-    dom = new (await import('./dom-page.ts')).DomPage(page.html, page.finalUrl);
+    // The DOM library is loaded with the node's first fast task, not at start (ADR 0065); plain pages take the light tier (ADR 0067).
+    dom = await openPage(page.html, page.finalUrl, spec);
     const verdict = pageVerdict(dom, spec);
     const raw = dom.evaluate(collectInPage, collectArgsOf(spec));
     const extraction = await postProcess(raw, spec, { fetchedAt: Date.now(), panel: null, timeZone: spec.timeZone }, { cpuMs: PATTERN_CPU_BUDGET_MS, wallMs: left() });
@@ -93,7 +93,7 @@ export async function runFastTask(task: Task, hooks: RunHooks, forced: boolean):
     const found = extraction.items.length > 0;
     needsBrowser = verdict(found);
     if (needsBrowser && !forced) throw new NeedsBrowser(needsBrowser, `the page needs a browser (${needsBrowser})`);
-    emit('items.extracted', `extracted ${extraction.items.length} items`, { count: extraction.items.length, matched: extraction.matched, incomplete: extraction.incomplete.length, ms: timings.extractMs, render: 'http' });
+    emit('items.extracted', `extracted ${extraction.items.length} items`, { count: extraction.items.length, matched: extraction.matched, incomplete: extraction.incomplete.length, ms: timings.extractMs, render: 'http', dom: dom.light ? 'light' : 'full' });
 
     const soft = spec.softFailures ? softFailureOf(dom, found) : null;
     if (soft && !forced) throw new NeedsBrowser('fallback-soft-failure', soft.message);
@@ -126,7 +126,7 @@ export async function runFastTask(task: Task, hooks: RunHooks, forced: boolean):
 }
 
 /** A detail page's single-valued fields matching several elements (the browser's DETAIL_AMBIGUOUS check, on the DOM). */
-function ambiguousOf(dom: DomPage, spec: Task['spec']): Array<{ field: string; matches: number }> {
+function ambiguousOf(dom: ReadablePage, spec: Task['spec']): Array<{ field: string; matches: number }> {
   const out: Array<{ field: string; matches: number }> = [];
   for (const [field, f] of Object.entries(spec.fields)) {
     if (!f.selector || f.all || f.label || f.context || f.compute !== undefined || f.const !== undefined) continue;

@@ -1,0 +1,36 @@
+import { collectArgsOf } from '@trawl/engine';
+import type { TaskSpec } from '@trawl/schemas';
+
+/** What the fast path reads a fetched page through: DomPage (happy-dom) or LightPage (linkedom, ADR 0067). */
+export interface ReadablePage {
+  /** Runs one of the engine's self-contained in-page functions with the page as `document`. */
+  evaluate<A, R>(fn: (arg: A) => R, arg: A): R;
+  /** Declarative shadow roots (`<template shadowrootmode>`), whose content only a browser attaches. */
+  hasShadowTemplates(): boolean;
+  /** Scripts that run in a browser (inline or external; JSON and other data blocks do not). */
+  runsScripts(): boolean;
+  close(): void;
+}
+
+/** Whether any of a document's scripts would run in a browser (inline or external; JSON and other data blocks do not). */
+export function scriptsRunIn(document: Pick<Document, 'querySelectorAll'>): boolean {
+  return Array.from(document.querySelectorAll('script')).some((s) => {
+    const type = (s.getAttribute('type') ?? '').trim().toLowerCase();
+    return type === '' || type === 'module' || type.includes('javascript') || type.includes('ecmascript');
+  });
+}
+
+/** Whether the light tier may read pages (FLEET_LIGHT_DOM=false: every page on happy-dom, for an A/B in bench/). */
+const LIGHT = process.env.FLEET_LIGHT_DOM !== 'false';
+
+/**
+ * A fetched page as the fast path reads it: the light tier when the page and the spec allow it (light-page.ts),
+ * else happy-dom. Each is loaded with the first page that needs it (ADR 0065): a node doing browser work never loads either.
+ */
+export async function openPage(html: string, url: string, spec: Pick<TaskSpec, 'itemSelector' | 'itemExclude' | 'fields' | 'pagination' | 'wait'>): Promise<ReadablePage & { light: boolean }> {
+  if (LIGHT) {
+    const light = await import('./light-page.ts');
+    if (light.lightEligible(html, [collectArgsOf(spec)], spec.wait.selector)) return Object.assign(new light.LightPage(html, url), { light: true });
+  }
+  return Object.assign(new (await import('./dom-page.ts')).DomPage(html, url), { light: false });
+}
