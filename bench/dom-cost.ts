@@ -44,7 +44,7 @@ try {
       let t = threadMs();
       const lap = (step: (typeof steps)[number]): void => { const now = threadMs(); ms[step] += now - t; t = now; };
       if (LIGHT && !lightEligible(html, [collectArgsOf(spec)], spec.wait.selector)) throw new Error(`${url}: not eligible for the light tier`);
-      const dom = LIGHT ? new LightPage(html, url) : new DomPage(html, url);
+      const dom = LIGHT ? LightPage.open(html, url) ?? (() => { throw new Error(`${url}: not read on the light tier`); })() : new DomPage(html, url);
       lap('parse');
       const verdict = pageVerdict(dom, spec);
       lap('verdict');

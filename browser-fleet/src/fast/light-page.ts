@@ -92,11 +92,28 @@ function computedStyle(el: Element): CSSStyleDeclaration {
 const GLOBALS = ['document', 'window', 'location', 'getComputedStyle', 'Node', 'Element', 'HTMLElement', 'HTMLInputElement',
   'Document', 'ShadowRoot', 'XPathResult'] as const;
 
+/**
+ * Attribute names as written: htmlparser2 under linkedom keeps `CLASS=` and `HIDDEN` in capitals where an HTML parser
+ * lowers them (then `div.row` and `[hidden]` would not match): such a page is left to happy-dom.
+ */
+function namesLowerCase(document: Document): boolean {
+  for (const el of Array.from(document.querySelectorAll('*'))) {
+    for (const name of el.getAttributeNames()) if (name !== name.toLowerCase()) return false;
+  }
+  return true;
+}
+
 export class LightPage implements ReadablePage {
   readonly #values: unknown[];
   readonly #document: Document;
 
-  constructor(html: string, url: string) {
+  /** The page on linkedom, or null when what the parser built could differ from an HTML parser's (then DomPage reads it). */
+  static open(html: string, url: string): LightPage | null {
+    const page = new LightPage(html, url);
+    return namesLowerCase(page.#document) ? page : null;
+  }
+
+  private constructor(html: string, url: string) {
     const window = parseHTML(html);
     patchClasses(window);
     const document = window.document as unknown as Document;
@@ -104,6 +121,9 @@ export class LightPage implements ReadablePage {
     // No <base> on a light page (lightEligible): the base is the page's own URL, as happy-dom has it.
     Object.defineProperty(document, 'baseURI', { value: url });
     Object.defineProperty(document, 'elementFromPoint', { value: () => null });
+    // happy-dom's title: the first <title>'s own text nodes, trimmed (linkedom returns them untrimmed).
+    const title = Array.from(document.querySelector('title')?.childNodes ?? []).filter((n) => n.nodeType === 3).map((n) => n.textContent).join('').trim();
+    Object.defineProperty(document, 'title', { value: title });
     const location = { href: url };
     const win = { document, location, innerWidth: 1280, innerHeight: 720, scrollX: 0, scrollY: 0, getComputedStyle: computedStyle };
     const classes = window as unknown as Record<string, unknown>;

@@ -30,7 +30,8 @@ const LIGHT = process.env.FLEET_LIGHT_DOM !== 'false';
 export async function openPage(html: string, url: string, spec: Pick<TaskSpec, 'itemSelector' | 'itemExclude' | 'fields' | 'pagination' | 'wait'>): Promise<ReadablePage & { light: boolean }> {
   if (LIGHT) {
     const light = await import('./light-page.ts');
-    if (light.lightEligible(html, [collectArgsOf(spec)], spec.wait.selector)) return Object.assign(new light.LightPage(html, url), { light: true });
+    const page = light.lightEligible(html, [collectArgsOf(spec)], spec.wait.selector) ? light.LightPage.open(html, url) : null;
+    if (page) return Object.assign(page, { light: true });
   }
   return Object.assign(new (await import('./dom-page.ts')).DomPage(html, url), { light: false });
 }
