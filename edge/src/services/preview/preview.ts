@@ -5,6 +5,7 @@ import { configOf } from '../../env.ts';
 import { ApiError, invalid } from '../../lib/errors.ts';
 import type { ActorContext } from '../context.ts';
 import { availableNodes } from '../fleet/nodes.ts';
+import { askForRoom, type Asked } from '../fleet/ask-for-room.ts';
 import { authorize } from '../permissions.ts';
 import { policyOf } from '../policy/policy.ts';
 import { checkTargets } from '../policy/targets.ts';
@@ -38,21 +39,13 @@ export async function previewSpec(ctx: ActorContext, body: unknown): Promise<Pre
     kind: part === 'detail' ? 'detail' : 'page', spec: taskSpec, deadline: Date.now() + budget, edgeUrl: ctx.baseUrl, leaseMs: 30_000, policy,
   };
   const payload = JSON.stringify({ task, screenshot });
-  // The node table's free counts are a hint (lowered per offer until the next heartbeat), so every live node is asked,
-  // the roomiest first; its own slot count decides. When all are busy the preview waits a little for a slot, as a
-  // person who pressed "preview" would rather than read an error: rounds until PREVIEW_SLOT_WAIT_MS.
-  const until = Date.now() + PREVIEW_SLOT_WAIT_MS;
-  for (let round = 0; ; round++) {
-    for (const node of await availableNodes(ctx)) {
-      const res = await askNode(ctx, node, payload, budget);
-      if (res === 'busy') continue;
-      if (res === 'bad') throw new ApiError('INTERNAL', 'The fleet node could not run the preview');
-      await rememberPreview(ctx, parsed.data.jobId, part, res);
-      return res;
-    }
-    const pause = Math.min(1000, 250 * 2 ** round);
-    if (Date.now() + pause >= until) break;
-    await new Promise((resolve) => setTimeout(resolve, pause));
+  // Every live node is asked, the roomiest first; when all are busy the preview waits a little for a slot, as a person
+  // who pressed "preview" would rather than read an error (ask-for-room.ts).
+  const res = await askForRoom(() => availableNodes(ctx), (node) => askNode(ctx, node, payload, budget), PREVIEW_SLOT_WAIT_MS);
+  if (res === 'bad') throw new ApiError('INTERNAL', 'The fleet node could not run the preview');
+  if (res !== null) {
+    await rememberPreview(ctx, parsed.data.jobId, part, res);
+    return res;
   }
   throw new ApiError('FLEET_UNAVAILABLE', 'No fleet node has room for a preview now; try again shortly', undefined, { 'retry-after': '2' });
 }
@@ -61,7 +54,7 @@ export async function previewSpec(ctx: ActorContext, body: unknown): Promise<Pre
 const PREVIEW_SLOT_WAIT_MS = 8000;
 
 /** One node asked to run the preview: its answer, 'busy' (full or unreachable: ask the next) or 'bad'. */
-async function askNode(ctx: ActorContext, node: { id: string; url: string }, payload: string, budget: number): Promise<PreviewResult | 'busy' | 'bad'> {
+async function askNode(ctx: ActorContext, node: { id: string; url: string }, payload: string, budget: number): Promise<Asked<PreviewResult>> {
   let res: Response;
   try {
     res = await fetch(new URL(fleetPaths.preview, node.url), {
