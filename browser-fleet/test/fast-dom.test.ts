@@ -1,15 +1,12 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collectArgsOf, collectInPage } from '@trawl/engine';
 import type { TaskResult } from '@trawl/schemas';
-import { BrowserPool } from '../src/pool.ts';
-import { EgressProxy } from '../src/egress/proxy.ts';
-import { parseAllowance } from '../src/egress/allowance.ts';
+import type { BrowserPool } from '../src/pool.ts';
+import type { EgressProxy } from '../src/egress/proxy.ts';
 import { executeTask } from '../src/fast/render-executor.ts';
 import { DomPage } from '../src/fast/dom-page.ts';
 import { makeTask } from './fixtures.ts';
-import { startTestPool } from './test-pool.ts';
+import { pagedSpec, usePagedSite } from './paged-site.ts';
 
 /**
  * The fast path's DOM (ADR 0049, one shared happy-dom window since ADR 0063) against the browser: pages whose rows are
@@ -33,38 +30,12 @@ ${[VISIBLE[0]!, ...HIDDEN, VISIBLE[1]!].map((r) => rowHtml(r, page)).join('\n')}
 <section class="veil">${rowHtml({ id: 'h8', name: 'Theta' }, page)}</section>
 ${rowHtml(VISIBLE[2]!, page)}</div><a class="next" href="page-${page + 1}.html">next</a></body></html>`;
 
-const SPEC = {
-  itemSelector: 'div.row',
-  fields: {
-    id: { source: 'attr', attr: 'data-id', required: true }, name: { selector: 'h2.name' },
-    price: { selector: '.price', process: [{ op: 'number' }] },
-    url: { selector: 'a.link', source: 'attr', attr: 'href', process: [{ op: 'absoluteUrl' }] },
-  },
-  pagination: { type: 'nextLink', selector: 'a.next' },
-  artifacts: { trace: 'off', har: 'off', screenshots: 'off' },
-};
+const SPEC = pagedSpec('div.row');
 
-let server: Server;
 let base: string;
 let pool: BrowserPool;
 let egress: EgressProxy; // no sockets of its own until a task opens a lane
-
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    const page = Number(/page-(\d+)\.html$/.exec(req.url ?? '')?.[1] ?? Number.NaN);
-    if (!Number.isInteger(page)) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(pageHtml(page));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  egress = new EgressProxy({ allow: parseAllowance(new URL(base).host) });
-  pool = await startTestPool();
-});
-
-afterAll(async () => {
-  await pool?.close();
-  await new Promise((resolve) => server?.close(resolve));
-});
+usePagedSite(pageHtml, (s) => ({ base, egress, pool } = s));
 
 const expectedItems = (page: number): Array<Record<string, unknown>> => VISIBLE.map((r) => ({
   id: `${r.id}-${page}`, name: r.name, price: 1000 + page + 0.5, url: `${base}/shop/p/${r.id}-${page}`,

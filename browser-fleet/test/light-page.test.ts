@@ -1,17 +1,14 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collectArgsOf, collectInPage } from '@trawl/engine';
 import { TaskSpec, type RunEventInput, type TaskResult } from '@trawl/schemas';
-import { BrowserPool } from '../src/pool.ts';
-import { EgressProxy } from '../src/egress/proxy.ts';
-import { parseAllowance } from '../src/egress/allowance.ts';
+import type { BrowserPool } from '../src/pool.ts';
+import type { EgressProxy } from '../src/egress/proxy.ts';
 import { executeTask } from '../src/fast/render-executor.ts';
 import { DomPage } from '../src/fast/dom-page.ts';
 import { LightPage, lightEligible } from '../src/fast/light-page.ts';
 import { collectSignals } from '../src/rules/page-signals.ts';
 import { makeTask } from './fixtures.ts';
-import { startTestPool } from './test-pool.ts';
+import { pagedSpec, usePagedSite } from './paged-site.ts';
 
 /**
  * The fast path's light tier (ADR 0067): plain pages read on linkedom must give the browser's records (compare mode
@@ -33,38 +30,12 @@ const plainPage = (page: number): string => `<!doctype html><html lang="en"><hea
 <link rel="stylesheet" href="/site.css"></head><body><header><nav><a href="/">Home</a></nav></header><main><h1>Catalog</h1>
 <ul class="cards">${productsOf(page).map(card).join('\n')}</ul><a class="next" href="page-${page + 1}.html">next</a></main></body></html>`;
 
-const SPEC = {
-  itemSelector: 'li.card',
-  fields: {
-    id: { source: 'attr', attr: 'data-id', required: true }, name: { selector: 'h2.name' },
-    price: { selector: '.price', process: [{ op: 'number' }] },
-    url: { selector: 'a.link', source: 'attr', attr: 'href', process: [{ op: 'absoluteUrl' }] },
-  },
-  pagination: { type: 'nextLink', selector: 'a.next' },
-  artifacts: { trace: 'off', har: 'off', screenshots: 'off' },
-};
+const SPEC = pagedSpec('li.card');
 
-let server: Server;
 let base: string;
 let pool: BrowserPool;
-let egress: EgressProxy;
-
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    const page = Number(/page-(\d+)\.html$/.exec(req.url ?? '')?.[1] ?? Number.NaN);
-    if (!Number.isInteger(page)) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(plainPage(page));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  egress = new EgressProxy({ allow: parseAllowance(new URL(base).host) });
-  pool = await startTestPool();
-});
-
-afterAll(async () => {
-  await pool?.close();
-  await new Promise((resolve) => server?.close(resolve));
-});
+let egress: EgressProxy; // no sockets of its own until a task opens a lane
+usePagedSite(plainPage, (s) => ({ base, egress, pool } = s));
 
 const expectedItems = (page: number): Array<Record<string, unknown>> => productsOf(page).filter((p) => !p.hidden).map((p) => ({
   id: p.id, name: p.name.replace('&amp;', '&').replace(/<\/?em>/g, '').replace(/\s+/g, ' '),
