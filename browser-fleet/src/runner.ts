@@ -22,6 +22,8 @@ export interface RunHooks {
   /** Aborting stops the task at once; the abort reason is a StopReason ('lease-lost' | 'shutdown'). */
   signal?: AbortSignal;
   waitForSlotMs?: number;
+  /** The fast path may read plain pages on its light tier (ADR 0068; FLEET_LIGHT_DOM, default true). */
+  lightDom?: boolean;
   blockStrategy?: BlockStrategy;
   /** Artifacts and spans: told of the context, each step and the outcome (see task-observer.ts). */
   observer?: TaskObserver;

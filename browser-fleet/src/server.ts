@@ -114,7 +114,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
    * if any and of the same kind; one of the other kind needs a free slot of its own.
    */
   function startSession(task: Task, slot: SlotKind): void {
-    const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log, metrics, spans, egress, warm, kept, acceptNext: () => !limiter.draining, pages: taskPages, results });
+    const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log, metrics, spans, egress, warm, kept, acceptNext: () => !limiter.draining, pages: taskPages, results, lightDom: config.lightDom });
     const done = session.run()
       .catch((e: unknown) => {
         log.error('task session failed', { runId: task.runId, taskId: task.taskId, error: messageOf(e) });

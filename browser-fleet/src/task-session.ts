@@ -42,6 +42,8 @@ export interface SessionDeps {
   pages?: TaskPages;
   /** Where fast-path results go, batched per run (ADR 0061); absent: each is posted alone. */
   results?: ResultPoster;
+  /** The fast path's light tier (ADR 0068). */
+  lightDom?: boolean;
 }
 
 /** How long a task's events wait to be sent in one batch (or with the result, when it comes first): a browser page's. */
@@ -106,6 +108,7 @@ export class TaskSession {
       onEvent: (e) => batcher.push(e),
       signal: this.#abort.signal,
       waitForSlotMs,
+      lightDom: deps.lightDom,
       observer: observers.length ? combineObservers(observers) : undefined,
       egress: deps.egress,
       ...(deps.warm ? { warm: deps.warm } : {}),

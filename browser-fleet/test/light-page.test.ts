@@ -57,6 +57,12 @@ describe('fast path light tier', () => {
     expect(fast.items).toEqual(expectedItems(3));
     expect(fast.discovered).toEqual([{ url: `${base}/plain/page-4.html`, kind: 'page' }]);
     expect(events.find((e) => e.type === 'items.extracted')?.data).toMatchObject({ count: 3, dom: 'light' });
+    // FLEET_LIGHT_DOM=false (config lightDom): the same page on happy-dom, the same records.
+    const fullEvents: RunEventInput[] = [];
+    const full = await executeTask(makeTask(`${base}/plain/page-3.html`, { render: { mode: 'http-only', reason: 'forced-http' } }, SPEC), pool,
+      { nodeId: 'nod_test', egress, lightDom: false, onEvent: (e) => fullEvents.push(e) });
+    expect(full.items).toEqual(expectedItems(3));
+    expect(fullEvents.find((e) => e.type === 'items.extracted')?.data).toMatchObject({ count: 3, dom: 'full' });
   });
 
   it('gives DomPage\'s raw values where parsers and innerText walks could part', () => {

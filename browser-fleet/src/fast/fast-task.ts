@@ -85,7 +85,7 @@ export async function runFastTask(task: Task, hooks: RunHooks, forced: boolean):
     step = 'extract';
     t = performance.now();
     // The DOM library is loaded with the node's first fast task, not at start (ADR 0065); plain pages take the light tier (ADR 0067).
-    dom = await openPage(page.html, page.finalUrl, spec);
+    dom = await openPage(page.html, page.finalUrl, spec, hooks.lightDom !== false);
     const verdict = pageVerdict(dom, spec);
     const raw = dom.evaluate(collectInPage, collectArgsOf(spec));
     const extraction = await postProcess(raw, spec, { fetchedAt: Date.now(), panel: null, timeZone: spec.timeZone }, { cpuMs: PATTERN_CPU_BUDGET_MS, wallMs: left() });

@@ -20,17 +20,15 @@ export function scriptsRunIn(document: Pick<Document, 'querySelectorAll'>): bool
   });
 }
 
-/** Whether the light tier may read pages (FLEET_LIGHT_DOM=false: every page on happy-dom, for an A/B in bench/). */
-const LIGHT = process.env.FLEET_LIGHT_DOM !== 'false';
-
 /**
  * A fetched page as the fast path reads it: the light tier when the page and the spec allow it (light-page.ts),
  * else happy-dom. Each is loaded with the first page that needs it (ADR 0065): a node doing browser work never loads either.
  */
-export async function openPage(html: string, url: string, spec: Pick<TaskSpec, 'itemSelector' | 'itemExclude' | 'fields' | 'pagination' | 'wait'>): Promise<ReadablePage & { light: boolean }> {
-  if (LIGHT) {
-    const light = await import('./light-page.ts');
-    const page = light.lightEligible(html, [collectArgsOf(spec)], spec.wait.selector) ? light.LightPage.open(html, url) : null;
+export async function openPage(html: string, url: string, spec: Pick<TaskSpec, 'itemSelector' | 'itemExclude' | 'fields' | 'pagination' | 'wait'>,
+  light = true): Promise<ReadablePage & { light: boolean }> {
+  if (light) {
+    const tier = await import('./light-page.ts');
+    const page = tier.lightEligible(html, [collectArgsOf(spec)], spec.wait.selector) ? tier.LightPage.open(html, url) : null;
     if (page) return Object.assign(page, { light: true });
   }
   return Object.assign(new (await import('./dom-page.ts')).DomPage(html, url), { light: false });
