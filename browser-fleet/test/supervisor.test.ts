@@ -36,7 +36,12 @@ describe('fleet node supervisor', () => {
 
     const [nodePid, ...others] = nodeProcesses();
     expect(others).toEqual([]);
-    const browsers = childPids(nodePid ?? 0);
+    // The start is announced while the page is being made (ADR 0062) and the browser is launched by the first task
+    // (ADR 0065): its processes may appear just after the start call, so they are waited for, not read at once.
+    let browsers = childPids(nodePid ?? 0);
+    for (const until = Date.now() + 15_000; browsers.length === 0 && Date.now() < until; browsers = childPids(nodePid ?? 0)) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     expect(browsers.length).toBeGreaterThan(0);
     const killedAt = Date.now();
     process.kill(nodePid ?? 0, 'SIGKILL');
