@@ -39,14 +39,19 @@ export function lightEligible(html: string, reads: ReadonlyArray<CollectArgs>, w
 
 type Defaults = Record<string, string | Record<string, string>>;
 const DEFAULTS = ELEMENT_DEFAULTS as unknown as Defaults;
+/** The last `display` a CSS text of the table declares ('' when none). */
+const displayIn = (css: string): string => /display:\s*([\w-]+)/.exec(css.split(';').filter((d) => d.includes('display')).at(-1) ?? '')?.[1] ?? '';
+/** Tags whose default display does not depend on the element's state: read once. */
+const FIXED = new Map(Object.entries(DEFAULTS).flatMap(([tag, css]) => (typeof css === 'string' ? [[tag, displayIn(css)] as const] : [])));
 
 /** happy-dom's computed display of an element on a page without CSS: its tag's default ('' when the table sets none). */
 function displayOf(el: Element): string {
+  const fixed = FIXED.get(el.tagName);
+  if (fixed !== undefined) return fixed;
   const entry = DEFAULTS[el.tagName];
-  if (!entry) return '';
-  const css = typeof entry === 'string' ? entry
-    : Object.keys(entry).filter((k) => k === 'default' || Boolean((el as unknown as Record<string, unknown>)[k])).map((k) => entry[k]).join('');
-  return /display:\s*([\w-]+)/.exec(css.split(';').filter((d) => d.includes('display')).at(-1) ?? '')?.[1] ?? '';
+  if (!entry || typeof entry === 'string') return '';
+  // A default that depends on a property (a dialog's `open`): the keys that apply, in the table's order.
+  return displayIn(Object.keys(entry).filter((k) => k === 'default' || Boolean((el as unknown as Record<string, unknown>)[k])).map((k) => entry[k]).join(''));
 }
 
 /** happy-dom 21's innerText (HTMLElement.innerText) over `displayOf`: the same text, newlines and skips. */
