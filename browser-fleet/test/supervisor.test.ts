@@ -36,6 +36,8 @@ describe('fleet node supervisor', () => {
 
     const [nodePid, ...others] = nodeProcesses();
     expect(others).toEqual([]);
+    // Started with V8's young generation capped (ADR 0067: FLEET_NODE_SEMI_SPACE_MB, default 16).
+    expect(readFileSync(`/proc/${nodePid ?? 0}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=16');
     const browsers = childPids(nodePid ?? 0);
     expect(browsers.length).toBeGreaterThan(0);
     const killedAt = Date.now();
