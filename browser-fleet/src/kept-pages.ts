@@ -16,8 +16,8 @@ export interface KeptPage {
 /**
  * A page whose context has made this many requests is closed instead of kept (ADR 0067). Playwright keeps an object
  * for each request a listened-to context made (the node listens: egress, network rules) until the context closes,
- * ~12 KB each in the node's heap (up to 10000 per connection): a page kept for a whole run grew the node by that much
- * per request; bounded here at ~6 MB per kept page, for a new context every ~35 pages of 14 requests.
+ * up to ~14 KB each in the node's heap (up to 10000 per connection): a page kept for a whole run grew the node by that
+ * much per request; bounded here at ~7 MB per kept page, for a new context every ~35 pages of 14 requests.
  */
 export const MAX_KEPT_REQUESTS = 500;
 
