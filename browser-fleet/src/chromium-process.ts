@@ -62,6 +62,12 @@ function browserEnv(home: string): NodeJS.ProcessEnv {
   return env;
 }
 
+/**
+ * For browsers whose every page is made in a context of its own (the pool's): no first about:blank tab, whose renderer
+ * cost ~100 MB RSS for the browser's whole life (as Playwright launches a non-persistent browser).
+ */
+export const NO_STARTUP_WINDOW = '--no-startup-window';
+
 /** How long a browser gets to exit on SIGTERM before its group is killed. */
 const GRACE_MS = 3000;
 
@@ -75,7 +81,9 @@ export async function launchChromium(path: string, plan?: SandboxPlan, timeoutMs
   const dir = await mkdtemp(join(tmpdir(), 'trawl-chromium-'));
   if (identity) await chown(dir, identity.uid, identity.gid);
   // detached: the browser leads its own process group, so one signal reaches all its children.
-  const child = spawn(path, [...FLAGS, ...extraFlags, ...(sandbox ? [] : ['--no-sandbox']), `--user-data-dir=${dir}`, 'about:blank'], {
+  // Without a startup window (the pool's browsers, ADR 0067) Chromium opens no first tab, and so holds no renderer for it.
+  const firstPage = extraFlags.includes(NO_STARTUP_WINDOW) ? [] : ['about:blank'];
+  const child = spawn(path, [...FLAGS, ...extraFlags, ...(sandbox ? [] : ['--no-sandbox']), `--user-data-dir=${dir}`, ...firstPage], {
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
     env: browserEnv(dir),

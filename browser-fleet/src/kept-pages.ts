@@ -9,13 +9,25 @@ export interface KeptPage {
   page: Page;
   /** Unbound (refusing every request) while kept; null only without an egress proxy (browser-only tests). */
   lane: EgressLane | null;
+  /** Requests its context made so far, over all its tasks (see MAX_KEPT_REQUESTS); absent: 0. */
+  requests?: number;
 }
+
+/**
+ * A page whose context has made this many requests is closed instead of kept (ADR 0067). Playwright keeps an object
+ * for each request a listened-to context made (the node listens: egress, network rules) until the context closes,
+ * up to ~14 KB each in the node's heap (up to 10000 per connection): a page kept for a whole run grew the node by that
+ * much per request; bounded here at ~7 MB per kept page, for a new context every ~35 pages of 14 requests.
+ */
+export const MAX_KEPT_REQUESTS = 500;
 
 export interface KeptOptions {
   /** At most this many kept at once on the node (its browser slots); the oldest goes first. */
   max: number;
   /** A kept page no task of its run took within this time is closed. */
   idleMs: number;
+  /** A page whose context made at least this many requests is closed, not kept (default MAX_KEPT_REQUESTS). */
+  maxRequests?: number;
 }
 
 interface Held {
@@ -56,9 +68,9 @@ export class KeptPages {
     return held?.page ?? null;
   }
 
-  /** Keeps a finished task's page for its run; closes it at once when closed or `max` is 0. */
+  /** Keeps a finished task's page for its run; closes it at once when closed, `max` is 0 or it made too many requests. */
   keep(page: KeptPage): void {
-    if (this.#closed || this.opts.max <= 0) {
+    if (this.#closed || this.opts.max <= 0 || (page.requests ?? 0) >= (this.opts.maxRequests ?? MAX_KEPT_REQUESTS)) {
       void dispose(page);
       return;
     }

@@ -1,6 +1,6 @@
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
 import type { StorageState } from '@trawl/schemas';
-import { launchChromium, type ChromiumProcess } from './chromium-process.ts';
+import { launchChromium, NO_STARTUP_WINDOW, type ChromiumProcess } from './chromium-process.ts';
 import type { SandboxPlan } from './chromium-user.ts';
 import { messageOf, type Logger } from './log.ts';
 
@@ -184,7 +184,7 @@ export class BrowserPool implements ContextSource {
     let proc: ChromiumProcess | null = null;
     let browser: Browser;
     try {
-      proc = this.opts.cdpEndpoint ? null : await launchChromium(this.opts.chromiumPath, this.opts.sandbox);
+      proc = this.opts.cdpEndpoint ? null : await launchChromium(this.opts.chromiumPath, this.opts.sandbox, undefined, [NO_STARTUP_WINDOW]);
       browser = await chromium.connectOverCDP(proc?.wsEndpoint ?? this.opts.cdpEndpoint ?? '', { timeout: 15_000 });
     } catch (e) {
       this.#failing = true;

@@ -125,6 +125,8 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
   let unwatch = noop;
   /** Nothing in this task's context is its own (login, kept session, upstreams, user agent, HAR): it may be kept for the run. */
   let plain = false;
+  /** Requests the kept page this task took had made before it (its bound, kept-pages.ts). */
+  let keptRequests = 0;
   try {
     const protocol = URL.canParse(task.url) ? new URL(task.url).protocol : '';
     if (protocol !== 'http:' && protocol !== 'https:') throw new TrawlError('BLOCKED_BY_POLICY', 'only http and https URLs are fetched');
@@ -138,6 +140,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
     // A kept page starts without the cookies the run's previous page got and without any second page; one whose
     // reset does not finish at once is given up for a fresh context.
     const kept = taken && await race(resetKept(taken)) ? taken : null;
+    keptRequests = kept?.requests ?? 0;
     const warm = kept ?? (plain ? hooks.warm?.take() ?? null : null);
     state.context = warm?.context ?? null;
     const upstreams = task.proxy ? await race(loadProxies(hooks)) : undefined;
@@ -242,7 +245,7 @@ export async function runTask(task: Task, source: ContextSource, hooks: RunHooks
       && state.context.pages().length === 1) {
       // Succeeded: the page stays for the run's next task on this node (ADR 0062), with its lane unbound.
       guard?.detach();
-      hooks.kept.keep({ orgId: task.orgId, runId: task.runId, context: state.context, page: state.page, lane: egress.handOver() });
+      hooks.kept.keep({ orgId: task.orgId, runId: task.runId, context: state.context, page: state.page, lane: egress.handOver(), requests: keptRequests + egress.requests });
       state.context = null;
     }
     // A plain context closed, not kept: the run's next task here needs a fresh one, made now (ADR 0065).

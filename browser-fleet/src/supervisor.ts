@@ -26,8 +26,25 @@ const STABLE_MS = 60_000;
  */
 const BUILT = import.meta.filename.endsWith('.mjs');
 const NODE_ENTRY = BUILT ? 'main.mjs' : 'main.ts';
-const NODE_ARGS = BUILT ? ['--enable-source-maps'] : ['--import', 'tsx'];
 const CONFIG_EXIT = 2;
+/**
+ * V8's young generation of the node process, per semi-space, in MB (ADR 0067). Left to itself V8 grew it to 2 x 64 MB
+ * in a browser run (~100 MB resident, a third of the process); at 16 the process peaked ~75 MB lower with no
+ * measurable CPU cost, while 8 and 4 cost node CPU at concurrency 4 (bench/RESULTS.md). 0 leaves V8's own sizing.
+ */
+export const SEMI_SPACE_ENV = 'FLEET_NODE_SEMI_SPACE_MB';
+const SEMI_SPACE_DEFAULT_MB = 16;
+
+/** Thrown for a bad value of a variable the supervisor reads itself; it exits with CONFIG_EXIT like main.ts. */
+export class SupervisorConfigError extends Error {}
+
+/** The node process's Node flags: how it is run (built or sources) and its young-generation cap. */
+export function nodeExecArgv(env: NodeJS.ProcessEnv, built = BUILT): string[] {
+  const raw = env[SEMI_SPACE_ENV]?.trim() || String(SEMI_SPACE_DEFAULT_MB);
+  if (!/^\d{1,3}$/.test(raw) || Number(raw) > 256) throw new SupervisorConfigError(`${SEMI_SPACE_ENV}: must be a whole number of MB from 0 to 256, got "${raw}"`);
+  const semi = Number(raw) > 0 ? [`--max-semi-space-size=${raw}`] : [];
+  return [...(built ? ['--enable-source-maps'] : ['--import', 'tsx']), ...semi];
+}
 const MAX_DELAY_MS = 30_000;
 /** How long reporting the lost tasks may take before the restart goes ahead anyway. */
 const REPORT_MS = 10_000;
@@ -35,6 +52,7 @@ const REPORT_MS = 10_000;
 export function supervise(opts: SupervisorOptions): { stop(signal: NodeJS.Signals): void; done: Promise<number> } {
   // The node id is pinned here, so every restart of the node registers as the same node.
   const env: NodeJS.ProcessEnv & { FLEET_NODE_ID: string } = { ...opts.env, FLEET_NODE_ID: opts.env.FLEET_NODE_ID || `nod_${randomString(10)}` };
+  const execArgv = nodeExecArgv(env);
   const log = opts.log.child({ nodeId: env.FLEET_NODE_ID, component: 'supervisor' });
   const edge = env.FLEET_SECRET ? new EdgeClient(env.FLEET_SECRET, env.FLEET_NODE_ID, log) : null;
   let child: ChildProcess | null = null;
@@ -46,7 +64,7 @@ export function supervise(opts: SupervisorOptions): { stop(signal: NodeJS.Signal
   const start = (): void => {
     const held = new Map<string, TaskRef>();
     const startedAt = Date.now();
-    const c = fork(join(import.meta.dirname, NODE_ENTRY), [], { env, execArgv: NODE_ARGS, stdio: 'inherit' });
+    const c = fork(join(import.meta.dirname, NODE_ENTRY), [], { env, execArgv, stdio: 'inherit' });
     child = c;
     log.info('fleet node process started', { pid: c.pid });
     c.on('message', (m: unknown) => {
@@ -97,7 +115,13 @@ export function supervise(opts: SupervisorOptions): { stop(signal: NodeJS.Signal
 
 // Entry point: `node --enable-source-maps dist/supervisor.mjs` (npm run dev, the fleet image; build.mjs builds it).
 if (process.argv[1] === import.meta.filename) {
-  const s = supervise({ env: process.env, log: createLogger({}) });
+  let s: ReturnType<typeof supervise>;
+  try {
+    s = supervise({ env: process.env, log: createLogger({}) });
+  } catch (e) {
+    process.stderr.write(`${messageOf(e)}\n`);
+    process.exit(e instanceof SupervisorConfigError ? CONFIG_EXIT : 1);
+  }
   process.on('SIGTERM', () => s.stop('SIGTERM'));
   process.on('SIGINT', () => s.stop('SIGINT'));
   process.exit(await s.done);

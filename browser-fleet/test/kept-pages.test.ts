@@ -36,6 +36,9 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     hits.set(path, (hits.get(path) ?? 0) + 1);
+    if (path.endsWith('.js')) return void res.writeHead(200, { 'content-type': 'text/javascript' }).end('');
+    // `/many`: the page and two scripts, three requests of its context.
+    if (path === '/many') return void res.writeHead(200, { 'content-type': 'text/html' }).end(page('many').replace('<body>', '<body><script src="/s1.js"></script><script src="/s2.js"></script>'));
     const headers = { 'content-type': 'text/html', ...(path === '/set' ? { 'set-cookie': `k=${SECRET}; Path=/` } : {}) };
     res.writeHead(path === '/fail' ? 404 : 200, headers).end(page(path === '/echo' ? req.headers.cookie ?? 'none' : path.slice(1)));
   });
@@ -52,8 +55,8 @@ afterEach(async () => {
   await Promise.all(stores.splice(0).map((k) => k.close()));
 });
 
-function store(idleMs = 60_000, max = 4): Recorded {
-  const k = new Recorded({ max, idleMs });
+function store(idleMs = 60_000, max = 4, maxRequests?: number): Recorded {
+  const k = new Recorded({ max, idleMs, ...(maxRequests ? { maxRequests } : {}) });
   stores.push(k);
   return k;
 }
@@ -158,5 +161,20 @@ describe('pages kept between the tasks of one run (ADR 0062)', () => {
     expect(await resetKept(again)).toBe(true);
     expect([again.page.isClosed(), await again.context.cookies()]).toEqual([false, []]);
     kept.keep(again);
+  });
+
+  it('a page whose context made maxRequests requests over its tasks is closed, not kept again (ADR 0067)', async () => {
+    // Each /many task makes 3 requests; at most 7: kept after the first (3) and the second (6), closed after the third (9).
+    const kept = store(60_000, 4, 7);
+    const e = egress();
+    for (let i = 0; i < 3; i++) expect((await runTask(inRun('run_a', '/many'), pool, { nodeId: 'n', egress: e, kept })).outcome).toBe('succeeded');
+    const [first, second, third] = kept.taken;
+    expect([first, second?.requests, third?.requests, third?.page === second?.page]).toEqual([null, 3, 6, true]);
+    expect(kept.size).toBe(0);
+    await expect.poll(() => third?.page.isClosed(), { timeout: 5000 }).toBe(true);
+    // The run's next task gets a fresh context, kept again from 3.
+    expect((await runTask(inRun('run_a', '/many'), pool, { nodeId: 'n', egress: e, kept })).outcome).toBe('succeeded');
+    expect(kept.taken[3]).toBeNull();
+    expect(kept.take({ orgId: 'org_a', runId: 'run_a' })?.requests).toBe(3);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { liveInGroup } from '../src/process-group.ts';
 import { BrowserPool } from '../src/pool.ts';
 import { silentLogger } from '../src/log.ts';
@@ -66,4 +67,26 @@ describe('BrowserPool', () => {
       await pool.close();
     }
   });
+
+  it('opens no first tab: with one page open its browser runs one renderer, that page\'s (ADR 0067)', async () => {
+    const pool = new BrowserPool({ browsers: 1, chromiumPath: defaultChromiumPath(), log: silentLogger });
+    try {
+      const ctx = await pool.newContext({});
+      const page = await ctx.newPage();
+      await page.setContent('<p>one page</p>');
+      const [pid] = pool.pids() as [number];
+      const renderers = (): number => liveInGroup(pid).filter((p) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, 'utf8').split(/[\0 ]/).includes('--type=renderer');
+        } catch {
+          return false;
+        }
+      }).length;
+      expect(renderers()).toBe(1);
+      await ctx.close();
+    } finally {
+      await pool.close();
+    }
+  });
 });
+

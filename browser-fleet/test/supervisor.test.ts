@@ -36,6 +36,8 @@ describe('fleet node supervisor', () => {
 
     const [nodePid, ...others] = nodeProcesses();
     expect(others).toEqual([]);
+    // Started with V8's young generation capped (ADR 0067: FLEET_NODE_SEMI_SPACE_MB, default 16).
+    expect(readFileSync(`/proc/${nodePid ?? 0}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=16');
     // The start is announced while the page is being made (ADR 0062) and the browser is launched by the first task
     // (ADR 0065): its processes may appear just after the start call, so they are waited for, not read at once.
     let browsers = childPids(nodePid ?? 0);

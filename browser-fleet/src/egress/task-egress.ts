@@ -30,6 +30,7 @@ export class TaskEgress {
   #unsafeRedirect: BlockedRequest | null = null;
   #closed = false;
   #dropped = 0;
+  #requests = 0;
   /** Why no upstream proxy could carry a connection, the last time none could. */
   #proxyFailed: string | null = null;
 
@@ -74,6 +75,7 @@ export class TaskEgress {
       }
     };
     const onRequest = (r: Request): void => {
+      this.#requests++;
       const key = keyOf(r.url());
       if (key === null) return;
       this.#types.set(key, r.resourceType());
@@ -99,6 +101,11 @@ export class TaskEgress {
       context.off('requestfailed', onFailed);
       page.off('console', onConsole);
     };
+  }
+
+  /** Requests the watched context made during this task (a kept page's bound, kept-pages.ts). */
+  get requests(): number {
+    return this.#requests;
   }
 
   /**
