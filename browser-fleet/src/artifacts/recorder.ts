@@ -48,7 +48,7 @@ export class ArtifactRecorder implements TaskObserver {
   /**
    * Null when the spec records nothing (no overhead). A temp dir only for the files Playwright writes (trace, HAR):
    * screenshots stay in memory, so a task that may only take a failure screenshot (the default first attempt) makes
-   * none; a directory made and removed per task cost every task two file-system round trips (ADR 0067).
+   * none; a directory made and removed per task cost every task two file-system round trips (ADR 0068).
    */
   static async create(spec: ArtifactsSpec, secrets = new Secrets()): Promise<ArtifactRecorder | null> {
     if (spec.trace === 'off' && spec.har === 'off' && spec.screenshots === 'off') return null;

@@ -1,10 +1,5 @@
 import { Window } from 'happy-dom';
-import { inPageSource } from '@trawl/engine';
-import { scriptsRunIn, type ReadablePage } from './readable-page.ts';
-
-/** The page globals the engine's in-page functions use (collect.ts, label-pairs.ts, page-signals.ts, table-rows.ts). */
-const GLOBALS = ['document', 'window', 'location', 'getComputedStyle', 'Node', 'Element', 'HTMLElement', 'HTMLInputElement',
-  'Document', 'ShadowRoot', 'XPathResult'] as const;
+import { runInPage, scriptsRunIn, type ReadablePage } from './readable-page.ts';
 
 /**
  * happy-dom may load nothing by itself: every byte a task fetches goes through its egress lane (http-fetch.ts). Scripts,
@@ -59,6 +54,7 @@ function sharedWindow(): Window {
  * does (the same source text from inPageSource), with the window's globals in scope and this page as `document`.
  */
 export class DomPage implements ReadablePage {
+  readonly light = false;
   readonly #window: Window;
   readonly #document: Document;
   readonly #url: string;
@@ -78,15 +74,12 @@ export class DomPage implements ReadablePage {
   evaluate<A, R>(fn: (arg: A) => R, arg: A): R {
     this.#here();
     const w = this.#window as unknown as Record<string, unknown>;
-    const values = GLOBALS.map((g) => {
+    return runInPage((g) => {
       if (g === 'window') return w;
       if (g === 'document') return this.#document;
       const v = w[g];
       return typeof v === 'function' && g === 'getComputedStyle' ? (v as (...a: unknown[]) => unknown).bind(w) : v;
-    });
-    // Source text built by the engine from our own functions and a JSON argument: no page content is evaluated.
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    return new Function(...GLOBALS, `return ${inPageSource(fn, arg)};`)(...values) as R;
+    }, fn, arg);
   }
 
   hasShadowTemplates(): boolean {

@@ -47,7 +47,7 @@ export async function runFastTask(task: Task, hooks: RunHooks, forced: boolean):
   let finalUrl: string | undefined;
   let crawlDelayMs: number | undefined;
   let needsBrowser: RenderReason | null = null;
-  let dom: (ReadablePage & { light: boolean }) | null = null;
+  let dom: ReadablePage | null = null;
   const base = (): Omit<TaskResult, 'outcome' | 'items' | 'discovered'> => ({ leaseToken: task.leaseToken, attempt: task.attempt, nodeId: hooks.nodeId,
     httpStatus, finalUrl, timings: { ...timings, totalMs: Math.round(performance.now() - started) }, blocked: egress.list(), crawlDelayMs,
     ...(egress.proxyId() ? { proxyId: egress.proxyId() } : {}) });
@@ -84,7 +84,7 @@ export async function runFastTask(task: Task, hooks: RunHooks, forced: boolean):
 
     step = 'extract';
     t = performance.now();
-    // The DOM library is loaded with the node's first fast task, not at start (ADR 0065); plain pages take the light tier (ADR 0067).
+    // The DOM library is loaded with the node's first fast task, not at start (ADR 0065); plain pages take the light tier (ADR 0068).
     dom = await openPage(page.html, page.finalUrl, spec, hooks.lightDom !== false);
     const verdict = pageVerdict(dom, spec);
     const raw = dom.evaluate(collectInPage, collectArgsOf(spec));

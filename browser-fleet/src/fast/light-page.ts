@@ -1,11 +1,11 @@
 import { parseHTML } from 'linkedom';
 // happy-dom's own table of each tag's default display: the light page answers `display` exactly as DomPage would.
 import ELEMENT_DEFAULTS from 'happy-dom/lib/css/declaration/computed-style/config/CSSComputedStyleElementDefault.js';
-import { inPageSource, type CollectArgs, type CollectField } from '@trawl/engine';
-import { scriptsRunIn, type ReadablePage } from './readable-page.ts';
+import type { CollectArgs, CollectField } from '@trawl/engine';
+import { runInPage, scriptsRunIn, type PageGlobal, type ReadablePage } from './readable-page.ts';
 
 /**
- * The fast path's light tier (ADR 0067): a page with no CSS of its own and nothing but plain markup is read on
+ * The fast path's light tier (ADR 0068): a page with no CSS of its own and nothing but plain markup is read on
  * linkedom (htmlparser2 underneath), ~4× cheaper than happy-dom to parse and query, with the few things the engine
  * asks of a rendered page answered as happy-dom answers them on such a page: with no stylesheet and no style
  * attribute, an element's computed style is its tag's default display and nothing else, so `display`,
@@ -94,9 +94,6 @@ function computedStyle(el: Element): CSSStyleDeclaration {
   }) as unknown as CSSStyleDeclaration;
 }
 
-const GLOBALS = ['document', 'window', 'location', 'getComputedStyle', 'Node', 'Element', 'HTMLElement', 'HTMLInputElement',
-  'Document', 'ShadowRoot', 'XPathResult'] as const;
-
 /**
  * Attribute names as written: htmlparser2 under linkedom keeps `CLASS=` and `HIDDEN` in capitals where an HTML parser
  * lowers them (then `div.row` and `[hidden]` would not match): such a page is left to happy-dom.
@@ -109,7 +106,8 @@ function namesLowerCase(document: Document): boolean {
 }
 
 export class LightPage implements ReadablePage {
-  readonly #values: unknown[];
+  readonly light = true;
+  readonly #globalOf: (g: PageGlobal) => unknown;
   readonly #document: Document;
 
   /** The page on linkedom, or null when what the parser built could differ from an HTML parser's (then DomPage reads it). */
@@ -132,19 +130,17 @@ export class LightPage implements ReadablePage {
     const location = { href: url };
     const win = { document, location, innerWidth: 1280, innerHeight: 720, scrollX: 0, scrollY: 0, getComputedStyle: computedStyle };
     const classes = window as unknown as Record<string, unknown>;
-    this.#values = GLOBALS.map((g) => {
+    this.#globalOf = (g) => {
       if (g === 'document') return document;
       if (g === 'window') return win;
       if (g === 'location') return location;
       if (g === 'getComputedStyle') return computedStyle;
       return classes[g];
-    });
+    };
   }
 
   evaluate<A, R>(fn: (arg: A) => R, arg: A): R {
-    // Source text built by the engine from our own functions and a JSON argument: no page content is evaluated.
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    return new Function(...GLOBALS, `return ${inPageSource(fn, arg)};`)(...this.#values) as R;
+    return runInPage(this.#globalOf, fn, arg);
   }
 
   hasShadowTemplates(): boolean {
