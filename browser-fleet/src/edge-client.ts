@@ -50,8 +50,9 @@ export class EdgeClient {
     return this.call(edgeUrl, edgeInternalPaths.heartbeat, hb);
   }
 
-  taskStart(task: Task): Promise<EdgeAnswer> {
-    return this.call(task.edgeUrl, edgeInternalPaths.taskStart(task.runId, task.taskId), this.#lease(task));
+  /** `ahead`: this node would hold the run's next browser task while this page runs (ADR 0069). */
+  taskStart(task: Task, ahead = false): Promise<EdgeAnswer> {
+    return this.call(task.edgeUrl, edgeInternalPaths.taskStart(task.runId, task.taskId), { ...this.#lease(task), ...(ahead ? { ahead } : {}) });
   }
 
   leaseHeartbeat(task: Task): Promise<EdgeAnswer> {

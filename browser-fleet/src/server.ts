@@ -51,6 +51,9 @@ const portOfUrl = (u: string): number => {
 /** A task is identified by id and lease: a re-dispatch after lease expiry is a new attempt. */
 const keyOf = (t: Task): string => `${t.taskId}:${t.leaseToken}`;
 
+/** Where a task handed to the node with an answer runs: in the slot that freed, in one of its own, or not at all. */
+type Taken = 'freed' | 'own' | null;
+
 /** Starts a fleet node in this process: browsers first, then the HTTP server, then heartbeats. */
 export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions = {}): Promise<FleetNode> {
   const log = opts.log ?? createLogger({ nodeId: config.nodeId });
@@ -113,8 +116,19 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
    * Runs an admitted task (its slot reserved); when it ends, its slot goes to the task handed back with its result,
    * if any and of the same kind; one of the other kind needs a free slot of its own.
    */
-  function startSession(task: Task, slot: SlotKind): void {
-    const session = new TaskSession(task, { pool, edge, nodeId: config.nodeId, log, metrics, spans, egress, warm, kept, acceptNext: () => !limiter.draining, pages: taskPages, results, lightDom: config.lightDom });
+  function startSession(offered: Task, slot: SlotKind): void {
+    // A task handed ahead waited for the page before it (ADR 0069): its budget runs from now.
+    const task = offered.budgetMs ? { ...offered, deadline: Math.min(offered.deadline, Date.now() + offered.budgetMs) } : offered;
+    // The task handed ahead of this page, taken into its slot the moment the page is done.
+    let handedOver: Promise<Taken> | null = null;
+    const take = (next: NextTask, via: 'result' | 'ahead'): Promise<Taken> => takeNext(next, slot, via).catch((e: unknown) => {
+      log.error(`taking the task handed ${via === 'ahead' ? 'ahead' : 'back with a result'} failed`, { error: messageOf(e) });
+      return null;
+    });
+    const session = new TaskSession(task, {
+      pool, edge, nodeId: config.nodeId, log, metrics, spans, egress, warm, kept, acceptNext: () => !limiter.draining, pages: taskPages, results, lightDom: config.lightDom,
+      ahead: async (next) => (await (handedOver ??= take(next, 'ahead'))) !== null,
+    });
     const done = session.run()
       .catch((e: unknown) => {
         log.error('task session failed', { runId: task.runId, taskId: task.taskId, error: messageOf(e) });
@@ -123,11 +137,12 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
       .then(async (next) => {
         sessions.delete(keyOf(task));
         opts.onTask?.('ended', task);
-        const taken = next ? await takeNext(next, slot).catch((e: unknown) => {
-          log.error('taking the task handed back with a result failed', { error: messageOf(e) });
-          return false;
-        }) : false;
-        if (taken) return;
+        if (await handedOver === 'freed') {
+          // The slot went to the task ahead; one handed back as well (not asked for) goes back to the edge.
+          if (next) await giveBack(next);
+          return;
+        }
+        if (next && await take(next, 'result') === 'freed') return;
         limiter.release(slot);
         onSlotFreed();
       });
@@ -136,20 +151,21 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
   }
 
   /**
-   * A task the edge handed back with a result, checked like an offer (signature, schema) and run in the slot that
-   * just freed. Refused (draining, bad signature, already running): false, and a valid one goes back to the edge.
+   * A task the edge handed back with a result or ahead with a start, checked like an offer (signature, schema) and
+   * run in the slot that just freed ('freed') or, of another kind, in one of its own ('own'). Refused (draining, bad
+   * signature, already running, no slot of its kind): null, and a valid one goes back to the edge.
    */
-  async function takeNext(next: NextTask, freed: SlotKind): Promise<boolean> {
+  async function takeNext(next: NextTask, freed: SlotKind, via: 'result' | 'ahead'): Promise<Taken> {
     const parsed = await parseSigned(config.secret, new Headers(next.headers), 'POST', fleetPaths.tasks, next.body, Task, 'task');
     if (!parsed.ok) {
-      log.error('a task handed back with a result was refused', { reason: parsed.message });
-      return false;
+      log.error(`a task handed ${via === 'ahead' ? 'ahead' : 'back with a result'} was refused`, { reason: parsed.message });
+      return null;
     }
     const task = parsed.data;
-    if (sessions.has(keyOf(task))) return false;
+    if (sessions.has(keyOf(task))) return null;
     if (limiter.draining) {
       await edge.release(task, 'the fleet node is shutting down');
-      return false;
+      return null;
     }
     const want = limiter.kindFor(slotKindOf(task));
     if (want !== freed) {
@@ -157,15 +173,21 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
       const slot = limiter.tryAcquire(want);
       if (!slot) {
         await edge.release(task, `no free ${want} slot on this node`);
-        return false;
+        return null;
       }
-      log.info('task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url, via: 'result', slot });
+      log.info('task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url, via, slot });
       startSession(task, slot);
-      return false;
+      return 'own';
     }
-    log.info('task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url, via: 'result', slot: freed });
+    log.info('task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url, via, slot: freed });
     startSession(task, freed);
-    return true;
+    return 'freed';
+  }
+
+  /** A task handed back that this node will not run goes back to the edge (no attempt spent). */
+  async function giveBack(next: NextTask): Promise<void> {
+    const parsed = await parseSigned(config.secret, new Headers(next.headers), 'POST', fleetPaths.tasks, next.body, Task, 'task');
+    if (parsed.ok) await edge.release(parsed.data, 'this node ran the task handed ahead in the slot instead');
   }
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {

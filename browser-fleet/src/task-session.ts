@@ -38,6 +38,12 @@ export interface SessionDeps {
   kept?: KeptPages | undefined;
   /** Whether the node takes another task in the answer to this one's result (it is not draining). */
   acceptNext?: () => boolean;
+  /**
+   * Where a task handed ahead of this browser page goes (ADR 0069): asked for with the page's start, given the
+   * moment the page is done (before its artifacts and result), to run in its slot; true when it runs. Absent: none
+   * is asked for.
+   */
+  ahead?: (next: NextTask) => Promise<boolean>;
   /** The node's pages of tasks in flight, for the live view (ADR 0044). */
   pages?: TaskPages;
   /** Where fast-path results go, batched per run (ADR 0061); absent: each is posted alone. */
@@ -86,7 +92,7 @@ export class TaskSession {
     const announce = slotKindOf(task) === 'browser';
     // A browser task's start is announced while its page is being made (ADR 0062), not before: the round trip is
     // off the task's path. Its events and its result wait for the answer; a start the edge refuses stops the page.
-    const starting: Promise<EdgeAnswer> = announce ? this.#announceStart() : Promise.resolve({ kind: 'ok', body: null });
+    const starting: Promise<EdgeAnswer> = announce ? this.#announceStart(deps.ahead !== undefined && (deps.acceptNext?.() ?? true)) : Promise.resolve({ kind: 'ok', body: null });
     void starting.then((a) => {
       if (a.kind !== 'ok') this.stop('lease-lost');
     });
@@ -118,6 +124,8 @@ export class TaskSession {
       ...(task.session?.state ? { session: () => this.#session() } : {}),
       secrets,
     }).finally(() => deps.pages?.end(task.taskId));
+    // The page is done: the task handed ahead of it starts now, in its slot, while this one reports (ADR 0069).
+    const aheadLease = await this.#handAhead(await starting);
     // Uploads happen while the lease is still renewed; the result then names what was stored.
     const files = await recorder?.collect(result.outcome === 'failed') ?? [];
     if (files.length && !this.stopReason) await this.#attach(result, files);
@@ -142,7 +150,8 @@ export class TaskSession {
     }
     const events = await batcher.drain();
     if (events.length) result.events = events.map((e) => ({ ...e, level: e.level ?? 'info' }));
-    if (deps.acceptNext?.()) result.acceptNext = true;
+    if (aheadLease) result.ahead = aheadLease;
+    else if (deps.acceptNext?.()) result.acceptNext = true;
     if (!announce) result.startedOn = deps.nodeId;
     const until = task.deadline + (deps.resultGraceMs ?? 30_000);
     // Fast-path results finish many at a time: those of one run share a request (ADR 0061); a browser page's goes alone.
@@ -155,6 +164,20 @@ export class TaskSession {
     });
     const next = answer.kind === 'ok' ? NextTask.safeParse((answer.body as { next?: unknown } | null)?.next) : null;
     return next?.success ? next.data : null;
+  }
+
+  /** Gives the task the start's answer handed ahead, if any, to the node; its lease token when it runs, for the result. */
+  async #handAhead(start: EdgeAnswer): Promise<string | null> {
+    if (start.kind !== 'ok' || !this.deps.ahead) return null;
+    const next = NextTask.safeParse((start.body as { next?: unknown } | null)?.next);
+    if (!next.success) return null;
+    let leaseToken: unknown;
+    try {
+      leaseToken = (JSON.parse(next.data.body) as { leaseToken?: unknown }).leaseToken;
+    } catch {
+      leaseToken = undefined;
+    }
+    return await this.deps.ahead(next.data) && typeof leaseToken === 'string' ? leaseToken : null;
   }
 
   async #attach(result: TaskResult, files: Awaited<ReturnType<ArtifactRecorder['collect']>>): Promise<void> {
@@ -195,10 +218,10 @@ export class TaskSession {
   }
 
   /** Network errors and 5xx are retried briefly; after that the edge's lease alarm re-dispatches. */
-  async #announceStart(): Promise<EdgeAnswer> {
+  async #announceStart(ahead: boolean): Promise<EdgeAnswer> {
     const until = Math.min(Date.now() + START_TRY_MS, this.task.deadline);
     for (let attempt = 0; ; attempt++) {
-      const answer = await this.deps.edge.taskStart(this.task);
+      const answer = await this.deps.edge.taskStart(this.task, ahead);
       if (answer.kind !== 'retry' || Date.now() >= until || this.#abort.signal.aborted) return answer;
       await sleep(Math.min(1000, 100 * 2 ** attempt), this.#abort.signal);
     }

@@ -130,6 +130,51 @@ describe('fleet node HTTP', () => {
     expect(edge.calls.some((c) => c.path.includes(forged.taskId))).toBe(false);
   });
 
+  it('starts the task handed ahead with a page\'s start the moment that page is done, in its slot (ADR 0069)', async () => {
+    const n = await node({ FLEET_SLOTS: '1' });
+    const signed = async (t: Task, secret = SECRET) => {
+      const body = JSON.stringify(t);
+      return { body, headers: await signRequest(secret, 'POST', fleetPaths.tasks, body) };
+    };
+    const [first, second] = [task('/listing'), task('/listing', { budgetMs: 60_000 })];
+    edge.answerOnce.set('start', { leaseMs: 30_000, next: await signed(second) });
+    // Results are answered 1.5 s late: the task ahead must not wait for its page's result, as a hand-back does.
+    edge.delayFor.set('result', 1500);
+    expect((await offer(n, first)).status).toBe(202);
+    const r1 = await edge.waitFor((c) => c.kind === 'result' && c.path.includes(first.taskId));
+    const s1 = await edge.waitFor((c) => c.kind === 'start' && c.path.includes(first.taskId));
+    expect(s1.body).toEqual({ leaseToken: first.leaseToken, nodeId: n.nodeId, ahead: true });
+    const s2 = await edge.waitFor((c) => c.kind === 'start' && c.path.includes(second.taskId));
+    expect(s2.receivedAt).toBeLessThan(r1.answeredAt!);
+    // The page's result names the task held ahead, and asks for none back: the slot is that task's.
+    expect(TaskResult.parse(r1.body)).toMatchObject({ outcome: 'succeeded', ahead: second.leaseToken });
+    expect((r1.body as { acceptNext?: boolean }).acceptNext).toBeUndefined();
+    const r2 = await edge.waitFor((c) => c.kind === 'result' && c.path.includes(second.taskId));
+    expect(TaskResult.parse(r2.body)).toMatchObject({ outcome: 'succeeded', leaseToken: second.leaseToken });
+    expect(TaskResult.parse(r2.body).items).toHaveLength(20);
+    edge.delayFor.clear();
+
+    // Its budget runs from its own start: one of 1 ms times out although its deadline is minutes away.
+    const [third, late] = [task('/listing'), task('/listing', { budgetMs: 1, deadline: Date.now() + 600_000 })];
+    edge.answerOnce.set('start', { leaseMs: 30_000, next: await signed(late) });
+    await expect.poll(async () => (await offer(n, third)).status, { timeout: 5000 }).toBe(202);
+    const rl = await edge.waitFor((c) => c.kind === 'result' && c.path.includes(late.taskId));
+    expect(TaskResult.parse(rl.body)).toMatchObject({ outcome: 'failed', error: { code: 'TASK_TIMEOUT' } });
+
+    // One signed with another secret never starts; the page's result then names none and asks for the next.
+    const [fourth, forged] = [task('/listing'), task('/listing')];
+    edge.answerOnce.set('start', { leaseMs: 30_000, next: await signed(forged, 'another-secret-0123456789') });
+    await expect.poll(async () => (await offer(n, fourth)).status, { timeout: 5000 }).toBe(202);
+    const r4 = await edge.waitFor((c) => c.kind === 'result' && c.path.includes(fourth.taskId));
+    expect((r4.body as { acceptNext?: boolean }).acceptNext).toBe(true);
+    // Every slot given back exactly once: the one slot is free again, and the next offer runs.
+    const fifth = task('/listing');
+    await expect.poll(async () => (await offer(n, fifth)).status, { timeout: 5000 }).toBe(202);
+    await edge.waitFor((c) => c.kind === 'result' && c.path.includes(fifth.taskId));
+    expect(edge.calls.some((c) => c.path.includes(forged.taskId))).toBe(false);
+    await expect.poll(() => edge.calls.filter((c) => c.kind === 'heartbeat').at(-1)?.body, { timeout: 5000 }).toMatchObject({ slots: 1, free: 1, inFlight: 0 });
+  });
+
   it('answers 503 FLEET_BUSY with Retry-After when no slot is free', async () => {
     const n = await node({ FLEET_SLOTS: '1', FLEET_DRAIN_MS: '200' });
     expect((await offer(n, task('/hang'))).status).toBe(202);

@@ -44,6 +44,11 @@ export const Task = z.object({
   policy: EgressPolicy.optional(),
   /** How to render this page (the coordinator's choice for the job's `render` and the site's evidence, ADR 0049); absent: browser. */
   render: z.object({ mode: TaskRender, reason: RenderReason }).optional(),
+  /**
+   * A task handed ahead (ADR 0069): the node holds it while the page before it finishes and starts it then; its
+   * deadline is the sooner of `deadline` and its real start plus `budgetMs`.
+   */
+  budgetMs: z.number().int().min(1).optional(),
 });
 export type Task = z.infer<typeof Task>;
 
@@ -109,6 +114,8 @@ export const TaskResult = z.object({
   acceptNext: z.boolean().optional(),
   /** How the page was rendered and why (ADR 0049); absent: browser. */
   render: RenderReport.optional(),
+  /** The lease of the task this node holds ahead of this page, from the start's answer (ADR 0069); absent: none. */
+  ahead: z.string().max(100).optional(),
   /** The node that ran a task it did not announce (a fast-path task, ADR 0058): the coordinator records the start now. */
   startedOn: z.string().min(1).max(100).optional(),
 });
@@ -127,4 +134,9 @@ export const TaskKeptSession = z.object({ storageState: StorageState.nullable() 
 export type TaskKeptSession = z.infer<typeof TaskKeptSession>;
 
 export const LeaseRequest = z.object({ leaseToken: z.string(), nodeId: z.string() });
+/**
+ * A browser task's start (ADR 0069). `ahead`: the node would hold the run's next browser task while this page runs
+ * and start it the moment this one is done; the answer may carry it (`next`, signed like an offer).
+ */
+export const StartRequest = LeaseRequest.extend({ ahead: z.boolean().optional() });
 export const ReleaseRequest = LeaseRequest.extend({ reason: z.string().max(500) });

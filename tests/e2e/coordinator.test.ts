@@ -124,6 +124,20 @@ describe('run coordinator (real Durable Object, queue and D1 under wrangler dev)
     expect((run.counts as { items: number }).items).toBe(4);
   });
 
+  it('hands no task ahead to a site spaced by politeness (ADR 0069): its start would not keep the spacing', async () => {
+    // The test deployment spaces starts on one site by SITE_MIN_DELAY_MS 50; the chaos stack (spacing 0) tests the hand-ahead.
+    const runId = await startRun({ startUrls: ['http://127.0.0.1:9/s1', 'http://127.0.0.1:9/s2'] });
+    const t1 = await node.nextTask(runId);
+    await new Promise((r) => setTimeout(r, 150));
+    const started = await node.call(edgeInternalPaths.taskStart(runId, t1.taskId), { leaseToken: t1.leaseToken, nodeId: node.nodeId, ahead: true });
+    expect(started.body).toEqual({ ok: true, leaseMs: 3000 });
+    expect((await node.call(edgeInternalPaths.taskResult(runId, t1.taskId), result(t1, node.nodeId, items(1, 1)))).status).toBe(200);
+    const t2 = await node.nextTask(runId);
+    await node.call(edgeInternalPaths.taskStart(runId, t2.taskId), { leaseToken: t2.leaseToken, nodeId: node.nodeId });
+    expect((await node.call(edgeInternalPaths.taskResult(runId, t2.taskId), result(t2, node.nodeId, items(2, 1)))).status).toBe(200);
+    expect((await waitForRun(org.key, runId)).status).toBe('succeeded');
+  });
+
   it('applies a batch of results entry by entry (ADR 0061): stale and unknown entries refused, a re-posted batch adds nothing twice, next tasks per asking entry', async () => {
     const runId = await startRun({ startUrls: ['http://127.0.0.1:9/b1', 'http://127.0.0.1:9/b2', 'http://127.0.0.1:9/b3'], concurrency: 3 });
     const tasks = [await node.nextTask(runId), await node.nextTask(runId), await node.nextTask(runId)];

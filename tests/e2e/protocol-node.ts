@@ -32,7 +32,9 @@ function previewOf(body: string): PreviewResult {
   return { url: task.url, outcome: 'succeeded', items: [], itemCount: 0, matched: 0, incomplete: 0, fillRates: {}, warnings: [], steps: [], discovered: [], screenshot: null, timings: { totalMs: 1 } };
 }
 
-export async function startProtocolNode(): Promise<ProtocolNode> {
+/** Registers with the shared stack's edge, or with `edge` (a stack of a test file's own). */
+export async function startProtocolNode(edge?: { url: string; secret: string }): Promise<ProtocolNode> {
+  const edgeUrl = edge?.url ?? inject('edgeUrl');
   const nodeId = `protocol-${Math.random().toString(36).slice(2, 8)}`;
   const tasks: Task[] = [];
   const waiters: Array<{ runId: string; resolve: (t: Task) => void }> = [];
@@ -68,9 +70,9 @@ export async function startProtocolNode(): Promise<ProtocolNode> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const call = async (path: string, body: unknown, secret = inject('fleetSecret')) => {
+  const call = async (path: string, body: unknown, secret = edge?.secret ?? inject('fleetSecret')) => {
     const text = JSON.stringify(body);
-    const res = await fetch(`${inject('edgeUrl')}${path}`, {
+    const res = await fetch(`${edgeUrl}${path}`, {
       method: 'POST', body: text, headers: { 'content-type': 'application/json', ...(await signRequest(secret, 'POST', path, text)) },
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };

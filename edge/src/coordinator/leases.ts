@@ -7,10 +7,14 @@ import { emit, emitNodeEvents } from './event-stream.ts';
 import { applyNodeLoss } from './task-failures.ts';
 import { startedElsewhere } from './node-loss.ts';
 import { freeSlot } from './slots.ts';
-import { pump } from './dispatch.ts';
-import { leaseMs, requireMeta, type LeaseAnswer, type RunContext } from './run-context.ts';
+import { handAhead, pump } from './dispatch.ts';
+import { leaseMs, requireMeta, type LeaseAnswer, type RunContext, type StartAnswer } from './run-context.ts';
 
-export async function taskStart(c: RunContext, taskId: string, leaseToken: string, nodeId: string): Promise<LeaseAnswer> {
+/**
+ * A node starts a lease. `ahead`: the node would hold the run's next browser task while this page runs (ADR 0069);
+ * the answer carries it when the first start of a browser page may have one.
+ */
+export async function taskStart(c: RunContext, taskId: string, leaseToken: string, nodeId: string, ahead = false): Promise<StartAnswer> {
   // A lease runs on one node: a copy of the task delivered to a second node stops at its start (node-loss.ts).
   if (startedElsewhere(c.live.nodeOf(taskId, leaseToken), nodeId)) return { ok: false, code: 'LEASE_LOST' };
   const answer = renewLease(c, taskId, leaseToken);
@@ -27,7 +31,11 @@ export async function taskStart(c: RunContext, taskId: string, leaseToken: strin
       emit(c, { type: 'run.started', message: 'First task started' });
       c.ctx.waitUntil(markRunRunning(c.env, requireMeta(c)));
     }
-    emit(c, { type: 'task.started', message: `Attempt ${task.attempt} started on ${nodeId}`, taskId, url: task.url, data: { nodeId, attempt: task.attempt, policyAttempt: task.failures + 1 } });
+    const handedAhead = c.ahead.afterOf(leaseToken) !== null;
+    emit(c, { type: 'task.started', message: `Attempt ${task.attempt} started on ${nodeId}${handedAhead ? ' (handed ahead)' : ''}`, taskId, url: task.url,
+      data: { nodeId, attempt: task.attempt, policyAttempt: task.failures + 1, ...(handedAhead ? { ahead: true } : {}) } });
+    const next = ahead && !c.fastLeases.has(leaseToken) ? await handAhead(c, task, nodeId) : null;
+    if (next) return { ...answer, next };
   }
   return answer;
 }

@@ -3,6 +3,7 @@ import { initialUrls, isFinalStatus, newId } from '@trawl/schemas';
 import type { RunMeta } from './store.ts';
 import { expiredLeases } from './machine.ts';
 import { expiryOf } from './node-loss.ts';
+import { strandedAhead } from './ahead.ts';
 import { emit } from './event-stream.ts';
 import { countsOf, runWarnings } from './run-figures.ts';
 import { applyNodeLoss } from './task-failures.ts';
@@ -61,8 +62,13 @@ export async function onAlarm(c: RunContext): Promise<void> {
     await finish(c, { kind: 'timeout' });
     return;
   }
-  for (const t of expiredLeases(c.store.liveTasks(), now)) {
+  const expired = expiredLeases(c.store.liveTasks(), now);
+  for (const t of expired) {
     applyNodeLoss(c, t, expiryOf(t.status).reason, now);
+    await freeSlot(c, t);
+  }
+  for (const t of strandedAhead(expired, c.ahead, (id) => c.store.getTask(id))) {
+    applyNodeLoss(c, t, 'its fleet node was lost before the page it was handed ahead of was done', now);
     await freeSlot(c, t);
   }
   await pump(c);

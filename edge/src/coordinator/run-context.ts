@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../lib/log.ts';
 import { RunStore, type RunMeta } from './store.ts';
 import { RenderLedger } from './render-ledger.ts';
 import { FastLeases } from './render-lanes.ts';
+import { AheadLeases } from './ahead.ts';
 import { DetailStore } from './detail-store.ts';
 import { GraphStore } from './graph-store.ts';
 import { WarningStore } from './warning-store.ts';
@@ -40,6 +41,8 @@ export interface RunSnapshot {
 }
 
 export type LeaseAnswer = { ok: true; leaseMs: number } | { ok: false; code: 'LEASE_LOST' | 'NOT_FOUND' };
+/** A start's answer: the lease, and the run's next browser task when the node asked for one ahead (ADR 0069). */
+export type StartAnswer = { ok: true; leaseMs: number; next?: Task } | { ok: false; code: 'LEASE_LOST' | 'NOT_FOUND' };
 export type ResultAnswer = { ok: true; duplicate: boolean; next?: Task } | { ok: false; code: 'LEASE_LOST' | 'NOT_FOUND' };
 
 export interface RunContext {
@@ -52,6 +55,8 @@ export interface RunContext {
   readonly render: RenderLedger;
   /** Lease tokens of tasks dispatched the fast way (their own budget, ADR 0058). */
   readonly fastLeases: FastLeases;
+  /** Tasks handed ahead to a node with the start of the page they wait for (ADR 0069). */
+  readonly ahead: AheadLeases;
   readonly sessions: SessionStore;
   readonly live: LiveTaskStore;
   readonly nodeLosses: NodeLossStore;
@@ -72,7 +77,7 @@ export function createRunContext(ctx: DurableObjectState, env: Env): RunContext 
   const graph = new GraphStore(sql);
   const warningInputs = new WarningStore(sql);
   return {
-    ctx, env, store, details, graph, warningInputs, render, fastLeases, sessions: new SessionStore(sql), live: new LiveTaskStore(sql), nodeLosses: new NodeLossStore(sql),
+    ctx, env, store, details, graph, warningInputs, render, fastLeases, ahead: new AheadLeases(sql), sessions: new SessionStore(sql), live: new LiveTaskStore(sql), nodeLosses: new NodeLossStore(sql),
     log: createLogger({ component: 'coordinator' }),
     waitNoticed: new Set(), waitingForSlot: new Map(),
   };

@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { JobProxy, RunEventInput, TaskResult } from '@trawl/schemas';
 import type { Env } from '../env.ts';
 import type { LiveTask } from './live-tasks.ts';
-import { createRunContext, type LeaseAnswer, type ResultAnswer, type RunContext, type RunInit, type RunSnapshot } from './run-context.ts';
+import { createRunContext, type LeaseAnswer, type ResultAnswer, type RunContext, type RunInit, type RunSnapshot, type StartAnswer } from './run-context.ts';
 import { blockedRequestsOf, cancelRun, onAlarm, purgeRun, snapshotOf, startRun } from './lifecycle.ts';
 import { dispatchFailed, liveTasksOf, loginRef, sessionRef, taskEvents, taskHeartbeat, taskRelease, taskStart } from './leases.ts';
 import { taskResult } from './task-results.ts';
@@ -55,8 +55,8 @@ export class RunCoordinator extends DurableObject<Env> {
     return cancelRun(this.c);
   }
 
-  taskStart(taskId: string, leaseToken: string, nodeId: string): Promise<LeaseAnswer> {
-    return taskStart(this.c, taskId, leaseToken, nodeId);
+  taskStart(taskId: string, leaseToken: string, nodeId: string, ahead = false): Promise<StartAnswer> {
+    return taskStart(this.c, taskId, leaseToken, nodeId, ahead);
   }
 
   /** Tasks running now and the node of each (the live view's, ADR 0044). */

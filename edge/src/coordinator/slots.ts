@@ -18,9 +18,10 @@ const WAIT_MESSAGES = {
  * Politeness: each dispatch needs a slot of the organization's task cap and of the target site's concurrency
  * and spacing, shared by every run of every organization. A task without a slot goes back to pending until then.
  */
-export async function admit(c: RunContext, meta: RunMeta, messages: Task[], now: number): Promise<Task[]> {
-  if (!meta.politeness) return messages;
-  const ttlMs = meta.spec.limits.taskTimeoutMs + configOf(c.env).dispatchTimeoutMs;
+export async function admit(c: RunContext, meta: RunMeta, messages: Task[], now: number, leaseMs = configOf(c.env).dispatchTimeoutMs): Promise<Task[]> {
+  if (!meta.politeness || messages.length === 0) return messages;
+  // A slot outlives its lease's wait and the page (a slot whose task vanished comes back on its own).
+  const ttlMs = meta.spec.limits.taskTimeoutMs + leaseMs;
   const answers = await acquireSlots(c.env, meta.orgId, messages.map((m) => ({ url: m.url, token: m.leaseToken, wake: { runId: meta.runId, taskId: m.taskId, attempt: m.attempt } })), meta.politeness, ttlMs);
   const admitted: Task[] = [];
   messages.forEach((m, i) => {

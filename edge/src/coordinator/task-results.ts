@@ -15,6 +15,7 @@ import { freeSlot } from './slots.ts';
 import { pump } from './dispatch.ts';
 import { taskStart } from './leases.ts';
 import { mayHandBackNow } from './hand-back.ts';
+import { settleAhead } from './ahead.ts';
 import { requireMeta, withSite, type ResultAnswer, type RunContext } from './run-context.ts';
 
 export async function taskResult(c: RunContext, taskId: string, result: TaskResult): Promise<ResultAnswer> {
@@ -23,7 +24,9 @@ export async function taskResult(c: RunContext, taskId: string, result: TaskResu
   if (applied === 'lease-lost') return { ok: false, code: 'LEASE_LOST' };
   if (applied === 'duplicate') return { ok: true, duplicate: true };
   // A node with room gets the run's next task in the answer, unless another node has more room (hand-back.ts, ADR 0057).
-  const [next] = await pump(c, result.acceptNext && await mayHandBackNow(c.env, c.live.nodeOf(taskId, result.leaseToken)) ? 1 : 0);
+  // A node that holds a task handed ahead of this page runs that one in the slot instead (ADR 0069).
+  const handBack = result.acceptNext && !c.ahead.aheadOf(result.leaseToken) && await mayHandBackNow(c.env, c.live.nodeOf(taskId, result.leaseToken));
+  const [next] = await pump(c, handBack ? 1 : 0);
   return { ok: true, duplicate: false, ...(next ? { next } : {}) };
 }
 
@@ -48,6 +51,7 @@ export async function applyResult(c: RunContext, taskId: string, result: TaskRes
   }
   if (result.events?.length) emitNodeEvents(c, task, result.events);
   const now = Date.now();
+  await settleAhead(c, result.leaseToken, result.ahead, now);
   if (result.blocked?.length) c.store.addBlocked(taskId, task.attempt, result.blocked, now);
   c.render.record(siteOf(task.url), result.render);
   if (result.crawlDelayMs && meta.politeness) {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import {
-  EventBatch, LeaseRequest, NodeHeartbeat, ReleaseRequest, ResultBatch, TaskResult, fleetPaths, issuesOf, signRequest, type ErrorCode, type NextTask, type Task,
+  EventBatch, LeaseRequest, NodeHeartbeat, StartRequest, ReleaseRequest, ResultBatch, TaskResult, fleetPaths, issuesOf, signRequest, type ErrorCode, type NextTask, type Task,
 } from '@trawl/schemas';
 import { configOf } from '../../env.ts';
 import type { z } from 'zod';
@@ -44,9 +44,11 @@ internalRoutes.post('/fleet/heartbeat', async (c) => {
 });
 
 internalRoutes.post('/runs/:runId/tasks/:taskId/start', async (c) => {
-  const { leaseToken, nodeId } = await parse(c.req.raw, LeaseRequest);
-  const res = await coordinator(c.env, c.req.param('runId')).taskStart(c.req.param('taskId'), leaseToken, nodeId);
-  return c.json(answer(res, res.ok ? { leaseMs: res.leaseMs } : {}));
+  const { leaseToken, nodeId, ahead } = await parse(c.req.raw, StartRequest);
+  const res = await coordinator(c.env, c.req.param('runId')).taskStart(c.req.param('taskId'), leaseToken, nodeId, ahead ?? false);
+  // The run's next browser task, handed ahead of this page (ADR 0069), signed like an offer.
+  const next = res.ok && res.next ? await signedNextTask(configOf(c.env).fleetSecret, res.next) : undefined;
+  return c.json(answer(res, res.ok ? { leaseMs: res.leaseMs, ...(next ? { next } : {}) } : {}));
 });
 
 internalRoutes.post('/runs/:runId/tasks/:taskId/heartbeat', async (c) => {
