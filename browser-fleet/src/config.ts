@@ -38,6 +38,7 @@ const TABLE = {
   httpSlots: { env: 'FLEET_HTTP_SLOTS', schema: intFrom(0, 1024), default: '16' },
   browsers: { env: 'FLEET_BROWSERS', schema: intFrom(1, 32), default: '1' },
   lightDom: { env: 'FLEET_LIGHT_DOM', schema: z.enum(['true', 'false'], 'true or false').transform((v) => v === 'true'), default: 'true' },
+  ahead: { env: 'FLEET_AHEAD', schema: z.enum(['true', 'false'], 'true or false').transform((v) => v === 'true'), default: 'true' },
   resultBatch: { env: 'FLEET_RESULT_BATCH', schema: z.enum(['true', 'false'], 'true or false').transform((v) => v === 'true'), default: 'true' },
   warmContexts: { env: 'FLEET_WARM_CONTEXTS', schema: intFrom(0, 64), default: '2' },
   keptIdleMs: { env: 'FLEET_KEPT_IDLE_MS', schema: intFrom(0, 600_000), default: '2000' },
@@ -76,6 +77,8 @@ export interface FleetConfig {
   resultBatch?: boolean;
   /** The fast path reads plain pages on linkedom (ADR 0068); false: every page on happy-dom (the bench's A/B). */
   lightDom?: boolean;
+  /** A browser page's start asks for the run's next browser task ahead (ADR 0069); false: none (the bench's A/B). */
+  ahead?: boolean;
   /** Fresh contexts kept ready for the next tasks (warm-contexts.ts); 0 makes each when its task starts. */
   warmContexts: number;
   /** How long a finished task's page is kept for its run's next task (kept-pages.ts, ADR 0062); 0 closes each at once. */

@@ -127,7 +127,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
     });
     const session = new TaskSession(task, {
       pool, edge, nodeId: config.nodeId, log, metrics, spans, egress, warm, kept, acceptNext: () => !limiter.draining, pages: taskPages, results, lightDom: config.lightDom,
-      ahead: async (next) => (await (handedOver ??= take(next, 'ahead'))) !== null,
+      ...(config.ahead === false ? {} : { ahead: async (next: NextTask) => (await (handedOver ??= take(next, 'ahead'))) !== null }),
     });
     const done = session.run()
       .catch((e: unknown) => {
