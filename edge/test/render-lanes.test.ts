@@ -11,11 +11,12 @@ const COMPARE: RenderChoice = { mode: 'compare', reason: 'recheck' };
 describe('laneRoom', () => {
   const fast = new Set(['f1', 'f2', 'f3']);
   it('counts fast leases against the http lane (FAST_FANOUT x concurrency) and the rest against the browser lane', () => {
-    expect(FAST_FANOUT).toBe(4);
-    expect(laneRoom('auto', ['f1', 'f2', 'f3', 'b1'], 2, (l) => fast.has(l))).toEqual({ browser: 1, http: 5 });
-    expect(laneRoom('http', [], 3, (l) => fast.has(l))).toEqual({ browser: 3, http: 12 });
+    expect(FAST_FANOUT).toBe(8);
+    expect(laneRoom('auto', ['f1', 'f2', 'f3', 'b1'], 2, (l) => fast.has(l))).toEqual({ browser: 1, http: 13 });
+    expect(laneRoom('http', [], 3, (l) => fast.has(l))).toEqual({ browser: 3, http: 24 });
     // More in flight than the lane allows (the setting changed): no room, never negative.
-    expect(laneRoom('auto', ['b1', 'b2', 'b3', null], 2, (l) => fast.has(l))).toEqual({ browser: 0, http: 8 });
+    expect(laneRoom('auto', ['b1', 'b2', 'b3', null], 2, (l) => fast.has(l))).toEqual({ browser: 0, http: 16 });
+    expect(laneRoom('http', Array.from({ length: 9 }, (_, i) => `f${i}`), 1, () => true)).toEqual({ browser: 1, http: 0 });
   });
   it('gives a browser-only job no http lane, and counts every task in flight as a browser page', () => {
     expect(laneRoom('browser', ['f1', 'b1'], 4, (l) => fast.has(l))).toEqual({ browser: 2, http: 0 });

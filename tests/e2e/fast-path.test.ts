@@ -27,8 +27,9 @@ const FIELDS = {
 const expected = (pages: number[]) => pages.flatMap(productsOf).map((x) => ({ sku: x.sku, name: x.name, price: Number(x.price) }));
 
 /**
- * Answers held pages once FAST_FANOUT (4) of them are open at once (or after 10 s): how many the fast lane had in
- * flight together is then exactly what the site saw.
+ * Answers held pages once 4 of them are open at once (or after 10 s): how many the fast lane had in flight together is
+ * then exactly what the site saw. 4 is the test deployment's cap per site (SITE_MAX_CONCURRENT), below the fast lane's
+ * FAST_FANOUT (8) at concurrency 1: politeness bounds fast pages as it bounds browser pages.
  */
 let held: Array<() => void> = [];
 let open = 0;
@@ -92,7 +93,7 @@ describe('fast path', () => {
     expect(render.map((e) => [e.url, (e.data as { mode: string }).mode])).toEqual(Array.from({ length: PAGES }, (_, i) => [`${site}/s/${i + 1}`, i < 3 ? 'browser' : 'http']));
   });
 
-  it('fast pages are not held to the browser concurrency (ADR 0058): 4 in flight at concurrency 1, each start recorded with its result', async () => {
+  it('fast pages are not held to the browser concurrency (ADR 0058): 4 in flight at concurrency 1 (the site cap), each start recorded with its result', async () => {
     const pages = [1, 2, 3, 4, 5, 6, 7, 8];
     const r = await runJobToEnd(org.key, 'fast lane', {
       startUrls: pages.map((p) => `${site}/held/${p}`), itemSelector: 'li.product', fields: FIELDS,
