@@ -56,7 +56,9 @@ export async function usable(target: Target, selector: string, tools: PageTools)
   const el = target.locator(selector).first();
   try {
     if (!(await tools.race(el.isVisible()))) return false;
-    const [enabled, aria] = await tools.race(Promise.all([el.isEnabled({ timeout: 500 }), el.getAttribute('aria-disabled', { timeout: 500 })]));
+    // Budgeted here, so deadlineBound() below speaks of these reads, not of whichever step asked for a budget last.
+    const timeout = tools.budget(500);
+    const [enabled, aria] = await tools.race(Promise.all([el.isEnabled({ timeout }), el.getAttribute('aria-disabled', { timeout })]));
     return enabled && aria !== 'true';
   } catch (e) {
     if (e instanceof errors.TimeoutError && !tools.deadlineBound()) return false;

@@ -96,8 +96,7 @@ async function leaseAndAdmit(c: RunContext, meta: RunMeta, held: TaskRow[], room
  * The run's next browser task, handed ahead to the node whose page `after` just started (ADR 0069, ahead.ts): one
  * per page, beyond the job's concurrency (it counts once that page is done), only when no other node has more room
  * (the hand-back rule, ADR 0057), never to a site spaced by politeness, and within the site's backoff and politeness
- * slots like any dispatch. Its lease
- * lasts while it waits: the page's whole budget, then a dispatch timeout.
+ * slots like any dispatch. Its lease lasts while it waits: the page's whole budget, then a dispatch timeout.
  */
 export async function handAhead(c: RunContext, after: TaskRow, nodeId: string): Promise<Task | null> {
   const meta = requireMeta(c);
