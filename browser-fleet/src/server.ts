@@ -51,8 +51,8 @@ const portOfUrl = (u: string): number => {
 /** A task is identified by id and lease: a re-dispatch after lease expiry is a new attempt. */
 const keyOf = (t: Task): string => `${t.taskId}:${t.leaseToken}`;
 
-/** Where a task handed to the node with an answer runs: in the slot that freed, in one of its own, or not at all. */
-type Taken = 'freed' | 'own' | null;
+/** A task handed to the node with an answer, run in the slot that freed or in one of its own; null: not run. */
+type Taken = { task: Task; slot: 'freed' | 'own' } | null;
 
 /** Starts a fleet node in this process: browsers first, then the HTTP server, then heartbeats. */
 export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions = {}): Promise<FleetNode> {
@@ -127,7 +127,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
     });
     const session = new TaskSession(task, {
       pool, edge, nodeId: config.nodeId, log, metrics, spans, egress, warm, kept, acceptNext: () => !limiter.draining, pages: taskPages, results, lightDom: config.lightDom,
-      ...(config.ahead === false ? {} : { ahead: async (next: NextTask) => (await (handedOver ??= take(next, 'ahead'))) !== null }),
+      ...(config.ahead === false ? {} : { ahead: async (next: NextTask) => (await (handedOver ??= take(next, 'ahead')))?.task.leaseToken ?? null }),
     });
     const done = session.run()
       .catch((e: unknown) => {
@@ -137,12 +137,12 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
       .then(async (next) => {
         sessions.delete(keyOf(task));
         opts.onTask?.('ended', task);
-        if (await handedOver === 'freed') {
+        if ((await handedOver)?.slot === 'freed') {
           // The slot went to the task ahead; one handed back as well (not asked for) goes back to the edge.
           if (next) await giveBack(next);
           return;
         }
-        if (next && await take(next, 'result') === 'freed') return;
+        if (next && (await take(next, 'result'))?.slot === 'freed') return;
         limiter.release(slot);
         onSlotFreed();
       });
@@ -156,7 +156,7 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
    * signature, already running, no slot of its kind): null, and a valid one goes back to the edge.
    */
   async function takeNext(next: NextTask, freed: SlotKind, via: 'result' | 'ahead'): Promise<Taken> {
-    const parsed = await parseSigned(config.secret, new Headers(next.headers), 'POST', fleetPaths.tasks, next.body, Task, 'task');
+    const parsed = await verified(next);
     if (!parsed.ok) {
       log.error(`a task handed ${via === 'ahead' ? 'ahead' : 'back with a result'} was refused`, { reason: parsed.message });
       return null;
@@ -177,16 +177,21 @@ export async function startFleetNode(config: FleetConfig, opts: FleetNodeOptions
       }
       log.info('task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url, via, slot });
       startSession(task, slot);
-      return 'own';
+      return { task, slot: 'own' };
     }
     log.info('task accepted', { runId: task.runId, taskId: task.taskId, orgId: task.orgId, traceparent: task.traceparent, attempt: task.attempt, url: task.url, via, slot: freed });
     startSession(task, freed);
-    return 'freed';
+    return { task, slot: 'freed' };
+  }
+
+  /** A task handed to the node with an answer, checked as an offer is (the edge's signature, the schema). */
+  function verified(next: NextTask) {
+    return parseSigned(config.secret, new Headers(next.headers), 'POST', fleetPaths.tasks, next.body, Task, 'task');
   }
 
   /** A task handed back that this node will not run goes back to the edge (no attempt spent). */
   async function giveBack(next: NextTask): Promise<void> {
-    const parsed = await parseSigned(config.secret, new Headers(next.headers), 'POST', fleetPaths.tasks, next.body, Task, 'task');
+    const parsed = await verified(next);
     if (parsed.ok) await edge.release(parsed.data, 'this node ran the task handed ahead in the slot instead');
   }
 

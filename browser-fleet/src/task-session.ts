@@ -40,10 +40,10 @@ export interface SessionDeps {
   acceptNext?: () => boolean;
   /**
    * Where a task handed ahead of this browser page goes (ADR 0069): asked for with the page's start, given the
-   * moment the page is done (before its artifacts and result), to run in its slot; true when it runs. Absent: none
-   * is asked for.
+   * moment the page is done (before its artifacts and result), to run in its slot; its lease token when it runs.
+   * Absent: none is asked for.
    */
-  ahead?: (next: NextTask) => Promise<boolean>;
+  ahead?: (next: NextTask) => Promise<string | null>;
   /** The node's pages of tasks in flight, for the live view (ADR 0044). */
   pages?: TaskPages;
   /** Where fast-path results go, batched per run (ADR 0061); absent: each is posted alone. */
@@ -170,14 +170,7 @@ export class TaskSession {
   async #handAhead(start: EdgeAnswer): Promise<string | null> {
     if (start.kind !== 'ok' || !this.deps.ahead) return null;
     const next = NextTask.safeParse((start.body as { next?: unknown } | null)?.next);
-    if (!next.success) return null;
-    let leaseToken: unknown;
-    try {
-      leaseToken = (JSON.parse(next.data.body) as { leaseToken?: unknown }).leaseToken;
-    } catch {
-      leaseToken = undefined;
-    }
-    return await this.deps.ahead(next.data) && typeof leaseToken === 'string' ? leaseToken : null;
+    return next.success ? this.deps.ahead(next.data) : null;
   }
 
   async #attach(result: TaskResult, files: Awaited<ReturnType<ArtifactRecorder['collect']>>): Promise<void> {

@@ -27,6 +27,14 @@ export class AheadLeases {
     return this.sql.exec<{ after_lease: string }>('SELECT after_lease FROM ahead_leases WHERE lease_token = ?', leaseToken).toArray()[0]?.after_lease ?? null;
   }
 
+  /** For each of these leases handed ahead, the lease it waits for: one query for a pump's whole list. */
+  afterOfAll(leases: readonly string[]): Map<string, string> {
+    if (leases.length === 0) return new Map();
+    const rows = this.sql.exec<{ lease_token: string; after_lease: string }>(
+      'SELECT lease_token, after_lease FROM ahead_leases WHERE lease_token IN (SELECT value FROM json_each(?))', JSON.stringify(leases)).toArray();
+    return new Map(rows.map((r) => [r.lease_token, r.after_lease]));
+  }
+
   /** The task handed ahead of this lease's page, if one was. */
   aheadOf(afterLease: string): { taskId: string; leaseToken: string } | null {
     const row = this.sql.exec<{ task_id: string; lease_token: string }>('SELECT task_id, lease_token FROM ahead_leases WHERE after_lease = ?', afterLease).toArray()[0];

@@ -34,7 +34,9 @@ export async function pump(c: RunContext, handBack = 0): Promise<Task[]> {
   const held = applyHolds(live, sites, siteOf);
   // Browser pages up to the job's concurrency, fast-path pages up to FAST_FANOUT times that (render-lanes.ts); a task
   // handed ahead counts once the page it waits for is done (ahead.ts).
-  const inFlight = countedLeases(held.flatMap((t) => ((t.status === 'queued' || t.status === 'running') && t.leaseToken ? [t.leaseToken] : [])), (l) => c.ahead.afterOf(l));
+  const leases = held.flatMap((t) => ((t.status === 'queued' || t.status === 'running') && t.leaseToken ? [t.leaseToken] : []));
+  const after = c.ahead.afterOfAll(leases);
+  const inFlight = countedLeases(leases, (l) => after.get(l) ?? null);
   const room = laneRoom(meta.spec.render, inFlight, meta.spec.concurrency, (l) => c.fastLeases.has(l));
   const admitted = await leaseAndAdmit(c, meta, held, room, now, { deadlineMs: dispatchTimeoutMs });
   const handed = admitted.slice(0, handBack);
